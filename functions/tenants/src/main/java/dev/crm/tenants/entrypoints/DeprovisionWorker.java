@@ -1,0 +1,80 @@
+package dev.crm.tenants.entrypoints;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.jobs.JobRepository;
+import dev.crm.shared.jobs.JobRunner;
+import dev.crm.shared.jobs.JobStreamEvents;
+import dev.crm.shared.tenant.TenantId;
+import dev.crm.shared.tenant.store.TenantRepository;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Deletes every item of a tenant, one scan page per step, resumable from its checkpoint. Started
+ * by the table stream when a deprovisioning job is queued (template.yaml, TenantJobsFunction).
+ */
+public final class DeprovisionWorker implements RequestHandler<DynamodbEvent, Void> {
+    static final int PAGE_SIZE = 500;
+
+    private final int pageSize;
+    private final TenantRepository tenants;
+    private final JobRunner runner;
+    private final long authorizerCacheMillis;
+    private final java.time.Clock clock;
+
+    public DeprovisionWorker() {
+        this(Infrastructure.lambda());
+    }
+
+    public DeprovisionWorker(Infrastructure infra) {
+        this(infra, PAGE_SIZE);
+    }
+
+    /** @param pageSize items evaluated per scan page (per checkpoint) */
+    public DeprovisionWorker(Infrastructure infra, int pageSize) {
+        this.pageSize = pageSize;
+        this.tenants = infra.tenants();
+        this.runner = new JobRunner(infra.jobs());
+        this.clock = infra.clock();
+        // Keys are already unusable, but API Gateway may honour a cached authorization for up to
+        // this long; sweeping after it means no request can write behind the sweep.
+        this.authorizerCacheMillis = Long.parseLong(infra.settings().get("AUTHORIZER_CACHE_SECONDS", "0")) * 1000;
+    }
+
+    @Override
+    public Void handleRequest(DynamodbEvent event, Context context) {
+        for (String pk : JobStreamEvents.jobKeys(event)) {
+            runner.run(pk, JobStreamEvents.owner(context), context::getRemainingTimeInMillis, job -> {
+                TenantId tenant = new TenantId((String) job.input().get("tenantId"));
+                long waitUntil = job.createdAt().toEpochMilli() + authorizerCacheMillis;
+                long wait = waitUntil - clock.millis();
+                if (wait > 0) {
+                    sleep(Math.min(wait, Math.max(0, context.getRemainingTimeInMillis() - JobRunner.SAFETY_MILLIS - 1000)));
+                    return JobRunner.Step.progress(job.done(), job.total(), job.checkpoint());
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> from = (Map<String, Object>) job.checkpoint().get("scanFrom");
+                TenantRepository.Sweep sweep = tenants.sweep(tenant, from, pageSize, JobRepository.ENTITY);
+                long done = job.done() + sweep.deleted();
+                if (sweep.next() == null) {
+                    return JobRunner.Step.finished(done, done, Map.of("deletedItems", done));
+                }
+                Map<String, Object> cp = new LinkedHashMap<>();
+                cp.put("scanFrom", sweep.next());
+                return JobRunner.Step.progress(done, done, cp);
+            });
+        }
+        return null;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(Math.max(0, millis));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

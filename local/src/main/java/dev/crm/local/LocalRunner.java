@@ -1,0 +1,271 @@
+package dev.crm.local;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.crm.shared.json.Json;
+import dev.crm.shared.tenant.Ids;
+import dev.crm.testing.LocalDynamoDb;
+import dev.crm.testing.SamTemplate;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+/**
+ * The product on one machine: template.yaml's API on http://127.0.0.1:3000 with the real handlers
+ * in-process, DynamoDB Local in-process, stream-triggered jobs and on-demand schedules.
+ */
+public final class LocalRunner implements AutoCloseable {
+    private final HttpServer server;
+    private final LocalDynamoDb dynamo;
+    private final ApiGateway gateway;
+    private final StreamPump streams;
+    private final Schedules schedules;
+    private final String url;
+    private final String operatorKey;
+    private final boolean operatorKeyGenerated;
+    private String demoAdminKey;
+
+    private LocalRunner(Options options, Map<String, String> environment) throws IOException {
+        // Bind first: a taken port should fail before anything else starts.
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", options.port()), 128);
+        this.url = "http://127.0.0.1:" + server.getAddress().getPort();
+        SamTemplate template = SamTemplate.load(options.template());
+
+        if (!options.inMemory()) {
+            Files.createDirectories(options.dataDir());
+        }
+        this.dynamo = LocalDynamoDb.start(options.inMemory() ? null : options.dataDir().toAbsolutePath());
+        DynamoDbClient client = dynamo.client();
+        LocalDynamoDb.createTable(client, template, LocalDynamoDb.TABLE);
+
+        String configured = environment.get("CRM_OPERATOR_KEY");
+        this.operatorKeyGenerated = configured == null || configured.isBlank();
+        this.operatorKey = operatorKeyGenerated ? "crm_op_" + Ids.random("", 40) : configured;
+
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("TABLE_NAME", LocalDynamoDb.TABLE);
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ENDPOINT_URL", dynamo.endpoint());
+        env.put("CRM_OPERATOR_KEY", operatorKey);
+        env.put("PUBLIC_BASE_URL", url);
+        env.put("AUTHORIZER_CACHE_SECONDS", "0");
+        env.put("CRM_LOCAL", "true");
+        Map<String, Object> references = new LinkedHashMap<>(template.parameterDefaults());
+        references.put("CrmTable", LocalDynamoDb.TABLE);
+        references.put("PublicBaseUrl", url);
+        references.put("AWS::Region", "us-east-1");
+        references.put("AllowedDashboardOrigins", environment.getOrDefault("ALLOWED_DASHBOARD_ORIGINS", url));
+
+        Functions functions = new Functions(template, env, references, Clock.systemUTC(), client);
+        this.gateway = new ApiGateway(template, functions);
+        this.schedules = new Schedules(template, functions);
+        DynamoDbStreamsClient streamsClient = DynamoDbStreamsClient.builder()
+                .httpClient(UrlConnectionHttpClient.builder().build())
+                .endpointOverride(URI.create(dynamo.endpoint()))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .build();
+        this.streams = new StreamPump(template, functions, client, streamsClient, LocalDynamoDb.TABLE);
+        streams.start();
+
+        server.setExecutor(Executors.newFixedThreadPool(32));
+        server.createContext("/", this::serve);
+        server.start();
+        provisionDemoTenantIfNone(client);
+    }
+
+    /** Starts the runner; used by main and by the end-to-end tests. */
+    public static LocalRunner start(Options options, Map<String, String> environment) throws IOException {
+        return new LocalRunner(options, environment);
+    }
+
+    public static LocalRunner start(int port, boolean inMemory, Path dataDir, Map<String, String> environment)
+            throws IOException {
+        return start(new Options(port, inMemory, dataDir, SamTemplate.locate(), List.of(), false), environment);
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public String operatorKey() {
+        return operatorKey;
+    }
+
+    /** The admin key of the demo tenant this start provisioned, or null when tenants already existed. */
+    public String demoAdminKey() {
+        return demoAdminKey;
+    }
+
+    public Schedules schedules() {
+        return schedules;
+    }
+
+    private void provisionDemoTenantIfNone(DynamoDbClient client) {
+        var registry = client.query(b -> b.tableName(LocalDynamoDb.TABLE).keyConditionExpression("PK = :pk")
+                .expressionAttributeValues(Map.of(":pk",
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(dev.crm.shared.store.Keys.TENANT_REGISTRY)))
+                .limit(1));
+        if (registry.count() > 0) {
+            return;
+        }
+        var result = gateway.handle(new ApiGateway.HttpCall("POST", "/v1/tenants", null,
+                Map.of("Authorization", List.of("Bearer " + operatorKey), "Content-Type", List.of("application/json")),
+                "{\"name\": \"Demo Company\", \"slug\": \"demo\"}".getBytes(StandardCharsets.UTF_8), "127.0.0.1"));
+        if (result.status() == 201) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> body = (Map<String, Object>) Json.parse(result.body());
+            demoAdminKey = (String) body.get("apiKey");
+        }
+    }
+
+    private void serve(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getRawPath();
+            String method = ex.getRequestMethod().toUpperCase(java.util.Locale.ROOT);
+            byte[] body = readBody(ex.getRequestBody(), ApiGateway.MAX_PAYLOAD + 1);
+            ApiGateway.HttpResult result;
+            if (path.equals("/health")) {
+                result = json(200, Map.of("status", "ok"));
+            } else if (path.startsWith("/_local/")) {
+                result = local(method, path);
+            } else {
+                result = gateway.handle(new ApiGateway.HttpCall(method, path, ex.getRequestURI().getRawQuery(),
+                        ex.getRequestHeaders(), body, ex.getRemoteAddress().getAddress().getHostAddress()));
+            }
+            write(ex, result);
+        } catch (RuntimeException e) {
+            System.err.println("runner error: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private ApiGateway.HttpResult local(String method, String path) {
+        if (path.equals("/_local/schedules") && method.equals("GET")) {
+            return json(200, Map.of("items", schedules.list().stream().map(s -> Map.of("name", s.name(),
+                    "function", s.functionId(), "expression", s.expression())).toList()));
+        }
+        if (path.startsWith("/_local/schedules/") && method.equals("POST")) {
+            String name = path.substring("/_local/schedules/".length());
+            if (!schedules.exists(name)) {
+                return json(404, Map.of("title", "no such schedule", "status", 404, "detail", name));
+            }
+            schedules.fire(name);
+            return json(202, Map.of("schedule", name, "status", "fired"));
+        }
+        return json(404, Map.of("title", "not found", "status", 404));
+    }
+
+    private static ApiGateway.HttpResult json(int status, Object body) {
+        return new ApiGateway.HttpResult(status, Map.of("Content-Type", "application/json"), Json.write(body));
+    }
+
+    private static byte[] readBody(InputStream in, int limit) throws IOException {
+        byte[] data = in.readNBytes(limit);
+        // drain the rest so the connection can answer
+        in.transferTo(OutputStream.nullOutputStream());
+        return data;
+    }
+
+    private static void write(HttpExchange ex, ApiGateway.HttpResult result) throws IOException {
+        result.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+        byte[] out = result.body() == null ? new byte[0] : result.body().getBytes(StandardCharsets.UTF_8);
+        boolean empty = out.length == 0 || result.status() == 204 || result.status() == 304;
+        ex.sendResponseHeaders(result.status(), empty ? -1 : out.length);
+        if (!empty) {
+            ex.getResponseBody().write(out);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        streams.close();
+        schedules.close();
+        gateway.shutdown();
+        dynamo.close();
+    }
+
+    public static void main(String[] args) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.print(Options.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options.help()) {
+            System.out.print(Options.USAGE);
+            return;
+        }
+        if (!Files.exists(options.template())) {
+            System.err.println("template.yaml not found at " + options.template().toAbsolutePath()
+                    + "; run from the project root or pass --template");
+            System.exit(2);
+        }
+        LocalRunner runner;
+        try {
+            runner = start(options, System.getenv());
+        } catch (BindException e) {
+            System.err.println("Port " + options.port() + " is already in use. Stop the other process or pass --port N.");
+            System.exit(2);
+            return;
+        } catch (IOException e) {
+            System.err.println("Could not start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Stopping the CRM local runner…");
+            runner.close();
+        }, "shutdown"));
+        printBanner(runner, options);
+        for (String s : options.fireSchedules()) {
+            try {
+                runner.schedules.fire(s);
+                System.out.println("Fired schedule " + s);
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+            }
+        }
+    }
+
+    private static void printBanner(LocalRunner runner, Options options) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("\nCRM local runner listening on ").append(runner.url()).append('\n');
+        sb.append("  data: ").append(options.inMemory() ? "in memory (discarded on exit)"
+                : options.dataDir().toAbsolutePath()).append('\n');
+        sb.append("  health: ").append(runner.url()).append("/health\n");
+        if (runner.operatorKeyGenerated) {
+            sb.append("  operator key (generated for this run; set CRM_OPERATOR_KEY to fix it): ")
+                    .append(runner.operatorKey).append('\n');
+        }
+        if (runner.demoAdminKey != null) {
+            sb.append("  demo tenant 'demo' provisioned; its admin key, shown once: ").append(runner.demoAdminKey).append('\n');
+            sb.append("  try: curl -H 'Authorization: Bearer ").append(runner.demoAdminKey).append("' ")
+                    .append(runner.url()).append("/v1/tenant\n");
+        }
+        sb.append("  schedules: ").append(runner.schedules.list().stream().map(Schedules.Schedule::name).toList())
+                .append(" (POST /_local/schedules/{name})\n");
+        sb.append("Ctrl-C stops it.\n");
+        System.out.println(sb);
+    }
+}

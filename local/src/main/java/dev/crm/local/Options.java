@@ -1,0 +1,50 @@
+package dev.crm.local;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Command-line options of the local runner. */
+record Options(int port, boolean inMemory, Path dataDir, Path template, List<String> fireSchedules, boolean help) {
+    static final String USAGE = """
+            Usage: java -jar local/target/crm-local.jar [options]
+              --port N              HTTP port (default 3000)
+              --in-memory           throw-away data (default: persisted in ./.crm-local)
+              --data-dir DIR        where DynamoDB Local keeps its data (default ./.crm-local)
+              --template FILE       the SAM template (default ./template.yaml)
+              --fire-schedule NAME  fire a schedule from the template once after start (repeatable)
+            Environment: CRM_OPERATOR_KEY sets the operator key (else one is generated and printed).
+            """;
+
+    static Options parse(String[] args) {
+        int port = 3000;
+        boolean inMemory = false;
+        Path dataDir = Path.of(".crm-local");
+        Path template = Path.of("template.yaml");
+        List<String> schedules = new ArrayList<>();
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--port" -> port = Integer.parseInt(value(args, ++i, a));
+                case "--in-memory" -> inMemory = true;
+                case "--data-dir" -> dataDir = Path.of(value(args, ++i, a));
+                case "--template" -> template = Path.of(value(args, ++i, a));
+                case "--fire-schedule" -> schedules.add(value(args, ++i, a));
+                case "-h", "--help" -> help = true;
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be 0..65535");
+        }
+        return new Options(port, inMemory, dataDir, template, schedules, help);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+}

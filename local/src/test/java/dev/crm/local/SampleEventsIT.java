@@ -1,0 +1,112 @@
+package dev.crm.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.events.IamPolicyResponse;
+import dev.crm.shared.config.Infrastructure;
+import dev.crm.testing.SamTemplate;
+import dev.crm.testing.SampleEvents;
+import dev.crm.testing.TestContext;
+import dev.crm.testing.TestInfrastructure;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The samples in events/ stay valid: every route and schedule of the template has one, and each
+ * goes through its real handler against DynamoDB Local without a server error.
+ */
+class SampleEventsIT {
+    private final SamTemplate template = SamTemplate.load();
+    private final Infrastructure infra = TestInfrastructure.create();
+
+    @Test
+    void everyRouteAndScheduleHasASample() {
+        Set<String> needed = new TreeSet<>();
+        for (SamTemplate.ApiRoute r : template.apiRoutes()) {
+            needed.add(r.method() + " " + r.path());
+        }
+        for (SamTemplate.Function f : template.functions()) {
+            f.events().forEach((name, ev) -> {
+                if ("Schedule".equals(ev.get("Type")) || "ScheduleV2".equals(ev.get("Type"))) {
+                    needed.add("schedule " + name);
+                }
+            });
+        }
+        Set<String> present = new TreeSet<>();
+        for (Path p : SampleEvents.all()) {
+            Map<String, Object> json = SampleEvents.read(p, Map.of());
+            if (SampleEvents.isApiEvent(json)) {
+                present.add(json.get("httpMethod") + " " + json.get("resource"));
+            } else if (SampleEvents.isScheduleEvent(json)) {
+                String rule = String.valueOf(SamTemplate.list(json.get("resources")).get(0));
+                present.add("schedule " + rule.substring(rule.lastIndexOf('/') + 1));
+            }
+        }
+        needed.removeAll(present);
+        assertEquals(Set.of(), needed, "routes or schedules without a sample in events/");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everySampleRunsThroughItsHandler() throws Exception {
+        var tenant = TestInfrastructure.tenant(infra);
+        Map<String, RequestHandler<Object, Object>> handlers = new LinkedHashMap<>();
+        Map<String, String> routeToFunction = new LinkedHashMap<>();
+        for (SamTemplate.ApiRoute r : template.apiRoutes()) {
+            routeToFunction.put(r.method() + " " + r.path(), r.functionId());
+        }
+        for (SamTemplate.Function f : template.functions()) {
+            handlers.put(f.logicalId(), (RequestHandler<Object, Object>) Class.forName(f.handlerClass())
+                    .getConstructor(Infrastructure.class).newInstance(infra));
+        }
+        Map<String, String> replace = Map.of(SampleEvents.EXAMPLE_TENANT, tenant.id().value(),
+                "crm_live_EXAMPLEEXAMPLEEXAMPLEEXAMPLEEXAMPLEEXAMPLEEX", tenant.adminKey(),
+                "\"slug\":\"acme\"", "\"slug\":\"" + tenant.slug() + "-2\"");
+        int ran = 0;
+        for (Path p : SampleEvents.all()) {
+            Map<String, Object> json = SampleEvents.read(p, replace);
+            if (SampleEvents.isApiEvent(json)) {
+                String fn = routeToFunction.get(json.get("httpMethod") + " " + json.get("resource"));
+                var response = (APIGatewayProxyResponseEvent) handlers.get(fn)
+                        .handleRequest(SampleEvents.apiEvent(json), new TestContext());
+                assertTrue(response.getStatusCode() < 500, p + " answered " + response.getStatusCode() + ": " + response.getBody());
+                ran++;
+            } else if (SampleEvents.isAuthorizerEvent(json)) {
+                var policy = (IamPolicyResponse) handlers.get("AuthorizerFunction")
+                        .handleRequest(SampleEvents.authorizerEvent(json), new TestContext());
+                assertEquals(tenant.id().value(), policy.getContext().get("tenantId"), p.toString());
+                ran++;
+            } else if (SampleEvents.isStreamEvent(json)) {
+                String fn = functionWithStreamFor(json);
+                handlers.get(fn).handleRequest(SampleEvents.streamEvent(json), new TestContext());
+                ran++;
+            }
+        }
+        assertEquals(SampleEvents.all().size(), ran, "every sample is of a known kind");
+    }
+
+    /** The function whose template filter selects this stream sample's job kind. */
+    private String functionWithStreamFor(Map<String, Object> json) {
+        String text = dev.crm.shared.json.Json.write(json);
+        for (SamTemplate.Function f : template.functions()) {
+            for (var ev : f.events().values()) {
+                if ("DynamoDB".equals(ev.get("Type"))) {
+                    String pattern = String.valueOf(SamTemplate.list(SamTemplate.map(SamTemplate.map(ev.get("Properties"))
+                            .get("FilterCriteria")).get("Filters")).get(0));
+                    var kind = java.util.regex.Pattern.compile("\"jobKind\":\\{\"S\":\\[\"([a-z_]+)\"").matcher(pattern);
+                    if (kind.find() && text.contains("\"jobKind\":{\"S\":\"" + kind.group(1) + "\"}")) {
+                        return f.logicalId();
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no stream function for " + text);
+    }
+}

@@ -1,0 +1,126 @@
+package dev.crm.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.http.Route;
+import dev.crm.shared.http.RoutedHandler;
+import dev.crm.shared.json.Json;
+import dev.crm.shared.store.Table;
+import dev.crm.testing.SamTemplate;
+import dev.crm.testing.TestInfrastructure;
+import java.nio.file.Files;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * template.yaml is the one source of truth for what is deployed and what the local runner serves;
+ * this test fails when the code and the template disagree.
+ */
+class TemplateConsistencyTest {
+    private final SamTemplate template = SamTemplate.load();
+
+    @Test
+    void everyHandlerClassExistsAndCanBeBuiltBothWays() throws Exception {
+        for (SamTemplate.Function f : template.functions()) {
+            Class<?> type = Class.forName(f.handlerClass());
+            assertTrue(RequestHandler.class.isAssignableFrom(type), f.handlerClass() + " is not a RequestHandler");
+            assertEquals("handleRequest", f.handlerMethod());
+            assertNotNull(type.getConstructor(), f.handlerClass() + " needs a no-argument constructor for Lambda");
+            assertNotNull(type.getConstructor(Infrastructure.class), f.handlerClass() + " needs an (Infrastructure) constructor");
+        }
+    }
+
+    @Test
+    void theTemplatesRoutesAreExactlyTheHandlersRoutes() throws Exception {
+        Infrastructure infra = TestInfrastructure.create();
+        Set<String> inTemplate = new TreeSet<>();
+        Set<String> inCode = new TreeSet<>();
+        Set<String> functionsWithRoutes = new HashSet<>();
+        for (SamTemplate.ApiRoute r : template.apiRoutes()) {
+            inTemplate.add(r.functionId() + " " + r.method() + " " + r.path() + (r.isPublic() ? " public" : ""));
+            functionsWithRoutes.add(r.functionId());
+        }
+        for (SamTemplate.Function f : template.functions()) {
+            Object handler = Class.forName(f.handlerClass()).getConstructor(Infrastructure.class).newInstance(infra);
+            if (handler instanceof RoutedHandler routed) {
+                for (Route route : routed.router().routes()) {
+                    inCode.add(f.logicalId() + " " + route.method() + " " + route.path() + (route.isPublic() ? " public" : ""));
+                }
+            } else if (functionsWithRoutes.contains(f.logicalId())) {
+                fail(f.logicalId() + " has Api events but its handler declares no routes");
+            }
+        }
+        assertEquals(inCode, inTemplate);
+    }
+
+    @Test
+    void everyRoutePathFollowsTheConventions() {
+        for (SamTemplate.ApiRoute r : template.apiRoutes()) {
+            assertTrue(r.path().startsWith("/v1/"), r.path());
+            assertTrue(!r.path().contains("{proxy+}") && !r.method().equals("ANY"), r.path());
+            if (r.isPublic()) {
+                assertTrue(r.path().startsWith("/v1/public/"), "public routes live under /v1/public/: " + r.path());
+            } else {
+                assertTrue(!r.path().startsWith("/v1/public/"), "routes under /v1/public/ must skip the authorizer: " + r.path());
+            }
+        }
+    }
+
+    @Test
+    void theTableIsTheOneTheCodeUses() {
+        Map<String, Object> t = template.tableProperties();
+        assertEquals(List.of(Map.of("AttributeName", Table.PK, "KeyType", "HASH"), Map.of("AttributeName", Table.SK, "KeyType", "RANGE")),
+                t.get("KeySchema"));
+        Map<String, Object> gsis = new java.util.HashMap<>();
+        for (Object o : SamTemplate.list(t.get("GlobalSecondaryIndexes"))) {
+            gsis.put((String) SamTemplate.map(o).get("IndexName"), SamTemplate.map(o).get("KeySchema"));
+        }
+        assertEquals(List.of(Map.of("AttributeName", Table.GSI1PK, "KeyType", "HASH"), Map.of("AttributeName", Table.GSI1SK, "KeyType", "RANGE")),
+                gsis.get(Table.GSI1));
+        assertEquals(List.of(Map.of("AttributeName", Table.GSI2PK, "KeyType", "HASH"), Map.of("AttributeName", Table.GSI2SK, "KeyType", "RANGE")),
+                gsis.get(Table.GSI2));
+        assertEquals(Table.TTL, SamTemplate.map(t.get("TimeToLiveSpecification")).get("AttributeName"));
+        assertEquals(true, SamTemplate.map(t.get("TimeToLiveSpecification")).get("Enabled"));
+        assertEquals("NEW_IMAGE", SamTemplate.map(t.get("StreamSpecification")).get("StreamViewType"),
+                "job workers filter on the new image");
+        assertEquals("PAY_PER_REQUEST", t.get("BillingMode"));
+        assertEquals(true, t.get("DeletionProtectionEnabled"));
+        assertEquals(true, SamTemplate.map(t.get("PointInTimeRecoverySpecification")).get("PointInTimeRecoveryEnabled"));
+    }
+
+    @Test
+    void streamFiltersSelectJobItemsAsTheJobStoreWritesThem() {
+        for (SamTemplate.Function f : template.functions()) {
+            for (var ev : f.events().values()) {
+                if (!"DynamoDB".equals(ev.get("Type"))) {
+                    continue;
+                }
+                for (Object filter : SamTemplate.list(SamTemplate.map(SamTemplate.map(ev.get("Properties")).get("FilterCriteria")).get("Filters"))) {
+                    Map<?, ?> pattern = (Map<?, ?>) Json.parse((String) SamTemplate.map(filter).get("Pattern"));
+                    Map<?, ?> image = (Map<?, ?>) ((Map<?, ?>) pattern.get("dynamodb")).get("NewImage");
+                    assertEquals(Map.of("S", List.of(dev.crm.shared.jobs.JobRepository.ENTITY)), image.get(Table.ENTITY));
+                    assertEquals(Map.of("S", List.of("queued")), image.get("status"));
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyFunctionBuildsThroughTheMakefile() throws Exception {
+        String makefile = Files.readString(SamTemplate.locate().getParent().resolve("Makefile"));
+        for (SamTemplate.Function f : template.functions()) {
+            Map<String, Object> metadata = SamTemplate.map(template.resources().get(f.logicalId()).get("Metadata"));
+            assertEquals("makefile", metadata.get("BuildMethod"), f.logicalId());
+            assertTrue(makefile.contains("build-" + f.logicalId() + ":"), "Makefile has no target build-" + f.logicalId());
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.crm.shared.config;
+
+import dev.crm.shared.idempotency.IdempotentRequests;
+import dev.crm.shared.jobs.JobRepository;
+import dev.crm.shared.store.DynamoDbClients;
+import dev.crm.shared.store.Table;
+import dev.crm.shared.tenant.store.TenantRepository;
+import dev.crm.shared.tenant.store.dynamodb.DynamoDbTenantRepository;
+import java.time.Clock;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * What every function is built from: configuration, the clock, the table and the shared stores.
+ * On Lambda it is built once per execution environment (during init, so SnapStart snapshots it);
+ * the local runner and the tests build their own with their own client and clock.
+ */
+public final class Infrastructure {
+    private static volatile Infrastructure lambda;
+
+    private final Settings settings;
+    private final Clock clock;
+    private final Table table;
+    private final TenantRepository tenants;
+    private final JobRepository jobs;
+    private final IdempotentRequests idempotency;
+
+    public Infrastructure(Settings settings, Clock clock, DynamoDbClient client) {
+        this.settings = settings;
+        this.clock = clock;
+        this.table = new Table(client, settings.tableName());
+        this.tenants = new DynamoDbTenantRepository(table);
+        this.jobs = new JobRepository(table, clock);
+        this.idempotency = new IdempotentRequests(table, clock);
+    }
+
+    /** The process-wide instance a Lambda handler's no-argument constructor uses. */
+    public static Infrastructure lambda() {
+        Infrastructure i = lambda;
+        if (i == null) {
+            synchronized (Infrastructure.class) {
+                i = lambda;
+                if (i == null) {
+                    Settings s = Settings.fromEnvironment();
+                    i = new Infrastructure(s, Clock.systemUTC(), DynamoDbClients.create(s));
+                    lambda = i;
+                }
+            }
+        }
+        return i;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Table table() {
+        return table;
+    }
+
+    public TenantRepository tenants() {
+        return tenants;
+    }
+
+    public JobRepository jobs() {
+        return jobs;
+    }
+
+    public IdempotentRequests idempotency() {
+        return idempotency;
+    }
+}

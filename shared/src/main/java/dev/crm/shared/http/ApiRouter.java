@@ -1,0 +1,163 @@
+package dev.crm.shared.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.crm.shared.json.Json;
+import dev.crm.shared.log.Log;
+import dev.crm.shared.tenant.Principal;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.dynamodb.model.RequestLimitExceededException;
+import software.amazon.awssdk.services.dynamodb.model.ThrottlingException;
+
+/**
+ * Dispatches a proxy event to its route and owns everything routes share: scope checks, body media
+ * type and size, problem+json for every failure, CORS, and one structured log line per request.
+ */
+public final class ApiRouter {
+    private final Map<String, Route> routes = new LinkedHashMap<>();
+    private final Collection<String> dashboardOrigins;
+
+    public ApiRouter(Collection<String> dashboardOrigins) {
+        this.dashboardOrigins = dashboardOrigins;
+    }
+
+    public ApiRouter add(Route route) {
+        if (routes.put(route.key(), route) != null) {
+            throw new IllegalStateException("route declared twice: " + route.key());
+        }
+        return this;
+    }
+
+    /** Convenience for JSON routes with the default body limit. */
+    public ApiRouter json(String method, String path, dev.crm.shared.tenant.Scope scope, Route.Handler h) {
+        return add(new Route(method, path, scope, Set.of(ApiResponse.JSON), Route.DEFAULT_MAX_BODY, h));
+    }
+
+    /** Routes without a body (GET, DELETE, and POSTs that only trigger). */
+    public ApiRouter bare(String method, String path, dev.crm.shared.tenant.Scope scope, Route.Handler h) {
+        return add(new Route(method, path, scope, Set.of(), 0, h));
+    }
+
+    public List<Route> routes() {
+        return new ArrayList<>(routes.values());
+    }
+
+    public APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent event) {
+        long start = System.nanoTime();
+        ApiRequest request = new ApiRequest(event);
+        Route route = routes.get(request.method() + " " + request.resource());
+        ApiResponse response;
+        Map<String, Object> log = new LinkedHashMap<>();
+        log.put("requestId", request.requestId());
+        log.put("route", request.method() + " " + request.resource());
+        try {
+            if (request.method().equals("OPTIONS")) {
+                response = preflight(request);
+            } else if (route == null) {
+                throw ApiProblem.of(ProblemType.NO_SUCH_ROUTE, "no route " + request.method() + " " + request.resource());
+            } else {
+                response = dispatch(route, request, log);
+            }
+        } catch (ApiProblem p) {
+            response = ApiResponse.problem(p, null);
+        } catch (Json.SyntaxException e) {
+            response = ApiResponse.problem(ApiProblem.of(ProblemType.MALFORMED_JSON, e.getMessage()), null);
+        } catch (ProvisionedThroughputExceededException | RequestLimitExceededException | ThrottlingException e) {
+            // Still throttled after the SDK's own retries: the client may retry; nothing was half-written
+            // because every multi-item write is one transaction.
+            log.putAll(Log.describe(e));
+            response = ApiResponse.problem(ApiProblem.of(ProblemType.SERVICE_UNAVAILABLE,
+                    "the service is busy; retry after a short wait").header("Retry-After", "1"), null);
+        } catch (RuntimeException e) {
+            log.putAll(Log.describe(e));
+            Log.error("unhandled error", log);
+            response = ApiResponse.problem(ApiProblem.of(ProblemType.INTERNAL_ERROR,
+                    "an internal error occurred; quote the correlation id when reporting it")
+                    .with("correlationId", request.requestId()), null);
+        }
+        boolean isPublic = route != null ? route.isPublic() : request.resource().startsWith("/v1/public/");
+        Cors.apply(response.headers(), request.origin(), isPublic ? request.corsOrigins() : dashboardOrigins);
+        log.put("status", response.status());
+        log.put("latencyMs", (System.nanoTime() - start) / 1_000_000);
+        Principal caller = request.caller();
+        if (caller != null && caller.tenantId() != null) {
+            log.put("tenantId", caller.tenantId().value());
+        }
+        if (!request.queryParameters().isEmpty()) {
+            // Names only: values can carry tokens and addresses.
+            log.put("queryParameters", new ArrayList<>(request.queryParameters().keySet()));
+        }
+        Log.info("request", log);
+        return response.toEvent();
+    }
+
+    private ApiResponse dispatch(Route route, ApiRequest request, Map<String, Object> log) {
+        if (!route.isPublic()) {
+            Principal p = request.principal();
+            if (p == null) {
+                // Behind API Gateway the authorizer always runs first; this guards misconfiguration.
+                throw ApiProblem.of(ProblemType.UNAUTHORIZED, "missing or invalid API key");
+            }
+            if (!p.scope().allows(route.scope())) {
+                throw ApiProblem.of(ProblemType.FORBIDDEN,
+                        "this route needs a key with scope " + route.scope().wire());
+            }
+            request.caller(p);
+        }
+        if (route.takesBody()) {
+            checkBody(route, request);
+        }
+        return route.handler().handle(request);
+    }
+
+    private static void checkBody(Route route, ApiRequest request) {
+        int length = request.bodyLength();
+        if (length > route.maxBodyBytes()) {
+            throw ApiProblem.of(ProblemType.PAYLOAD_TOO_LARGE,
+                    "the body is " + length + " bytes; this route accepts at most " + route.maxBodyBytes());
+        }
+        String media = request.mediaType();
+        if (length == 0 && media == null) {
+            return; // the route decides whether an empty body is acceptable
+        }
+        if (media == null || !route.mediaTypes().contains(media)) {
+            throw ApiProblem.of(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    "send the body as " + String.join(" or ", route.mediaTypes()));
+        }
+        String ct = request.header("Content-Type");
+        int cs = ct.toLowerCase(java.util.Locale.ROOT).indexOf("charset=");
+        if (cs >= 0) {
+            String charset = ct.substring(cs + 8).trim().replace("\"", "");
+            int end = charset.indexOf(';');
+            if (end >= 0) {
+                charset = charset.substring(0, end).trim();
+            }
+            if (!charset.equalsIgnoreCase("utf-8")) {
+                throw ApiProblem.of(ProblemType.UNSUPPORTED_MEDIA_TYPE, "bodies must be UTF-8");
+            }
+        }
+    }
+
+    /** Preflight for any route of this function: the allowed methods come from the routes. */
+    private ApiResponse preflight(ApiRequest request) {
+        List<String> methods = new ArrayList<>();
+        boolean isPublic = request.resource().startsWith("/v1/public/");
+        for (Route r : routes.values()) {
+            if (r.path().equals(request.resource())) {
+                methods.add(r.method());
+            }
+        }
+        ApiResponse response = ApiResponse.noContent();
+        if (!methods.isEmpty()) {
+            Collection<String> allowed = isPublic ? request.corsOrigins() : dashboardOrigins;
+            Cors.preflight(response.headers(), request.origin(), allowed, String.join(", ", methods));
+        }
+        return response;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.crm.shared.http;
+
+import dev.crm.shared.crypto.Hashes;
+import dev.crm.shared.json.Json;
+import dev.crm.shared.store.Attr;
+import dev.crm.shared.tenant.TenantId;
+import dev.crm.shared.tenant.TenantSecrets;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * List paging as the conventions define it: {@code ?limit=} (default 50, at most 200) and an opaque
+ * {@code ?cursor=}. A cursor is the store's resume key, signed with the tenant's signing key and
+ * bound to the tenant and the query; forged, expired or foreign cursors are a 400.
+ */
+public final class Page {
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 200;
+    public static final Duration CURSOR_LIFETIME = Duration.ofHours(24);
+
+    private Page() {}
+
+    public static int limit(ApiRequest request) {
+        String l = request.query("limit");
+        if (l == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int v = Integer.parseInt(l);
+            if (v >= 1 && v <= MAX_LIMIT) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw ApiProblem.parameter("limit", "must be an integer from 1 to " + MAX_LIMIT);
+    }
+
+    /** The list response shape every list route returns. */
+    public static Map<String, Object> body(List<?> items, String nextCursor) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("items", items);
+        m.put("nextCursor", nextCursor);
+        return m;
+    }
+
+    /**
+     * @param query a canonical description of the query (route and filters), so a cursor from one
+     *              query cannot be replayed against another
+     */
+    public static String encode(TenantId tenant, TenantSecrets secrets, String query,
+            Map<String, AttributeValue> lastKey, Instant now) {
+        if (lastKey == null || lastKey.isEmpty()) {
+            return null;
+        }
+        Map<String, Object> key = new LinkedHashMap<>();
+        for (var e : lastKey.entrySet()) {
+            key.put(e.getKey(), Attr.toPlain(e.getValue()));
+        }
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("k", key);
+        payload.put("x", now.plus(CURSOR_LIFETIME).getEpochSecond());
+        var signingKey = secrets.current();
+        String body = Hashes.base64Url(Json.write(payload).getBytes(StandardCharsets.UTF_8));
+        String mac = Hashes.base64Url(Hashes.hmac(signingKey.secret(), macInput(tenant, query, signingKey.kid(), body)));
+        return signingKey.kid() + "." + body + "." + mac;
+    }
+
+    /** @return the store's resume key, or null when no cursor was given */
+    @SuppressWarnings("unchecked")
+    public static Map<String, AttributeValue> decode(ApiRequest request, TenantId tenant, TenantSecrets secrets,
+            String query, Instant now) {
+        String cursor = request.query("cursor");
+        if (cursor == null) {
+            return null;
+        }
+        String[] parts = cursor.length() > 4096 ? new String[0] : cursor.split("\\.", -1);
+        if (parts.length != 3) {
+            throw invalid();
+        }
+        var key = secrets.find(parts[0]);
+        byte[] mac = Hashes.fromBase64Url(parts[2]);
+        if (key == null || mac == null
+                || !Hashes.equal(mac, Hashes.hmac(key.secret(), macInput(tenant, query, parts[0], parts[1])))) {
+            throw invalid();
+        }
+        byte[] json = Hashes.fromBase64Url(parts[1]);
+        Map<String, Object> payload;
+        try {
+            payload = (Map<String, Object>) Json.parse(new String(json, StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            throw invalid();
+        }
+        Object exp = payload.get("x");
+        if (!(exp instanceof Number n) || n.longValue() < now.getEpochSecond()) {
+            throw ApiProblem.of(ProblemType.INVALID_CURSOR, "the cursor has expired; start the list again");
+        }
+        Map<String, AttributeValue> out = new LinkedHashMap<>();
+        for (var e : ((Map<String, Object>) payload.get("k")).entrySet()) {
+            out.put(e.getKey(), Attr.of(e.getValue()));
+        }
+        return out;
+    }
+
+    private static byte[] macInput(TenantId tenant, String query, String kid, String body) {
+        return ("cursor|" + tenant.value() + "|" + query + "|" + kid + "|" + body).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static ApiProblem invalid() {
+        return ApiProblem.of(ProblemType.INVALID_CURSOR, "the cursor is not valid for this list")
+                .with("errors", List.of(Map.of("parameter", "cursor", "detail", "not a cursor this list issued")));
+    }
+}

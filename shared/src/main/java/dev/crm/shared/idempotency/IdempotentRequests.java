@@ -1,0 +1,234 @@
+package dev.crm.shared.idempotency;
+
+import dev.crm.shared.crypto.Hashes;
+import dev.crm.shared.crypto.Sealed;
+import dev.crm.shared.http.ApiProblem;
+import dev.crm.shared.http.ApiRequest;
+import dev.crm.shared.http.ApiResponse;
+import dev.crm.shared.http.ProblemType;
+import dev.crm.shared.json.Json;
+import dev.crm.shared.log.Log;
+import dev.crm.shared.store.Attr;
+import dev.crm.shared.store.Keys;
+import dev.crm.shared.store.Table;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+/**
+ * Idempotency-Key handling as the conventions define it: the first request with a key runs and its
+ * 2xx response is kept 24 h; a replay gets that response back with {@code Idempotent-Replayed: true};
+ * the same key with another request is 422; a replay while the first still runs is 409. Responses
+ * other than 2xx release the key, so a corrected retry may reuse it.
+ *
+ * <p>The stored response is sealed (AES-GCM) under a key derived from the client's Idempotency-Key,
+ * which itself is stored only as a hash: the table never holds a readable copy of, say, a freshly
+ * minted API key.
+ */
+public final class IdempotentRequests {
+    public static final Duration RETENTION = Duration.ofHours(24);
+    /** How long a crashed first attempt blocks replays before a retry may take over. */
+    public static final Duration LOCK = Duration.ofSeconds(60);
+
+    private final Table table;
+    private final Clock clock;
+
+    public IdempotentRequests(Table table, Clock clock) {
+        this.table = table;
+        this.clock = clock;
+    }
+
+    /**
+     * Runs {@code action} at most once per key.
+     *
+     * @param partition maps the key's hash to its partition key ({@code Keys.idempotency(tenant, …)} or
+     *                  the operator's), which scopes keys to a tenant
+     */
+    public ApiResponse execute(ApiRequest request, Function<String, String> partition, Supplier<ApiResponse> action) {
+        String key = request.idempotencyKey();
+        if (key == null) {
+            return action.get();
+        }
+        String route = request.method() + " " + request.resource();
+        String pk = partition.apply(Hashes.sha256Hex("idem|" + route + "|" + key));
+        byte[] sealKey = Hashes.sha256(("seal|" + route + "|" + key).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String fingerprint = fingerprint(request);
+        long now = clock.millis();
+
+        if (!acquire(pk, fingerprint, now)) {
+            Map<String, AttributeValue> existing = table.get(pk, Keys.ITEM);
+            if (existing == null) {
+                // Released between our write and read: one more attempt, then report the race.
+                if (!acquire(pk, fingerprint, clock.millis())) {
+                    throw inProgress();
+                }
+            } else {
+                return replayOrReject(pk, existing, fingerprint, sealKey, now, action);
+            }
+        }
+        return runAndRecord(pk, sealKey, action);
+    }
+
+    private ApiResponse replayOrReject(String pk, Map<String, AttributeValue> existing, String fingerprint,
+            byte[] sealKey, long now, Supplier<ApiResponse> action) {
+        if (!fingerprint.equals(Attr.str(existing, "fingerprint"))) {
+            throw ApiProblem.of(ProblemType.IDEMPOTENCY_KEY_REUSED,
+                    "this Idempotency-Key was used with a different request");
+        }
+        if ("COMPLETED".equals(Attr.str(existing, "state"))) {
+            AttributeValue sealed = existing.get("response");
+            String json = sealed == null ? null : Sealed.open(sealKey, sealed.b().asByteArray());
+            if (json == null) {
+                throw ApiProblem.of(ProblemType.IDEMPOTENCY_KEY_REUSED, "this Idempotency-Key was used with a different request");
+            }
+            return replay(json);
+        }
+        // In progress: a crashed first attempt is taken over once its lock runs out.
+        if (Attr.num(existing, "lockUntil", 0) < now && takeOver(pk, fingerprint, now)) {
+            return runAndRecord(pk, sealKey, action);
+        }
+        throw inProgress();
+    }
+
+    private static ApiProblem inProgress() {
+        return ApiProblem.of(ProblemType.IDEMPOTENCY_IN_PROGRESS,
+                "a request with this Idempotency-Key is still being processed; retry shortly").header("Retry-After", "1");
+    }
+
+    private ApiResponse runAndRecord(String pk, byte[] sealKey, Supplier<ApiResponse> action) {
+        ApiResponse response;
+        try {
+            response = action.get();
+        } catch (RuntimeException e) {
+            release(pk);
+            throw e;
+        }
+        if (response.status() >= 200 && response.status() < 300) {
+            Map<String, Object> stored = new LinkedHashMap<>();
+            stored.put("status", response.status());
+            stored.put("headers", response.headers());
+            stored.put("body", response.body());
+            byte[] sealed = Sealed.seal(sealKey, Json.write(stored));
+            try {
+                table.client().updateItem(UpdateItemRequest.builder().tableName(table.name())
+                        .key(Table.key(pk, Keys.ITEM))
+                        .updateExpression("SET #st = :done, #resp = :r REMOVE lockUntil")
+                        .expressionAttributeNames(Map.of("#st", "state", "#resp", "response"))
+                        .expressionAttributeValues(Map.of(":done", Attr.s("COMPLETED"),
+                                ":r", AttributeValue.fromB(SdkBytes.fromByteArray(sealed))))
+                        .build());
+            } catch (RuntimeException e) {
+                // The work is done: answer with its result. Only a replay after the lock expires
+                // can run it again, and the routes that use this make that harmless (unique guards,
+                // deterministic ids).
+                dev.crm.shared.log.Log.warn("idempotency record not completed", Log.describe(e));
+            }
+        } else {
+            release(pk);
+        }
+        return response;
+    }
+
+    private boolean acquire(String pk, String fingerprint, long now) {
+        Map<String, AttributeValue> item = new HashMap<>(Table.key(pk, Keys.ITEM));
+        item.put(Table.ENTITY, Attr.s("IDEMPOTENCY"));
+        item.put("state", Attr.s("IN_PROGRESS"));
+        item.put("fingerprint", Attr.s(fingerprint));
+        item.put("lockUntil", Attr.n(now + LOCK.toMillis()));
+        item.put(Table.TTL, Attr.n((now + RETENTION.toMillis()) / 1000));
+        try {
+            table.client().putItem(PutItemRequest.builder().tableName(table.name()).item(item)
+                    // An expired record (TTL deletion is lazy) counts as absent.
+                    .conditionExpression("attribute_not_exists(PK) OR #ttl < :nowSec")
+                    .expressionAttributeNames(Map.of("#ttl", Table.TTL))
+                    .expressionAttributeValues(Map.of(":nowSec", Attr.n(now / 1000)))
+                    .build());
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    private boolean takeOver(String pk, String fingerprint, long now) {
+        try {
+            table.client().updateItem(UpdateItemRequest.builder().tableName(table.name())
+                    .key(Table.key(pk, Keys.ITEM))
+                    .updateExpression("SET lockUntil = :lu")
+                    .conditionExpression("#st = :ip AND lockUntil < :now AND fingerprint = :fp")
+                    .expressionAttributeNames(Map.of("#st", "state"))
+                    .expressionAttributeValues(Map.of(":lu", Attr.n(now + LOCK.toMillis()), ":ip", Attr.s("IN_PROGRESS"),
+                            ":now", Attr.n(now), ":fp", Attr.s(fingerprint)))
+                    .build());
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    private void release(String pk) {
+        try {
+            table.client().deleteItem(DeleteItemRequest.builder().tableName(table.name()).key(Table.key(pk, Keys.ITEM))
+                    .conditionExpression("#st = :ip")
+                    .expressionAttributeNames(Map.of("#st", "state"))
+                    .expressionAttributeValues(Map.of(":ip", Attr.s("IN_PROGRESS")))
+                    .build());
+        } catch (ConditionalCheckFailedException e) {
+            // already completed or released
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ApiResponse replay(String json) {
+        Map<String, Object> stored = (Map<String, Object>) Json.parse(json);
+        Map<String, Object> headers = (Map<String, Object>) stored.get("headers");
+        String contentType = headers == null ? null : (String) headers.get("Content-Type");
+        ApiResponse r = ApiResponse.text(((Number) stored.get("status")).intValue(), contentType, (String) stored.get("body"));
+        if (headers != null) {
+            for (var e : headers.entrySet()) {
+                r.header(e.getKey(), String.valueOf(e.getValue()));
+            }
+        }
+        return r.header("Idempotent-Replayed", "true");
+    }
+
+    /** Same route, path and body (JSON compared by content, not by formatting) means the same request. */
+    static String fingerprint(ApiRequest request) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(request.method()).append(' ').append(request.path()).append('\n');
+        String body = request.body();
+        if (body != null && !body.isBlank()) {
+            try {
+                sb.append(Json.write(canonical(Json.parse(body))));
+            } catch (Json.SyntaxException e) {
+                sb.append(body);
+            }
+        }
+        return Hashes.sha256Hex(sb.toString());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object canonical(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> sorted = new TreeMap<>();
+            for (var e : ((Map<String, Object>) m).entrySet()) {
+                sorted.put(e.getKey(), canonical(e.getValue()));
+            }
+            return sorted;
+        }
+        if (v instanceof java.util.List<?> l) {
+            return l.stream().map(IdempotentRequests::canonical).toList();
+        }
+        return v;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.crm.shared.log;
+
+import dev.crm.shared.json.Json;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Structured logs: one JSON object per line on stdout, which Lambda ships to CloudWatch. Callers
+ * pass chosen fields, never request bodies; as a second line of defence every string value is
+ * scrubbed of anything shaped like an API key, a signed token, an email address or a phone number.
+ */
+public final class Log {
+    private static final Pattern API_KEY = Pattern.compile("crm_[a-z]+_[A-Za-z0-9]{8,}");
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{16,}\\.[A-Za-z0-9_-]{16,}");
+    private static final Pattern EMAIL = Pattern.compile("[^\\s@\"'<>]+@[^\\s@\"'<>]+");
+    private static final Pattern PHONE = Pattern.compile("\\+\\d[\\d ().-]{6,}\\d|\\b\\d{9,}\\b");
+
+    private static volatile Consumer<String> sink = System.out::println;
+
+    private Log() {}
+
+    /** Tests capture the whole suite's logs to prove nothing secret is written. */
+    public static void sink(Consumer<String> newSink) {
+        sink = newSink;
+    }
+
+    public static void info(String message, Map<String, ?> fields) {
+        write("INFO", message, fields);
+    }
+
+    public static void warn(String message, Map<String, ?> fields) {
+        write("WARN", message, fields);
+    }
+
+    public static void error(String message, Map<String, ?> fields) {
+        write("ERROR", message, fields);
+    }
+
+    /** The class and our own frame where an unexpected exception arose: enough to find it, no trace. */
+    public static Map<String, Object> describe(Throwable t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("errorClass", t.getClass().getName());
+        for (StackTraceElement f : t.getStackTrace()) {
+            if (f.getClassName().startsWith("dev.crm.")) {
+                m.put("errorAt", f.getClassName() + "." + f.getMethodName() + ":" + f.getLineNumber());
+                break;
+            }
+        }
+        if (t instanceof software.amazon.awssdk.awscore.exception.AwsServiceException a
+                && a.awsErrorDetails() != null) {
+            m.put("awsErrorCode", a.awsErrorDetails().errorCode());
+            m.put("awsStatus", a.statusCode());
+        }
+        return m;
+    }
+
+    private static void write(String level, String message, Map<String, ?> fields) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("time", Instant.now().toString());
+        line.put("level", level);
+        line.put("message", message);
+        if (fields != null) {
+            for (var e : fields.entrySet()) {
+                Object v = e.getValue();
+                line.put(e.getKey(), v instanceof String s ? scrub(s) : v);
+            }
+        }
+        sink.accept(Json.write(line));
+    }
+
+    public static String scrub(String s) {
+        if (s == null || s.isEmpty()) {
+            return s;
+        }
+        String out = API_KEY.matcher(s).replaceAll("crm_***");
+        out = TOKEN.matcher(out).replaceAll("***");
+        out = EMAIL.matcher(out).replaceAll("***@***");
+        out = PHONE.matcher(out).replaceAll("***");
+        return out;
+    }
+}
