@@ -62,6 +62,15 @@ public final class Page {
         for (var e : lastKey.entrySet()) {
             key.put(e.getKey(), Attr.toPlain(e.getValue()));
         }
+        return encodePlain(tenant, secrets, query, key, now);
+    }
+
+    /** As {@link #encode}, for a resume key already in plain form (strings and numbers). */
+    public static String encodePlain(TenantId tenant, TenantSecrets secrets, String query, Map<String, Object> key,
+            Instant now) {
+        if (key == null || key.isEmpty()) {
+            return null;
+        }
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("k", key);
         payload.put("x", now.plus(CURSOR_LIFETIME).getEpochSecond());
@@ -72,8 +81,20 @@ public final class Page {
     }
 
     /** @return the store's resume key, or null when no cursor was given */
-    @SuppressWarnings("unchecked")
     public static Map<String, AttributeValue> decode(ApiRequest request, TenantId tenant, TenantSecrets secrets,
+            String query, Instant now) {
+        Map<String, Object> plain = decodePlain(request, tenant, secrets, query, now);
+        if (plain == null) {
+            return null;
+        }
+        Map<String, AttributeValue> out = new LinkedHashMap<>();
+        plain.forEach((k, v) -> out.put(k, Attr.of(v)));
+        return out;
+    }
+
+    /** As {@link #decode}, giving the resume key in plain form. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> decodePlain(ApiRequest request, TenantId tenant, TenantSecrets secrets,
             String query, Instant now) {
         String cursor = request.query("cursor");
         if (cursor == null) {
@@ -100,11 +121,10 @@ public final class Page {
         if (!(exp instanceof Number n) || n.longValue() < now.getEpochSecond()) {
             throw ApiProblem.of(ProblemType.INVALID_CURSOR, "the cursor has expired; start the list again");
         }
-        Map<String, AttributeValue> out = new LinkedHashMap<>();
-        for (var e : ((Map<String, Object>) payload.get("k")).entrySet()) {
-            out.put(e.getKey(), Attr.of(e.getValue()));
+        if (!(payload.get("k") instanceof Map<?, ?> k)) {
+            throw invalid();
         }
-        return out;
+        return new LinkedHashMap<>((Map<String, Object>) k);
     }
 
     private static byte[] macInput(TenantId tenant, String query, String kid, String body) {

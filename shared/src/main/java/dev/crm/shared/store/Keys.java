@@ -60,4 +60,97 @@ public final class Keys {
     public static String idempotency(TenantId t, String hash) {
         return t.value() + "#IDEM#" + hash;
     }
+
+    // ---- a contact's item collection (one partition per contact: the 360° view is two queries) ----
+
+    /** The partition of everything the product holds about one contact. */
+    public static String contact(TenantId t, String contactId) {
+        return t.value() + "#C#" + contactId;
+    }
+
+    /** Sort keys under {@code A#} are the contact's current state, read together by the 360° view. */
+    public static final String STATE_PREFIX = "A#";
+    public static final String CONTACT_PROFILE = "A#PROFILE";
+    public static final String PURCHASE_SUMMARY = "A#PURCHASES";
+    public static final String CHURN_SCORE = "A#SCORE";
+    public static final String PREFERENCES = "A#PREFS";
+    public static final String SURVEY_SCORES = "A#SURVEYS";
+
+    /** Sort keys under {@code T#} are the timeline, ordered by time. */
+    public static final String TIMELINE_PREFIX = "T#";
+
+    /**
+     * A timeline entry: interactions, consent changes and survey responses share one ordering.
+     * The instant is written with fixed millisecond precision so keys sort chronologically.
+     */
+    public static String timeline(java.time.Instant at, String kind, String id) {
+        return TIMELINE_PREFIX + sortableInstant(at) + "#" + kind + "#" + id;
+    }
+
+    /** Guards a client-supplied interaction id: a replay finds it and stores nothing new. */
+    public static String interactionGuard(String interactionId) {
+        return "IX#" + interactionId;
+    }
+
+    /** Per purchase day (tenant calendar), so back-dated purchases update the summary exactly. */
+    public static String purchaseDay(java.time.LocalDate day) {
+        return "PD#" + day;
+    }
+
+    /** Consent ledger entries, append-only, in the contact's partition. */
+    public static final String LEDGER_PREFIX = "L#";
+
+    public static String ledgerEntry(java.time.Instant at, String entryId) {
+        return LEDGER_PREFIX + sortableInstant(at) + "#" + entryId;
+    }
+
+    /** Uniqueness guards: hashed so keys stay short and carry no address in clear. */
+    public static String emailGuard(TenantId t, String emailHash) {
+        return t.value() + "#EMAIL#" + emailHash;
+    }
+
+    public static String externalIdGuard(TenantId t, String externalIdHash) {
+        return t.value() + "#EXT#" + externalIdHash;
+    }
+
+    /** GSI1: the tenant's contacts by last update. */
+    public static String contactsIndex(TenantId t) {
+        return t.value() + "#CONTACTS";
+    }
+
+    /** GSI2: the tenant's contacts of one lifecycle stage by last update. */
+    public static String stageIndex(TenantId t, String stage) {
+        return t.value() + "#STAGE#" + stage;
+    }
+
+    /** GSI1 on purchase summaries, sharded so one big tenant's purchases spread over partitions. */
+    public static String summariesIndex(TenantId t, int shard) {
+        return t.value() + "#SUMMARIES#" + shard;
+    }
+
+    public static final int SUMMARY_SHARDS = 8;
+
+    public static String segments(TenantId t) {
+        return t.value() + "#SEGMENTS";
+    }
+
+    /** What survives an erasure: the suppression of a pseudonymised address, and the fact of the erasure. */
+    public static String suppression(TenantId t, String pseudonym) {
+        return t.value() + "#SUPPRESSED#" + pseudonym;
+    }
+
+    public static String erasureRecord(TenantId t) {
+        return t.value() + "#ERASURES";
+    }
+
+    /** Consent-ledger entries of an erased contact, kept under its pseudonym only. */
+    public static String pseudonymousLedger(TenantId t, String pseudonym) {
+        return t.value() + "#LEDGER#" + pseudonym;
+    }
+
+    /** Fixed-width UTC instant (millisecond precision) so string order is time order. */
+    public static String sortableInstant(java.time.Instant at) {
+        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+                .withZone(java.time.ZoneOffset.UTC).format(at);
+    }
 }

@@ -1,0 +1,178 @@
+package dev.crm.contacts.domain;
+
+import dev.crm.contacts.store.ContactRepository;
+import dev.crm.contacts.store.ContactRepository.AppendOutcome;
+import dev.crm.contacts.store.ContactRepository.PurchaseState;
+import dev.crm.contacts.store.ContactRepository.PurchaseUpdate;
+import dev.crm.shared.store.StoreException;
+import dev.crm.shared.tenant.Ids;
+import dev.crm.shared.tenant.TenantId;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Contacts, touch points and segments: the rules, over the repository port. */
+public final class ContactService {
+    /** Contended writes (concurrent purchases on one contact) are retried this often before giving up. */
+    static final int MAX_ATTEMPTS = 60;
+
+    private final ContactRepository contacts;
+    private final Clock clock;
+
+    public ContactService(ContactRepository contacts, Clock clock) {
+        this.contacts = contacts;
+        this.clock = clock;
+    }
+
+    public ContactRepository repository() {
+        return contacts;
+    }
+
+    /** @throws StoreException.UniqueViolation naming the contact that holds the email or external id */
+    public Contact create(TenantId t, ContactData data) {
+        Instant now = clock.instant();
+        Contact c = new Contact(Ids.random(Contact.ID_PREFIX, 20), data, now, now, 1, Contact.Status.ACTIVE);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                contacts.create(t, c);
+                return c;
+            } catch (dev.crm.shared.store.Table.TransactionFailure f) {
+                // Another transaction touched the same guard at the same moment: try again; the
+                // next attempt either wins or sees the holder.
+                if (!f.isConflict() || attempt >= MAX_ATTEMPTS) {
+                    throw f;
+                }
+                backoff(attempt);
+            }
+        }
+    }
+
+    public Contact get(TenantId t, String id) {
+        Contact c = contacts.find(t, id);
+        return c == null || c.status() == Contact.Status.ERASING ? null : c;
+    }
+
+    /**
+     * Replaces the contact's fields if it is still at {@code expectedVersion}.
+     *
+     * @throws StoreException.VersionConflict when it is not
+     */
+    public Contact update(TenantId t, Contact current, ContactData data) {
+        Contact updated = new Contact(current.id(), data, current.createdAt(), later(current.updatedAt()),
+                current.version() + 1, current.status());
+        contacts.replace(t, current, updated);
+        return updated;
+    }
+
+    /** Strictly after the previous update, so the list index orders every change. */
+    private Instant later(Instant previous) {
+        Instant now = clock.instant();
+        return now.isAfter(previous) ? now : previous.plusMillis(1);
+    }
+
+    // ---- touch points ----
+
+    public enum Recorded { CREATED, REPLAYED, ID_CONFLICT, CONTACT_NOT_FOUND }
+
+    public record RecordResult(Recorded outcome, Map<String, Object> interaction) {}
+
+    /**
+     * Records a touch point once: a replay (same id, same content) stores nothing; the same id with
+     * other content is a conflict. A purchase updates the purchase summary in the same transaction;
+     * concurrent purchases on one contact are retried until each is applied exactly once.
+     */
+    public RecordResult record(TenantId t, String contactId, Interaction i, ZoneId tenantZone, String tenantCurrency) {
+        Instant now = clock.instant();
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            PurchaseUpdate purchase = null;
+            if (i.type() == InteractionType.PURCHASE) {
+                LocalDate day = i.occurredAt().atZone(tenantZone).toLocalDate();
+                PurchaseState state = contacts.purchaseState(t, contactId, day, tenantCurrency);
+                PurchaseSummary before = state.summary();
+                BigDecimal amount = i.value().currency().equals(before.currency()) ? i.value().amount() : null;
+                PurchaseSummary after = before.add(new PurchaseSummary.Purchase(day, amount), state.dayHadPurchases());
+                BigDecimal daySpend = state.daySpend().add(amount == null ? BigDecimal.ZERO : amount);
+                purchase = new PurchaseUpdate(after, before.version(), day, daySpend, state.dayPurchases() + 1,
+                        state.dayHadPurchases());
+            }
+            try {
+                AppendOutcome outcome = contacts.appendInteraction(t, contactId, i, purchase,
+                        i.type() == InteractionType.COMPLAINT, now);
+                switch (outcome) {
+                    case CREATED:
+                        return new RecordResult(Recorded.CREATED, i.toJson());
+                    case CONTACT_MISSING:
+                        return new RecordResult(Recorded.CONTACT_NOT_FOUND, null);
+                    default:
+                        backoff(attempt);
+                }
+            } catch (ContactRepository.InteractionExists e) {
+                boolean same = i.fingerprint().equals(e.existing().fingerprint());
+                return new RecordResult(same ? Recorded.REPLAYED : Recorded.ID_CONFLICT, e.existing().json());
+            }
+        }
+        throw new IllegalStateException("touch point still contended after " + MAX_ATTEMPTS + " attempts");
+    }
+
+    /** The summary as derived from every raw purchase: what the incremental one must equal. */
+    public PurchaseSummary recomputePurchases(TenantId t, String contactId, ZoneId tenantZone, String currency) {
+        List<PurchaseSummary.Purchase> raw = new ArrayList<>();
+        for (Interaction p : contacts.purchases(t, contactId)) {
+            BigDecimal amount = p.value() != null && p.value().currency().equals(currency) ? p.value().amount() : null;
+            raw.add(new PurchaseSummary.Purchase(p.occurredAt().atZone(tenantZone).toLocalDate(), amount));
+        }
+        return PurchaseSummary.recompute(currency, raw);
+    }
+
+    private static void backoff(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L + Math.min(attempt, 10) * 5L));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- segments ----
+
+    /** @throws StoreException.LimitReached over the per-tenant cap */
+    public Segment createSegment(TenantId t, Segment.Draft draft) {
+        Segment s = new Segment(Ids.random(Segment.ID_PREFIX, 20), draft.name(), draft.description(), draft.rule(),
+                clock.instant());
+        contacts.createSegment(t, s);
+        return s;
+    }
+
+    /** A page of segment members and where to continue; examines at most {@code budget} contacts. */
+    public ContactRepository.Slice<Contact> members(TenantId t, Segment s, int limit, Map<String, Object> from, int budget) {
+        List<Contact> out = new ArrayList<>();
+        Map<String, Object> next = from;
+        int examined = 0;
+        do {
+            int page = Math.min(100, Math.max(limit - out.size(), 25));
+            var slice = contacts.list(t, new ContactRepository.ListQuery(null, null, null), page, next);
+            List<Contact> candidates = slice.items();
+            Map<String, ContactFacts> facts = s.rule().needsFacts() ? contacts.facts(t, candidates) : Map.of();
+            next = slice.next();
+            for (Contact c : candidates) {
+                examined++;
+                ContactFacts f = facts.getOrDefault(c.id(), new ContactFacts(c, null, null, null));
+                if (s.rule().matches(f)) {
+                    out.add(c);
+                    if (out.size() == limit) {
+                        // resume right after the last member returned, not after the whole page
+                        next = c == candidates.get(candidates.size() - 1) ? slice.next() : contacts.resumeAfter(t, c);
+                        break;
+                    }
+                }
+            }
+        } while (next != null && out.size() < limit && examined < budget);
+        return new ContactRepository.Slice<>(out, next);
+    }
+}

@@ -1,0 +1,610 @@
+package dev.crm.contacts.store.dynamodb;
+
+import dev.crm.contacts.domain.Contact;
+import dev.crm.contacts.domain.ContactFacts;
+import dev.crm.contacts.domain.EmailAddress;
+import dev.crm.contacts.domain.Interaction;
+import dev.crm.contacts.domain.InteractionType;
+import dev.crm.contacts.domain.PurchaseSummary;
+import dev.crm.contacts.domain.Segment;
+import dev.crm.contacts.store.ContactRepository;
+import dev.crm.shared.json.Json;
+import dev.crm.shared.json.Times;
+import dev.crm.shared.store.Attr;
+import dev.crm.shared.store.Keys;
+import dev.crm.shared.store.StoreException;
+import dev.crm.shared.store.Table;
+import dev.crm.shared.tenant.TenantId;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/** {@link ContactRepository} on the single table. */
+public final class DynamoDbContactRepository implements ContactRepository {
+    /** The 360° view's second read runs beside the first; two daemon threads are all it needs. */
+    private static final ExecutorService PARALLEL = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "contacts-read");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final Table table;
+
+    public DynamoDbContactRepository(Table table) {
+        this.table = table;
+    }
+
+    // ---- contacts ----
+
+    @Override
+    public void create(TenantId t, Contact c) {
+        List<TransactWriteItem> tx = new ArrayList<>();
+        tx.add(put(ContactItems.contact(t, c), "attribute_not_exists(PK)"));
+        int emailIndex = -1;
+        int extIndex = -1;
+        if (c.data().email() != null) {
+            emailIndex = tx.size();
+            tx.add(guardPut(Keys.emailGuard(t, EmailAddress.hash(c.data().email())), t, c.id(), "EMAIL_GUARD"));
+        }
+        if (c.data().externalId() != null) {
+            extIndex = tx.size();
+            tx.add(guardPut(Keys.externalIdGuard(t, ContactItems.externalIdHash(c.data().externalId())), t, c.id(), "EXTERNAL_ID_GUARD"));
+        }
+        try {
+            table.transact(tx);
+        } catch (Table.TransactionFailure f) {
+            throw uniqueViolation(f, emailIndex, extIndex);
+        }
+    }
+
+    private static RuntimeException uniqueViolation(Table.TransactionFailure f, int emailIndex, int extIndex) {
+        if (emailIndex >= 0 && f.conditionFailed(emailIndex)) {
+            return new StoreException.UniqueViolation("email", holder(f.oldItem(emailIndex)));
+        }
+        if (extIndex >= 0 && f.conditionFailed(extIndex)) {
+            return new StoreException.UniqueViolation("externalId", holder(f.oldItem(extIndex)));
+        }
+        if (f.conditionFailed(0)) {
+            return new StoreException.VersionConflict();
+        }
+        return f;
+    }
+
+    private static String holder(Map<String, AttributeValue> guard) {
+        return guard == null ? null : Attr.str(guard, "contactId");
+    }
+
+    private TransactWriteItem guardPut(String pk, TenantId t, String contactId, String entity) {
+        Map<String, AttributeValue> item = new HashMap<>(Table.key(pk, Keys.ITEM));
+        item.put(Table.ENTITY, Attr.s(entity));
+        item.put("tenantId", Attr.s(t.value()));
+        item.put("contactId", Attr.s(contactId));
+        return TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(item)
+                .conditionExpression("attribute_not_exists(PK)")
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build();
+    }
+
+    private TransactWriteItem guardDelete(String pk, String contactId) {
+        return TransactWriteItem.builder().delete(Delete.builder().tableName(table.name()).key(Table.key(pk, Keys.ITEM))
+                .conditionExpression("contactId = :c")
+                .expressionAttributeValues(Map.of(":c", Attr.s(contactId))).build()).build();
+    }
+
+    private TransactWriteItem put(Map<String, AttributeValue> item, String condition) {
+        var p = Put.builder().tableName(table.name()).item(item);
+        if (condition != null) {
+            p.conditionExpression(condition);
+        }
+        return TransactWriteItem.builder().put(p.build()).build();
+    }
+
+    @Override
+    public Contact find(TenantId t, String contactId) {
+        Map<String, AttributeValue> item = table.get(Keys.contact(t, contactId), Keys.CONTACT_PROFILE);
+        return item == null ? null : ContactItems.contact(item);
+    }
+
+    @Override
+    public void replace(TenantId t, Contact previous, Contact updated) {
+        List<TransactWriteItem> tx = new ArrayList<>();
+        tx.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(ContactItems.contact(t, updated))
+                .conditionExpression("version = :v AND #st = :st")
+                .expressionAttributeNames(Map.of("#st", "status"))
+                .expressionAttributeValues(Map.of(":v", Attr.n(previous.version()),
+                        ":st", Attr.s(previous.status().name().toLowerCase(java.util.Locale.ROOT))))
+                .build()).build());
+        int emailIndex = -1;
+        int extIndex = -1;
+        String oldEmail = previous.data().email() == null ? null : EmailAddress.hash(previous.data().email());
+        String newEmail = updated.data().email() == null ? null : EmailAddress.hash(updated.data().email());
+        if (!java.util.Objects.equals(oldEmail, newEmail)) {
+            if (oldEmail != null) {
+                tx.add(guardDelete(Keys.emailGuard(t, oldEmail), previous.id()));
+            }
+            if (newEmail != null) {
+                emailIndex = tx.size();
+                tx.add(guardPut(Keys.emailGuard(t, newEmail), t, updated.id(), "EMAIL_GUARD"));
+            }
+        }
+        String oldExt = previous.data().externalId() == null ? null : ContactItems.externalIdHash(previous.data().externalId());
+        String newExt = updated.data().externalId() == null ? null : ContactItems.externalIdHash(updated.data().externalId());
+        if (!java.util.Objects.equals(oldExt, newExt)) {
+            if (oldExt != null) {
+                tx.add(guardDelete(Keys.externalIdGuard(t, oldExt), previous.id()));
+            }
+            if (newExt != null) {
+                extIndex = tx.size();
+                tx.add(guardPut(Keys.externalIdGuard(t, newExt), t, updated.id(), "EXTERNAL_ID_GUARD"));
+            }
+        }
+        if (tx.size() == 1) {
+            // A plain conditional put: concurrent writers with one If-Match serialise on the version
+            // instead of cancelling each other as transactions can.
+            try {
+                table.client().putItem(PutItemRequest.builder().tableName(table.name()).item(tx.get(0).put().item())
+                        .conditionExpression(tx.get(0).put().conditionExpression())
+                        .expressionAttributeNames(tx.get(0).put().expressionAttributeNames())
+                        .expressionAttributeValues(tx.get(0).put().expressionAttributeValues()).build());
+                return;
+            } catch (ConditionalCheckFailedException e) {
+                throw new StoreException.VersionConflict();
+            }
+        }
+        try {
+            table.transact(tx);
+        } catch (Table.TransactionFailure f) {
+            if (f.isConflict() && !f.anyConditionFailed()) {
+                throw new StoreException.VersionConflict();
+            }
+            throw uniqueViolation(f, emailIndex, extIndex);
+        }
+    }
+
+    @Override
+    public String findIdByEmail(TenantId t, String email) {
+        Map<String, AttributeValue> guard = table.get(Keys.emailGuard(t, EmailAddress.hash(email)), Keys.ITEM);
+        return guard == null ? null : Attr.str(guard, "contactId");
+    }
+
+    @Override
+    public String findIdByExternalId(TenantId t, String externalId) {
+        Map<String, AttributeValue> guard = table.get(Keys.externalIdGuard(t, ContactItems.externalIdHash(externalId)), Keys.ITEM);
+        return guard == null ? null : Attr.str(guard, "contactId");
+    }
+
+    @Override
+    public Slice<Contact> list(TenantId t, ListQuery q, int limit, Map<String, Object> from) {
+        boolean byStage = q.stage() != null;
+        String index = byStage ? Table.GSI2 : Table.GSI1;
+        String pkName = byStage ? Table.GSI2PK : Table.GSI1PK;
+        String skName = byStage ? Table.GSI2SK : Table.GSI1SK;
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        names.put("#pk", pkName);
+        values.put(":pk", Attr.s(byStage ? Keys.stageIndex(t, q.stage().wire()) : Keys.contactsIndex(t)));
+        String key = "#pk = :pk";
+        if (q.updatedSince() != null) {
+            names.put("#sk", skName);
+            values.put(":since", Attr.s(Keys.sortableInstant(q.updatedSince())));
+            key += " AND #sk >= :since";
+        }
+        var b = QueryRequest.builder().tableName(table.name()).indexName(index)
+                .keyConditionExpression(key)
+                // Newest changes first, except for a sync (updatedSince), which reads forward in time.
+                .scanIndexForward(q.updatedSince() != null)
+                .limit(limit);
+        String filter = "#st = :active";
+        names.put("#st", "status");
+        values.put(":active", Attr.s("active"));
+        if (q.tag() != null) {
+            filter += " AND contains(tags, :tag)";
+            values.put(":tag", Attr.s(q.tag()));
+        }
+        b.filterExpression(filter).expressionAttributeNames(names).expressionAttributeValues(values);
+        if (from != null) {
+            b.exclusiveStartKey(plainKey(from));
+        }
+        QueryResponse r = table.client().query(b.build());
+        List<Contact> items = new ArrayList<>();
+        for (var item : r.items()) {
+            items.add(ContactItems.contact(item));
+        }
+        return new Slice<>(items, next(r));
+    }
+
+    @Override
+    public Map<String, Object> resumeAfter(TenantId t, Contact c) {
+        Map<String, Object> k = new LinkedHashMap<>();
+        k.put(Table.PK, Keys.contact(t, c.id()));
+        k.put(Table.SK, Keys.CONTACT_PROFILE);
+        k.put(Table.GSI1PK, Keys.contactsIndex(t));
+        k.put(Table.GSI1SK, ContactItems.indexSort(c));
+        return k;
+    }
+
+    static Map<String, AttributeValue> plainKey(Map<String, Object> from) {
+        Map<String, AttributeValue> k = new HashMap<>();
+        from.forEach((name, v) -> k.put(name, Attr.of(v)));
+        return k;
+    }
+
+    static Map<String, Object> next(QueryResponse r) {
+        if (!r.hasLastEvaluatedKey() || r.lastEvaluatedKey().isEmpty()) {
+            return null;
+        }
+        Map<String, Object> next = new LinkedHashMap<>();
+        r.lastEvaluatedKey().forEach((k, v) -> next.put(k, Attr.toPlain(v)));
+        return next;
+    }
+
+    // ---- touch points ----
+
+    @Override
+    public PurchaseState purchaseState(TenantId t, String contactId, LocalDate day, String defaultCurrency) {
+        String pk = Keys.contact(t, contactId);
+        Map<String, AttributeValue> summary = table.get(pk, Keys.PURCHASE_SUMMARY);
+        Map<String, AttributeValue> dayItem = table.get(pk, Keys.purchaseDay(day));
+        return new PurchaseState(ContactItems.summary(summary, defaultCurrency), dayItem != null,
+                dayItem == null ? BigDecimal.ZERO : Attr.decimal(dayItem, "spend"),
+                dayItem == null ? 0 : Attr.num(dayItem, "purchases", 0));
+    }
+
+    @Override
+    public AppendOutcome appendInteraction(TenantId t, String contactId, Interaction i, PurchaseUpdate purchase,
+            boolean complaint, Instant recordedAt) {
+        String pk = Keys.contact(t, contactId);
+        String timelineSk = Keys.timeline(i.occurredAt(), "interaction", i.id());
+        List<TransactWriteItem> tx = new ArrayList<>();
+        tx.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table.name())
+                .key(Table.key(pk, Keys.CONTACT_PROFILE))
+                .conditionExpression("#st = :active")
+                .expressionAttributeNames(Map.of("#st", "status"))
+                .expressionAttributeValues(Map.of(":active", Attr.s("active"))).build()).build());
+        Map<String, AttributeValue> guard = new HashMap<>(Table.key(pk, Keys.interactionGuard(i.id())));
+        guard.put(Table.ENTITY, Attr.s("INTERACTION_GUARD"));
+        guard.put("tenantId", Attr.s(t.value()));
+        guard.put("fingerprint", Attr.s(i.fingerprint()));
+        guard.put("timelineSk", Attr.s(timelineSk));
+        tx.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(guard)
+                .conditionExpression("attribute_not_exists(PK)")
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build());
+        Map<String, AttributeValue> entry = new HashMap<>(Table.key(pk, timelineSk));
+        entry.put(Table.ENTITY, Attr.s("TIMELINE"));
+        entry.put("tenantId", Attr.s(t.value()));
+        entry.put("kind", Attr.s("interaction"));
+        entry.put("interactionType", Attr.s(i.type().wire()));
+        entry.put("entryId", Attr.s(i.id()));
+        entry.put("occurredAt", Attr.instant(i.occurredAt()));
+        entry.put("recordedAt", Attr.instant(recordedAt));
+        entry.put("data", Attr.of(i.toJson()));
+        tx.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(entry).build()).build());
+        int firstContended = tx.size();
+        if (purchase != null) {
+            tx.add(summaryUpdate(t, contactId, purchase));
+            tx.add(dayUpdate(pk, purchase));
+        } else if (complaint) {
+            tx.add(TransactWriteItem.builder().update(Update.builder().tableName(table.name())
+                    .key(Table.key(pk, Keys.PURCHASE_SUMMARY))
+                    .updateExpression("ADD complaints :one SET " + summaryIdentity())
+                    .expressionAttributeValues(summaryIdentityValues(t, contactId, Map.of(":one", Attr.n(1))))
+                    .build()).build());
+        }
+        try {
+            table.transact(tx);
+            return AppendOutcome.CREATED;
+        } catch (Table.TransactionFailure f) {
+            if (f.conditionFailed(1)) {
+                Map<String, AttributeValue> old = f.oldItem(1);
+                if (old == null) {
+                    old = table.get(pk, Keys.interactionGuard(i.id()));
+                }
+                Map<String, AttributeValue> stored = old == null ? null : table.get(pk, Attr.str(old, "timelineSk"));
+                throw new InteractionExists(new ExistingInteraction(old == null ? null : Attr.str(old, "fingerprint"),
+                        stored == null ? Map.of() : Attr.map(stored, "data")));
+            }
+            if (f.conditionFailed(0)) {
+                return AppendOutcome.CONTACT_MISSING;
+            }
+            for (int k = firstContended; k < tx.size(); k++) {
+                if (f.conditionFailed(k)) {
+                    return AppendOutcome.CONTENTION;
+                }
+            }
+            if (f.isConflict()) {
+                return AppendOutcome.CONTENTION;
+            }
+            throw f;
+        }
+    }
+
+    /** The summary item's identity and its place in the churn job's sharded index. */
+    private static String summaryIdentity() {
+        return "entity = :entity, tenantId = :tid, contactId = :cid, GSI1PK = :gpk, GSI1SK = :gsk";
+    }
+
+    private static Map<String, AttributeValue> summaryIdentityValues(TenantId t, String contactId,
+            Map<String, AttributeValue> more) {
+        Map<String, AttributeValue> v = new HashMap<>(more);
+        v.put(":entity", Attr.s("PURCHASE_SUMMARY"));
+        v.put(":tid", Attr.s(t.value()));
+        v.put(":cid", Attr.s(contactId));
+        v.put(":gpk", Attr.s(Keys.summariesIndex(t, ContactItems.summaryShard(contactId))));
+        v.put(":gsk", Attr.s(contactId));
+        return v;
+    }
+
+    private TransactWriteItem summaryUpdate(TenantId t, String contactId, PurchaseUpdate u) {
+        PurchaseSummary s = u.summary();
+        Map<String, AttributeValue> v = new HashMap<>();
+        v.put(":cur", Attr.s(s.currency()));
+        v.put(":first", Attr.s(s.firstPurchaseDay().toString()));
+        v.put(":firstSpend", Attr.n(s.firstDaySpend()));
+        v.put(":last", Attr.s(s.lastPurchaseDay().toString()));
+        v.put(":repeatDays", Attr.n(s.repeatPurchaseDays()));
+        v.put(":repeatSpend", Attr.n(s.repeatSpend()));
+        v.put(":total", Attr.n(s.totalSpend()));
+        v.put(":purchases", Attr.n(s.purchases()));
+        v.put(":version", Attr.n(s.version()));
+        String condition;
+        if (u.expectedVersion() == 0) {
+            condition = "attribute_not_exists(purchaseVersion)";
+        } else {
+            condition = "purchaseVersion = :expected";
+            v.put(":expected", Attr.n(u.expectedVersion()));
+        }
+        return TransactWriteItem.builder().update(Update.builder().tableName(table.name())
+                .key(Table.key(Keys.contact(t, contactId), Keys.PURCHASE_SUMMARY))
+                .updateExpression("SET currency = :cur, firstPurchaseDay = :first, firstDaySpend = :firstSpend, "
+                        + "lastPurchaseDay = :last, repeatPurchaseDays = :repeatDays, repeatSpend = :repeatSpend, "
+                        + "totalSpend = :total, purchases = :purchases, purchaseVersion = :version, " + summaryIdentity())
+                .conditionExpression(condition)
+                .expressionAttributeValues(summaryIdentityValues(t, contactId, v))
+                .build()).build();
+    }
+
+    private TransactWriteItem dayUpdate(String pk, PurchaseUpdate u) {
+        Map<String, AttributeValue> v = new HashMap<>();
+        v.put(":spend", Attr.n(u.daySpend()));
+        v.put(":n", Attr.n(u.dayPurchases()));
+        v.put(":entity", Attr.s("PURCHASE_DAY"));
+        return TransactWriteItem.builder().update(Update.builder().tableName(table.name())
+                .key(Table.key(pk, Keys.purchaseDay(u.day())))
+                .updateExpression("SET spend = :spend, purchases = :n, entity = :entity")
+                .conditionExpression(u.dayExisted() ? "attribute_exists(PK)" : "attribute_not_exists(PK)")
+                .expressionAttributeValues(v)
+                .build()).build();
+    }
+
+    @Override
+    public Slice<Map<String, Object>> timeline(TenantId t, String contactId, int limit, Map<String, Object> from) {
+        var b = QueryRequest.builder().tableName(table.name())
+                .keyConditionExpression("PK = :pk AND begins_with(SK, :t)")
+                .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.contact(t, contactId)), ":t", Attr.s(Keys.TIMELINE_PREFIX)))
+                .scanIndexForward(false)
+                .limit(limit);
+        if (from != null) {
+            b.exclusiveStartKey(plainKey(from));
+        }
+        QueryResponse r = table.client().query(b.build());
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (var item : r.items()) {
+            items.add(timelineEntry(item));
+        }
+        return new Slice<>(items, next(r));
+    }
+
+    static Map<String, Object> timelineEntry(Map<String, AttributeValue> item) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", Attr.str(item, "kind"));
+        m.put("id", Attr.str(item, "entryId"));
+        m.put("occurredAt", Times.format(Attr.instant(item, "occurredAt")));
+        m.putAll(Attr.map(item, "data"));
+        m.put("kind", Attr.str(item, "kind"));
+        return m;
+    }
+
+    @Override
+    public List<Interaction> purchases(TenantId t, String contactId) {
+        List<Interaction> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            var b = QueryRequest.builder().tableName(table.name())
+                    .keyConditionExpression("PK = :pk AND begins_with(SK, :t)")
+                    .filterExpression("kind = :k AND interactionType = :p")
+                    .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.contact(t, contactId)), ":t",
+                            Attr.s(Keys.TIMELINE_PREFIX), ":k", Attr.s("interaction"), ":p", Attr.s(InteractionType.PURCHASE.wire())))
+                    .consistentRead(true);
+            if (start != null) {
+                b.exclusiveStartKey(start);
+            }
+            QueryResponse r = table.client().query(b.build());
+            for (var item : r.items()) {
+                out.add(InteractionJson.read(Attr.map(item, "data")));
+            }
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
+        return out;
+    }
+
+    @Override
+    public View360 view360(TenantId t, String contactId, int recent) {
+        String pk = Keys.contact(t, contactId);
+        CompletableFuture<QueryResponse> timeline = CompletableFuture.supplyAsync(() -> table.client().query(
+                QueryRequest.builder().tableName(table.name())
+                        .keyConditionExpression("PK = :pk AND begins_with(SK, :t)")
+                        .filterExpression("kind = :k")
+                        .expressionAttributeValues(Map.of(":pk", Attr.s(pk), ":t", Attr.s(Keys.TIMELINE_PREFIX),
+                                ":k", Attr.s("interaction")))
+                        .scanIndexForward(false)
+                        .limit(Math.max(recent * 5, 50))
+                        .build()), PARALLEL);
+        QueryResponse state = table.client().query(QueryRequest.builder().tableName(table.name())
+                .keyConditionExpression("PK = :pk AND begins_with(SK, :a)")
+                .expressionAttributeValues(Map.of(":pk", Attr.s(pk), ":a", Attr.s(Keys.STATE_PREFIX)))
+                .consistentRead(true)
+                .build());
+        Map<String, Map<String, AttributeValue>> bySk = new HashMap<>();
+        for (var item : state.items()) {
+            bySk.put(Attr.str(item, Table.SK), item);
+        }
+        List<Map<String, Object>> interactions = new ArrayList<>();
+        for (var item : timeline.join().items()) {
+            if (interactions.size() < recent) {
+                interactions.add(timelineEntry(item));
+            }
+        }
+        Map<String, AttributeValue> profile = bySk.get(Keys.CONTACT_PROFILE);
+        if (profile == null) {
+            return null;
+        }
+        Map<String, AttributeValue> summary = bySk.get(Keys.PURCHASE_SUMMARY);
+        return new View360(ContactItems.contact(profile), summary == null ? null : ContactItems.summary(summary, null),
+                summary == null ? 0 : Attr.num(summary, "complaints", 0),
+                view(bySk.get(Keys.PREFERENCES)), view(bySk.get(Keys.SURVEY_SCORES)), view(bySk.get(Keys.CHURN_SCORE)),
+                interactions);
+    }
+
+    /** Items other functions own carry their API representation in {@code view}. */
+    private static Map<String, Object> view(Map<String, AttributeValue> item) {
+        return item == null ? null : Attr.map(item, "view");
+    }
+
+    @Override
+    public Map<String, ContactFacts> facts(TenantId t, List<Contact> contacts) {
+        Map<String, ContactFacts> out = new LinkedHashMap<>();
+        Map<String, Map<String, Map<String, AttributeValue>>> found = new HashMap<>();
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (Contact c : contacts) {
+            String pk = Keys.contact(t, c.id());
+            keys.add(Table.key(pk, Keys.PURCHASE_SUMMARY));
+            keys.add(Table.key(pk, Keys.CHURN_SCORE));
+            keys.add(Table.key(pk, Keys.SURVEY_SCORES));
+        }
+        for (int i = 0; i < keys.size(); i += 99) {
+            Map<String, KeysAndAttributes> request = Map.of(table.name(),
+                    KeysAndAttributes.builder().keys(keys.subList(i, Math.min(keys.size(), i + 99))).build());
+            for (int attempt = 0; !request.isEmpty(); attempt++) {
+                var r = table.client().batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
+                for (var item : r.responses().getOrDefault(table.name(), List.of())) {
+                    found.computeIfAbsent(Attr.str(item, Table.PK), k -> new HashMap<>()).put(Attr.str(item, Table.SK), item);
+                }
+                request = r.hasUnprocessedKeys() ? r.unprocessedKeys() : Map.of();
+                if (!request.isEmpty() && attempt > 8) {
+                    throw new IllegalStateException("batch read still throttled after retries");
+                }
+            }
+        }
+        for (Contact c : contacts) {
+            var items = found.getOrDefault(Keys.contact(t, c.id()), Map.of());
+            var summary = items.get(Keys.PURCHASE_SUMMARY);
+            var surveys = view(items.get(Keys.SURVEY_SCORES));
+            Integer nps = null;
+            if (surveys != null && surveys.get("nps") instanceof Map<?, ?> n && n.get("score") instanceof Number s) {
+                nps = s.intValue();
+            }
+            out.put(c.id(), new ContactFacts(c, summary == null ? null : ContactItems.summary(summary, null),
+                    view(items.get(Keys.CHURN_SCORE)), nps));
+        }
+        return out;
+    }
+
+    // ---- segments ----
+
+    @Override
+    public void createSegment(TenantId t, Segment s) {
+        Map<String, AttributeValue> item = new HashMap<>(Table.key(Keys.segments(t), s.id()));
+        item.put(Table.ENTITY, Attr.s("SEGMENT"));
+        item.put("tenantId", Attr.s(t.value()));
+        item.put("segmentId", Attr.s(s.id()));
+        item.put("name", Attr.s(s.name()));
+        if (s.description() != null) {
+            item.put("description", Attr.s(s.description()));
+        }
+        item.put("rule", Attr.s(Json.write(s.rule().toJson())));
+        item.put("createdAt", Attr.instant(s.createdAt()));
+        List<TransactWriteItem> tx = new ArrayList<>();
+        tx.add(TransactWriteItem.builder().update(Update.builder().tableName(table.name())
+                .key(Table.key(Keys.segments(t), Keys.ITEM))
+                .updateExpression("ADD segmentCount :one SET entity = :e, tenantId = :tid")
+                .conditionExpression("attribute_not_exists(segmentCount) OR segmentCount < :max")
+                .expressionAttributeValues(Map.of(":one", Attr.n(1), ":max", Attr.n(Segment.MAX_PER_TENANT),
+                        ":e", Attr.s("SEGMENT_COUNT"), ":tid", Attr.s(t.value())))
+                .build()).build());
+        tx.add(put(item, "attribute_not_exists(PK)"));
+        try {
+            table.transact(tx);
+        } catch (Table.TransactionFailure f) {
+            if (f.conditionFailed(0)) {
+                throw new StoreException.LimitReached("at most " + Segment.MAX_PER_TENANT + " segments");
+            }
+            throw f;
+        }
+    }
+
+    @Override
+    public Segment findSegment(TenantId t, String segmentId) {
+        Map<String, AttributeValue> item = table.get(Keys.segments(t), segmentId);
+        return item == null ? null : SegmentItems.read(item);
+    }
+
+    @Override
+    public List<Segment> segments(TenantId t) {
+        List<Segment> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            var b = QueryRequest.builder().tableName(table.name())
+                    .keyConditionExpression("PK = :pk AND begins_with(SK, :s)")
+                    .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.segments(t)), ":s", Attr.s(Segment.ID_PREFIX)));
+            if (start != null) {
+                b.exclusiveStartKey(start);
+            }
+            QueryResponse r = table.client().query(b.build());
+            for (var item : r.items()) {
+                out.add(SegmentItems.read(item));
+            }
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
+        return out;
+    }
+
+    @Override
+    public boolean deleteSegment(TenantId t, String segmentId) {
+        List<TransactWriteItem> tx = new ArrayList<>();
+        tx.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table.name())
+                .key(Table.key(Keys.segments(t), segmentId)).conditionExpression("attribute_exists(PK)").build()).build());
+        tx.add(TransactWriteItem.builder().update(Update.builder().tableName(table.name())
+                .key(Table.key(Keys.segments(t), Keys.ITEM))
+                .updateExpression("ADD segmentCount :minus")
+                .expressionAttributeValues(Map.of(":minus", Attr.n(-1))).build()).build());
+        try {
+            table.transact(tx);
+            return true;
+        } catch (Table.TransactionFailure f) {
+            if (f.conditionFailed(0)) {
+                return false;
+            }
+            throw f;
+        }
+    }
+}
