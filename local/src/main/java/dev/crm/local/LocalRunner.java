@@ -169,6 +169,34 @@ public final class LocalRunner implements AutoCloseable {
             schedules.fire(name);
             return json(202, Map.of("schedule", name, "status", "fired"));
         }
+        if (path.equals("/_local/outbox") && method.equals("GET")) {
+            List<Object> items = new java.util.ArrayList<>();
+            for (var sent : dev.crm.shared.outbound.LocalOutbox.INSTANCE.messages()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("messageId", sent.messageId());
+                m.put("sentAt", sent.sentAt());
+                m.put("tenantId", sent.message().tenantId());
+                m.put("to", sent.message().to());
+                m.put("subject", sent.message().subject());
+                m.put("purpose", sent.message().purpose());
+                m.put("headers", sent.message().headers());
+                m.put("text", sent.message().textBody());
+                m.put("html", sent.message().htmlBody());
+                items.add(m);
+            }
+            return json(200, Map.of("items", items));
+        }
+        if (path.equals("/_local/events") && method.equals("GET")) {
+            List<Object> items = new java.util.ArrayList<>();
+            for (var e : dev.crm.shared.outbound.LocalEventLog.INSTANCE.events()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("at", e.at());
+                m.put("detailType", e.detailType());
+                m.put("detail", e.detail());
+                items.add(m);
+            }
+            return json(200, Map.of("items", items));
+        }
         return json(404, Map.of("title", "not found", "status", 404));
     }
 

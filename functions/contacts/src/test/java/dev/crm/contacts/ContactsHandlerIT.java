@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.crm.contacts.domain.ContactService;
-import dev.crm.contacts.domain.PurchaseSummary;
+import dev.crm.shared.contact.PurchaseSummary;
 import dev.crm.contacts.entrypoints.ContactsHandler;
 import dev.crm.contacts.store.dynamodb.DynamoDbContactRepository;
 import dev.crm.shared.config.Infrastructure;
@@ -123,7 +123,7 @@ class ContactsHandlerIT {
                 + email + "\"}")), 400, "validation-error");
         problem(call(ApiEvents.request("POST", "/v1/contacts").as(tenant, Scope.READ).json("{\"email\": \"" + email + "\"}")),
                 403, "forbidden");
-        assertNull(infra.table().get(Keys.emailGuard(tenant, dev.crm.contacts.domain.EmailAddress.hash(email)), Keys.ITEM));
+        assertNull(infra.table().get(Keys.emailGuard(tenant, dev.crm.shared.contact.EmailAddress.hash(email)), Keys.ITEM));
     }
 
     @Test

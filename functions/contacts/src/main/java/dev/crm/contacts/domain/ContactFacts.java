@@ -1,5 +1,9 @@
 package dev.crm.contacts.domain;
 
+import dev.crm.shared.contact.PurchaseSummary;
+import dev.crm.shared.contact.EmailAddress;
+import dev.crm.shared.contact.ContactData;
+import dev.crm.shared.contact.Contact;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;

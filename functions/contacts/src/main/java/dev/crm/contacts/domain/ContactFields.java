@@ -1,5 +1,9 @@
 package dev.crm.contacts.domain;
 
+import dev.crm.shared.contact.LifecycleStage;
+import dev.crm.shared.contact.EmailAddress;
+import dev.crm.shared.contact.ContactData;
+import dev.crm.shared.contact.Contact;
 import dev.crm.shared.json.JsonObject;
 import dev.crm.shared.tenant.TenantSettings;
 import java.math.BigDecimal;

@@ -1,5 +1,8 @@
 package dev.crm.contacts.domain;
 
+import dev.crm.shared.contact.PurchaseSummary;
+import dev.crm.shared.contact.ContactData;
+import dev.crm.shared.contact.Contact;
 import dev.crm.contacts.store.ContactRepository;
 import dev.crm.contacts.store.ContactRepository.AppendOutcome;
 import dev.crm.contacts.store.ContactRepository.PurchaseState;

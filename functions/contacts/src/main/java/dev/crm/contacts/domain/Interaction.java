@@ -1,5 +1,6 @@
 package dev.crm.contacts.domain;
 
+import dev.crm.shared.contact.Money;
 import dev.crm.shared.crypto.Hashes;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.json.JsonObject;

@@ -1,5 +1,7 @@
 package dev.crm.contacts.domain;
 
+import dev.crm.shared.contact.LifecycleStage;
+import dev.crm.shared.contact.EmailAddress;
 import dev.crm.shared.json.Times;
 import dev.crm.shared.json.Violations;
 import java.math.BigDecimal;

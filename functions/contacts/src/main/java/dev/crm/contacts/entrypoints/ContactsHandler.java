@@ -4,13 +4,13 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import dev.crm.contacts.domain.Contact;
-import dev.crm.contacts.domain.ContactData;
+import dev.crm.shared.contact.Contact;
+import dev.crm.shared.contact.ContactData;
 import dev.crm.contacts.domain.ContactFields;
 import dev.crm.contacts.domain.ContactService;
-import dev.crm.contacts.domain.EmailAddress;
+import dev.crm.shared.contact.EmailAddress;
 import dev.crm.contacts.domain.Interaction;
-import dev.crm.contacts.domain.LifecycleStage;
+import dev.crm.shared.contact.LifecycleStage;
 import dev.crm.contacts.domain.Segment;
 import dev.crm.contacts.store.ContactRepository;
 import dev.crm.contacts.store.dynamodb.DynamoDbContactRepository;
@@ -162,7 +162,7 @@ public final class ContactsHandler
         out.put("latestSurveyScores", v.surveyScores() == null ? Map.of() : v.surveyScores());
         out.put("churnScore", v.churnScore());
         Map<String, Object> purchases = v.purchases() == null
-                ? dev.crm.contacts.domain.PurchaseSummary.empty(tenant(request).settings().defaultCurrency()).toJson()
+                ? dev.crm.shared.contact.PurchaseSummary.empty(tenant(request).settings().defaultCurrency()).toJson()
                 : v.purchases().toJson();
         purchases.put("complaints", v.complaints());
         out.put("purchaseSummary", purchases);

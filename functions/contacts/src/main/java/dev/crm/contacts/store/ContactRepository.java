@@ -1,10 +1,10 @@
 package dev.crm.contacts.store;
 
-import dev.crm.contacts.domain.Contact;
+import dev.crm.shared.contact.Contact;
 import dev.crm.contacts.domain.ContactFacts;
 import dev.crm.contacts.domain.Interaction;
-import dev.crm.contacts.domain.LifecycleStage;
-import dev.crm.contacts.domain.PurchaseSummary;
+import dev.crm.shared.contact.LifecycleStage;
+import dev.crm.shared.contact.PurchaseSummary;
 import dev.crm.contacts.domain.Segment;
 import dev.crm.shared.tenant.TenantId;
 import java.time.Instant;

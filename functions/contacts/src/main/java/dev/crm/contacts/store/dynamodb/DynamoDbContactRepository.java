@@ -1,15 +1,16 @@
 package dev.crm.contacts.store.dynamodb;
 
-import dev.crm.contacts.domain.Contact;
+import dev.crm.shared.contact.Contact;
 import dev.crm.contacts.domain.ContactFacts;
-import dev.crm.contacts.domain.EmailAddress;
+import dev.crm.shared.contact.EmailAddress;
 import dev.crm.contacts.domain.Interaction;
 import dev.crm.contacts.domain.InteractionType;
-import dev.crm.contacts.domain.PurchaseSummary;
+import dev.crm.shared.contact.PurchaseSummary;
 import dev.crm.contacts.domain.Segment;
 import dev.crm.contacts.store.ContactRepository;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.json.Times;
+import dev.crm.shared.contact.ContactItems;
 import dev.crm.shared.store.Attr;
 import dev.crm.shared.store.Keys;
 import dev.crm.shared.store.StoreException;

@@ -3,7 +3,7 @@ package dev.crm.contacts.store.dynamodb;
 import dev.crm.contacts.domain.Interaction;
 import dev.crm.contacts.domain.InteractionChannel;
 import dev.crm.contacts.domain.InteractionType;
-import dev.crm.contacts.domain.Money;
+import dev.crm.shared.contact.Money;
 import dev.crm.shared.json.JsonObject;
 import java.math.BigDecimal;
 import java.time.Instant;

@@ -1,6 +1,7 @@
 package dev.crm.contacts.store.dynamodb;
 
-import dev.crm.contacts.domain.PurchaseSummary;
+import dev.crm.shared.contact.ContactItems;
+import dev.crm.shared.contact.PurchaseSummary;
 import dev.crm.shared.store.Keys;
 import dev.crm.shared.store.Table;
 import dev.crm.shared.tenant.TenantId;

@@ -1,4 +1,4 @@
-package dev.crm.contacts.domain;
+package dev.crm.shared.contact;
 
 /** Where a contact stands with the company. */
 public enum LifecycleStage {

@@ -1,4 +1,4 @@
-package dev.crm.contacts.domain;
+package dev.crm.shared.contact;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.crm.contacts.domain;
+package dev.crm.shared.contact;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;

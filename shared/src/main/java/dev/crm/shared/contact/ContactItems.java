@@ -1,10 +1,5 @@
-package dev.crm.contacts.store.dynamodb;
+package dev.crm.shared.contact;
 
-import dev.crm.contacts.domain.Contact;
-import dev.crm.contacts.domain.ContactData;
-import dev.crm.contacts.domain.EmailAddress;
-import dev.crm.contacts.domain.LifecycleStage;
-import dev.crm.contacts.domain.PurchaseSummary;
 import dev.crm.shared.crypto.Hashes;
 import dev.crm.shared.json.JsonObject;
 import dev.crm.shared.store.Attr;
@@ -18,14 +13,14 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Hand-written mapping of contact items (docs/data-model.md, "Contacts"). */
-final class ContactItems {
+public final class ContactItems {
     private ContactItems() {}
 
-    static String externalIdHash(String externalId) {
+    public static String externalIdHash(String externalId) {
         return Hashes.sha256Hex("ext|" + externalId);
     }
 
-    static Map<String, AttributeValue> contact(TenantId t, Contact c) {
+    public static Map<String, AttributeValue> contact(TenantId t, Contact c) {
         Map<String, AttributeValue> item = new HashMap<>(Table.key(Keys.contact(t, c.id()), Keys.CONTACT_PROFILE));
         ContactData d = c.data();
         item.put(Table.ENTITY, Attr.s("CONTACT"));
@@ -62,7 +57,7 @@ final class ContactItems {
     }
 
     /** Index sort key: last update, then id, so lists page stably. */
-    static String indexSort(Contact c) {
+    public static String indexSort(Contact c) {
         return Keys.sortableInstant(c.updatedAt()) + "#" + c.id();
     }
 
@@ -72,7 +67,7 @@ final class ContactItems {
         }
     }
 
-    static Contact contact(Map<String, AttributeValue> item) {
+    public static Contact contact(Map<String, AttributeValue> item) {
         String stage = Attr.str(item, "lifecycleStage");
         ContactData d = new ContactData(Attr.str(item, "firstName"), Attr.str(item, "lastName"), Attr.str(item, "email"),
                 Attr.str(item, "phone"), Attr.str(item, "company"), Attr.str(item, "locale"), Attr.str(item, "timeZone"),
@@ -82,7 +77,7 @@ final class ContactItems {
                 Attr.num(item, "version", 1), Contact.Status.valueOf(Attr.str(item, "status").toUpperCase(java.util.Locale.ROOT)));
     }
 
-    static PurchaseSummary summary(Map<String, AttributeValue> item, String defaultCurrency) {
+    public static PurchaseSummary summary(Map<String, AttributeValue> item, String defaultCurrency) {
         if (item == null || Attr.numOrNull(item, "purchaseVersion") == null) {
             return PurchaseSummary.empty(item != null && Attr.str(item, "currency") != null ? Attr.str(item, "currency")
                     : defaultCurrency);
@@ -101,7 +96,7 @@ final class ContactItems {
     }
 
     /** The summary's shard in the churn job's index: stable per contact. */
-    static int summaryShard(String contactId) {
+    public static int summaryShard(String contactId) {
         return Math.floorMod(contactId.hashCode(), Keys.SUMMARY_SHARDS);
     }
 }

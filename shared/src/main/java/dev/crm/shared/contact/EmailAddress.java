@@ -1,4 +1,4 @@
-package dev.crm.contacts.domain;
+package dev.crm.shared.contact;
 
 import dev.crm.shared.crypto.Hashes;
 import java.util.Locale;

@@ -1,0 +1,97 @@
+package dev.crm.shared.contact;
+
+import dev.crm.shared.store.Attr;
+import dev.crm.shared.store.Keys;
+import dev.crm.shared.store.Table;
+import dev.crm.shared.tenant.Ids;
+import dev.crm.shared.tenant.TenantId;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+/**
+ * What the other functions (preferences, surveys, churn) need of contacts: find one by id or by
+ * address, create a minimal one for a new subscriber, and guard their own writes with "the contact
+ * still exists". The contacts function owns everything else about the record.
+ */
+public final class ContactDirectory {
+    private final Table table;
+
+    public ContactDirectory(Table table) {
+        this.table = table;
+    }
+
+    /** @return the active contact, or null (absent, being erased) */
+    public Contact find(TenantId t, String contactId) {
+        if (!Ids.isValid(Contact.ID_PREFIX, contactId)) {
+            return null;
+        }
+        Map<String, AttributeValue> item = table.get(Keys.contact(t, contactId), Keys.CONTACT_PROFILE);
+        if (item == null) {
+            return null;
+        }
+        Contact c = ContactItems.contact(item);
+        return c.status() == Contact.Status.ERASING ? null : c;
+    }
+
+    /** @return the id of the contact with this address, or null */
+    public String findIdByEmail(TenantId t, String email) {
+        Map<String, AttributeValue> guard = table.get(Keys.emailGuard(t, EmailAddress.hash(email)), Keys.ITEM);
+        return guard == null ? null : Attr.str(guard, "contactId");
+    }
+
+    /**
+     * The contact with this address, created (as a subscriber) when there is none; concurrent
+     * callers with one address end up with the same contact.
+     */
+    public Contact findOrCreateByEmail(TenantId t, String email, Instant now) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            String id = findIdByEmail(t, email);
+            if (id != null) {
+                Contact c = find(t, id);
+                if (c != null) {
+                    return c;
+                }
+            }
+            Contact c = new Contact(Ids.random(Contact.ID_PREFIX, 20),
+                    new ContactData(null, null, email.trim(), null, null, null, null, LifecycleStage.SUBSCRIBER, List.of(),
+                            Map.of(), null),
+                    now, now, 1, Contact.Status.ACTIVE);
+            Map<String, AttributeValue> guard = new HashMap<>(Table.key(Keys.emailGuard(t, EmailAddress.hash(email)), Keys.ITEM));
+            guard.put(Table.ENTITY, Attr.s("EMAIL_GUARD"));
+            guard.put("tenantId", Attr.s(t.value()));
+            guard.put("contactId", Attr.s(c.id()));
+            try {
+                table.transact(List.of(
+                        TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(ContactItems.contact(t, c))
+                                .conditionExpression("attribute_not_exists(PK)").build()).build(),
+                        TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(guard)
+                                .conditionExpression("attribute_not_exists(PK)").build()).build()));
+                return c;
+            } catch (Table.TransactionFailure f) {
+                // someone else created it (or a conflict): look again
+                try {
+                    Thread.sleep(5L + attempt * 5L);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        throw new IllegalStateException("could not find or create the contact");
+    }
+
+    /** A transaction item that fails unless the contact exists and is active. */
+    public TransactWriteItem requireActive(TenantId t, String contactId) {
+        return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table.name())
+                .key(Table.key(Keys.contact(t, contactId), Keys.CONTACT_PROFILE))
+                .conditionExpression("#st = :active")
+                .expressionAttributeNames(Map.of("#st", "status"))
+                .expressionAttributeValues(Map.of(":active", Attr.s("active"))).build()).build();
+    }
+}

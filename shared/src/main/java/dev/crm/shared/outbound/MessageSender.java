@@ -1,0 +1,7 @@
+package dev.crm.shared.outbound;
+
+/** Sends the product's own email: Amazon SES v2 on AWS, the local outbox on one machine. */
+public interface MessageSender {
+    /** @return the provider's message id */
+    String send(EmailMessage message);
+}
