@@ -110,7 +110,7 @@ class SampleEventsIT {
             if (n.startsWith("delete-") || n.startsWith("revoke-")) {
                 return 2;
             }
-            if (n.equals("deprovision-tenant.json")) {
+            if (n.equals("deprovision-tenant.json") || n.equals("get-erasure.json")) {
                 return 3;
             }
             return n.startsWith("deprovision-") || n.equals("get-deprovisioning.json") ? 4 : 1;
@@ -118,16 +118,19 @@ class SampleEventsIT {
         return sorted;
     }
 
-    /** A created resource's id replaces the sample placeholder of the same kind (c_example…, seg_example…). */
+    /**
+     * An id a sample's response carries (a created resource, a started job) replaces the placeholder
+     * of the same kind (c_example…, seg_example…, imp_example…) in the samples that follow.
+     */
     private static void learnPlaceholder(Path p, APIGatewayProxyResponseEvent response, Map<String, String> replace) {
-        if (!p.getFileName().toString().startsWith("create-") || response.getBody() == null) {
+        if (response.getBody() == null || response.getBody().isEmpty() || !response.getBody().startsWith("{")) {
             return;
         }
         Map<String, Object> body = dev.crm.testing.Responses.body(response);
         Object id = body.containsKey("keyId") ? body.get("keyId") : body.get("id");
         if (id instanceof String s && s.contains("_")) {
             String prefix = s.substring(0, s.indexOf('_') + 1);
-            replace.put(prefix + "example" + "0".repeat(s.length() - prefix.length() - "example".length()), s);
+            replace.putIfAbsent(prefix + "example" + "0".repeat(s.length() - prefix.length() - "example".length()), s);
         }
     }
 

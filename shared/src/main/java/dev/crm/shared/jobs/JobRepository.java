@@ -104,11 +104,15 @@ public final class JobRepository {
                 Map.of("#s", "status"));
     }
 
+    /**
+     * Finishes the job with its result. The input and the checkpoint are removed: what a job worked
+     * on (a contact being erased, say) must not outlive it.
+     */
     public void complete(String pk, String owner, long done, long total, Map<String, Object> result) {
-        update(pk, owner, "SET #s = :ok, #d = :d, #t = :t, #r = :r, updatedAt = :u REMOVE leaseOwner, leaseUntil, #c",
+        update(pk, owner, "SET #s = :ok, #d = :d, #t = :t, #r = :r, updatedAt = :u REMOVE leaseOwner, leaseUntil, #c, #i",
                 values(":ok", Attr.s(Job.Status.SUCCEEDED.wire()), ":d", Attr.n(done), ":t", Attr.n(total),
                         ":r", Attr.of(result), ":u", Attr.instant(clock.instant())),
-                Map.of("#s", "status", "#r", "result", "#d", "done", "#t", "total", "#c", "checkpoint"));
+                Map.of("#s", "status", "#r", "result", "#d", "done", "#t", "total", "#c", "checkpoint", "#i", "input"));
     }
 
     public void fail(String pk, String owner, String error) {

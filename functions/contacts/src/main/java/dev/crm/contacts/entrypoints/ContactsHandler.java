@@ -7,7 +7,14 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.contact.ContactData;
 import dev.crm.contacts.domain.ContactFields;
+import dev.crm.contacts.domain.ContactErasure;
+import dev.crm.contacts.domain.ContactImport;
 import dev.crm.contacts.domain.ContactService;
+import dev.crm.contacts.domain.ImportFile;
+import dev.crm.contacts.store.ContactJobRepository;
+import dev.crm.contacts.store.dynamodb.DynamoDbContactJobRepository;
+import dev.crm.shared.jobs.Job;
+import dev.crm.shared.jobs.JobRepository;
 import dev.crm.shared.contact.EmailAddress;
 import dev.crm.contacts.domain.Interaction;
 import dev.crm.shared.contact.LifecycleStage;
@@ -53,6 +60,9 @@ public final class ContactsHandler
     static final int RECENT_INTERACTIONS = 10;
 
     private final ContactService service;
+    private final ContactJobRepository jobStore;
+    private final ContactImport imports;
+    private final JobRepository jobs;
     private final TenantCache tenants;
     private final IdempotentRequests idempotency;
     private final Clock clock;
@@ -64,6 +74,9 @@ public final class ContactsHandler
 
     public ContactsHandler(Infrastructure infra) {
         this.service = new ContactService(new DynamoDbContactRepository(infra.table()), infra.clock());
+        this.jobStore = new DynamoDbContactJobRepository(infra.table(), infra.clock());
+        this.imports = new ContactImport(service.repository(), jobStore, null, infra.clock());
+        this.jobs = infra.jobs();
         this.tenants = new TenantCache(infra.tenants(), infra.clock());
         this.idempotency = infra.idempotency();
         this.clock = infra.clock();
@@ -75,6 +88,14 @@ public final class ContactsHandler
                         Set.of("application/merge-patch+json", "application/json"), Route.DEFAULT_MAX_BODY, this::patch))
                 .json("POST", "/v1/contacts/{id}/interactions", Scope.WRITE, this::recordInteraction)
                 .bare("GET", "/v1/contacts/{id}/timeline", Scope.READ, this::timeline)
+                .bare("GET", "/v1/contacts/{id}/export", Scope.READ, this::export)
+                .bare("DELETE", "/v1/contacts/{id}", Scope.WRITE, this::erase)
+                .bare("GET", "/v1/contacts/erasures/{id}", Scope.READ, r -> job(r, "era_", ContactErasure.ERASURE))
+                .bare("POST", "/v1/contacts/{id}/anonymize", Scope.WRITE, this::anonymize)
+                .bare("GET", "/v1/contacts/anonymizations/{id}", Scope.READ, r -> job(r, "ano_", ContactErasure.ANONYMIZATION))
+                .add(new Route("POST", "/v1/contacts/imports", Scope.WRITE, Set.of("text/csv", "application/x-ndjson"),
+                        ImportFile.MAX_BYTES, this::startImport))
+                .bare("GET", "/v1/contacts/imports/{id}", Scope.READ, this::importJob)
                 .json("POST", "/v1/segments", Scope.WRITE, this::createSegment)
                 .bare("GET", "/v1/segments", Scope.READ, this::listSegments)
                 .bare("GET", "/v1/segments/{id}", Scope.READ, this::getSegment)
@@ -316,6 +337,153 @@ public final class ContactsHandler
         var slice = service.repository().timeline(request.tenant(), c.id(), limit, from);
         return ApiResponse.ok(Page.body(slice.items(),
                 Page.encodePlain(request.tenant(), tenant.secrets(), query, slice.next(), clock.instant())));
+    }
+
+    // ---- privacy: export, erasure, anonymisation ----
+
+    /** Everything held about the contact, as one document (GDPR Art. 15 and 20). */
+    private ApiResponse export(ApiRequest request) {
+        Contact c = existing(request);
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("exportedAt", clock.instant());
+        doc.put("contact", c.toJson());
+        Map<String, Object> state = new LinkedHashMap<>();
+        List<Object> timeline = new ArrayList<>();
+        List<Object> ledger = new ArrayList<>();
+        List<Object> sends = new ArrayList<>();
+        Map<String, Object> from = null;
+        int items = 0;
+        do {
+            var page = jobStore.items(request.tenant(), c.id(), null, from, 500);
+            for (Map<String, Object> item : page.items()) {
+                items++;
+                String sk = (String) item.get("SK");
+                if (sk.startsWith(Keys.TIMELINE_PREFIX)) {
+                    timeline.add(timelineEntry(item));
+                } else if (sk.startsWith(Keys.LEDGER_PREFIX)) {
+                    ledger.add(withoutKeys(item));
+                } else if (sk.startsWith("S#")) {
+                    sends.add(withoutKeys(item));
+                } else if (sk.equals(Keys.PURCHASE_SUMMARY)) {
+                    state.put("purchaseSummary", withoutKeys(item));
+                } else if (sk.startsWith(Keys.STATE_PREFIX) && !sk.equals(Keys.CONTACT_PROFILE)) {
+                    state.put(sk.substring(2).toLowerCase(java.util.Locale.ROOT), item.getOrDefault("view", withoutKeys(item)));
+                }
+            }
+            from = page.next();
+            if (items > EXPORT_MAX_ITEMS) {
+                throw ApiProblem.of(ProblemType.PAYLOAD_TOO_LARGE, "the contact holds more than " + EXPORT_MAX_ITEMS
+                        + " items; ask the operator for an offline export");
+            }
+        } while (from != null);
+        java.util.Collections.reverse(timeline);
+        doc.put("state", state);
+        doc.put("timeline", timeline);
+        doc.put("consentLedger", ledger);
+        doc.put("sends", sends);
+        return ApiResponse.ok(doc).header("Content-Disposition", "attachment; filename=\"contact-" + c.id() + ".json\"");
+    }
+
+    static final int EXPORT_MAX_ITEMS = 20_000;
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> timelineEntry(Map<String, Object> item) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", item.get("kind"));
+        m.put("id", item.get("entryId"));
+        m.put("occurredAt", item.get("occurredAt"));
+        if (item.get("data") instanceof Map<?, ?> data) {
+            m.putAll((Map<String, Object>) data);
+        }
+        return m;
+    }
+
+    private static Map<String, Object> withoutKeys(Map<String, Object> item) {
+        Map<String, Object> m = new LinkedHashMap<>(item);
+        for (String k : List.of("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "tenantId", "entity", "expiresAt")) {
+            m.remove(k);
+        }
+        return m;
+    }
+
+    private ApiResponse erase(ApiRequest request) {
+        String id = contactId(request);
+        TenantId t = request.tenant();
+        String jobId = Ids.random("era_", 20);
+        var job = jobs.createItem(Keys.job(t, jobId), jobId, ContactErasure.ERASURE, t.value(), Map.of("contactId", id), 0);
+        if (!jobStore.beginErasure(t, id, job)) {
+            throw ApiProblem.notFound("the contact");
+        }
+        return ApiResponse.accepted("/v1/contacts/erasures/" + jobId, jobs.find(Keys.job(t, jobId)).toJson());
+    }
+
+    private ApiResponse anonymize(ApiRequest request) {
+        Contact c = existing(request);
+        TenantId t = request.tenant();
+        return idempotency.execute(request, h -> Keys.idempotency(t, h), () -> {
+            String jobId = Ids.random("ano_", 20);
+            jobs.create(Keys.job(t, jobId), jobId, ContactErasure.ANONYMIZATION, t.value(), Map.of("contactId", c.id()), 0);
+            return ApiResponse.accepted("/v1/contacts/anonymizations/" + jobId, jobs.find(Keys.job(t, jobId)).toJson());
+        });
+    }
+
+    /** A job of this tenant and kind; anything else reads as absent. */
+    private ApiResponse job(ApiRequest request, String prefix, String kind) {
+        Job job = tenantJob(request, prefix, kind);
+        return ApiResponse.ok(job.toJson());
+    }
+
+    private Job tenantJob(ApiRequest request, String prefix, String kind) {
+        String id = request.pathParameter("id");
+        if (!Ids.isValid(prefix, id)) {
+            throw ApiProblem.notFound("the job");
+        }
+        Job job = jobs.find(Keys.job(request.tenant(), id));
+        if (job == null || !kind.equals(job.kind())) {
+            throw ApiProblem.notFound("the job");
+        }
+        return job;
+    }
+
+    // ---- imports ----
+
+    private ApiResponse startImport(ApiRequest request) {
+        String body = request.body();
+        if (body == null || body.isBlank()) {
+            throw ApiProblem.validation("", "the body is empty: send CSV (with a header row) or NDJSON");
+        }
+        boolean csv = "text/csv".equals(request.mediaType());
+        List<String> rows;
+        try {
+            rows = csv ? ImportFile.csvRows(body) : ImportFile.ndjsonRows(body);
+        } catch (ImportFile.Unreadable e) {
+            throw ApiProblem.validation("", e.getMessage());
+        }
+        TenantId t = request.tenant();
+        return idempotency.execute(request, h -> Keys.idempotency(t, h), () -> {
+            String jobId = Ids.random("imp_", 20);
+            Map<String, Object> input = imports.stage(t, jobId, rows, csv);
+            jobs.create(Keys.job(t, jobId), jobId, ContactImport.KIND, t.value(), input, rows.size());
+            return ApiResponse.accepted("/v1/contacts/imports/" + jobId, jobs.find(Keys.job(t, jobId)).toJson());
+        });
+    }
+
+    private ApiResponse importJob(ApiRequest request) {
+        Job job = tenantJob(request, "imp_", ContactImport.KIND);
+        Map<String, Object> out = job.toJson();
+        if (job.status() == Job.Status.SUCCEEDED) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("created", job.result().get("created"));
+            result.put("updated", job.result().get("updated"));
+            List<Object> rejected = new ArrayList<>();
+            for (var r : jobStore.rejections(request.tenant(), job.id())) {
+                rejected.add(Map.of("row", r.row(), "errors", r.errors()));
+            }
+            rejected.sort(java.util.Comparator.comparingInt(o -> ((Number) ((Map<?, ?>) o).get("row")).intValue()));
+            result.put("rejected", rejected);
+            out.put("result", result);
+        }
+        return ApiResponse.ok(out);
     }
 
     // ---- segments ----

@@ -1,0 +1,71 @@
+package dev.crm.contacts.entrypoints;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import dev.crm.contacts.domain.ContactErasure;
+import dev.crm.contacts.domain.ContactImport;
+import dev.crm.contacts.store.dynamodb.DynamoDbContactJobRepository;
+import dev.crm.contacts.store.dynamodb.DynamoDbContactRepository;
+import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.jobs.JobRunner;
+import dev.crm.shared.jobs.JobStreamEvents;
+import dev.crm.shared.tenant.Tenant;
+import dev.crm.shared.tenant.TenantId;
+import dev.crm.shared.tenant.store.TenantRepository;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Runs the contacts function's jobs (imports, erasures, anonymisations), started by the table
+ * stream when such a job is queued (template.yaml, ContactJobsFunction).
+ */
+public final class ContactJobsWorker implements RequestHandler<DynamodbEvent, Void> {
+    /** Rows of an import are written by this many threads; each row is its own transaction. */
+    static final int IMPORT_THREADS = 8;
+
+    private final JobRunner runner;
+    private final TenantRepository tenants;
+    private final ContactImport imports;
+    private final ContactErasure erasures;
+
+    public ContactJobsWorker() {
+        this(Infrastructure.lambda());
+    }
+
+    public ContactJobsWorker(Infrastructure infra) {
+        ExecutorService pool = Executors.newFixedThreadPool(IMPORT_THREADS, r -> {
+            Thread t = new Thread(r, "import-row");
+            t.setDaemon(true);
+            return t;
+        });
+        var jobStore = new DynamoDbContactJobRepository(infra.table(), infra.clock());
+        this.runner = new JobRunner(infra.jobs());
+        this.tenants = infra.tenants();
+        this.imports = new ContactImport(new DynamoDbContactRepository(infra.table()), jobStore, pool, infra.clock());
+        this.erasures = new ContactErasure(jobStore, infra.clock());
+    }
+
+    @Override
+    public Void handleRequest(DynamodbEvent event, Context context) {
+        for (String pk : JobStreamEvents.jobKeys(event)) {
+            runner.run(pk, JobStreamEvents.owner(context), context::getRemainingTimeInMillis, job -> {
+                TenantId t = new TenantId(job.tenantId());
+                switch (job.kind()) {
+                    case ContactImport.KIND:
+                        return imports.step(t, job);
+                    case ContactErasure.ERASURE:
+                    case ContactErasure.ANONYMIZATION:
+                        Tenant tenant = tenants.find(t);
+                        if (tenant == null) {
+                            throw new JobRunner.PermanentFailure("the tenant no longer exists");
+                        }
+                        return erasures.step(t, tenant.secrets(), job);
+                    default:
+                        throw new JobRunner.PermanentFailure("not a contacts job");
+                }
+            });
+        }
+        return null;
+    }
+}
