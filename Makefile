@@ -32,6 +32,15 @@ build-ContactsFunction:
 build-ContactJobsFunction:
 	$(call package,contacts)
 
+build-ChurnAlertsFunction:
+	$(call package,churn-alerts)
+
+build-ChurnRunsFunction:
+	$(call package,churn-alerts)
+
+build-ChurnScheduleFunction:
+	$(call package,churn-alerts)
+
 # Every build target as SAM would call it; each artifact must hold its handler class and stay
 # under the 10 MB budget (docs/performance.md).
 FUNCTIONS := $(shell sed -n 's/^build-\([A-Za-z0-9]*\):.*/\1/p' $(firstword $(MAKEFILE_LIST)))

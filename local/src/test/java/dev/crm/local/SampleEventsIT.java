@@ -78,7 +78,11 @@ class SampleEventsIT {
                 String fn = routeToFunction.get(json.get("httpMethod") + " " + json.get("resource"));
                 var response = (APIGatewayProxyResponseEvent) handlers.get(fn)
                         .handleRequest(SampleEvents.apiEvent(json), new TestContext());
-                assertTrue(response.getStatusCode() >= 200 && response.getStatusCode() < 300,
+                // A sample naming something no earlier sample created (an alert needs a real
+                // at-risk customer) may only be a clean 404; everything else must succeed.
+                boolean unresolved = String.valueOf(json.get("pathParameters")).contains("_example");
+                assertTrue(response.getStatusCode() >= 200 && response.getStatusCode() < 300
+                        || unresolved && response.getStatusCode() == 404,
                         p + " answered " + response.getStatusCode() + ": " + response.getBody());
                 learnPlaceholder(p, response, replace);
                 ran++;
@@ -86,6 +90,11 @@ class SampleEventsIT {
                 var policy = (IamPolicyResponse) handlers.get("AuthorizerFunction")
                         .handleRequest(SampleEvents.authorizerEvent(json), new TestContext());
                 assertEquals(tenant.id().value(), policy.getContext().get("tenantId"), p.toString());
+                ran++;
+            } else if (SampleEvents.isScheduleEvent(json)) {
+                String rule = String.valueOf(SamTemplate.list(json.get("resources")).get(0));
+                String name = rule.substring(rule.lastIndexOf('/') + 1);
+                handlers.get(functionWithSchedule(name)).handleRequest(json, new TestContext());
                 ran++;
             } else if (SampleEvents.isStreamEvent(json)) {
                 String fn = functionWithStreamFor(json);
@@ -132,6 +141,15 @@ class SampleEventsIT {
             String prefix = s.substring(0, s.indexOf('_') + 1);
             replace.putIfAbsent(prefix + "example" + "0".repeat(s.length() - prefix.length() - "example".length()), s);
         }
+    }
+
+    private String functionWithSchedule(String name) {
+        for (SamTemplate.Function f : template.functions()) {
+            if (f.events().containsKey(name)) {
+                return f.logicalId();
+            }
+        }
+        throw new AssertionError("no function has the schedule " + name);
     }
 
     /** The function whose template filter selects this stream sample's job kind. */

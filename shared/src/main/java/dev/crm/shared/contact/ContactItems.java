@@ -97,6 +97,6 @@ public final class ContactItems {
 
     /** The summary's shard in the churn job's index: stable per contact. */
     public static int summaryShard(String contactId) {
-        return Math.floorMod(contactId.hashCode(), Keys.SUMMARY_SHARDS);
+        return Keys.contactShard(contactId);
     }
 }

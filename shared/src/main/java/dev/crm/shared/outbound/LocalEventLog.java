@@ -18,7 +18,7 @@ public final class LocalEventLog implements EventPublisher {
 
     @Override
     public synchronized void publish(String detailType, Map<String, Object> detail) {
-        events.add(new Published(Instant.now(), detailType, Map.copyOf(detail)));
+        events.add(new Published(Instant.now(), detailType, java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(detail))));
         if (events.size() > CAPACITY) {
             events.remove(0);
         }

@@ -130,6 +130,16 @@ public final class Keys {
 
     public static final int SUMMARY_SHARDS = 8;
 
+    /** GSI2 on purchase timeline entries, by time: what a churn backtest rebuilds summaries from. */
+    public static String purchasesIndex(TenantId t, int shard) {
+        return t.value() + "#PURCHASES#" + shard;
+    }
+
+    /** The shard of a contact in the sharded per-tenant indexes: stable per contact. */
+    public static int contactShard(String contactId) {
+        return Math.floorMod(contactId.hashCode(), SUMMARY_SHARDS);
+    }
+
     public static String segments(TenantId t) {
         return t.value() + "#SEGMENTS";
     }

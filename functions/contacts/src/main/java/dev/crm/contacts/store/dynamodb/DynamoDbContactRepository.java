@@ -299,6 +299,12 @@ public final class DynamoDbContactRepository implements ContactRepository {
         entry.put("occurredAt", Attr.instant(i.occurredAt()));
         entry.put("recordedAt", Attr.instant(recordedAt));
         entry.put("data", Attr.of(i.toJson()));
+        entry.put("contactId", Attr.s(contactId));
+        if (purchase != null) {
+            // the churn backtest reads every purchase of a tenant up to a day from this index
+            entry.put(Table.GSI2PK, Attr.s(Keys.purchasesIndex(t, Keys.contactShard(contactId))));
+            entry.put(Table.GSI2SK, Attr.s(Keys.sortableInstant(i.occurredAt()) + "#" + contactId + "#" + i.id()));
+        }
         tx.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(entry).build()).build());
         int firstContended = tx.size();
         if (purchase != null) {

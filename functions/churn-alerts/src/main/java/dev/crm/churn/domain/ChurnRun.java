@@ -1,0 +1,195 @@
+package dev.crm.churn.domain;
+
+import dev.crm.churn.model.CustomerSummary;
+import dev.crm.churn.store.ChurnStore;
+import dev.crm.shared.jobs.Job;
+import dev.crm.shared.jobs.JobRunner;
+import dev.crm.shared.outbound.EventPublisher;
+import dev.crm.shared.store.Keys;
+import dev.crm.shared.tenant.Tenant;
+import dev.crm.shared.tenant.TenantId;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One retention run for one tenant, as resumable job steps.
+ *
+ * <p>Step "fit" reads every purchase summary (one item per contact), fits the models (or chooses
+ * the fallback rule) and keeps the parameters in the checkpoint. Each "score" step scores one page
+ * of summaries, writes each score as its own item, raises alerts with deterministic ids and keeps
+ * running tallies in the checkpoint; scoring is deterministic given the parameters, so a replayed
+ * page writes the same scores and finds its alerts already raised. A backtest ({@code asOf})
+ * rebuilds the summaries from the raw purchases up to that day and writes nothing but its result.
+ */
+public final class ChurnRun {
+    public static final String KIND = "churn_run";
+    static final int PAGE = 200;
+    static final int TOP = 20;
+
+    private final ChurnStore store;
+    private final EventPublisher events;
+    private final Clock clock;
+
+    public ChurnRun(ChurnStore store, EventPublisher events, Clock clock) {
+        this.store = store;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    @SuppressWarnings("unchecked")
+    public JobRunner.Step step(Tenant tenant, Job job) {
+        TenantId t = tenant.id();
+        ChurnSettings settings = ChurnSettings.from(tenant.settings().toJson());
+        String currency = tenant.settings().defaultCurrency();
+        Map<String, Object> cp = job.checkpoint();
+        String backtest = (String) job.input().get("asOf");
+        if (!cp.containsKey("models")) {
+            LocalDate asOf = backtest != null ? LocalDate.parse(backtest) : LocalDate.now(clock.withZone(tenant.settings().zone()));
+            List<CustomerSummary> summaries = new ArrayList<>();
+            if (backtest != null) {
+                Instant end = asOf.plusDays(1).atStartOfDay(tenant.settings().zone()).toInstant();
+                for (CustomerHistory h : store.historiesFromPurchases(t, end, tenant.settings().zone(), currency)) {
+                    if (h.hasPurchases()) {
+                        summaries.add(h.summaryAt(asOf));
+                    }
+                }
+            } else {
+                for (int shard = 0; shard < Keys.SUMMARY_SHARDS; shard++) {
+                    Map<String, Object> from = null;
+                    do {
+                        var page = store.histories(t, shard, from, 1000, currency);
+                        for (CustomerHistory h : page.items()) {
+                            CustomerSummary s = h.hasPurchases() ? h.summaryAt(asOf) : null;
+                            if (s != null) {
+                                summaries.add(s);
+                            }
+                        }
+                        from = page.next();
+                    } while (from != null);
+                }
+            }
+            ChurnScorer.Models models = ChurnScorer.fit(summaries, settings);
+            if (backtest != null) {
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("asOf", asOf.toString());
+                result.put("backtest", true);
+                result.put("model", models.toJson());
+                result.put("scored", 0);
+                result.put("alerts", 0);
+                // what the models saw: lets a reader check that later purchases were left out
+                result.put("customers", summaries.size());
+                result.put("repeatPurchaseDays", summaries.stream().mapToLong(CustomerSummary::x).sum());
+                return JobRunner.Step.finished(summaries.size(), summaries.size(), result);
+            }
+            Map<String, Object> next = new LinkedHashMap<>();
+            next.put("models", models.toJson());
+            next.put("asOf", asOf.toString());
+            next.put("shard", 0);
+            next.put("scored", 0);
+            next.put("alerts", 0);
+            next.put("tiers", Map.of("low", 0, "medium", 0, "high", 0));
+            next.put("top", List.of());
+            return JobRunner.Step.progress(0, summaries.size(), next);
+        }
+
+        ChurnScorer.Models models = ChurnScorer.Models.fromJson((Map<String, Object>) cp.get("models"));
+        LocalDate asOf = LocalDate.parse((String) cp.get("asOf"));
+        int shard = ((Number) cp.get("shard")).intValue();
+        long scored = ((Number) cp.get("scored")).longValue();
+        long alerts = ((Number) cp.get("alerts")).longValue();
+        Map<String, Object> tiers = new LinkedHashMap<>((Map<String, Object>) cp.get("tiers"));
+        List<Map<String, Object>> top = new ArrayList<>((List<Map<String, Object>>) cp.get("top"));
+        if (shard >= Keys.SUMMARY_SHARDS) {
+            store.recordLatestRun(t, job.id());
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("asOf", asOf.toString());
+            result.put("model", models.toJson());
+            result.put("scored", scored);
+            result.put("alerts", alerts);
+            result.put("riskTiers", tiers);
+            result.put("topAtRisk", top);
+            return JobRunner.Step.finished(scored, models.customers(), result);
+        }
+        var page = store.histories(t, shard, (Map<String, Object>) cp.get("from"), PAGE, currency);
+        Instant now = clock.instant();
+        List<ChurnScore> scores = new ArrayList<>();
+        for (CustomerHistory h : page.items()) {
+            if (!h.hasPurchases() || h.summaryAt(asOf) == null) {
+                continue;
+            }
+            ChurnScore s = ChurnScorer.score(h, asOf, models, settings, now, job.id());
+            scores.add(s);
+            tiers.merge(s.riskTier().wire(), 1L, (a, b) -> ((Number) a).longValue() + ((Number) b).longValue());
+            if (s.riskTier() == RiskTier.HIGH) {
+                top.add(topEntry(s));
+            }
+            if (ChurnScorer.alerts(s, settings) && raise(t, s, h, asOf, now, job.id())) {
+                alerts++;
+            }
+        }
+        store.writeScores(t, scores);
+        scored += scores.size();
+        top.sort(Comparator.comparing((Map<String, Object> m) -> new BigDecimal((String) m.get("valueAtRisk"))).reversed()
+                .thenComparing(m -> (String) m.get("contactId")));
+        if (top.size() > TOP) {
+            top = new ArrayList<>(top.subList(0, TOP));
+        }
+        Map<String, Object> next = new LinkedHashMap<>(cp);
+        if (page.next() == null) {
+            next.put("shard", shard + 1);
+            next.remove("from");
+        } else {
+            next.put("from", page.next());
+        }
+        next.put("scored", scored);
+        next.put("alerts", alerts);
+        next.put("tiers", tiers);
+        next.put("top", top);
+        return JobRunner.Step.progress(scored, models.customers(), next);
+    }
+
+    private static Map<String, Object> topEntry(ChurnScore s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("contactId", s.contactId());
+        m.put("valueAtRisk", s.valueAtRisk().toPlainString());
+        m.put("currency", s.currency());
+        m.put("pAlive", s.pAlive());
+        m.put("riskTier", s.riskTier().wire());
+        return m;
+    }
+
+    private boolean raise(TenantId t, ChurnScore s, CustomerHistory h, LocalDate asOf, Instant now, String runId) {
+        String period = ChurnAlert.period(asOf);
+        List<String> reasons = new ArrayList<>();
+        reasons.add("p_alive_below_threshold");
+        if (h.complaints() > 0) {
+            reasons.add("complaints");
+        }
+        if (h.latestNps() != null && h.latestNps() <= 6) {
+            reasons.add("survey_detractor");
+        }
+        Map<String, Object> card = store.contactCards(t, List.of(s.contactId())).get(s.contactId());
+        ChurnAlert alert = new ChurnAlert(ChurnAlert.id(s.contactId(), period), s.contactId(), period,
+                ChurnAlert.Status.OPEN, s.pAlive(), s.riskTier().wire(), s.clv(), s.valueAtRisk(), s.currency(), reasons,
+                RetentionAction.suggest(store.preferences(t, s.contactId()), now), card, runId, now, null, null, null, null, null);
+        if (!store.createAlert(t, alert)) {
+            return false;
+        }
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("tenantId", t.value());
+        detail.put("alertId", alert.id());
+        detail.put("contactId", alert.contactId());
+        detail.put("valueAtRisk", Map.of("amount", alert.valueAtRisk().toPlainString(), "currency", alert.currency()));
+        detail.put("pAlive", alert.pAlive());
+        detail.put("suggestedChannel", alert.suggestedAction().get("channel"));
+        events.publish("ChurnAlertRaised", detail);
+        return true;
+    }
+}

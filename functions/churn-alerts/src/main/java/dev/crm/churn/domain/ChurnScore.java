@@ -1,0 +1,33 @@
+package dev.crm.churn.domain;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A customer's score: P(alive), expected purchases over the horizon, CLV over the horizon, the
+ * value at risk (what they would spend over the horizon at their own past rate), the risk tier.
+ */
+public record ChurnScore(String contactId, double pAlive, double expectedPurchases, BigDecimal clv,
+        BigDecimal valueAtRisk, RiskTier riskTier, boolean riskSignal, Instant scoredAt, String currency, String runId) {
+
+    public static BigDecimal money(double amount) {
+        return BigDecimal.valueOf(Double.isFinite(amount) ? Math.max(0, amount) : 0).setScale(2, RoundingMode.HALF_UP);
+    }
+
+    /** The API form, shown as {@code churnScore} in the contact's 360° view. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("pAlive", BigDecimal.valueOf(pAlive).setScale(4, RoundingMode.HALF_UP));
+        m.put("expectedPurchases", BigDecimal.valueOf(expectedPurchases).setScale(3, RoundingMode.HALF_UP));
+        m.put("clv", Map.of("amount", clv.toPlainString(), "currency", currency));
+        m.put("valueAtRisk", Map.of("amount", valueAtRisk.toPlainString(), "currency", currency));
+        m.put("riskTier", riskTier.wire());
+        m.put("riskSignal", riskSignal);
+        m.put("scoredAt", scoredAt);
+        m.put("runId", runId);
+        return m;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.crm.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.crm.shared.json.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Flows that cross functions, end to end over HTTP through the local runner: touch points recorded
+ * by contacts feed the churn run (through the table stream), and its scores reach the 360° view.
+ */
+class CrossFunctionIT {
+    static LocalRunner runner;
+    static String key;
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        runner = LocalRunner.start(0, true, null, Map.of("CRM_OPERATOR_KEY", "crm_op_crossfunctionoperatorkey0123456789"));
+        var r = send("POST", "/v1/tenants", runner.operatorKey(), "{\"name\": \"Shop\", \"slug\": \"cross-shop\"}");
+        key = (String) json(r).get("apiKey");
+    }
+
+    @AfterAll
+    static void stop() {
+        runner.close();
+    }
+
+    static HttpResponse<String> send(String method, String path, String bearer, String body) throws Exception {
+        var b = HttpRequest.newBuilder(URI.create(runner.url() + path)).header("Authorization", "Bearer " + bearer)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> json(HttpResponse<String> r) {
+        return (Map<String, Object>) Json.parse(r.body());
+    }
+
+    static String contact(String name) throws Exception {
+        var r = send("POST", "/v1/contacts", key, "{\"firstName\": \"" + name + "\"}");
+        assertEquals(201, r.statusCode(), r.body());
+        return (String) json(r).get("id");
+    }
+
+    static void purchase(String contact, String id, String at, String amount) throws Exception {
+        var r = send("POST", "/v1/contacts/" + contact + "/interactions", key, "{\"id\": \"" + id
+                + "\", \"type\": \"purchase\", \"occurredAt\": \"" + at + "\", \"value\": {\"amount\": \"" + amount + "\"}}");
+        assertEquals(201, r.statusCode(), r.body());
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> finished(HttpResponse<String> started) throws Exception {
+        assertEquals(202, started.statusCode(), started.body());
+        String location = started.headers().firstValue("Location").orElseThrow();
+        Map<String, Object> job = Map.of();
+        for (int i = 0; i < 300; i++) {
+            job = json(send("GET", location, key, null));
+            if ("succeeded".equals(job.get("status")) || "failed".equals(job.get("status"))) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertEquals("succeeded", job.get("status"), job.toString());
+        return (Map<String, Object>) job.get("result");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void purchasesFeedTheChurnRunAndABacktestIgnoresLaterPurchases() throws Exception {
+        String early = contact("Early");
+        purchase(early, "e1", "2026-01-10T10:00:00Z", "20");
+        purchase(early, "e2", "2026-03-10T10:00:00Z", "30");
+        String both = contact("Both");
+        purchase(both, "b1", "2026-02-01T10:00:00Z", "15");
+        purchase(both, "b2", "2026-05-01T10:00:00Z", "15");
+        purchase(both, "b3", "2026-09-01T10:00:00Z", "15");
+        String late = contact("Late");
+        purchase(late, "l1", "2026-08-01T10:00:00Z", "99");
+
+        Map<String, Object> backtest = finished(send("POST", "/v1/churn-runs", key, "{\"asOf\": \"2026-06-30\"}"));
+        assertEquals(true, backtest.get("backtest"));
+        assertEquals(2L, backtest.get("customers"), "the customer whose first purchase is after asOf is left out");
+        assertEquals(2L, backtest.get("repeatPurchaseDays"), "Early's second day and Both's second day; b3 is after asOf");
+        var before = json(send("GET", "/v1/contacts/" + both + "?view=360", key, null));
+        assertNull(before.get("churnScore"), "a backtest writes nothing but its own result");
+
+        Map<String, Object> run = finished(send("POST", "/v1/churn-runs", key, "{}"));
+        assertEquals(3L, run.get("scored"));
+        assertEquals(true, ((Map<String, Object>) run.get("model")).get("fallbackRule"), "three customers: the documented rule");
+        var after = json(send("GET", "/v1/contacts/" + both + "?view=360", key, null));
+        Map<String, Object> score = (Map<String, Object>) after.get("churnScore");
+        assertNotNull(score);
+        assertNotNull(score.get("riskTier"));
+        assertEquals(1L, after.get("version"), "scoring never bumps the contact's version");
+
+        var summary = json(send("GET", "/v1/churn-scores/summary", key, null));
+        Map<String, Object> tiers = (Map<String, Object>) summary.get("riskTiers");
+        assertEquals(3L, tiers.values().stream().mapToLong(v -> ((Number) v).longValue()).sum());
+    }
+
+    @Test
+    void anErasureRunsThroughTheStreamAndTheContactIsGone() throws Exception {
+        String c = contact("Gone");
+        purchase(c, "g1", "2026-11-01T10:00:00Z", "5");
+        var started = send("DELETE", "/v1/contacts/" + c, key, null);
+        finished(started);
+        assertEquals(404, send("GET", "/v1/contacts/" + c, key, null).statusCode());
+    }
+}
