@@ -38,6 +38,7 @@ public final class LocalRunner implements AutoCloseable {
     private final StreamPump streams;
     private final Schedules schedules;
     private final String url;
+    private final WebPages web;
     private final String operatorKey;
     private final boolean operatorKeyGenerated;
     private String demoAdminKey;
@@ -47,6 +48,8 @@ public final class LocalRunner implements AutoCloseable {
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", options.port()), 128);
         this.url = "http://127.0.0.1:" + server.getAddress().getPort();
         SamTemplate template = SamTemplate.load(options.template());
+        Path webRoot = options.template().toAbsolutePath().getParent().resolve("web");
+        this.web = Files.isDirectory(webRoot) ? new WebPages(webRoot) : null;
 
         if (!options.inMemory()) {
             Files.createDirectories(options.dataDir());
@@ -146,6 +149,8 @@ public final class LocalRunner implements AutoCloseable {
                 result = json(200, Map.of("status", "ok"));
             } else if (path.startsWith("/_local/")) {
                 result = local(method, path);
+            } else if (!path.startsWith("/v1/") && (method.equals("GET") || method.equals("HEAD")) && web != null) {
+                result = web.serve(path);
             } else {
                 result = gateway.handle(new ApiGateway.HttpCall(method, path, ex.getRequestURI().getRawQuery(),
                         ex.getRequestHeaders(), body, ex.getRemoteAddress().getAddress().getHostAddress()));
@@ -213,7 +218,9 @@ public final class LocalRunner implements AutoCloseable {
 
     private static void write(HttpExchange ex, ApiGateway.HttpResult result) throws IOException {
         result.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
-        byte[] out = result.body() == null ? new byte[0] : result.body().getBytes(StandardCharsets.UTF_8);
+        byte[] out = result.body() == null ? new byte[0]
+                : result.body().startsWith("base64:") ? java.util.Base64.getDecoder().decode(result.body().substring(7))
+                : result.body().getBytes(StandardCharsets.UTF_8);
         boolean empty = out.length == 0 || result.status() == 204 || result.status() == 304;
         ex.sendResponseHeaders(result.status(), empty ? -1 : out.length);
         if (!empty) {

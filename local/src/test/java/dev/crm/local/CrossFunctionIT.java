@@ -20,13 +20,19 @@ import org.junit.jupiter.api.Test;
  */
 class CrossFunctionIT {
     static LocalRunner runner;
-    static String key;
+    String key;
     static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
         runner = LocalRunner.start(0, true, null, Map.of("CRM_OPERATOR_KEY", "crm_op_crossfunctionoperatorkey0123456789"));
-        var r = send("POST", "/v1/tenants", runner.operatorKey(), "{\"name\": \"Shop\", \"slug\": \"cross-shop\"}");
+    }
+
+    /** Each test is its own tenant, so one test's customers never enter another's run. */
+    @org.junit.jupiter.api.BeforeEach
+    void tenant() throws Exception {
+        String slug = "shop-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        var r = send("POST", "/v1/tenants", runner.operatorKey(), "{\"name\": \"Shop\", \"slug\": \"" + slug + "\"}");
         key = (String) json(r).get("apiKey");
     }
 
@@ -49,20 +55,20 @@ class CrossFunctionIT {
         return (Map<String, Object>) Json.parse(r.body());
     }
 
-    static String contact(String name) throws Exception {
+    String contact(String name) throws Exception {
         var r = send("POST", "/v1/contacts", key, "{\"firstName\": \"" + name + "\"}");
         assertEquals(201, r.statusCode(), r.body());
         return (String) json(r).get("id");
     }
 
-    static void purchase(String contact, String id, String at, String amount) throws Exception {
+    void purchase(String contact, String id, String at, String amount) throws Exception {
         var r = send("POST", "/v1/contacts/" + contact + "/interactions", key, "{\"id\": \"" + id
                 + "\", \"type\": \"purchase\", \"occurredAt\": \"" + at + "\", \"value\": {\"amount\": \"" + amount + "\"}}");
         assertEquals(201, r.statusCode(), r.body());
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> finished(HttpResponse<String> started) throws Exception {
+    Map<String, Object> finished(HttpResponse<String> started) throws Exception {
         assertEquals(202, started.statusCode(), started.body());
         String location = started.headers().firstValue("Location").orElseThrow();
         Map<String, Object> job = Map.of();
@@ -109,6 +115,30 @@ class CrossFunctionIT {
         var summary = json(send("GET", "/v1/churn-scores/summary", key, null));
         Map<String, Object> tiers = (Map<String, Object>) summary.get("riskTiers");
         assertEquals(3L, tiers.values().stream().mapToLong(v -> ((Number) v).longValue()).sum());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aValuableCustomerWhoStoppedBuyingRaisesAnAlertThatIsPublished() throws Exception {
+        String lapsed = contact("Lapsed");
+        for (int i = 1; i <= 6; i++) {
+            purchase(lapsed, "lp" + i, "2026-0" + i + "-15T10:00:00Z", "100");
+        }
+        finished(send("POST", "/v1/churn-runs", key, "{}"));
+        var alerts = json(send("GET", "/v1/churn-alerts?status=open", key, null));
+        Map<String, Object> alert = ((java.util.List<Map<String, Object>>) alerts.get("items")).stream()
+                .filter(a -> lapsed.equals(a.get("contactId"))).findFirst().orElseThrow();
+        assertEquals("high", alert.get("riskTier"));
+        // the pipe on the table stream publishes it
+        boolean published = false;
+        for (int i = 0; i < 50 && !published; i++) {
+            var events = (java.util.List<Map<String, Object>>) json(http.send(HttpRequest.newBuilder(
+                    URI.create(runner.url() + "/_local/events")).build(), HttpResponse.BodyHandlers.ofString())).get("items");
+            published = events.stream().anyMatch(e -> "ChurnAlertRaised".equals(e.get("detailType"))
+                    && alert.get("id").equals(((Map<String, Object>) e.get("detail")).get("alertId")));
+            Thread.sleep(100);
+        }
+        assertEquals(true, published);
     }
 
     @Test

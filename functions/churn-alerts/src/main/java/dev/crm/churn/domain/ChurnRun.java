@@ -4,7 +4,6 @@ import dev.crm.churn.model.CustomerSummary;
 import dev.crm.churn.store.ChurnStore;
 import dev.crm.shared.jobs.Job;
 import dev.crm.shared.jobs.JobRunner;
-import dev.crm.shared.outbound.EventPublisher;
 import dev.crm.shared.store.Keys;
 import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantId;
@@ -34,12 +33,10 @@ public final class ChurnRun {
     static final int TOP = 20;
 
     private final ChurnStore store;
-    private final EventPublisher events;
     private final Clock clock;
 
-    public ChurnRun(ChurnStore store, EventPublisher events, Clock clock) {
+    public ChurnRun(ChurnStore store, Clock clock) {
         this.store = store;
-        this.events = events;
         this.clock = clock;
     }
 
@@ -179,17 +176,8 @@ public final class ChurnRun {
         ChurnAlert alert = new ChurnAlert(ChurnAlert.id(s.contactId(), period), s.contactId(), period,
                 ChurnAlert.Status.OPEN, s.pAlive(), s.riskTier().wire(), s.clv(), s.valueAtRisk(), s.currency(), reasons,
                 RetentionAction.suggest(store.preferences(t, s.contactId()), now), card, runId, now, null, null, null, null, null);
-        if (!store.createAlert(t, alert)) {
-            return false;
-        }
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("tenantId", t.value());
-        detail.put("alertId", alert.id());
-        detail.put("contactId", alert.contactId());
-        detail.put("valueAtRisk", Map.of("amount", alert.valueAtRisk().toPlainString(), "currency", alert.currency()));
-        detail.put("pAlive", alert.pAlive());
-        detail.put("suggestedChannel", alert.suggestedAction().get("channel"));
-        events.publish("ChurnAlertRaised", detail);
-        return true;
+        // A new alert item is published to the event bus by an EventBridge Pipe on the table stream
+        // (template.yaml, ChurnAlertEventsPipe): no event client in this function.
+        return store.createAlert(t, alert);
     }
 }

@@ -25,8 +25,7 @@ public final class ChurnRunWorker implements RequestHandler<DynamodbEvent, Void>
     public ChurnRunWorker(Infrastructure infra) {
         this.runner = new JobRunner(infra.jobs());
         this.tenants = infra.tenants();
-        this.run = new ChurnRun(new DynamoDbChurnStore(infra.table()), EventBridgePublisher.create(infra.settings()),
-                infra.clock());
+        this.run = new ChurnRun(new DynamoDbChurnStore(infra.table()), infra.clock());
     }
 
     @Override
