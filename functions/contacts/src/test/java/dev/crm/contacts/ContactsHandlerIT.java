@@ -300,6 +300,9 @@ class ContactsHandlerIT {
         assertEquals(Set.of("/value/amount", "/value/currency"), new HashSet<>(pointers(neg)));
         var noValue = call(as(tenant, "POST", "/v1/contacts/{id}/interactions").path("id", c).json("{\"id\": \"p2\", \"type\": \"purchase\"}"));
         assertEquals(List.of("/value"), pointers(noValue));
+        var nullValue = call(as(tenant, "POST", "/v1/contacts/{id}/interactions").path("id", c)
+                .json("{\"id\": \"p2\", \"type\": \"purchase\", \"value\": null}"));
+        assertEquals(List.of("/value"), pointers(nullValue));
         problem(call(as(tenant, "POST", "/v1/contacts/{id}/interactions").path("id", "c_00000000000000000000")
                 .json("{\"id\": \"p3\", \"type\": \"call\"}")), 404, "not-found");
         assertEquals(before, itemsInPartition(tenant, c));

@@ -35,7 +35,8 @@ public record Interaction(String id, InteractionType type, InteractionChannel ch
             body.violations().pointer("/occurredAt", "must not be more than a day in the future nor before 1970");
         }
         Money value = Money.read(body, "value", defaultCurrency);
-        if (type == InteractionType.PURCHASE && !body.has("value")) {
+        if (type == InteractionType.PURCHASE && value == null && !body.violations().items().stream()
+                .anyMatch(v -> String.valueOf(v.get("pointer")).startsWith("/value"))) {
             body.violations().pointer("/value", "required for purchases (zero is allowed)");
         }
         String summary = body.optionalString("summary", 1, 2000);

@@ -1,0 +1,139 @@
+package dev.crm.local.suite;
+
+import dev.crm.shared.json.Json;
+import dev.crm.testing.SamTemplate;
+import dev.crm.testing.SampleEvents;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Every API sample in events/ sent over HTTP to a running local runner, for one tenant: a request
+ * for every route, in an order where creating samples come first and their new ids replace the
+ * placeholders (c_example…, seg_example…) of the samples that follow.
+ */
+public final class SampleWalk {
+    public static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    /** One exchange: what was sent and what came back. */
+    public record Exchange(Path sample, String method, String template, String path, String query, Map<String, String> headers,
+            String body, HttpResponse<String> response) {}
+
+    private final String baseUrl;
+    private final String operatorKey;
+
+    public SampleWalk(String baseUrl, String operatorKey) {
+        this.baseUrl = baseUrl;
+        this.operatorKey = operatorKey;
+    }
+
+    /** Creating samples first, deleting ones last, deprovisioning after everything. */
+    public static List<Path> inRunOrder(List<Path> all) {
+        List<Path> sorted = new ArrayList<>(all);
+        sorted.sort(Comparator.comparingInt((Path p) -> {
+            String n = p.getFileName().toString();
+            if (n.startsWith("create-") || n.startsWith("provision-") || n.startsWith("record-")) {
+                return 0;
+            }
+            if (n.startsWith("delete-") || n.startsWith("revoke-")) {
+                return 2;
+            }
+            if (n.equals("deprovision-tenant.json") || n.equals("get-erasure.json")) {
+                return 3;
+            }
+            return n.startsWith("deprovision-") || n.equals("get-deprovisioning.json") ? 4 : 1;
+        }).thenComparing(Path::toString));
+        return sorted;
+    }
+
+    /** The id a response carries (a created resource, a started job), to replace its placeholder kind. */
+    public static void learn(String body, Map<String, String> replace) {
+        if (body == null || !body.startsWith("{")) {
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) Json.parse(body);
+        Object id = m.containsKey("keyId") ? m.get("keyId") : m.get("id");
+        if (id instanceof String s && s.contains("_")) {
+            String prefix = s.substring(0, s.indexOf('_') + 1);
+            int zeros = s.length() - prefix.length() - "example".length();
+            if (zeros > 0) {
+                replace.putIfAbsent(prefix + "example" + "0".repeat(zeros), s);
+            }
+        }
+    }
+
+    public static Map<String, String> replacements(String tenantId, String adminKey, String slug) {
+        Map<String, String> r = new LinkedHashMap<>();
+        r.put(SampleEvents.EXAMPLE_TENANT, tenantId);
+        r.put("crm_live_EXAMPLEEXAMPLEEXAMPLEEXAMPLEEXAMPLEEXAMPLEEX", adminKey);
+        r.put("acme-example", slug + "-x");
+        return r;
+    }
+
+    /** Runs the API samples the filter accepts; the tenant's admin key authenticates (operator samples: the operator key). */
+    public List<Exchange> walk(Map<String, String> replace, String adminKey, Predicate<Path> include) throws Exception {
+        List<Exchange> out = new ArrayList<>();
+        for (Path p : inRunOrder(SampleEvents.all())) {
+            if (!include.test(p)) {
+                continue;
+            }
+            Map<String, Object> json = SampleEvents.read(p, replace);
+            if (!SampleEvents.isApiEvent(json)) {
+                continue;
+            }
+            Exchange e = send(p, json, isOperator(json) ? operatorKey : adminKey);
+            learn(e.response().body(), replace);
+            out.add(e);
+        }
+        return out;
+    }
+
+    public static boolean isOperator(Map<String, Object> sample) {
+        Map<String, Object> rc = SamTemplate.map(sample.get("requestContext"));
+        return "operator".equals(SamTemplate.map(rc.get("authorizer")).get("scope"));
+    }
+
+    /** Sends a sample's request with {@code bearer} (null: no Authorization). */
+    public Exchange send(Path sample, Map<String, Object> json, String bearer) throws Exception {
+        String method = (String) json.get("httpMethod");
+        String path = (String) json.get("path");
+        StringBuilder query = new StringBuilder();
+        Map<String, Object> q = SamTemplate.map(json.get("queryStringParameters"));
+        for (var e : q.entrySet()) {
+            query.append(query.length() == 0 ? "" : "&").append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8))
+                    .append('=').append(URLEncoder.encode(String.valueOf(e.getValue()), StandardCharsets.UTF_8));
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (var h : SamTemplate.map(json.get("headers")).entrySet()) {
+            String name = h.getKey();
+            if (!name.equalsIgnoreCase("Host") && !name.equalsIgnoreCase("Authorization") && !name.equalsIgnoreCase("User-Agent")) {
+                headers.put(name, String.valueOf(h.getValue()));
+            }
+        }
+        if (bearer != null) {
+            headers.put("Authorization", "Bearer " + bearer);
+        }
+        String body = (String) json.get("body");
+        return send(sample, method, (String) json.get("resource"), path, query.toString(), headers, body);
+    }
+
+    public Exchange send(Path sample, String method, String template, String path, String query, Map<String, String> headers,
+            String body) throws Exception {
+        var b = HttpRequest.newBuilder(URI.create(baseUrl + path + (query == null || query.isEmpty() ? "" : "?" + query)))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(b::header);
+        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Exchange(sample, method, template, path, query, headers, body, r);
+    }
+}

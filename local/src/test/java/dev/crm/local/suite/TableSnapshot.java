@@ -1,0 +1,36 @@
+package dev.crm.local.suite;
+
+import java.util.Map;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+
+/**
+ * Every domain item of the table, to prove a rejected request wrote nothing. Idempotency records
+ * and rate counters are left out: the conventions allow a rejected request to touch them.
+ */
+public final class TableSnapshot {
+    private TableSnapshot() {}
+
+    public static Map<String, String> take(DynamoDbClient client, String table) {
+        Map<String, String> items = new TreeMap<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            var b = ScanRequest.builder().tableName(table).consistentRead(true);
+            if (start != null) {
+                b.exclusiveStartKey(start);
+            }
+            var r = client.scan(b.build());
+            for (var item : r.items()) {
+                String pk = item.get("PK").s();
+                if (pk.contains("#IDEM#") || pk.contains("#RATE") || pk.contains("RATE#")) {
+                    continue;
+                }
+                items.put(pk + " | " + item.get("SK").s(), new TreeMap<>(item).toString());
+            }
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
+        return items;
+    }
+}
