@@ -32,6 +32,12 @@ build-ContactsFunction:
 build-ContactJobsFunction:
 	$(call package,contacts)
 
+build-PreferencesFunction:
+	$(call package,preferences)
+
+build-BounceFunction:
+	$(call package,preferences)
+
 build-ChurnAlertsFunction:
 	$(call package,churn-alerts)
 

@@ -112,6 +112,11 @@ public final class LocalRunner implements AutoCloseable {
         return operatorKey;
     }
 
+    /** A client of the runner's DynamoDB Local (tests read what the product stored). */
+    public DynamoDbClient dynamoDbClient() {
+        return dynamo.client();
+    }
+
     /** The admin key of the demo tenant this start provisioned, or null when tenants already existed. */
     public String demoAdminKey() {
         return demoAdminKey;

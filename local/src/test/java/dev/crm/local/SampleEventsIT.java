@@ -70,9 +70,14 @@ class SampleEventsIT {
         }
         Map<String, String> replace = new LinkedHashMap<>(Map.of(SampleEvents.EXAMPLE_TENANT, tenant.id().value(),
                 "crm_live_EXAMPLEEXAMPLEEXAMPLEEXAMPLEEXAMPLEEXAMPLEEX", tenant.adminKey(),
-                "acme-example", tenant.slug() + "-2"));
+                "acme-example", tenant.slug() + "-2", "slug-example", tenant.slug()));
+        var secrets = infra.tenants().find(tenant.id()).secrets();
         int ran = 0;
         for (Path p : inRunOrder(SampleEvents.all())) {
+            if (replace.containsKey("c_example0000000000000") && !replace.containsKey("tok_example_confirm")) {
+                replace.putAll(dev.crm.testing.SampleTokens.mint(tenant.id(), secrets, replace.get("c_example0000000000000"),
+                        java.time.Instant.now()));
+            }
             Map<String, Object> json = SampleEvents.read(p, replace);
             if (SampleEvents.isApiEvent(json)) {
                 String fn = routeToFunction.get(json.get("httpMethod") + " " + json.get("resource"));
@@ -95,6 +100,9 @@ class SampleEventsIT {
                 String rule = String.valueOf(SamTemplate.list(json.get("resources")).get(0));
                 String name = rule.substring(rule.lastIndexOf('/') + 1);
                 handlers.get(functionWithSchedule(name)).handleRequest(json, new TestContext());
+                ran++;
+            } else if (SampleEvents.isSnsEvent(json)) {
+                handlers.get(functionWithEventType("SNS")).handleRequest(SampleEvents.snsEvent(json), new TestContext());
                 ran++;
             } else if (SampleEvents.isStreamEvent(json)) {
                 String fn = functionWithStreamFor(json);
@@ -141,6 +149,15 @@ class SampleEventsIT {
             String prefix = s.substring(0, s.indexOf('_') + 1);
             replace.putIfAbsent(prefix + "example" + "0".repeat(s.length() - prefix.length() - "example".length()), s);
         }
+    }
+
+    private String functionWithEventType(String type) {
+        for (SamTemplate.Function f : template.functions()) {
+            if (f.events().values().stream().anyMatch(e -> type.equals(e.get("Type")))) {
+                return f.logicalId();
+            }
+        }
+        throw new AssertionError("no function has an event of type " + type);
     }
 
     private String functionWithSchedule(String name) {

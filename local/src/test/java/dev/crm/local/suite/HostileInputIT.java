@@ -45,8 +45,7 @@ class HostileInputIT {
     @BeforeAll
     static void start() throws Exception {
         runner = LocalRunner.start(0, true, null, Map.of("CRM_OPERATOR_KEY", "crm_op_hostilesuiteoperatorkey0123456789"));
-        walk = new SampleWalk(runner.url(), runner.operatorKey());
-        var t = ContractIT.class.getDeclaredMethod("tenant", SampleWalk.class, String.class);
+        walk = new SampleWalk(runner.url(), runner.operatorKey()).withSecretsFrom(runner.dynamoDbClient());
         var r = walk.send(null, "POST", "/v1/tenants", "/v1/tenants", null,
                 Map.of("Authorization", "Bearer " + runner.operatorKey(), "Content-Type", "application/json"),
                 "{\"name\": \"Hostile\", \"slug\": \"hostile\"}");
@@ -59,10 +58,8 @@ class HostileInputIT {
         db = runnerClient();
     }
 
-    static DynamoDbClient runnerClient() throws Exception {
-        var f = LocalRunner.class.getDeclaredField("dynamo");
-        f.setAccessible(true);
-        return ((LocalDynamoDb) f.get(runner)).client();
+    static DynamoDbClient runnerClient() {
+        return runner.dynamoDbClient();
     }
 
     @AfterAll
@@ -207,7 +204,7 @@ class HostileInputIT {
             String label = r.sample().getFileName().toString();
             boolean json = r.media() != null && r.media().contains("json");
             // hostile ids in every path parameter position
-            if (r.template().contains("{")) {
+            if (r.template().contains("{") && !r.method().equals("OPTIONS")) {
                 for (String id : List.of("..", "..%2F..%2Fetc", "c_", "c_%00", "x".repeat(300), "%F0%9F%98%80", "c_AAAAAAAAAAAAAAAAAAAA",
                         "t_aaaaaaaaaaaaaaaaaaaa%23C%23c_aaaaaaaaaaaaaaaaaaaa", "%27%20OR%201%3D1")) {
                     String path = r.template().replaceAll("\\{[^}]+}", id);

@@ -78,7 +78,32 @@ public final class SampleWalk {
         r.put(SampleEvents.EXAMPLE_TENANT, tenantId);
         r.put("crm_live_EXAMPLEEXAMPLEEXAMPLEEXAMPLEEXAMPLEEXAMPLEEX", adminKey);
         r.put("acme-example", slug + "-x");
+        r.put("slug-example", slug);
         return r;
+    }
+
+    private java.util.function.Function<String, dev.crm.shared.tenant.TenantSecrets> secrets;
+
+    /** Lets the walk mint real tokens for the token placeholders once it knows the sample contact. */
+    public SampleWalk withSecrets(java.util.function.Function<String, dev.crm.shared.tenant.TenantSecrets> lookup) {
+        this.secrets = lookup;
+        return this;
+    }
+
+    /** Tenant secrets read from the runner's table. */
+    public SampleWalk withSecretsFrom(software.amazon.awssdk.services.dynamodb.DynamoDbClient client) {
+        var tenants = new dev.crm.shared.tenant.store.dynamodb.DynamoDbTenantRepository(
+                new dev.crm.shared.store.Table(client, dev.crm.testing.LocalDynamoDb.TABLE));
+        return withSecrets(t -> tenants.find(new dev.crm.shared.tenant.TenantId(t)).secrets());
+    }
+
+    private void mintTokens(Map<String, String> replace) {
+        String contact = replace.get("c_example0000000000000");
+        if (secrets != null && contact != null && !replace.containsKey("tok_example_confirm")) {
+            String tenant = replace.get(SampleEvents.EXAMPLE_TENANT);
+            replace.putAll(dev.crm.testing.SampleTokens.mint(new dev.crm.shared.tenant.TenantId(tenant), secrets.apply(tenant), contact,
+                    java.time.Instant.now()));
+        }
     }
 
     /** Runs the API samples the filter accepts; the tenant's admin key authenticates (operator samples: the operator key). */
@@ -88,6 +113,7 @@ public final class SampleWalk {
             if (!include.test(p)) {
                 continue;
             }
+            mintTokens(replace);
             Map<String, Object> json = SampleEvents.read(p, replace);
             if (!SampleEvents.isApiEvent(json)) {
                 continue;

@@ -38,7 +38,7 @@ class TenantIsolationIT {
     @BeforeAll
     static void start() throws Exception {
         runner = LocalRunner.start(0, true, null, Map.of("CRM_OPERATOR_KEY", "crm_op_isolationsuiteoperatorkey012345678"));
-        walk = new SampleWalk(runner.url(), runner.operatorKey());
+        walk = new SampleWalk(runner.url(), runner.operatorKey()).withSecretsFrom(runner.dynamoDbClient());
         a = tenant("iso-a");
         b = tenant("iso-b");
         aReplace = SampleWalk.replacements(a.get("tenantId"), a.get("key"), "iso-a");

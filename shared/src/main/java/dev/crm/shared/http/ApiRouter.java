@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.dynamodb.model.RequestLimitExceededException;
 import software.amazon.awssdk.services.dynamodb.model.ThrottlingException;
@@ -22,9 +23,24 @@ import software.amazon.awssdk.services.dynamodb.model.ThrottlingException;
 public final class ApiRouter {
     private final Map<String, Route> routes = new LinkedHashMap<>();
     private final Collection<String> dashboardOrigins;
+    private Function<ApiRequest, Collection<String>> publicOrigins;
 
     public ApiRouter(Collection<String> dashboardOrigins) {
         this.dashboardOrigins = dashboardOrigins;
+    }
+
+    /**
+     * Resolves the origins a public request may come from before anything else runs: the preflight
+     * (which the router answers itself, so no handler could set them), the body checks and the
+     * handler all then answer with the same CORS headers. A public route learns its tenant only from
+     * the request (a public survey id, a slug), hence a function of the request. The resolver should
+     * return an empty collection for anything it does not recognise (no CORS headers then); an
+     * exception it throws is answered like one from a handler. Without a resolver, public routes allow
+     * the origins their handler sets with {@link ApiRequest#corsOrigins(Collection)}, as before.
+     */
+    public ApiRouter publicOrigins(Function<ApiRequest, Collection<String>> resolver) {
+        this.publicOrigins = resolver;
+        return this;
     }
 
     public ApiRouter add(Route route) {
@@ -56,7 +72,11 @@ public final class ApiRouter {
         Map<String, Object> log = new LinkedHashMap<>();
         log.put("requestId", request.requestId());
         log.put("route", request.method() + " " + request.resource());
+        boolean isPublic = route != null ? route.isPublic() : request.resource().startsWith("/v1/public/");
         try {
+            if (isPublic && publicOrigins != null) {
+                request.corsOrigins(publicOrigins.apply(request));
+            }
             if (request.method().equals("OPTIONS")) {
                 response = preflight(request);
             } else if (route == null) {
@@ -81,7 +101,6 @@ public final class ApiRouter {
                     "an internal error occurred; quote the correlation id when reporting it")
                     .with("correlationId", request.requestId()), null);
         }
-        boolean isPublic = route != null ? route.isPublic() : request.resource().startsWith("/v1/public/");
         Cors.apply(response.headers(), request.origin(), isPublic ? request.corsOrigins() : dashboardOrigins);
         log.put("status", response.status());
         log.put("latencyMs", (System.nanoTime() - start) / 1_000_000);
@@ -149,7 +168,8 @@ public final class ApiRouter {
         List<String> methods = new ArrayList<>();
         boolean isPublic = request.resource().startsWith("/v1/public/");
         for (Route r : routes.values()) {
-            if (r.path().equals(request.resource())) {
+            // an OPTIONS route is only declared so the template can route preflights here
+            if (r.path().equals(request.resource()) && !r.method().equals("OPTIONS")) {
                 methods.add(r.method());
             }
         }

@@ -8,16 +8,84 @@ import java.util.Currency;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A tenant's settings. Stored as one map attribute on the tenant item; each field has a default so a
  * tenant created before a field existed reads sensibly.
+ *
+ * @param defaultFrequencyCaps  per marketing channel (wire name, e.g. {@code email}), the cap that applies
+ *                              to a contact who set none of their own; a channel without an entry has no
+ *                              default limit
+ * @param consentWordingVersion the version of the consent wording the tenant's forms show, recorded with
+ *                              every consent the contact gives through them; null when the tenant does not
+ *                              track wording versions
  */
-public record TenantSettings(List<String> allowedOrigins, String defaultTimeZone, String defaultCurrency) {
+public record TenantSettings(List<String> allowedOrigins, String defaultTimeZone, String defaultCurrency,
+        Map<String, DefaultFrequencyCap> defaultFrequencyCaps, String consentWordingVersion) {
     public static final int MAX_ORIGINS = 20;
+    /**
+     * The channels permission marketing knows, in their wire names. The preferences function's own
+     * channel type must list the same names (its tests hold the two together).
+     */
+    public static final List<String> MARKETING_CHANNELS = List.of("email", "sms", "phone", "post", "push", "in_app");
+    public static final int MAX_WORDING_VERSION_LENGTH = 64;
+
+    private static final Pattern WORDING_VERSION = Pattern.compile("[A-Za-z0-9._:-]{1," + MAX_WORDING_VERSION_LENGTH + "}");
+
+    /**
+     * At most {@code max} marketing messages in any rolling window of {@code periodDays} days; wire
+     * {@code {"max": 3, "period": "P7D"}}. The same limits as a contact's own caps.
+     */
+    public record DefaultFrequencyCap(int max, int periodDays) {
+        public static final int MAX_MAX = 1000;
+        public static final int MAX_PERIOD_DAYS = 366;
+        private static final Pattern PERIOD = Pattern.compile("P([1-9][0-9]{0,2})D");
+
+        public DefaultFrequencyCap {
+            if (max < 1 || max > MAX_MAX || periodDays < 1 || periodDays > MAX_PERIOD_DAYS) {
+                throw new IllegalArgumentException("a cap is 1 to " + MAX_MAX + " messages in 1 to " + MAX_PERIOD_DAYS
+                        + " days");
+            }
+        }
+
+        /** @return the number of days of {@code P<days>D}, or null when the text is not one within the limits */
+        public static Integer parsePeriod(String text) {
+            Matcher m = text == null ? null : PERIOD.matcher(text);
+            if (m == null || !m.matches()) {
+                return null;
+            }
+            int days = Integer.parseInt(m.group(1));
+            return days <= MAX_PERIOD_DAYS ? days : null;
+        }
+
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("max", max);
+            m.put("period", "P" + periodDays + "D");
+            return m;
+        }
+    }
+
+    public TenantSettings {
+        allowedOrigins = List.copyOf(allowedOrigins);
+        Map<String, DefaultFrequencyCap> caps = new LinkedHashMap<>();
+        // Kept in channel order so equal settings serialise identically.
+        for (String channel : MARKETING_CHANNELS) {
+            DefaultFrequencyCap cap = defaultFrequencyCaps == null ? null : defaultFrequencyCaps.get(channel);
+            if (cap != null) {
+                caps.put(channel, cap);
+            }
+        }
+        if (defaultFrequencyCaps != null && caps.size() != defaultFrequencyCaps.size()) {
+            throw new IllegalArgumentException("default frequency caps are per marketing channel");
+        }
+        defaultFrequencyCaps = java.util.Collections.unmodifiableMap(caps);
+    }
 
     public static TenantSettings defaults() {
-        return new TenantSettings(List.of(), "UTC", "EUR");
+        return new TenantSettings(List.of(), "UTC", "EUR", Map.of(), null);
     }
 
     public ZoneId zone() {
@@ -25,10 +93,14 @@ public record TenantSettings(List<String> allowedOrigins, String defaultTimeZone
     }
 
     public Map<String, Object> toJson() {
+        Map<String, Object> caps = new LinkedHashMap<>();
+        defaultFrequencyCaps.forEach((channel, cap) -> caps.put(channel, cap.toJson()));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("allowedOrigins", allowedOrigins);
         m.put("defaultTimeZone", defaultTimeZone);
         m.put("defaultCurrency", defaultCurrency);
+        m.put("defaultFrequencyCaps", caps);
+        m.put("consentWordingVersion", consentWordingVersion);
         return m;
     }
 
@@ -36,18 +108,32 @@ public record TenantSettings(List<String> allowedOrigins, String defaultTimeZone
     public static TenantSettings fromStored(Map<String, Object> m) {
         TenantSettings d = defaults();
         Object origins = m.get("allowedOrigins");
+        Map<String, DefaultFrequencyCap> caps = new LinkedHashMap<>();
+        if (m.get("defaultFrequencyCaps") instanceof Map<?, ?> stored) {
+            for (var e : ((Map<String, Object>) stored).entrySet()) {
+                Map<String, Object> cap = (Map<String, Object>) e.getValue();
+                Integer days = DefaultFrequencyCap.parsePeriod((String) cap.get("period"));
+                caps.put(e.getKey(), new DefaultFrequencyCap(((Number) cap.get("max")).intValue(),
+                        java.util.Objects.requireNonNull(days, "a stored cap's period")));
+            }
+        }
         return new TenantSettings(
                 origins instanceof List<?> l ? List.copyOf((List<String>) l) : d.allowedOrigins(),
                 m.get("defaultTimeZone") instanceof String tz ? tz : d.defaultTimeZone(),
-                m.get("defaultCurrency") instanceof String c ? c : d.defaultCurrency());
+                m.get("defaultCurrency") instanceof String c ? c : d.defaultCurrency(),
+                caps,
+                m.get("consentWordingVersion") instanceof String w ? w : d.consentWordingVersion());
     }
 
     /**
      * Applies a JSON merge patch (RFC 7396): a field set to null returns to its default. Problems are
      * recorded on the patch's violations; the caller rejects the whole patch if there are any.
+     * {@code defaultFrequencyCaps} merges channel by channel (and a channel's cap field by field), so
+     * {@code {"defaultFrequencyCaps": {"sms": null}}} removes only the SMS default.
      */
     public TenantSettings merge(JsonObject patch) {
-        patch.allowOnly("allowedOrigins", "defaultTimeZone", "defaultCurrency");
+        patch.allowOnly("allowedOrigins", "defaultTimeZone", "defaultCurrency", "defaultFrequencyCaps",
+                "consentWordingVersion");
         TenantSettings d = defaults();
         List<String> origins = allowedOrigins;
         if (patch.has("allowedOrigins")) {
@@ -77,7 +163,79 @@ public record TenantSettings(List<String> allowedOrigins, String defaultTimeZone
                 patch.violations().pointer(patch.pointer("defaultCurrency"), "must be an ISO 4217 currency code such as EUR");
             }
         }
-        return new TenantSettings(origins, tz == null ? defaultTimeZone : tz, currency == null ? defaultCurrency : currency);
+        Map<String, DefaultFrequencyCap> caps = defaultFrequencyCaps;
+        if (patch.has("defaultFrequencyCaps")) {
+            if (patch.isNull("defaultFrequencyCaps")) {
+                caps = d.defaultFrequencyCaps();
+            } else {
+                JsonObject capsPatch = patch.optionalObject("defaultFrequencyCaps");
+                if (capsPatch != null) {
+                    caps = mergeCaps(capsPatch);
+                }
+            }
+        }
+        String wording = consentWordingVersion;
+        if (patch.has("consentWordingVersion")) {
+            if (patch.isNull("consentWordingVersion")) {
+                wording = d.consentWordingVersion();
+            } else {
+                String given = patch.optionalLine("consentWordingVersion", 1, MAX_WORDING_VERSION_LENGTH);
+                if (given != null && !WORDING_VERSION.matcher(given).matches()) {
+                    patch.violations().pointer(patch.pointer("consentWordingVersion"), "must be 1 to "
+                            + MAX_WORDING_VERSION_LENGTH + " letters, digits, '.', '_', ':' or '-', e.g. 2026-01");
+                } else if (given != null) {
+                    wording = given;
+                }
+            }
+        }
+        return new TenantSettings(origins, tz == null ? defaultTimeZone : tz, currency == null ? defaultCurrency : currency,
+                caps, wording);
+    }
+
+    private Map<String, DefaultFrequencyCap> mergeCaps(JsonObject patch) {
+        Map<String, DefaultFrequencyCap> out = new LinkedHashMap<>(defaultFrequencyCaps);
+        for (String channel : patch.fields()) {
+            if (!MARKETING_CHANNELS.contains(channel)) {
+                patch.violations().pointer(patch.pointer(channel), "unknown channel; one of " + String.join(", ", MARKETING_CHANNELS));
+                continue;
+            }
+            if (patch.isNull(channel)) {
+                out.remove(channel);
+                continue;
+            }
+            JsonObject capPatch = patch.optionalObject(channel);
+            if (capPatch == null) {
+                continue; // not an object: reported
+            }
+            // The channel's cap merges field by field over the current one (RFC 7396 recursion).
+            Map<String, Object> merged = new LinkedHashMap<>();
+            DefaultFrequencyCap current = defaultFrequencyCaps.get(channel);
+            if (current != null) {
+                merged.put("max", (long) current.max()); // as the JSON reader gives integers
+                merged.put("period", "P" + current.periodDays() + "D");
+            }
+            for (String field : capPatch.fields()) {
+                Object v = capPatch.raw().get(field);
+                if (v == null) {
+                    merged.remove(field);
+                } else {
+                    merged.put(field, v);
+                }
+            }
+            JsonObject cap = JsonObject.of(merged, patch.pointer(channel), patch.violations());
+            cap.allowOnly("max", "period");
+            Long max = cap.requiredLong("max", 1, DefaultFrequencyCap.MAX_MAX);
+            String period = cap.requiredLine("period", 1, 16);
+            Integer days = period == null ? null : DefaultFrequencyCap.parsePeriod(period);
+            if (period != null && days == null) {
+                patch.violations().pointer(cap.pointer("period"), "must be a whole number of days from P1D to P"
+                        + DefaultFrequencyCap.MAX_PERIOD_DAYS + "D, e.g. P7D");
+            }
+            if (max != null && days != null) {
+                out.put(channel, new DefaultFrequencyCap(max.intValue(), days));
+            }
+        }
+        return out;
     }
 
     public static boolean isOrigin(String s) {

@@ -1,0 +1,23 @@
+package dev.crm.preferences.domain;
+
+import java.util.Locale;
+
+/** Why a message may not be sent now, in precedence order: a decision reports the first that applies. */
+public enum DecisionReason {
+    NO_CONSENT,
+    OPTED_OUT_CHANNEL,
+    OPTED_OUT_TOPIC,
+    PENDING_DOUBLE_OPT_IN,
+    PAUSED,
+    FREQUENCY_CAP,
+    QUIET_HOURS;
+
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Consent reasons never clear with time alone: only the customer acting can lift them. */
+    public boolean isConsent() {
+        return ordinal() <= PENDING_DOUBLE_OPT_IN.ordinal();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.crm.preferences.entrypoints;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SNSEvent;
+import dev.crm.preferences.domain.Channel;
+import dev.crm.preferences.domain.ConsentEvidence;
+import dev.crm.preferences.domain.PreferencesService;
+import dev.crm.preferences.store.dynamodb.DynamoDbPreferencesRepository;
+import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.log.Log;
+import dev.crm.shared.store.StoreException;
+import dev.crm.shared.tenant.Tenant;
+import dev.crm.shared.tenant.TenantCache;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Amazon SES bounce and complaint notifications (SES configuration set → SNS topic → this function):
+ * a permanent bounce or a complaint opts the address's contact out of the email channel, recorded in the
+ * consent ledger with source {@code bounce} or {@code complaint} and actor {@code system}.
+ *
+ * <p>The tenant is the SES message tag {@code tenantId} that {@code SesMessageSender} puts on every
+ * message; a notification without it (mail the product did not send) is ignored, since an address alone
+ * does not say whose contact it is. Notifications that cannot be acted on are logged and dropped rather
+ * than failed, so SNS does not retry them forever; a store failure fails the invocation, and SNS retries.
+ * Redelivery is harmless: an opted-out channel is not opted out again.
+ */
+public final class BounceHandler implements RequestHandler<SNSEvent, Void> {
+    private final PreferencesService service;
+    private final TenantCache tenants;
+
+    public BounceHandler() {
+        this(Infrastructure.lambda());
+    }
+
+    public BounceHandler(Infrastructure infra) {
+        this.service = new PreferencesService(new DynamoDbPreferencesRepository(infra.table()), infra.clock());
+        this.tenants = new TenantCache(infra.tenants(), infra.clock());
+    }
+
+    @Override
+    public Void handleRequest(SNSEvent event, Context context) {
+        int records = 0;
+        int suppressed = 0;
+        int ignored = 0;
+        List<SNSEvent.SNSRecord> deliveries = event == null || event.getRecords() == null ? List.of() : event.getRecords();
+        for (SNSEvent.SNSRecord record : deliveries) {
+            records++;
+            SesNotification n = record.getSNS() == null ? null : SesNotification.parse(record.getSNS().getMessage());
+            Tenant tenant = n == null || n.tenantId() == null ? null : tenants.get(n.tenantId());
+            if (tenant == null || tenant.status() != Tenant.Status.ACTIVE) {
+                ignored++;
+                continue;
+            }
+            String source = n.kind().equals("bounce") ? ConsentEvidence.SOURCE_BOUNCE : ConsentEvidence.SOURCE_COMPLAINT;
+            for (String address : n.recipients()) {
+                String contactId = service.repository().findContactIdByEmail(tenant.id(), address);
+                if (contactId == null) {
+                    ignored++;
+                    continue;
+                }
+                try {
+                    var written = service.suppress(tenant.id(), contactId, Channel.EMAIL, ConsentEvidence.system(source));
+                    if (!written.changes().isEmpty()) {
+                        suppressed++;
+                    }
+                } catch (StoreException.NotFound e) {
+                    ignored++; // being erased
+                }
+            }
+        }
+        // Counts only: the addresses are personal data and stay out of the logs.
+        Map<String, Object> log = new LinkedHashMap<>();
+        log.put("records", records);
+        log.put("suppressed", suppressed);
+        log.put("ignored", ignored);
+        Log.info("ses notifications", log);
+        return null;
+    }
+}

@@ -1,0 +1,141 @@
+package dev.crm.preferences.entrypoints;
+
+import dev.crm.preferences.domain.Channel;
+import dev.crm.preferences.domain.Preferences;
+import dev.crm.shared.crypto.Hashes;
+import dev.crm.shared.json.Json;
+import dev.crm.shared.tenant.Tenant;
+import dev.crm.shared.tenant.TenantId;
+import dev.crm.shared.tokens.InvalidTokenException;
+import dev.crm.shared.tokens.SignedTokens;
+import dev.crm.shared.tokens.Token;
+import dev.crm.shared.tokens.TokenPurpose;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The signed tokens of this function's links, all with the contact id as subject and bound to the tenant
+ * and a purpose ({@link SignedTokens}). Lifetimes: a preference-centre link lasts 90 days (it can change
+ * everything, so it should not live in a mailbox forever), an unsubscribe link a year (an old newsletter's
+ * link must still work; it can only opt out), a confirmation link 7 days and only once.
+ */
+final class PreferenceTokens {
+    static final Duration PREFERENCES_TTL = Duration.ofDays(90);
+    static final Duration UNSUBSCRIBE_TTL = Duration.ofDays(365);
+    static final Duration CONFIRM_TTL = Duration.ofDays(7);
+
+    private static final String CHANNEL = "ch";
+    private static final String TOPIC = "tp";
+    private static final String WORDING = "wv";
+    /** A confirmation's topics, comma-joined, in chunks that fit a claim value: t0, t1, … */
+    private static final String TOPICS = "t";
+    private static final int MAX_TOPIC_CHUNKS = SignedTokens.MAX_CLAIMS - 2;
+
+    private PreferenceTokens() {}
+
+    static String preferences(Tenant tenant, String contactId, Instant now) {
+        return SignedTokens.issue(tenant.id(), tenant.secrets(), TokenPurpose.PREFERENCES, contactId, null, now,
+                PREFERENCES_TTL);
+    }
+
+    static String unsubscribeAll(Tenant tenant, String contactId, Channel channel, Instant now) {
+        return SignedTokens.issue(tenant.id(), tenant.secrets(), TokenPurpose.UNSUBSCRIBE_ALL, contactId,
+                Map.of(CHANNEL, channel.wire()), now, UNSUBSCRIBE_TTL);
+    }
+
+    static String unsubscribeTopic(Tenant tenant, String contactId, Channel channel, String topic, Instant now) {
+        return SignedTokens.issue(tenant.id(), tenant.secrets(), TokenPurpose.UNSUBSCRIBE_TOPIC, contactId,
+                Map.of(CHANNEL, channel.wire(), TOPIC, topic), now, UNSUBSCRIBE_TTL);
+    }
+
+    /** @param wordingVersion the consent wording shown when the contact subscribed; may be null */
+    static String confirmation(Tenant tenant, String contactId, Channel channel, List<String> topics,
+            String wordingVersion, Instant now) {
+        Map<String, String> claims = new LinkedHashMap<>();
+        claims.put(CHANNEL, channel.wire());
+        if (wordingVersion != null) {
+            claims.put(WORDING, wordingVersion);
+        }
+        List<String> chunks = new ArrayList<>();
+        StringBuilder chunk = new StringBuilder();
+        for (String topic : topics) {
+            if (chunk.length() > 0 && chunk.length() + 1 + topic.length() > SignedTokens.MAX_CLAIM_VALUE_LENGTH) {
+                chunks.add(chunk.toString());
+                chunk.setLength(0);
+            }
+            chunk.append(chunk.length() > 0 ? "," : "").append(topic);
+        }
+        if (chunk.length() > 0) {
+            chunks.add(chunk.toString());
+        }
+        if (chunks.size() > MAX_TOPIC_CHUNKS) {
+            throw new IllegalArgumentException("too many topics for one confirmation link");
+        }
+        for (int i = 0; i < chunks.size(); i++) {
+            claims.put(TOPICS + i, chunks.get(i));
+        }
+        return SignedTokens.issue(tenant.id(), tenant.secrets(), TokenPurpose.CONFIRM_SUBSCRIPTION, contactId, claims,
+                now, CONFIRM_TTL);
+    }
+
+    /**
+     * The tenant a token's payload names, without verifying anything: enough to pick that tenant's CORS
+     * origins for a preflight, never to act on. Null for anything that is not shaped like our tokens.
+     */
+    static TenantId tenantNamedBy(String token) {
+        if (token == null || token.length() > SignedTokens.MAX_LENGTH) {
+            return null;
+        }
+        String[] parts = token.split("\\.", -1);
+        byte[] payload = parts.length == 3 ? Hashes.fromBase64Url(parts[1]) : null;
+        if (payload == null) {
+            return null;
+        }
+        try {
+            Object parsed = Json.parse(new String(payload, StandardCharsets.UTF_8));
+            return parsed instanceof Map<?, ?> m && m.get("t") instanceof String t && TenantId.isValid(t)
+                    ? new TenantId(t) : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The channel a verified token names; a token of ours always names a known one. */
+    static Channel channel(Token token) {
+        Channel c = Channel.fromWire(token.claim(CHANNEL));
+        if (c == null) {
+            throw new InvalidTokenException(InvalidTokenException.Reason.MALFORMED);
+        }
+        return c;
+    }
+
+    static String topic(Token token) {
+        String topic = token.claim(TOPIC);
+        if (topic != null && !Preferences.isTopicKey(topic)) {
+            throw new InvalidTokenException(InvalidTokenException.Reason.MALFORMED);
+        }
+        return topic;
+    }
+
+    static String wordingVersion(Token token) {
+        return token.claim(WORDING);
+    }
+
+    static List<String> topics(Token token) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < MAX_TOPIC_CHUNKS && token.claim(TOPICS + i) != null; i++) {
+            for (String topic : token.claim(TOPICS + i).split(",")) {
+                if (!Preferences.isTopicKey(topic)) {
+                    throw new InvalidTokenException(InvalidTokenException.Reason.MALFORMED);
+                }
+                out.add(topic);
+            }
+        }
+        return out;
+    }
+}
