@@ -38,6 +38,15 @@ build-PreferencesFunction:
 build-BounceFunction:
 	$(call package,preferences)
 
+build-SurveysFunction:
+	$(call package,surveys)
+
+build-SurveyJobsFunction:
+	$(call package,surveys)
+
+build-SurveyScheduleFunction:
+	$(call package,surveys)
+
 build-ChurnAlertsFunction:
 	$(call package,churn-alerts)
 

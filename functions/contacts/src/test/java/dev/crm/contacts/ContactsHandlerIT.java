@@ -420,6 +420,9 @@ class ContactsHandlerIT {
                 + "{\"field\": \"shoeSize\", \"op\": \"eq\", \"value\": 1}]}}"));
         problem(bad, 400, "validation-error");
         assertEquals(List.of("/rule/all/1/op", "/rule/all/2/field"), pointers(bad));
+        var numberPrefix = call(as(t, "POST", "/v1/segments").json("{\"name\": \"x\", \"rule\": "
+                + "{\"field\": \"attributes.size\", \"op\": \"starts_with\", \"value\": 3}}"));
+        assertEquals(List.of("/rule/value"), pointers(numberPrefix));
         status(call(as(t, "DELETE", "/v1/segments/{id}").path("id", segId)), 204);
         problem(call(ApiEvents.request("GET", "/v1/segments/{id}").path("id", segId).as(t, Scope.READ)), 404, "not-found");
     }

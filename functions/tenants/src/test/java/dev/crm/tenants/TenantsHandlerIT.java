@@ -269,6 +269,17 @@ class TenantsHandlerIT {
     }
 
     @Test
+    void aKeyCanSeeItsOwnScopeAndTenant() {
+        var tenant = TestInfrastructure.tenant(infra);
+        var r = call(ApiEvents.request("GET", "/v1/key").as(tenant.id(), Scope.READ));
+        status(r, 200);
+        assertEquals("read", body(r).get("scope"));
+        assertEquals(tenant.id().value(), body(r).get("tenantId"));
+        assertFalse(r.getBody().contains("secrets"));
+        problem(call(ApiEvents.request("GET", "/v1/key").operator()), 403, "forbidden");
+    }
+
+    @Test
     void theLastAdminKeyCannotBeRevoked() {
         var tenant = TestInfrastructure.tenant(infra);
         var keys = infra.tenants().listKeys(tenant.id());

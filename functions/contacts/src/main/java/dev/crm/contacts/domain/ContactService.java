@@ -1,5 +1,6 @@
 package dev.crm.contacts.domain;
 
+import dev.crm.shared.segment.ContactFacts;
 import dev.crm.shared.contact.PurchaseSummary;
 import dev.crm.shared.contact.ContactData;
 import dev.crm.shared.contact.Contact;

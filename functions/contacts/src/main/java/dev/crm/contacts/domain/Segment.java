@@ -1,5 +1,6 @@
 package dev.crm.contacts.domain;
 
+import dev.crm.shared.segment.SegmentRule;
 import dev.crm.shared.json.JsonObject;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -174,7 +174,8 @@ public final class ContactsHandler
             Contact c = existing(request);
             return ApiResponse.ok(c.toJson()).etag(c.version());
         }
-        ContactRepository.View360 v = service.repository().view360(request.tenant(), contactId(request), RECENT_INTERACTIONS);
+        ContactRepository.View360 v = service.repository().view360(request.tenant(), contactId(request), RECENT_INTERACTIONS,
+                tenant(request).settings().defaultCurrency());
         if (v == null || v.contact().status() == Contact.Status.ERASING) {
             throw ApiProblem.notFound("the contact");
         }

@@ -1,7 +1,7 @@
 package dev.crm.contacts.store;
 
 import dev.crm.shared.contact.Contact;
-import dev.crm.contacts.domain.ContactFacts;
+import dev.crm.shared.segment.ContactFacts;
 import dev.crm.contacts.domain.Interaction;
 import dev.crm.shared.contact.LifecycleStage;
 import dev.crm.shared.contact.PurchaseSummary;
@@ -95,7 +95,7 @@ public interface ContactRepository {
     record View360(Contact contact, PurchaseSummary purchases, long complaints, Map<String, Object> preferences,
             Map<String, Object> surveyScores, Map<String, Object> churnScore, List<Map<String, Object>> recentInteractions) {}
 
-    View360 view360(TenantId tenant, String contactId, int recent);
+    View360 view360(TenantId tenant, String contactId, int recent, String defaultCurrency);
 
     /** Purchase summaries, churn scores and survey scores for a page of contacts (batched reads). */
     Map<String, ContactFacts> facts(TenantId tenant, List<Contact> contacts);

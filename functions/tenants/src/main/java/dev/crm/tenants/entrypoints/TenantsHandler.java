@@ -53,6 +53,7 @@ public final class TenantsHandler
                 .bare("DELETE", "/v1/tenants/{tenantId}", Scope.OPERATOR, this::deprovision)
                 .bare("GET", "/v1/tenants/{tenantId}/deprovisioning", Scope.OPERATOR, this::deprovisioning)
                 .bare("GET", "/v1/tenant", Scope.ADMIN, this::getTenant)
+                .bare("GET", "/v1/key", Scope.READ, this::currentKey)
                 .add(new Route("PATCH", "/v1/tenant/settings", Scope.ADMIN,
                         Set.of("application/merge-patch+json", "application/json"), Route.DEFAULT_MAX_BODY,
                         this::patchSettings))
@@ -128,6 +129,25 @@ public final class TenantsHandler
             throw ApiProblem.notFound("the tenant");
         }
         return ApiResponse.ok(t.toJson()).etag(t.version());
+    }
+
+    /**
+     * The key the request was made with, so a browser page can refuse a key that is more than
+     * read-only (the dashboard never holds a write key) and greet the tenant by name.
+     */
+    private ApiResponse currentKey(ApiRequest request) {
+        Tenant t = service.get(request.tenant());
+        if (t == null) {
+            throw ApiProblem.of(ProblemType.UNAUTHORIZED, "the tenant no longer exists");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("keyId", request.caller().keyId());
+        out.put("scope", request.caller().scope().wire());
+        out.put("tenantId", t.id().value());
+        out.put("tenantName", t.name());
+        out.put("defaultTimeZone", t.settings().defaultTimeZone());
+        out.put("defaultCurrency", t.settings().defaultCurrency());
+        return ApiResponse.ok(out);
     }
 
     private ApiResponse patchSettings(ApiRequest request) {

@@ -1,7 +1,7 @@
 package dev.crm.contacts.store.dynamodb;
 
 import dev.crm.shared.contact.Contact;
-import dev.crm.contacts.domain.ContactFacts;
+import dev.crm.shared.segment.ContactFacts;
 import dev.crm.shared.contact.EmailAddress;
 import dev.crm.contacts.domain.Interaction;
 import dev.crm.contacts.domain.InteractionType;
@@ -455,7 +455,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
     }
 
     @Override
-    public View360 view360(TenantId t, String contactId, int recent) {
+    public View360 view360(TenantId t, String contactId, int recent, String defaultCurrency) {
         String pk = Keys.contact(t, contactId);
         CompletableFuture<QueryResponse> timeline = CompletableFuture.supplyAsync(() -> table.client().query(
                 QueryRequest.builder().tableName(table.name())
@@ -486,7 +486,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
             return null;
         }
         Map<String, AttributeValue> summary = bySk.get(Keys.PURCHASE_SUMMARY);
-        return new View360(ContactItems.contact(profile), summary == null ? null : ContactItems.summary(summary, null),
+        return new View360(ContactItems.contact(profile), summary == null ? null : ContactItems.summary(summary, defaultCurrency),
                 summary == null ? 0 : Attr.num(summary, "complaints", 0),
                 view(bySk.get(Keys.PREFERENCES)), view(bySk.get(Keys.SURVEY_SCORES)), view(bySk.get(Keys.CHURN_SCORE)),
                 interactions);

@@ -1,7 +1,7 @@
 package dev.crm.contacts.store.dynamodb;
 
 import dev.crm.contacts.domain.Segment;
-import dev.crm.contacts.domain.SegmentRules;
+import dev.crm.shared.segment.SegmentRules;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.store.Attr;
 import java.util.Map;

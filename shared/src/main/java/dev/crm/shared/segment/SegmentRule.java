@@ -1,4 +1,4 @@
-package dev.crm.contacts.domain;
+package dev.crm.shared.segment;
 
 import dev.crm.shared.contact.LifecycleStage;
 import dev.crm.shared.contact.EmailAddress;
@@ -107,7 +107,7 @@ public sealed interface SegmentRule {
                 case "gte" -> comparable(actual, value) && ContactFacts.compare(actual, value) >= 0;
                 case "lt" -> comparable(actual, value) && ContactFacts.compare(actual, value) < 0;
                 case "lte" -> comparable(actual, value) && ContactFacts.compare(actual, value) <= 0;
-                case "starts_with" -> actual instanceof String s && s.startsWith((String) value);
+                case "starts_with" -> actual instanceof String s && value instanceof String prefix && s.startsWith(prefix);
                 default -> false;
             };
         }
@@ -250,6 +250,10 @@ public sealed interface SegmentRule {
                 converted.add(scalar(list.get(i), kind, field, p + "/value/" + i, v));
             }
             return new Condition(field, op, converted, kind);
+        }
+        if (op.equals("starts_with") && !(value instanceof String)) {
+            v.pointer(p + "/value", "must be a string for starts_with");
+            return null;
         }
         return new Condition(field, op, scalar(value, kind, field, p + "/value", v), kind);
     }

@@ -1,4 +1,4 @@
-package dev.crm.contacts.domain;
+package dev.crm.shared.segment;
 
 import dev.crm.shared.json.Violations;
 

@@ -1,0 +1,37 @@
+package dev.crm.surveys.store.dynamodb;
+
+import dev.crm.shared.store.Attr;
+import dev.crm.shared.store.Keys;
+import dev.crm.shared.store.Table;
+import dev.crm.shared.tenant.TenantId;
+import dev.crm.surveys.store.RateCounters;
+import java.time.Instant;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+/**
+ * {@link RateCounters} as one item per window, incremented with an atomic ADD that returns the new
+ * count (one write, no read). The window is part of the key, so nothing ever resets a counter; the
+ * TTL only cleans up.
+ */
+public final class DynamoDbRateCounters implements RateCounters {
+    private final Table table;
+
+    public DynamoDbRateCounters(Table table) {
+        this.table = table;
+    }
+
+    @Override
+    public long increment(TenantId tenant, String surveyId, String client, long windowId, Instant expiresAt) {
+        var r = table.client().updateItem(UpdateItemRequest.builder().tableName(table.name())
+                .key(Table.key(SurveyTableKeys.rateWindow(tenant, surveyId, client, windowId), Keys.ITEM))
+                .updateExpression("ADD requests :one SET #ttl = :ttl, entity = :entity, tenantId = :tid")
+                .expressionAttributeNames(Map.of("#ttl", Table.TTL))
+                .expressionAttributeValues(Map.of(":one", Attr.n(1), ":ttl", Attr.ttl(expiresAt),
+                        ":entity", Attr.s("RATE_COUNTER"), ":tid", Attr.s(tenant.value())))
+                .returnValues(ReturnValue.UPDATED_NEW)
+                .build());
+        return Attr.num(r.attributes(), "requests", 1);
+    }
+}

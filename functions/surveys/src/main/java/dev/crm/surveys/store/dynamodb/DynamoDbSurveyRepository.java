@@ -1,0 +1,634 @@
+package dev.crm.surveys.store.dynamodb;
+
+import dev.crm.shared.contact.Contact;
+import dev.crm.shared.contact.ContactDirectory;
+import dev.crm.shared.contact.ContactItems;
+import dev.crm.shared.json.Json;
+import dev.crm.shared.store.Attr;
+import dev.crm.shared.store.Keys;
+import dev.crm.shared.store.StoreException;
+import dev.crm.shared.store.SurveyKeys;
+import dev.crm.shared.store.Table;
+import dev.crm.shared.tenant.TenantId;
+import dev.crm.surveys.domain.CounterShards;
+import dev.crm.surveys.domain.RecordedResponse;
+import dev.crm.surveys.domain.ScoreCounts;
+import dev.crm.shared.segment.ContactFacts;
+import dev.crm.surveys.domain.StoredSurvey;
+import dev.crm.surveys.domain.Survey;
+import dev.crm.surveys.store.SurveyRepository;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+/** {@link SurveyRepository} on the single table (key formats in {@link SurveyTableKeys}). */
+public final class DynamoDbSurveyRepository implements SurveyRepository {
+    /** Survey id → tenant never changes once written, so lookups are cached for the life of the process. */
+    private static final int MAX_CACHED_LOOKUPS = 10_000;
+    /** A repair writes at most this many counters per update (well within the 4 KB expression limit). */
+    static final int REPAIR_CHUNK = 100;
+    private static final String RESPONSE_KIND = "survey_response";
+
+    private final Table table;
+    private final ContactDirectory contacts;
+    private final Map<String, TenantId> lookups = new ConcurrentHashMap<>();
+
+    public DynamoDbSurveyRepository(Table table) {
+        this.table = table;
+        this.contacts = new ContactDirectory(table);
+    }
+
+    // ---- surveys ----
+
+    @Override
+    public void create(StoredSurvey stored) {
+        Survey s = stored.survey();
+        Map<String, AttributeValue> lookup = new HashMap<>(Table.key(SurveyKeys.surveyMapping(s.id()), Keys.ITEM));
+        lookup.put(Table.ENTITY, Attr.s("SURVEY_LOOKUP"));
+        lookup.put("tenantId", Attr.s(s.tenantId().value()));
+        table.transact(List.of(put(surveyItem(stored), "attribute_not_exists(PK)"), put(lookup, "attribute_not_exists(PK)")));
+    }
+
+    private Map<String, AttributeValue> surveyItem(StoredSurvey stored) {
+        Survey s = stored.survey();
+        TenantId t = s.tenantId();
+        Map<String, AttributeValue> item = new HashMap<>(Table.key(SurveyTableKeys.survey(t, s.id()), Keys.ITEM));
+        item.put(Table.ENTITY, Attr.s("SURVEY"));
+        item.put("tenantId", Attr.s(t.value()));
+        item.put("surveyId", Attr.s(s.id()));
+        item.put("definition", Attr.of(s.toJson()));
+        item.put("timeZone", Attr.s(stored.zone().getId()));
+        item.put("version", Attr.n(s.version()));
+        item.put(Table.GSI1PK, Attr.s(SurveyTableKeys.surveysIndex(t)));
+        item.put(Table.GSI1SK, Attr.s(SurveyTableKeys.surveysIndexSort(s.createdAt(), s.id())));
+        return item;
+    }
+
+    private static StoredSurvey readSurvey(Map<String, AttributeValue> item) {
+        return new StoredSurvey(Survey.fromStored(Attr.map(item, "definition")), ZoneId.of(Attr.str(item, "timeZone")));
+    }
+
+    @Override
+    public StoredSurvey find(TenantId t, String surveyId) {
+        Map<String, AttributeValue> item = table.get(SurveyTableKeys.survey(t, surveyId), Keys.ITEM);
+        return item == null ? null : readSurvey(item);
+    }
+
+    @Override
+    public void replace(StoredSurvey previous, Survey updated) {
+        try {
+            table.client().putItem(PutItemRequest.builder().tableName(table.name()).item(surveyItem(previous.with(updated)))
+                    .conditionExpression("version = :v")
+                    .expressionAttributeValues(Map.of(":v", Attr.n(previous.survey().version())))
+                    .build());
+        } catch (ConditionalCheckFailedException e) {
+            throw new StoreException.VersionConflict();
+        }
+    }
+
+    @Override
+    public Slice<StoredSurvey> list(TenantId t, int limit, Map<String, Object> from) {
+        var b = QueryRequest.builder().tableName(table.name()).indexName(Table.GSI1)
+                .keyConditionExpression("GSI1PK = :pk")
+                .expressionAttributeValues(Map.of(":pk", Attr.s(SurveyTableKeys.surveysIndex(t))))
+                .scanIndexForward(false)
+                .limit(limit);
+        if (from != null) {
+            b.exclusiveStartKey(plainKey(from));
+        }
+        QueryResponse r = table.client().query(b.build());
+        List<StoredSurvey> items = new ArrayList<>();
+        for (var item : r.items()) {
+            items.add(readSurvey(item));
+        }
+        return new Slice<>(items, next(r));
+    }
+
+    @Override
+    public TenantId tenantOf(String surveyId) {
+        TenantId cached = lookups.get(surveyId);
+        if (cached != null) {
+            return cached;
+        }
+        Map<String, AttributeValue> item = table.get(SurveyKeys.surveyMapping(surveyId), Keys.ITEM);
+        if (item == null) {
+            return null; // absence is not cached: the survey may be created a moment later
+        }
+        TenantId t = new TenantId(Attr.str(item, "tenantId"));
+        if (lookups.size() >= MAX_CACHED_LOOKUPS) {
+            lookups.clear();
+        }
+        lookups.put(surveyId, t);
+        return t;
+    }
+
+    // ---- responses ----
+
+    @Override
+    public Respondent respondent(TenantId t, String surveyId, String contactId) {
+        Map<String, AttributeValue> item = table.get(Keys.contact(t, contactId), SurveyTableKeys.respondent(surveyId));
+        return item == null ? null : new Respondent(contactId, Attr.str(item, "responseId"), Attr.str(item, "responsePk"),
+                Attr.str(item, "responseSk"));
+    }
+
+    @Override
+    public RecordedResponse response(TenantId t, String surveyId, String responseId) {
+        String pk = SurveyTableKeys.responses(t, surveyId, CounterShards.shardFor(responseId));
+        Map<String, AttributeValue> guard = table.get(pk, SurveyTableKeys.responseId(responseId));
+        if (guard == null) {
+            return null;
+        }
+        Map<String, AttributeValue> item = table.get(pk, Attr.str(guard, "responseSk"));
+        return item == null ? null : readResponse(item);
+    }
+
+    @Override
+    public RecordedResponse response(Respondent respondent) {
+        Map<String, AttributeValue> item = table.get(respondent.responsePk(), respondent.responseSk());
+        return item == null ? null : readResponse(item);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static RecordedResponse readResponse(Map<String, AttributeValue> item) {
+        Map<String, Object> personal = Attr.map(item, "personal");
+        Map<String, String> texts = new LinkedHashMap<>();
+        if (personal.get("texts") instanceof Map<?, ?> m) {
+            ((Map<String, Object>) m).forEach((q, text) -> texts.put(q, String.valueOf(text)));
+        }
+        return new RecordedResponse(Attr.str(item, "responseId"), Attr.str(item, "surveyId"),
+                Attr.instant(item, "submittedAt"), Attr.str(item, "contactId"),
+                personal.get("tokenNonce") instanceof String n ? n : null, Attr.map(item, "answers"), texts);
+    }
+
+    @Override
+    public ScoresView latestScores(TenantId t, String contactId) {
+        Map<String, AttributeValue> item = table.get(Keys.contact(t, contactId), Keys.SURVEY_SCORES);
+        return item == null ? new ScoresView(Map.of(), 0) : new ScoresView(Attr.map(item, "view"), Attr.num(item, "version", 0));
+    }
+
+    @Override
+    public Recorded record(NewResponse n) {
+        TenantId t = n.tenant();
+        StoredSurvey stored = n.survey();
+        String surveyId = stored.id();
+        RecordedResponse r = n.response();
+        int shard = CounterShards.shardFor(r.id());
+        String pk = SurveyTableKeys.responses(t, surveyId, shard);
+        String sk = SurveyTableKeys.response(r.submittedAt(), r.id());
+        LocalDate day = r.day(stored.zone());
+        boolean known = r.contactId() != null;
+
+        List<TransactWriteItem> tx = new ArrayList<>();
+        tx.add(put(responseItem(t, r, pk, sk, day, shard), null));
+        int idGuard = tx.size();
+        Map<String, AttributeValue> guard = new HashMap<>(Table.key(pk, SurveyTableKeys.responseId(r.id())));
+        guard.put(Table.ENTITY, Attr.s("SURVEY_RESPONSE_ID"));
+        guard.put("tenantId", Attr.s(t.value()));
+        guard.put("responseSk", Attr.s(sk));
+        tx.add(put(guard, "attribute_not_exists(PK)"));
+
+        // Day counters; a replaced response's counts leave its own day and shard in the same
+        // transaction (one update when it is the same item: a transaction touches an item once).
+        RecordedResponse old = n.replacedResponse();
+        if (old != null && n.replacedCounts() != null) {
+            int oldShard = CounterShards.shardFor(old.id());
+            LocalDate oldDay = old.day(stored.zone());
+            if (oldShard == shard && oldDay.equals(day)) {
+                tx.add(counterUpdate(t, surveyId, shard, day, n.counts().plus(n.replacedCounts().negate())));
+            } else {
+                tx.add(counterUpdate(t, surveyId, shard, day, n.counts()));
+                tx.add(counterUpdate(t, surveyId, oldShard, oldDay, n.replacedCounts().negate()));
+            }
+        } else {
+            tx.add(counterUpdate(t, surveyId, shard, day, n.counts()));
+        }
+
+        int contactCheck = -1;
+        int respondentGuard = -1;
+        int scores = -1;
+        if (known) {
+            String contactPk = Keys.contact(t, r.contactId());
+            contactCheck = tx.size();
+            tx.add(contacts.requireActive(t, r.contactId()));
+            respondentGuard = tx.size();
+            tx.add(respondentGuard(t, surveyId, r, pk, sk, n.replaced()));
+            tx.add(put(timelineEntry(t, r, n.timelineData(), pk, sk), null));
+            if (n.replaced() != null) {
+                tx.add(delete(n.replaced().responsePk(), n.replaced().responseSk()));
+                if (old != null) {
+                    tx.add(delete(contactPk, Keys.timeline(old.submittedAt(), RESPONSE_KIND, old.id())));
+                }
+            }
+            if (n.scoresView() != null) {
+                scores = tx.size();
+                tx.add(scoresUpdate(t, r.contactId(), n.scoresView(), n.scoresVersion()));
+            }
+            if (n.latestNps() != null) {
+                // SET only: the purchase summary's other attributes belong to the contacts function
+                tx.add(TransactWriteItem.builder().update(Update.builder().tableName(table.name())
+                        .key(Table.key(contactPk, Keys.PURCHASE_SUMMARY))
+                        .updateExpression("SET latestNps = :nps")
+                        .expressionAttributeValues(Map.of(":nps", Attr.n(n.latestNps())))
+                        .build()).build());
+            }
+        }
+        try {
+            table.transact(tx);
+            return Recorded.CREATED;
+        } catch (Table.TransactionFailure f) {
+            if (f.conditionFailed(idGuard)) {
+                return Recorded.ID_TAKEN;
+            }
+            if (contactCheck >= 0 && f.conditionFailed(contactCheck)) {
+                return Recorded.CONTACT_GONE;
+            }
+            if (respondentGuard >= 0 && f.conditionFailed(respondentGuard)) {
+                return Recorded.RESPONDENT_TAKEN;
+            }
+            if ((scores >= 0 && f.conditionFailed(scores)) || f.isConflict()) {
+                return Recorded.CONTENTION;
+            }
+            throw f;
+        }
+    }
+
+    private static Map<String, AttributeValue> responseItem(TenantId t, RecordedResponse r, String pk, String sk, LocalDate day,
+            int shard) {
+        Map<String, AttributeValue> item = new HashMap<>(Table.key(pk, sk));
+        item.put(Table.ENTITY, Attr.s("SURVEY_RESPONSE"));
+        item.put("tenantId", Attr.s(t.value()));
+        item.put("surveyId", Attr.s(r.surveyId()));
+        item.put("responseId", Attr.s(r.id()));
+        item.put("submittedAt", Attr.instant(r.submittedAt()));
+        item.put("day", Attr.s(SurveyTableKeys.day(day)));
+        item.put("shard", Attr.n(shard));
+        item.put("answers", Attr.of(r.counted()));
+        if (r.contactId() != null) {
+            // its own attribute, so an erasure can REMOVE it (and personal) and keep the counted answers
+            item.put("contactId", Attr.s(r.contactId()));
+        }
+        Map<String, Object> personal = new LinkedHashMap<>();
+        if (!r.texts().isEmpty()) {
+            personal.put("texts", r.texts());
+        }
+        if (r.tokenNonce() != null) {
+            personal.put("tokenNonce", r.tokenNonce());
+        }
+        if (!personal.isEmpty()) {
+            item.put("personal", Attr.of(personal));
+        }
+        return item;
+    }
+
+    private TransactWriteItem respondentGuard(TenantId t, String surveyId, RecordedResponse r, String pk, String sk,
+            Respondent replaced) {
+        Map<String, AttributeValue> item = new HashMap<>(Table.key(Keys.contact(t, r.contactId()), SurveyTableKeys.respondent(surveyId)));
+        item.put(Table.ENTITY, Attr.s("SURVEY_RESPONDENT"));
+        item.put("tenantId", Attr.s(t.value()));
+        item.put("surveyId", Attr.s(surveyId));
+        item.put("contactId", Attr.s(r.contactId()));
+        item.put("responseId", Attr.s(r.id()));
+        item.put("responsePk", Attr.s(pk));
+        item.put("responseSk", Attr.s(sk));
+        item.put("submittedAt", Attr.instant(r.submittedAt()));
+        var p = Put.builder().tableName(table.name()).item(item);
+        if (replaced == null) {
+            p.conditionExpression("attribute_not_exists(PK)");
+        } else {
+            // replace exactly the response that was read, so two replacements cannot both take it off
+            p.conditionExpression("responseId = :old").expressionAttributeValues(Map.of(":old", Attr.s(replaced.responseId())));
+        }
+        return TransactWriteItem.builder().put(p.build()).build();
+    }
+
+    private static Map<String, AttributeValue> timelineEntry(TenantId t, RecordedResponse r, Map<String, Object> data,
+            String responsePk, String responseSk) {
+        Map<String, AttributeValue> entry = new HashMap<>(Table.key(Keys.contact(t, r.contactId()),
+                Keys.timeline(r.submittedAt(), RESPONSE_KIND, r.id())));
+        entry.put(Table.ENTITY, Attr.s("TIMELINE"));
+        entry.put("tenantId", Attr.s(t.value()));
+        entry.put("contactId", Attr.s(r.contactId()));
+        entry.put("kind", Attr.s(RESPONSE_KIND));
+        entry.put("entryId", Attr.s(r.id()));
+        entry.put("occurredAt", Attr.instant(r.submittedAt()));
+        entry.put("recordedAt", Attr.instant(r.submittedAt()));
+        entry.put("data", Attr.of(data));
+        // where the response itself is, for an erasure that must also clear it
+        entry.put("refPk", Attr.s(responsePk));
+        entry.put("refSk", Attr.s(responseSk));
+        return entry;
+    }
+
+    private TransactWriteItem scoresUpdate(TenantId t, String contactId, Map<String, Object> view, long expectedVersion) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":view", Attr.of(view));
+        values.put(":next", Attr.n(expectedVersion + 1));
+        values.put(":entity", Attr.s("SURVEY_SCORES"));
+        values.put(":tid", Attr.s(t.value()));
+        values.put(":cid", Attr.s(contactId));
+        String condition;
+        if (expectedVersion == 0) {
+            condition = "attribute_not_exists(version)";
+        } else {
+            condition = "version = :expected";
+            values.put(":expected", Attr.n(expectedVersion));
+        }
+        return TransactWriteItem.builder().update(Update.builder().tableName(table.name())
+                .key(Table.key(Keys.contact(t, contactId), Keys.SURVEY_SCORES))
+                .updateExpression("SET #view = :view, version = :next, entity = :entity, tenantId = :tid, contactId = :cid")
+                .conditionExpression(condition)
+                .expressionAttributeNames(Map.of("#view", "view"))
+                .expressionAttributeValues(values)
+                .build()).build();
+    }
+
+    private TransactWriteItem counterUpdate(TenantId t, String surveyId, int shard, LocalDate day, ScoreCounts counts) {
+        CounterUpdates.Expression e = CounterUpdates.add(counts.toCounters(), t.value(), surveyId, SurveyTableKeys.day(day));
+        return TransactWriteItem.builder().update(Update.builder().tableName(table.name())
+                .key(Table.key(SurveyTableKeys.counters(t, surveyId, shard), SurveyTableKeys.day(day)))
+                .updateExpression(e.update())
+                .expressionAttributeNames(e.names())
+                .expressionAttributeValues(e.values())
+                .build()).build();
+    }
+
+    @Override
+    public Map<LocalDate, ScoreCounts> dayCounts(TenantId t, String surveyId, LocalDate from, LocalDate to) {
+        TreeMap<LocalDate, ScoreCounts> days = new TreeMap<>();
+        for (int shard = 0; shard < CounterShards.SHARDS; shard++) {
+            Map<String, AttributeValue> start = null;
+            do {
+                var b = QueryRequest.builder().tableName(table.name())
+                        .keyConditionExpression("PK = :pk AND SK BETWEEN :from AND :last")
+                        .expressionAttributeValues(Map.of(":pk", Attr.s(SurveyTableKeys.counters(t, surveyId, shard)),
+                                ":from", Attr.s(SurveyTableKeys.day(from)), ":last", Attr.s(SurveyTableKeys.day(to.minusDays(1)))))
+                        .consistentRead(true);
+                if (start != null) {
+                    b.exclusiveStartKey(start);
+                }
+                QueryResponse r = table.client().query(b.build());
+                for (var item : r.items()) {
+                    days.merge(LocalDate.parse(Attr.str(item, Table.SK)), CounterUpdates.read(item), ScoreCounts::plus);
+                }
+                start = lastKey(r);
+            } while (start != null);
+        }
+        return days;
+    }
+
+    @Override
+    public List<RecordedResponse> responses(TenantId t, String surveyId, Instant from, Instant to, int max) {
+        List<RecordedResponse> out = new ArrayList<>();
+        for (int shard = 0; shard < CounterShards.SHARDS; shard++) {
+            for (Map<String, AttributeValue> item : responseRange(SurveyTableKeys.responses(t, surveyId, shard), from, to,
+                    "responseId, surveyId, submittedAt, contactId, answers")) {
+                if (out.size() == max) {
+                    throw new TooManyResponses();
+                }
+                out.add(readResponse(item));
+            }
+        }
+        return out;
+    }
+
+    /** The responses of one shard submitted in [from, to), reading only {@code projection}. */
+    private List<Map<String, AttributeValue>> responseRange(String pk, Instant from, Instant to, String projection) {
+        List<Map<String, AttributeValue>> out = new ArrayList<>();
+        if (!to.isAfter(from)) {
+            return out;
+        }
+        // '$' sorts right after the '#' that separates the instant from the id
+        String first = SurveyTableKeys.RESPONSE_PREFIX + Keys.sortableInstant(from);
+        String last = SurveyTableKeys.RESPONSE_PREFIX + Keys.sortableInstant(to.minusMillis(1)) + "$";
+        Map<String, AttributeValue> start = null;
+        do {
+            var b = QueryRequest.builder().tableName(table.name())
+                    .keyConditionExpression("PK = :pk AND SK BETWEEN :first AND :last")
+                    .expressionAttributeValues(Map.of(":pk", Attr.s(pk), ":first", Attr.s(first), ":last", Attr.s(last)))
+                    .projectionExpression(projection)
+                    .consistentRead(true);
+            if (start != null) {
+                b.exclusiveStartKey(start);
+            }
+            QueryResponse r = table.client().query(b.build());
+            out.addAll(r.items());
+            start = lastKey(r);
+        } while (start != null);
+        return out;
+    }
+
+    // ---- segments ----
+
+    @Override
+    public Object segmentRule(TenantId t, String segmentId) {
+        Map<String, AttributeValue> item = table.get(Keys.segments(t), segmentId);
+        String rule = item == null ? null : Attr.str(item, "rule");
+        return rule == null ? null : Json.parse(rule);
+    }
+
+    @Override
+    public Map<String, ContactFacts> facts(TenantId t, Collection<String> contactIds, boolean withScores) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (String id : contactIds) {
+            String pk = Keys.contact(t, id);
+            keys.add(Table.key(pk, Keys.CONTACT_PROFILE));
+            if (withScores) {
+                keys.add(Table.key(pk, Keys.PURCHASE_SUMMARY));
+                keys.add(Table.key(pk, Keys.CHURN_SCORE));
+                keys.add(Table.key(pk, Keys.SURVEY_SCORES));
+            }
+        }
+        Map<String, Map<String, Map<String, AttributeValue>>> found = new HashMap<>();
+        for (int i = 0; i < keys.size(); i += 100) {
+            Map<String, KeysAndAttributes> request = Map.of(table.name(),
+                    KeysAndAttributes.builder().keys(keys.subList(i, Math.min(keys.size(), i + 100))).consistentRead(true).build());
+            for (int attempt = 0; !request.isEmpty(); attempt++) {
+                if (attempt > 0) {
+                    pause(attempt);
+                }
+                var r = table.client().batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
+                for (var item : r.responses().getOrDefault(table.name(), List.of())) {
+                    found.computeIfAbsent(Attr.str(item, Table.PK), k -> new HashMap<>()).put(Attr.str(item, Table.SK), item);
+                }
+                request = r.hasUnprocessedKeys() ? r.unprocessedKeys() : Map.of();
+                if (!request.isEmpty() && attempt > 8) {
+                    throw new IllegalStateException("batch read still throttled after retries");
+                }
+            }
+        }
+        Map<String, ContactFacts> out = new LinkedHashMap<>();
+        for (String id : contactIds) {
+            var items = found.getOrDefault(Keys.contact(t, id), Map.of());
+            var profile = items.get(Keys.CONTACT_PROFILE);
+            if (profile == null) {
+                continue;
+            }
+            Contact c = ContactItems.contact(profile);
+            if (c.status() != Contact.Status.ACTIVE) {
+                continue; // the contacts function's member list only ever holds active contacts
+            }
+            var summary = items.get(Keys.PURCHASE_SUMMARY);
+            var churn = items.get(Keys.CHURN_SCORE);
+            Map<String, Object> surveys = items.get(Keys.SURVEY_SCORES) == null ? null : Attr.map(items.get(Keys.SURVEY_SCORES), "view");
+            Integer nps = surveys != null && surveys.get("nps") instanceof Map<?, ?> m && m.get("score") instanceof Number s
+                    ? s.intValue() : null;
+            out.put(id, new ContactFacts(c, summary == null ? null : ContactItems.summary(summary, null),
+                    churn == null ? null : Attr.map(churn, "view"), nps));
+        }
+        return out;
+    }
+
+    // ---- recount ----
+
+    @Override
+    public LocalDate nextDay(TenantId t, StoredSurvey survey, int shard, LocalDate from) {
+        LocalDate counted = null;
+        var counters = QueryRequest.builder().tableName(table.name()).limit(1).consistentRead(true)
+                .projectionExpression("SK");
+        if (from == null) {
+            counters.keyConditionExpression("PK = :pk")
+                    .expressionAttributeValues(Map.of(":pk", Attr.s(SurveyTableKeys.counters(t, survey.id(), shard))));
+        } else {
+            counters.keyConditionExpression("PK = :pk AND SK >= :from")
+                    .expressionAttributeValues(Map.of(":pk", Attr.s(SurveyTableKeys.counters(t, survey.id(), shard)),
+                            ":from", Attr.s(SurveyTableKeys.day(from))));
+        }
+        QueryResponse c = table.client().query(counters.build());
+        if (!c.items().isEmpty()) {
+            counted = LocalDate.parse(Attr.str(c.items().get(0), Table.SK));
+        }
+        String first = SurveyTableKeys.RESPONSE_PREFIX
+                + (from == null ? "" : Keys.sortableInstant(from.atStartOfDay(survey.zone()).toInstant()));
+        QueryResponse r = table.client().query(QueryRequest.builder().tableName(table.name()).limit(1).consistentRead(true)
+                .keyConditionExpression("PK = :pk AND SK BETWEEN :first AND :last")
+                .expressionAttributeValues(Map.of(":pk", Attr.s(SurveyTableKeys.responses(t, survey.id(), shard)),
+                        ":first", Attr.s(first), ":last", Attr.s("T$")))
+                .projectionExpression("submittedAt")
+                .build());
+        LocalDate responded = r.items().isEmpty() ? null
+                : LocalDate.ofInstant(Attr.instant(r.items().get(0), "submittedAt"), survey.zone());
+        if (counted == null || (responded != null && responded.isBefore(counted))) {
+            return responded;
+        }
+        return counted;
+    }
+
+    @Override
+    public CounterSnapshot counters(TenantId t, String surveyId, int shard, LocalDate day) {
+        Map<String, AttributeValue> item = table.get(SurveyTableKeys.counters(t, surveyId, shard), SurveyTableKeys.day(day));
+        return item == null ? new CounterSnapshot(false, 0, ScoreCounts.EMPTY)
+                : new CounterSnapshot(true, Attr.num(item, CounterUpdates.WRITES, 0), CounterUpdates.read(item));
+    }
+
+    @Override
+    public List<Map<String, Object>> answersOn(TenantId t, StoredSurvey survey, int shard, LocalDate day) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        Instant from = day.atStartOfDay(survey.zone()).toInstant();
+        Instant to = day.plusDays(1).atStartOfDay(survey.zone()).toInstant();
+        for (var item : responseRange(SurveyTableKeys.responses(t, survey.id(), shard), from, to, "answers")) {
+            out.add(Attr.map(item, "answers"));
+        }
+        return out;
+    }
+
+    @Override
+    public boolean repair(TenantId t, String surveyId, int shard, LocalDate day, CounterSnapshot read, Map<String, Long> deltas) {
+        List<Map.Entry<String, Long>> all = new ArrayList<>(deltas.entrySet());
+        for (int chunk = 0; chunk * REPAIR_CHUNK < all.size(); chunk++) {
+            Map<String, Long> part = new LinkedHashMap<>();
+            for (var e : all.subList(chunk * REPAIR_CHUNK, Math.min(all.size(), (chunk + 1) * REPAIR_CHUNK))) {
+                part.put(e.getKey(), e.getValue());
+            }
+            CounterUpdates.Expression e = CounterUpdates.add(part, t.value(), surveyId, SurveyTableKeys.day(day));
+            Map<String, AttributeValue> values = new HashMap<>(e.values());
+            // Each chunk adds 1 to writes, so the next one expects one more than the snapshot had.
+            String condition;
+            if (!read.exists() && chunk == 0) {
+                condition = "attribute_not_exists(PK)";
+            } else if (read.writes() == 0 && chunk == 0) {
+                // an item no response ever wrote (every response adds to writes): made by hand, or damaged
+                condition = "attribute_exists(PK) AND attribute_not_exists(#w)";
+            } else {
+                condition = "#w = :seen";
+                values.put(":seen", Attr.n(read.writes() + chunk));
+            }
+            try {
+                table.client().updateItem(UpdateItemRequest.builder().tableName(table.name())
+                        .key(Table.key(SurveyTableKeys.counters(t, surveyId, shard), SurveyTableKeys.day(day)))
+                        .updateExpression(e.update())
+                        .conditionExpression(condition)
+                        .expressionAttributeNames(e.names())
+                        .expressionAttributeValues(values)
+                        .build());
+            } catch (ConditionalCheckFailedException | TransactionConflictException ex) {
+                // changed since the snapshot, or a response's transaction is writing it right now
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---- helpers ----
+
+    private TransactWriteItem put(Map<String, AttributeValue> item, String condition) {
+        var p = Put.builder().tableName(table.name()).item(item);
+        if (condition != null) {
+            p.conditionExpression(condition);
+        }
+        return TransactWriteItem.builder().put(p.build()).build();
+    }
+
+    private TransactWriteItem delete(String pk, String sk) {
+        return TransactWriteItem.builder().delete(Delete.builder().tableName(table.name()).key(Table.key(pk, sk)).build()).build();
+    }
+
+    private static Map<String, AttributeValue> plainKey(Map<String, Object> from) {
+        Map<String, AttributeValue> k = new HashMap<>();
+        from.forEach((name, v) -> k.put(name, Attr.of(v)));
+        return k;
+    }
+
+    private static Map<String, Object> next(QueryResponse r) {
+        Map<String, AttributeValue> last = lastKey(r);
+        if (last == null) {
+            return null;
+        }
+        Map<String, Object> next = new LinkedHashMap<>();
+        last.forEach((k, v) -> next.put(k, Attr.toPlain(v)));
+        return next;
+    }
+
+    private static Map<String, AttributeValue> lastKey(QueryResponse r) {
+        return r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(Math.min(1000, 20L << Math.min(attempt, 6)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.crm.surveys.store.dynamodb;
+
+import dev.crm.shared.store.Keys;
+import dev.crm.shared.tenant.TenantId;
+import java.time.Instant;
+import java.time.LocalDate;
+
+/**
+ * The surveys function's key formats in the tenant namespace (docs/data-model.md, "Surveys"); the
+ * public id lookup is {@link dev.crm.shared.store.SurveyKeys#surveyMapping}.
+ *
+ * <p>Responses and counters are spread over {@link dev.crm.surveys.domain.CounterShards#SHARDS}
+ * partitions per survey (the shard comes from the response id), because a hot survey would otherwise
+ * write every response into one partition, limited to about 1,000 write units a second.
+ */
+public final class SurveyTableKeys {
+    private SurveyTableKeys() {}
+
+    /** The survey's own item (SK {@code #}). */
+    public static String survey(TenantId t, String surveyId) {
+        return t.value() + "#SURVEY#" + surveyId;
+    }
+
+    /** GSI1: the tenant's surveys, newest first. */
+    public static String surveysIndex(TenantId t) {
+        return t.value() + "#SURVEYS";
+    }
+
+    public static String surveysIndexSort(Instant createdAt, String surveyId) {
+        return Keys.sortableInstant(createdAt) + "#" + surveyId;
+    }
+
+    /** One shard of a survey's responses: responses under {@code T#}, their id guards under {@code ID#}. */
+    public static String responses(TenantId t, String surveyId, int shard) {
+        return t.value() + "#SRVR#" + surveyId + "#" + shard;
+    }
+
+    public static final String RESPONSE_PREFIX = "T#";
+
+    /** Responses sort by submission time, so a day's responses are one key range. */
+    public static String response(Instant submittedAt, String responseId) {
+        return RESPONSE_PREFIX + Keys.sortableInstant(submittedAt) + "#" + responseId;
+    }
+
+    /** Guards a response id: a retried submission with the same derived id finds it and stores nothing. */
+    public static String responseId(String responseId) {
+        return "ID#" + responseId;
+    }
+
+    /** One shard of a survey's day counters; the sort key is the day. */
+    public static String counters(TenantId t, String surveyId, int shard) {
+        return t.value() + "#SRVC#" + surveyId + "#" + shard;
+    }
+
+    public static String day(LocalDate day) {
+        return day.toString();
+    }
+
+    /** In the contact's partition: the contact's one response to a survey. */
+    public static String respondent(String surveyId) {
+        return "SRV#" + surveyId;
+    }
+
+    /** A fixed-window rate counter (expires shortly after its window). */
+    public static String rateWindow(TenantId t, String surveyId, String client, long windowId) {
+        return t.value() + "#RATE#" + surveyId + "#" + client + "#" + windowId;
+    }
+
+    /** Idempotency records of public submissions: scoped to the tenant and the survey (the route is in the hash). */
+    public static String submissionIdempotency(TenantId t, String surveyId, String hash) {
+        return Keys.idempotency(t, surveyId + "#" + hash);
+    }
+}
