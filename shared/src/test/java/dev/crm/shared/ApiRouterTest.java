@@ -14,13 +14,30 @@ import dev.crm.testing.ApiEvents;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 
 class ApiRouterTest {
     private final ApiRouter router = new ApiRouter(List.of("https://dash.example.com"))
             .json("POST", "/v1/things", Scope.WRITE, r -> ApiResponse.created("/v1/things/1", r.jsonObject().raw()))
             .bare("GET", "/v1/boom", Scope.READ, r -> {
                 throw new IllegalStateException("secret detail jane@example.com crm_live_AbCdEf0123456789xyz");
+            })
+            .bare("GET", "/v1/slow", Scope.READ, r -> {
+                throw ApiCallTimeoutException.create(20_000);
+            })
+            .bare("GET", "/v1/throttled", Scope.READ, r -> {
+                throw new IllegalStateException("wrapped", ProvisionedThroughputExceededException.builder().message("busy").build());
             });
+
+    @Test
+    void dynamoDbThrottlingAndTimeoutsAre503WithRetryAfter() {
+        for (String path : List.of("/v1/slow", "/v1/throttled")) {
+            var r = router.handle(ApiEvents.request("GET", path).as(TenantId.generate(), Scope.READ).build());
+            problem(r, 503, "service-unavailable");
+            assertEquals("1", header(r, "Retry-After"), path);
+        }
+    }
 
     @Test
     void scopeIsCheckedBeforeTheHandlerRuns() {

@@ -43,7 +43,9 @@ class TenantSettingsTest {
         assertEquals(Map.of(), d.defaultFrequencyCaps());
         assertNull(d.consentWordingVersion());
         assertEquals("{\"allowedOrigins\":[],\"defaultTimeZone\":\"UTC\",\"defaultCurrency\":\"EUR\","
-                + "\"defaultFrequencyCaps\":{},\"consentWordingVersion\":null}", Json.write(d.toJson()));
+                + "\"defaultFrequencyCaps\":{},\"consentWordingVersion\":null,\"retention\":{\"valueThreshold\":"
+                + "{\"amount\":\"100\",\"currency\":\"EUR\"},\"pAliveThreshold\":0.5,\"horizonMonths\":12,"
+                + "\"monthlyDiscountRate\":0.01,\"minCustomersForModel\":500}}", Json.write(d.toJson()));
     }
 
     @Test
@@ -116,5 +118,36 @@ class TenantSettingsTest {
         assertNull(DefaultFrequencyCap.parsePeriod("P7d"));
         assertNull(DefaultFrequencyCap.parsePeriod("PT24H"));
         assertEquals(List.of("email", "sms", "phone", "post", "push", "in_app"), TenantSettings.MARKETING_CHANNELS);
+    }
+
+    @Test
+    void retentionSettingsMergeFieldByFieldAndSurviveStorage() {
+        Patched p = patch(TenantSettings.defaults(), "{\"defaultCurrency\": \"GBP\", \"retention\": {\"valueThreshold\":"
+                + " {\"amount\": \"250.50\", \"currency\": \"GBP\"}, \"pAliveThreshold\": 0.3, \"horizonMonths\": 24}}");
+        assertTrue(p.violations.isEmpty(), p.violations.items()::toString);
+        TenantSettings.Retention r = p.settings.retention();
+        assertEquals(new java.math.BigDecimal("250.50"), r.valueThreshold());
+        assertEquals(0.3, r.pAliveThreshold());
+        assertEquals(24, r.horizonMonths());
+        assertEquals(0.01, r.monthlyDiscountRate(), "untouched fields keep their values");
+        // stored and read back as the repository does
+        @SuppressWarnings("unchecked")
+        TenantSettings back = TenantSettings.fromStored((Map<String, Object>) Attr.toPlain(Attr.of(p.settings.toJson())));
+        assertEquals(p.settings, back);
+        // null restores one default, or all of them
+        assertEquals(12, patch(back, "{\"retention\": {\"horizonMonths\": null}}").settings.retention().horizonMonths());
+        assertEquals(TenantSettings.Retention.defaults(), patch(back, "{\"retention\": null}").settings.retention());
+    }
+
+    @Test
+    void badRetentionSettingsArePointedAtAndChangeNothing() {
+        Patched bad = patch(TenantSettings.defaults(), "{\"retention\": {\"valueThreshold\": {\"amount\": \"-5\"},"
+                + " \"pAliveThreshold\": 1, \"horizonMonths\": 61, \"monthlyDiscountRate\": \"0.01\","
+                + " \"minCustomersForModel\": 10, \"colour\": \"red\"}}");
+        assertEquals(List.of("/retention/colour", "/retention/valueThreshold/amount", "/retention/pAliveThreshold",
+                "/retention/horizonMonths", "/retention/monthlyDiscountRate", "/retention/minCustomersForModel"), bad.pointers());
+        Patched otherCurrency = patch(TenantSettings.defaults(),
+                "{\"retention\": {\"valueThreshold\": {\"amount\": \"5\", \"currency\": \"USD\"}}}");
+        assertEquals(List.of("/retention/valueThreshold/currency"), otherCurrency.pointers());
     }
 }

@@ -28,7 +28,9 @@ import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.contact.PurchaseSummary;
 import dev.crm.shared.store.Keys;
 import dev.crm.shared.tenant.Scope;
+import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantId;
+import dev.crm.shared.tenant.TenantSettings;
 import dev.crm.testing.ApiEvents;
 import dev.crm.testing.MutableClock;
 import dev.crm.testing.TestContext;
@@ -168,6 +170,42 @@ class ChurnRunIT {
         assertTrue(new BigDecimal((String) ((Map<?, ?>) top.get(0).get("valueAtRisk")).get("amount"))
                 .compareTo(new BigDecimal((String) ((Map<?, ?>) top.get(top.size() - 1).get("valueAtRisk")).get("amount"))) >= 0);
         assertEquals("Customer", ((Map<?, ?>) top.get(0).get("contact")).get("firstName"));
+    }
+
+    /** The alerts a run with these settings must raise, computed from the published model and the histories. */
+    Set<String> expectedAlerts(Map<String, Object> model, ChurnSettings settings) {
+        var models = ChurnScorer.Models.fromJson(model);
+        Set<String> expected = new HashSet<>();
+        for (TestHistories.Customer c : customers) {
+            var score = ChurnScorer.score(new CustomerHistory(c.contactId(), c.summary(), c.complaints(), c.latestNps()),
+                    AS_OF, models, settings, clock.instant(), "x");
+            if (ChurnScorer.alerts(score, settings)) {
+                expected.add("al_" + c.contactId().substring(2) + "_202611");
+            }
+        }
+        return expected;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theTenantsRetentionSettingsDecideWhoIsAlerted() {
+        Tenant tenant = infra.tenants().find(t);
+        var patch = dev.crm.shared.json.JsonObject.of(dev.crm.shared.json.Json.parse(
+                "{\"retention\": {\"valueThreshold\": {\"amount\": \"400\"}, \"pAliveThreshold\": 0.3}}"),
+                new dev.crm.shared.json.Violations());
+        TenantSettings strict = tenant.settings().merge(patch);
+        infra.tenants().updateSettings(t, tenant.version(), strict, clock.instant());
+
+        String location = startRun("{}");
+        runJob(location, () -> 900_000);
+        Map<String, Object> result = (Map<String, Object>) run(location).get("result");
+        Map<String, Object> model = (Map<String, Object>) result.get("model");
+        Set<String> expected = expectedAlerts(model, ChurnSettings.from(strict));
+        Set<String> byDefault = expectedAlerts(model, ChurnSettings.defaults());
+        assertFalse(expected.isEmpty());
+        assertTrue(byDefault.containsAll(expected) && byDefault.size() > expected.size(),
+                "stricter thresholds alert fewer customers: " + expected.size() + " of " + byDefault.size());
+        assertEquals(expected, alertIds("open"));
     }
 
     @Test

@@ -211,6 +211,21 @@ class TenantsHandlerIT {
         status(reset, 200);
         assertEquals("UTC", ((Map<?, ?>) body(reset).get("settings")).get("defaultTimeZone"));
         assertEquals(List.of("https://www.acme.example"), ((Map<?, ?>) body(reset).get("settings")).get("allowedOrigins"));
+
+        // the retention job's thresholds: a bad value is pointed at and changes nothing
+        var badRetention = call(ApiEvents.request("PATCH", "/v1/tenant/settings").as(tenant.id(), Scope.ADMIN)
+                .header("If-Match", "\"3\"").body("application/merge-patch+json",
+                        "{\"retention\": {\"pAliveThreshold\": 0.2, \"horizonMonths\": 0}}"));
+        problem(badRetention, 400, "validation-error");
+        assertEquals(List.of("/retention/horizonMonths"), pointers(badRetention));
+        var retention = call(ApiEvents.request("PATCH", "/v1/tenant/settings").as(tenant.id(), Scope.ADMIN)
+                .header("If-Match", "\"3\"").body("application/merge-patch+json",
+                        "{\"retention\": {\"valueThreshold\": {\"amount\": \"500\"}, \"pAliveThreshold\": 0.2}}"));
+        status(retention, 200);
+        Map<?, ?> r = (Map<?, ?>) ((Map<?, ?>) body(retention).get("settings")).get("retention");
+        assertEquals(Map.of("amount", "500", "currency", "EUR"), r.get("valueThreshold"));
+        assertEquals(0.2, ((Number) r.get("pAliveThreshold")).doubleValue());
+        assertEquals(12L, ((Number) r.get("horizonMonths")).longValue(), "a field not in the patch keeps its value");
     }
 
     @Test

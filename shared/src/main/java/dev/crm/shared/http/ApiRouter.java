@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.log.Log;
+import dev.crm.shared.store.Table;
 import dev.crm.shared.tenant.Principal;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.dynamodb.model.RequestLimitExceededException;
 import software.amazon.awssdk.services.dynamodb.model.ThrottlingException;
@@ -88,18 +91,20 @@ public final class ApiRouter {
             response = ApiResponse.problem(p, null);
         } catch (Json.SyntaxException e) {
             response = ApiResponse.problem(ApiProblem.of(ProblemType.MALFORMED_JSON, e.getMessage()), null);
-        } catch (ProvisionedThroughputExceededException | RequestLimitExceededException | ThrottlingException e) {
-            // Still throttled after the SDK's own retries: the client may retry; nothing was half-written
-            // because every multi-item write is one transaction.
-            log.putAll(Log.describe(e));
-            response = ApiResponse.problem(ApiProblem.of(ProblemType.SERVICE_UNAVAILABLE,
-                    "the service is busy; retry after a short wait").header("Retry-After", "1"), null);
         } catch (RuntimeException e) {
             log.putAll(Log.describe(e));
-            Log.error("unhandled error", log);
-            response = ApiResponse.problem(ApiProblem.of(ProblemType.INTERNAL_ERROR,
-                    "an internal error occurred; quote the correlation id when reporting it")
-                    .with("correlationId", request.requestId()), null);
+            if (isTransient(e)) {
+                // Still throttled after the SDK's own retries: the client may retry; nothing was
+                // half-written because every multi-item write is one transaction.
+                Log.warn("dynamodb unavailable", log);
+                response = ApiResponse.problem(ApiProblem.of(ProblemType.SERVICE_UNAVAILABLE,
+                        "the service is busy; retry after a short wait").header("Retry-After", "1"), null);
+            } else {
+                Log.error("unhandled error", log);
+                response = ApiResponse.problem(ApiProblem.of(ProblemType.INTERNAL_ERROR,
+                        "an internal error occurred; quote the correlation id when reporting it")
+                        .with("correlationId", request.requestId()), null);
+            }
         }
         Cors.apply(response.headers(), request.origin(), isPublic ? request.corsOrigins() : dashboardOrigins);
         log.put("status", response.status());
@@ -114,6 +119,27 @@ public final class ApiRouter {
         }
         Log.info("request", log);
         return response.toEvent();
+    }
+
+    /**
+     * DynamoDB refused for capacity even after the SDK's retries (plain throttling, or a transaction
+     * cancelled for it), or did not answer in time: worth retrying later, not an internal error.
+     */
+    static boolean isTransient(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof AwsServiceException s && (s.isThrottlingException()
+                    || t instanceof ProvisionedThroughputExceededException || t instanceof RequestLimitExceededException
+                    || t instanceof ThrottlingException)) {
+                return true;
+            }
+            if (t instanceof Table.TransactionFailure f && f.isThrottled()) {
+                return true;
+            }
+            if (t instanceof ApiCallTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private ApiResponse dispatch(Route route, ApiRequest request, Map<String, Object> log) {

@@ -3,6 +3,7 @@ package dev.crm.shared.store;
 import dev.crm.shared.config.Settings;
 import java.net.URI;
 import java.time.Duration;
+import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -10,10 +11,12 @@ import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 /**
  * Builds the DynamoDB client once per process, the cheap way: URL-connection HTTP client, explicit
@@ -25,7 +28,22 @@ public final class DynamoDbClients {
     private DynamoDbClients() {}
 
     public static DynamoDbClient create(Settings settings) {
+        return builder(settings, override -> { }).build();
+    }
+
+    /**
+     * The production builder, with {@code tweak} applied to its override configuration last (tests add
+     * fault injectors and shorten back-off there, keeping everything else as deployed).
+     */
+    public static DynamoDbClientBuilder builder(Settings settings, Consumer<ClientOverrideConfiguration.Builder> tweak) {
         String endpoint = settings.get("AWS_ENDPOINT_URL_DYNAMODB", settings.get("AWS_ENDPOINT_URL"));
+        var override = ClientOverrideConfiguration.builder()
+                .apiCallTimeout(Duration.ofSeconds(20))
+                // The SDK's legacy DynamoDB default makes up to 9 attempts with back-off of up to 20 s,
+                // past API Gateway's 29 s. Standard mode makes 3, and its token bucket stops retrying
+                // under sustained throttling, so callers get a quick 503 with Retry-After instead.
+                .retryStrategy(AwsRetryStrategy.standardRetryStrategy());
+        tweak.accept(override);
         var builder = DynamoDbClient.builder()
                 .httpClient(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(2))
@@ -33,13 +51,11 @@ public final class DynamoDbClients {
                         .build())
                 .region(Region.of(settings.get("AWS_REGION", "us-east-1")))
                 .credentialsProvider(credentials(settings, endpoint != null))
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .apiCallTimeout(Duration.ofSeconds(20))
-                        .build());
+                .overrideConfiguration(override.build());
         if (endpoint != null) {
             builder.endpointOverride(URI.create(endpoint));
         }
-        return builder.build();
+        return builder;
     }
 
     /**

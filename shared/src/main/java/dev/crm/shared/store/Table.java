@@ -113,6 +113,16 @@ public final class Table {
             return false;
         }
 
+        /** DynamoDB cancelled the transaction for capacity, not for a condition: a retry later may succeed. */
+        public boolean isThrottled() {
+            for (CancellationReason r : reasons) {
+                if ("ThrottlingError".equals(r.code()) || "ProvisionedThroughputExceeded".equals(r.code())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         public boolean anyConditionFailed() {
             for (CancellationReason r : reasons) {
                 if ("ConditionalCheckFailed".equals(r.code())) {

@@ -21,9 +21,10 @@ import java.util.regex.Pattern;
  * @param consentWordingVersion the version of the consent wording the tenant's forms show, recorded with
  *                              every consent the contact gives through them; null when the tenant does not
  *                              track wording versions
+ * @param retention             the retention job's thresholds and model horizon
  */
 public record TenantSettings(List<String> allowedOrigins, String defaultTimeZone, String defaultCurrency,
-        Map<String, DefaultFrequencyCap> defaultFrequencyCaps, String consentWordingVersion) {
+        Map<String, DefaultFrequencyCap> defaultFrequencyCaps, String consentWordingVersion, Retention retention) {
     public static final int MAX_ORIGINS = 20;
     /**
      * The channels permission marketing knows, in their wire names. The preferences function's own
@@ -68,7 +69,119 @@ public record TenantSettings(List<String> allowedOrigins, String defaultTimeZone
         }
     }
 
+    /**
+     * The retention job's settings ({@code retention} in the API): a customer is valuable when the value
+     * at risk reaches {@code valueThreshold} (tenant currency), at high risk below {@code pAliveThreshold};
+     * expected purchases and CLV look {@code horizonMonths} ahead, discounted monthly at
+     * {@code monthlyDiscountRate}; below {@code minCustomersForModel} customers with purchases (at most
+     * 500) the models are not fitted and the documented rule scores instead.
+     */
+    public record Retention(java.math.BigDecimal valueThreshold, double pAliveThreshold, int horizonMonths,
+            double monthlyDiscountRate, int minCustomersForModel) {
+        public static final int MAX_MIN_CUSTOMERS = 500;
+
+        public static Retention defaults() {
+            return new Retention(new java.math.BigDecimal("100"), 0.5, 12, 0.01, MAX_MIN_CUSTOMERS);
+        }
+
+        public Map<String, Object> toJson(String currency) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            Map<String, Object> money = new LinkedHashMap<>();
+            money.put("amount", valueThreshold.toPlainString());
+            money.put("currency", currency);
+            m.put("valueThreshold", money);
+            m.put("pAliveThreshold", java.math.BigDecimal.valueOf(pAliveThreshold));
+            m.put("horizonMonths", horizonMonths);
+            m.put("monthlyDiscountRate", java.math.BigDecimal.valueOf(monthlyDiscountRate));
+            m.put("minCustomersForModel", minCustomersForModel);
+            return m;
+        }
+
+        @SuppressWarnings("unchecked")
+        static Retention fromStored(Object o) {
+            Retention d = defaults();
+            if (!(o instanceof Map<?, ?> raw)) {
+                return d;
+            }
+            Map<String, Object> m = (Map<String, Object>) raw;
+            return new Retention(
+                    m.get("valueThreshold") instanceof Map<?, ?> v && v.get("amount") != null
+                            ? new java.math.BigDecimal(String.valueOf(v.get("amount"))) : d.valueThreshold(),
+                    m.get("pAliveThreshold") instanceof Number n ? n.doubleValue() : d.pAliveThreshold(),
+                    m.get("horizonMonths") instanceof Number n ? n.intValue() : d.horizonMonths(),
+                    m.get("monthlyDiscountRate") instanceof Number n ? n.doubleValue() : d.monthlyDiscountRate(),
+                    m.get("minCustomersForModel") instanceof Number n ? n.intValue() : d.minCustomersForModel());
+        }
+
+        /** A merge patch over these settings; problems go to the patch's violations. */
+        Retention merge(JsonObject patch, String currency) {
+            patch.allowOnly("valueThreshold", "pAliveThreshold", "horizonMonths", "monthlyDiscountRate", "minCustomersForModel");
+            Retention d = defaults();
+            java.math.BigDecimal value = valueThreshold;
+            if (patch.has("valueThreshold")) {
+                JsonObject money = patch.optionalObject("valueThreshold");
+                if (patch.isNull("valueThreshold")) {
+                    value = d.valueThreshold();
+                } else if (money != null) {
+                    money.allowOnly("amount", "currency");
+                    String amount = money.requiredLine("amount", 1, 20);
+                    String given = money.optionalLine("currency", 3, 3);
+                    if (given != null && !given.equals(currency)) {
+                        patch.violations().pointer(money.pointer("currency"),
+                                "must be the tenant's currency, " + currency + " (or left out)");
+                    }
+                    if (amount != null && !amount.matches("(0|[1-9][0-9]{0,11})(\\.[0-9]{1,4})?")) {
+                        patch.violations().pointer(money.pointer("amount"), "must be a decimal string such as \"250.00\"");
+                    } else if (amount != null) {
+                        value = new java.math.BigDecimal(amount);
+                    }
+                }
+            }
+            double p = pAliveThreshold;
+            if (patch.has("pAliveThreshold")) {
+                Object v = patch.raw().get("pAliveThreshold");
+                if (v == null) {
+                    p = d.pAliveThreshold();
+                } else if (v instanceof Number n && n.doubleValue() > 0 && n.doubleValue() < 1) {
+                    p = n.doubleValue();
+                } else {
+                    patch.violations().pointer(patch.pointer("pAliveThreshold"), "must be a number between 0 and 1 (exclusive)");
+                }
+            }
+            int horizon = horizonMonths;
+            if (patch.has("horizonMonths")) {
+                Long h = patch.isNull("horizonMonths") ? Long.valueOf(d.horizonMonths()) : patch.optionalLong("horizonMonths", 1, 60);
+                horizon = h == null ? horizon : h.intValue();
+            }
+            double rate = monthlyDiscountRate;
+            if (patch.has("monthlyDiscountRate")) {
+                Object v = patch.raw().get("monthlyDiscountRate");
+                if (v == null) {
+                    rate = d.monthlyDiscountRate();
+                } else if (v instanceof Number n && n.doubleValue() >= 0 && n.doubleValue() <= 0.2) {
+                    rate = n.doubleValue();
+                } else {
+                    patch.violations().pointer(patch.pointer("monthlyDiscountRate"), "must be a number from 0 to 0.2");
+                }
+            }
+            int min = minCustomersForModel;
+            if (patch.has("minCustomersForModel")) {
+                Long m = patch.isNull("minCustomersForModel") ? Long.valueOf(d.minCustomersForModel())
+                        : patch.optionalLong("minCustomersForModel", 50, MAX_MIN_CUSTOMERS);
+                min = m == null ? min : m.intValue();
+            }
+            return new Retention(value, p, horizon, rate, min);
+        }
+    }
+
+    /** The settings without retention settings of their own (they take the defaults). */
+    public TenantSettings(List<String> allowedOrigins, String defaultTimeZone, String defaultCurrency,
+            Map<String, DefaultFrequencyCap> defaultFrequencyCaps, String consentWordingVersion) {
+        this(allowedOrigins, defaultTimeZone, defaultCurrency, defaultFrequencyCaps, consentWordingVersion, Retention.defaults());
+    }
+
     public TenantSettings {
+        retention = retention == null ? Retention.defaults() : retention;
         allowedOrigins = List.copyOf(allowedOrigins);
         Map<String, DefaultFrequencyCap> caps = new LinkedHashMap<>();
         // Kept in channel order so equal settings serialise identically.
@@ -101,6 +214,7 @@ public record TenantSettings(List<String> allowedOrigins, String defaultTimeZone
         m.put("defaultCurrency", defaultCurrency);
         m.put("defaultFrequencyCaps", caps);
         m.put("consentWordingVersion", consentWordingVersion);
+        m.put("retention", retention.toJson(defaultCurrency));
         return m;
     }
 
@@ -122,7 +236,8 @@ public record TenantSettings(List<String> allowedOrigins, String defaultTimeZone
                 m.get("defaultTimeZone") instanceof String tz ? tz : d.defaultTimeZone(),
                 m.get("defaultCurrency") instanceof String c ? c : d.defaultCurrency(),
                 caps,
-                m.get("consentWordingVersion") instanceof String w ? w : d.consentWordingVersion());
+                m.get("consentWordingVersion") instanceof String w ? w : d.consentWordingVersion(),
+                Retention.fromStored(m.get("retention")));
     }
 
     /**
@@ -133,7 +248,7 @@ public record TenantSettings(List<String> allowedOrigins, String defaultTimeZone
      */
     public TenantSettings merge(JsonObject patch) {
         patch.allowOnly("allowedOrigins", "defaultTimeZone", "defaultCurrency", "defaultFrequencyCaps",
-                "consentWordingVersion");
+                "consentWordingVersion", "retention");
         TenantSettings d = defaults();
         List<String> origins = allowedOrigins;
         if (patch.has("allowedOrigins")) {
@@ -188,8 +303,14 @@ public record TenantSettings(List<String> allowedOrigins, String defaultTimeZone
                 }
             }
         }
+        Retention retentionSettings = retention;
+        if (patch.has("retention")) {
+            JsonObject r = patch.optionalObject("retention");
+            retentionSettings = patch.isNull("retention") ? Retention.defaults()
+                    : r == null ? retention : retention.merge(r, currency == null ? defaultCurrency : currency);
+        }
         return new TenantSettings(origins, tz == null ? defaultTimeZone : tz, currency == null ? defaultCurrency : currency,
-                caps, wording);
+                caps, wording, retentionSettings);
     }
 
     private Map<String, DefaultFrequencyCap> mergeCaps(JsonObject patch) {

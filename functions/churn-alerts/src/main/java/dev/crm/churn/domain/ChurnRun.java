@@ -43,7 +43,7 @@ public final class ChurnRun {
     @SuppressWarnings("unchecked")
     public JobRunner.Step step(Tenant tenant, Job job) {
         TenantId t = tenant.id();
-        ChurnSettings settings = ChurnSettings.from(tenant.settings().toJson());
+        ChurnSettings settings = ChurnSettings.from(tenant.settings());
         String currency = tenant.settings().defaultCurrency();
         Map<String, Object> cp = job.checkpoint();
         String backtest = (String) job.input().get("asOf");
