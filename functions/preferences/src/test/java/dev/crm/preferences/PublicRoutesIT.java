@@ -502,6 +502,7 @@ class PublicRoutesIT {
         assertEquals("\"1\"", header(got, "ETag"));
         Map<String, Object> data = body(got);
         assertEquals(1L, ((Map<?, ?>) data.get("preferences")).get("version"));
+        assertEquals("Europe/London", data.get("timeZone"), "the contact's own zone, in which quiet hours are judged");
         assertEquals(List.of("newsletter", "offers"), ((List<?>) data.get("topics")).stream()
                 .map(t -> ((Map<?, ?>) t).get("key")).toList());
 

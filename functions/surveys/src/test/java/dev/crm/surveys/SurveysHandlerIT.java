@@ -616,7 +616,7 @@ class SurveysHandlerIT {
         Map<String, Object> link = body(r);
         assertEquals(id, link.get("surveyId"));
         assertEquals(contactId, link.get("contactId"));
-        assertEquals("http://127.0.0.1:3000/surveys/" + id + "?respondentToken=" + link.get("token"), link.get("url"));
+        assertEquals("http://127.0.0.1:3000/survey.html?id=" + id + "&respondentToken=" + link.get("token"), link.get("url"));
         assertEquals("2026-12-01T00:00:00Z", link.get("expiresAt"), "no longer than the survey is open");
 
         TenantId other = f.tenant();

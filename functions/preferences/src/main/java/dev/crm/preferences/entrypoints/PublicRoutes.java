@@ -253,9 +253,13 @@ final class PublicRoutes {
         for (Topic topic : service.repository().topics(token.tenantId(), MAX_TOPICS_SHOWN, null).items()) {
             topics.add(topic.toJson());
         }
+        // The zone quiet hours are judged in (the contact's, else the company's), so the page can say so.
+        Contact contact = service.repository().findContact(token.tenantId(), token.subject());
+        var tenantZone = tenants.get(token.tenantId()).settings().zone();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("preferences", p.toJson());
         out.put("topics", topics);
+        out.put("timeZone", (contact == null ? tenantZone : contact.zone(tenantZone)).getId());
         return ApiResponse.ok(out).etag(p.version()).header("Cache-Control", "no-store");
     }
 

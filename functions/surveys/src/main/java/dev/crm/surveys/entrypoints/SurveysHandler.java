@@ -284,7 +284,7 @@ public final class SurveysHandler
             link.put("surveyId", survey.id());
             link.put("contactId", contact.id());
             link.put("token", token);
-            link.put("url", baseUrl(request) + "/surveys/" + survey.id() + "?respondentToken=" + token);
+            link.put("url", baseUrl(request) + "/survey.html?id=" + survey.id() + "&respondentToken=" + token);
             link.put("expiresAt", Times.format(now.plus(lifetime).truncatedTo(ChronoUnit.SECONDS)));
             return ApiResponse.json(201, link);
         });
