@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class CrossFunctionIT {
     static LocalRunner runner;
     String key;
+    String slug;
     static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -31,7 +32,7 @@ class CrossFunctionIT {
     /** Each test is its own tenant, so one test's customers never enter another's run. */
     @org.junit.jupiter.api.BeforeEach
     void tenant() throws Exception {
-        String slug = "shop-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        slug = "shop-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         var r = send("POST", "/v1/tenants", runner.operatorKey(), "{\"name\": \"Shop\", \"slug\": \"" + slug + "\"}");
         key = (String) json(r).get("apiKey");
     }
@@ -148,5 +149,67 @@ class CrossFunctionIT {
         var started = send("DELETE", "/v1/contacts/" + c, key, null);
         finished(started);
         assertEquals(404, send("GET", "/v1/contacts/" + c, key, null).statusCode());
+    }
+
+    Map<String, Object> decide(String contact, String messageClass) throws Exception {
+        var r = send("POST", "/v1/contacts/" + contact + "/contact-decisions", key,
+                "{\"channel\": \"email\", \"messageClass\": \"" + messageClass + "\"}");
+        assertEquals(200, r.statusCode(), r.body());
+        return json(r);
+    }
+
+    void optInByStaff(String contact) throws Exception {
+        String path = "/v1/contacts/" + contact + "/preferences";
+        String etag = send("GET", path, key, null).headers().firstValue("ETag").orElseThrow();
+        var r = http.send(HttpRequest.newBuilder(URI.create(runner.url() + path)).header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json").header("If-Match", etag)
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"channels\": {\"email\": {\"status\": \"opted_in\", \"topics\": {}}},"
+                        + " \"legalBasis\": \"consent\", \"source\": \"crm-ui\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anErasedAddressGetsNoMarketingUntilItsOwnerConfirmsADoubleOptIn() throws Exception {
+        String email = "ann-" + slug + "@example.com";
+        var first = send("POST", "/v1/contacts", key, "{\"firstName\": \"Ann\", \"email\": \"" + email + "\"}");
+        String erased = (String) json(first).get("id");
+        optInByStaff(erased);
+        assertEquals(true, decide(erased, "marketing").get("allowed"));
+        finished(send("DELETE", "/v1/contacts/" + erased, key, null));
+
+        // the address comes back on a new contact, with consent recorded by staff (an old list, say)
+        var again = send("POST", "/v1/contacts", key, "{\"firstName\": \"Ann\", \"email\": \"" + email + "\"}");
+        assertEquals(201, again.statusCode(), again.body());
+        String back = (String) json(again).get("id");
+        optInByStaff(back);
+        Map<String, Object> refused = decide(back, "marketing");
+        assertEquals(false, refused.get("allowed"));
+        assertEquals("suppressed", refused.get("reason"));
+        assertNull(refused.get("nextAllowedAt"), "time alone never lifts it");
+        assertEquals(true, decide(back, "transactional").get("allowed"), "receipts still go out");
+
+        // the owner subscribes on the website and confirms from their mailbox
+        var subscribed = http.send(HttpRequest.newBuilder(URI.create(runner.url() + "/v1/public/t/" + slug + "/subscribe"))
+                .header("Content-Type", "application/json").header("Idempotency-Key", "resubscribe-" + slug)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"email\": \"" + email + "\", \"channel\": \"email\", \"topics\": []}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, subscribed.statusCode(), subscribed.body());
+        String text = null;
+        for (Object o : (java.util.List<Object>) json(http.send(HttpRequest.newBuilder(URI.create(runner.url() + "/_local/outbox"))
+                .build(), HttpResponse.BodyHandlers.ofString())).get("items")) {
+            Map<String, Object> m = (Map<String, Object>) o;
+            if (email.equals(m.get("to"))) {
+                text = (String) m.get("text");
+            }
+        }
+        assertNotNull(text, "a confirmation was sent although the contact was opted in already");
+        var token = java.util.regex.Pattern.compile("token=([A-Za-z0-9._~%-]+)").matcher(text);
+        assertEquals(true, token.find(), text);
+        var confirmed = http.send(HttpRequest.newBuilder(URI.create(runner.url() + "/v1/public/confirm"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + token.group(1))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, confirmed.statusCode(), confirmed.body());
+        assertEquals(true, decide(back, "marketing").get("allowed"));
     }
 }

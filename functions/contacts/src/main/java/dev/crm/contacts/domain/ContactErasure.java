@@ -1,10 +1,9 @@
 package dev.crm.contacts.domain;
 
 import dev.crm.contacts.store.ContactJobRepository;
+import dev.crm.shared.contact.AddressSuppression;
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.contact.ContactData;
-import dev.crm.shared.contact.EmailAddress;
-import dev.crm.shared.crypto.Hashes;
 import dev.crm.shared.jobs.Job;
 import dev.crm.shared.jobs.JobRunner;
 import dev.crm.shared.store.Keys;
@@ -42,12 +41,11 @@ public final class ContactErasure {
 
     /** The keyed hash under which an address survives its erasure. */
     public static String pseudonym(TenantSecrets secrets, Contact c) {
-        String subject = c.data().email() != null ? "email|" + EmailAddress.normalize(c.data().email()) : "contact|" + c.id();
-        return Hashes.hmacHex(secrets.pseudonymKey(), subject);
+        return AddressSuppression.pseudonym(secrets, c);
     }
 
     public static String pseudonymOfEmail(TenantSecrets secrets, String email) {
-        return Hashes.hmacHex(secrets.pseudonymKey(), "email|" + EmailAddress.normalize(email));
+        return AddressSuppression.ofEmail(secrets, email);
     }
 
     public JobRunner.Step step(TenantId t, TenantSecrets secrets, Job job) {

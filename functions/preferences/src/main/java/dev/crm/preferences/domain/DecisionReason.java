@@ -4,6 +4,8 @@ import java.util.Locale;
 
 /** Why a message may not be sent now, in precedence order: a decision reports the first that applies. */
 public enum DecisionReason {
+    /** The address belonged to an erased contact; only its owner confirming a double opt-in lifts this. */
+    SUPPRESSED,
     NO_CONSENT,
     OPTED_OUT_CHANNEL,
     OPTED_OUT_TOPIC,

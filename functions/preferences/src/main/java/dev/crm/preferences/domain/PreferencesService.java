@@ -188,10 +188,19 @@ public final class PreferencesService {
         }
     }
 
-    /** Confirms a double opt-in and uses up its token, in one write. */
+    /**
+     * Confirms a double opt-in and uses up its token, in one write. The owner of the address has now
+     * asked for messages themselves, so a suppression left by an earlier erasure is lifted.
+     *
+     * @param addressPseudonym the pseudonym of the contact's address, or null when it has none
+     */
     public Written confirm(TenantId t, String contactId, Channel channel, List<String> topics, TokenUse token,
-            ConsentEvidence evidence) {
-        return modify(t, contactId, p -> ConsentActions.confirm(p, channel, topics), evidence, token);
+            ConsentEvidence evidence, String addressPseudonym) {
+        Written w = modify(t, contactId, p -> ConsentActions.confirm(p, channel, topics), evidence, token);
+        if (addressPseudonym != null) {
+            repository.liftSuppression(t, addressPseudonym);
+        }
+        return w;
     }
 
     /** @param topic null to opt out of the whole channel */
@@ -207,10 +216,17 @@ public final class PreferencesService {
 
     /**
      * Judges the request against the current state, the contact's zone (else the tenant's) and the sends
-     * recorded on the channel from one cap period before the instant onwards.
+     * recorded on the channel from one cap period before the instant onwards. Marketing to an address
+     * suppressed by an earlier erasure is refused first, whatever consent the new contact holds.
+     *
+     * @param addressPseudonym the pseudonym of the contact's address, or null when it has none
      */
     public Decision decide(TenantId t, Contact contact, ContactDecisionRequest request, ZoneId tenantZone,
-            Map<Channel, FrequencyCap> tenantDefaultCaps) {
+            Map<Channel, FrequencyCap> tenantDefaultCaps, String addressPseudonym) {
+        if (request.messageClass() == MessageClass.MARKETING && addressPseudonym != null
+                && repository.isSuppressed(t, addressPseudonym)) {
+            return Decision.deny(DecisionReason.SUPPRESSED, null);
+        }
         Preferences preferences = repository.find(t, contact.id());
         FrequencyCap cap = request.messageClass() == MessageClass.MARKETING
                 ? preferences.capFor(request.channel(), tenantDefaultCaps) : null;

@@ -20,6 +20,7 @@ import dev.crm.preferences.outbound.MessageSenders;
 import dev.crm.preferences.store.PreferencesRepository;
 import dev.crm.preferences.store.dynamodb.DynamoDbPreferencesRepository;
 import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.contact.AddressSuppression;
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.http.ApiProblem;
 import dev.crm.shared.http.ApiRequest;
@@ -269,7 +270,8 @@ public final class PreferencesHandler
         Contact contact = existingContact(request);
         Tenant tenant = tenant(request);
         Decision d = service.decide(tenant.id(), contact, decisionRequest, tenant.settings().zone(),
-                defaultCaps(tenant.settings()));
+                defaultCaps(tenant.settings()), contact.data().email() == null ? null
+                        : AddressSuppression.ofEmail(tenant.secrets(), contact.data().email()));
         return ApiResponse.ok(d.toJson());
     }
 

@@ -10,6 +10,7 @@ import dev.crm.preferences.domain.SubscribeRequest;
 import dev.crm.preferences.domain.Topic;
 import dev.crm.preferences.outbound.MessageSendException;
 import dev.crm.preferences.store.PreferencesRepository;
+import dev.crm.shared.contact.AddressSuppression;
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.contact.EmailAddress;
 import dev.crm.shared.crypto.Hashes;
@@ -97,7 +98,10 @@ final class PublicRoutes {
             String wording = tenant.settings().consentWordingVersion();
             var result = service.subscribe(tenant.id(), subscription, ConsentEvidence.contact(
                     ConsentEvidence.SOURCE_SUBSCRIBE_FORM, wording, ip, request.userAgent()));
-            if (result != null && result.awaitsConfirmation()) {
+            // An address suppressed by an erasure is confirmed even when already opted in: only the
+            // confirmation, by the address's owner, lifts the suppression.
+            if (result != null && (result.awaitsConfirmation() || service.repository().isSuppressed(tenant.id(),
+                    AddressSuppression.ofEmail(tenant.secrets(), subscription.email())))) {
                 sendConfirmation(request, tenant, result.contactId(), subscription, wording);
             }
             // The same answer whether the address was known, new, already confirmed or being erased.
@@ -220,9 +224,12 @@ final class PublicRoutes {
         List<String> topics = PreferenceTokens.topics(token);
         ConsentEvidence evidence = ConsentEvidence.contact(ConsentEvidence.SOURCE_DOUBLE_OPT_IN,
                 PreferenceTokens.wordingVersion(token), request.sourceIp(), request.userAgent());
+        Contact contact = service.repository().findContact(token.tenantId(), token.subject());
+        String address = contact == null || contact.data().email() == null ? null
+                : AddressSuppression.ofEmail(tenants.get(token.tenantId()).secrets(), contact.data().email());
         try {
             service.confirm(token.tenantId(), token.subject(), channel, topics,
-                    new PreferencesRepository.TokenUse(token.nonce(), token.expiresAt()), evidence);
+                    new PreferencesRepository.TokenUse(token.nonce(), token.expiresAt()), evidence, address);
         } catch (PreferencesRepository.TokenUsed e) {
             throw tokenUsed();
         } catch (StoreException.NotFound e) {

@@ -33,6 +33,14 @@ public interface PreferencesRepository {
     /** The contact with this address, created as a subscriber when there is none. */
     Contact findOrCreateContactByEmail(TenantId t, String email, Instant now);
 
+    // ---- address suppression (written by the contacts function's erasure) ----
+
+    /** Whether an erased contact's address, by its pseudonym, is suppressed for marketing. */
+    boolean isSuppressed(TenantId t, String addressPseudonym);
+
+    /** Lifts a suppression: the address's owner has confirmed a double opt-in. */
+    void liftSuppression(TenantId t, String addressPseudonym);
+
     // ---- preferences and the ledger ----
 
     /** @return the stored state, or {@link Preferences#empty()} (version 0) when never written */

@@ -425,7 +425,7 @@ class ContactDecisionsTest {
         for (DecisionReason r : DecisionReason.values()) {
             assertEquals(r.ordinal() < DecisionReason.PAUSED.ordinal(), r.isConsent());
         }
-        assertEquals(List.of("no_consent", "opted_out_channel", "opted_out_topic", "pending_double_opt_in", "paused",
+        assertEquals(List.of("suppressed", "no_consent", "opted_out_channel", "opted_out_topic", "pending_double_opt_in", "paused",
                 "frequency_cap", "quiet_hours"), java.util.Arrays.stream(DecisionReason.values())
                 .map(DecisionReason::wire).toList());
     }

@@ -62,6 +62,16 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
     }
 
     @Override
+    public boolean isSuppressed(TenantId t, String addressPseudonym) {
+        return table.get(Keys.suppression(t, addressPseudonym), Keys.ITEM) != null;
+    }
+
+    @Override
+    public void liftSuppression(TenantId t, String addressPseudonym) {
+        table.client().deleteItem(b -> b.tableName(table.name()).key(Table.key(Keys.suppression(t, addressPseudonym), Keys.ITEM)));
+    }
+
+    @Override
     public String findContactIdByEmail(TenantId t, String email) {
         return contacts.findIdByEmail(t, email);
     }
