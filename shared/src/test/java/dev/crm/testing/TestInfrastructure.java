@@ -11,7 +11,9 @@ import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.tenant.TenantSecrets;
 import dev.crm.shared.tenant.TenantSettings;
+import dev.crm.shared.jobs.JobRunner;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -26,6 +28,11 @@ public final class TestInfrastructure {
     }
 
     public static Infrastructure create(Clock clock, Map<String, String> extra) {
+        return create(clock, extra, null);
+    }
+
+    /** As {@link #create(Clock, Map)}, with every DynamoDB call going through {@code faults} when given. */
+    public static Infrastructure create(Clock clock, Map<String, String> extra, FaultInjector faults) {
         LocalDynamoDb db = LocalDynamoDb.shared();
         Map<String, String> env = new HashMap<>();
         env.put("TABLE_NAME", LocalDynamoDb.TABLE);
@@ -34,7 +41,13 @@ public final class TestInfrastructure {
         env.put("CRM_OPERATOR_KEY", OPERATOR_KEY);
         env.put("PUBLIC_BASE_URL", "http://127.0.0.1:3000");
         env.putAll(extra);
-        return new Infrastructure(new Settings(env), clock, db.client());
+        Settings settings = new Settings(env);
+        return new Infrastructure(settings, clock, faults == null ? db.client() : faults.client(settings), sleeper(clock));
+    }
+
+    /** A test waits by moving its clock; a real clock is really waited on. */
+    public static JobRunner.Sleeper sleeper(Clock clock) {
+        return clock instanceof MutableClock m ? millis -> m.advance(Duration.ofMillis(millis)) : JobRunner.Sleeper.REAL;
     }
 
     public static Infrastructure create() {

@@ -8,6 +8,7 @@ import static dev.crm.testing.Responses.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
@@ -32,6 +33,7 @@ import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.tenant.TenantSettings;
 import dev.crm.testing.ApiEvents;
+import dev.crm.testing.FaultInjector;
 import dev.crm.testing.MutableClock;
 import dev.crm.testing.TestContext;
 import dev.crm.testing.TestHistories;
@@ -94,7 +96,7 @@ class ChurnRunIT {
         return header(r, "Location");
     }
 
-    void runJob(String location, java.util.function.LongSupplier remaining) {
+    DynamodbEvent queued(String location) {
         String id = location.substring(location.lastIndexOf('/') + 1);
         var record = new DynamodbEvent.DynamodbStreamRecord();
         var sr = new StreamRecord();
@@ -102,7 +104,11 @@ class ChurnRunIT {
         record.setDynamodb(sr);
         var e = new DynamodbEvent();
         e.setRecords(List.of(record));
-        worker.handleRequest(e, new TestContext(remaining));
+        return e;
+    }
+
+    void runJob(String location, java.util.function.LongSupplier remaining) {
+        worker.handleRequest(queued(location), new TestContext(remaining));
     }
 
     Map<String, Object> run(String location) {
@@ -184,6 +190,50 @@ class ChurnRunIT {
             }
         }
         return expected;
+    }
+
+    /** The run succeeded, scored every customer once and raised exactly the alerts its model implies. */
+    @SuppressWarnings("unchecked")
+    void assertCompleteAndExact(String location) {
+        Map<String, Object> job = run(location);
+        assertEquals("succeeded", job.get("status"));
+        Map<String, Object> result = (Map<String, Object>) job.get("result");
+        assertEquals(700L, result.get("scored"));
+        Set<String> expected = expectedAlerts((Map<String, Object>) result.get("model"), ChurnSettings.defaults());
+        assertEquals(expected, alertIds("open"));
+        assertEquals((long) expected.size(), result.get("alerts"));
+        for (TestHistories.Customer c : customers) {
+            assertNotNull(infra.table().get(Keys.contact(t, c.contactId()), Keys.CHURN_SCORE), "every customer has a score");
+        }
+    }
+
+    @Test
+    void aRunWhoseProcessCrashesMidwayResumesAndEndsExact() {
+        String location = startRun("{}");
+        FaultInjector faults = new FaultInjector();
+        ChurnRunWorker crashing = new ChurnRunWorker(TestInfrastructure.create(clock, Map.of("CRM_LOCAL", "true"), faults));
+        faults.crashAfter(20, FaultInjector.WRITES);
+        assertThrows(RuntimeException.class, () -> crashing.handleRequest(queued(location), new TestContext()));
+        faults.off();
+        assertTrue(faults.injected() > 0);
+        assertEquals("running", run(location).get("status"), "a dead process leaves its lease behind");
+        runJob(location, () -> 900_000); // the stream's retry waits the lease out and takes over
+        assertCompleteAndExact(location);
+    }
+
+    @Test
+    void twoDeliveriesOfOneRunAtOnceEndExact() throws Exception {
+        String location = startRun("{}");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(() -> runJob(location, () -> 900_000));
+            var b = pool.submit(() -> runJob(location, () -> 900_000));
+            a.get();
+            b.get();
+        } finally {
+            pool.shutdown();
+        }
+        assertCompleteAndExact(location);
     }
 
     @Test

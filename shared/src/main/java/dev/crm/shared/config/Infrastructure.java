@@ -2,6 +2,7 @@ package dev.crm.shared.config;
 
 import dev.crm.shared.idempotency.IdempotentRequests;
 import dev.crm.shared.jobs.JobRepository;
+import dev.crm.shared.jobs.JobRunner;
 import dev.crm.shared.store.DynamoDbClients;
 import dev.crm.shared.store.Table;
 import dev.crm.shared.tenant.store.TenantRepository;
@@ -23,10 +24,17 @@ public final class Infrastructure {
     private final TenantRepository tenants;
     private final JobRepository jobs;
     private final IdempotentRequests idempotency;
+    private final JobRunner.Sleeper sleeper;
 
     public Infrastructure(Settings settings, Clock clock, DynamoDbClient client) {
+        this(settings, clock, client, JobRunner.Sleeper.REAL);
+    }
+
+    /** @param sleeper how waits pass: tests move their clock instead of sleeping */
+    public Infrastructure(Settings settings, Clock clock, DynamoDbClient client, JobRunner.Sleeper sleeper) {
         this.settings = settings;
         this.clock = clock;
+        this.sleeper = sleeper;
         this.table = new Table(client, settings.tableName());
         this.tenants = new DynamoDbTenantRepository(table);
         this.jobs = new JobRepository(table, clock);
@@ -63,6 +71,11 @@ public final class Infrastructure {
 
     public TenantRepository tenants() {
         return tenants;
+    }
+
+    /** Runs jobs from this infrastructure's repository, clock and sleeper. */
+    public JobRunner jobRunner() {
+        return new JobRunner(jobs, clock, sleeper);
     }
 
     public JobRepository jobs() {

@@ -1,6 +1,7 @@
 package dev.crm.shared.jobs;
 
 import dev.crm.shared.log.Log;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -14,11 +15,25 @@ public final class JobRunner {
     /** Time kept in reserve for the last checkpoint and the handover write. */
     public static final long SAFETY_MILLIS = 10_000;
     public static final long LEASE_MILLIS = 120_000;
+    /** How often an invocation waiting on another's lease looks whether that worker is still alive. */
+    static final long WATCH_MILLIS = 5_000;
+
+    /** Waits; tests pass one that moves their clock instead. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(long millis) throws InterruptedException;
+
+        Sleeper REAL = Thread::sleep;
+    }
 
     private final JobRepository jobs;
+    private final Clock clock;
+    private final Sleeper sleeper;
 
-    public JobRunner(JobRepository jobs) {
+    public JobRunner(JobRepository jobs, Clock clock, Sleeper sleeper) {
         this.jobs = jobs;
+        this.clock = clock;
+        this.sleeper = sleeper;
     }
 
     /** One step's outcome: progress so far, where to resume, and the result once finished. */
@@ -54,7 +69,10 @@ public final class JobRunner {
     public Outcome run(String pk, String owner, LongSupplier remainingMillis, Work work) {
         Job job = jobs.claim(pk, owner, LEASE_MILLIS);
         if (job == null) {
-            return Outcome.NOT_CLAIMED;
+            job = takeOverIfAbandoned(pk, owner, remainingMillis);
+            if (job == null) {
+                return Outcome.NOT_CLAIMED;
+            }
         }
         try {
             while (true) {
@@ -89,6 +107,57 @@ public final class JobRunner {
                 // the lease will expire
             }
             throw e;
+        }
+    }
+
+    /**
+     * Another worker holds the job. Usually it is alive (a duplicate delivery): its checkpoints renew the
+     * lease and this invocation leaves it alone. But a worker that died without handing over (killed by
+     * a timeout or out of memory) left a lease that nothing else will ever clear: its failed invocation
+     * is this retry. So watch the lease; if it runs out without being renewed, take the job over.
+     *
+     * @return the job, claimed; null when its worker is alive or it finished or was handed over
+     */
+    private Job takeOverIfAbandoned(String pk, String owner, LongSupplier remainingMillis) {
+        Job held = jobs.find(pk);
+        while (held != null && held.status() == Job.Status.RUNNING) {
+            long left = held.leaseUntilMillis() - clock.millis();
+            if (left < 0) {
+                Job claimed = jobs.claim(pk, owner, LEASE_MILLIS);
+                if (claimed != null) {
+                    log("job taken over from an abandoned lease", claimed);
+                }
+                return claimed;
+            }
+            if (remainingMillis.getAsLong() - Math.min(left + 1, WATCH_MILLIS) < 2 * SAFETY_MILLIS) {
+                // No time to wait it out here: fail, so the stream delivers the record again later.
+                throw new LeaseHeld();
+            }
+            pause(Math.min(left + 1, WATCH_MILLIS));
+            Job now = jobs.find(pk);
+            if (now != null && now.status() == Job.Status.RUNNING && now.leaseUntilMillis() != held.leaseUntilMillis()) {
+                return null; // renewed: its worker is alive
+            }
+            held = now;
+        }
+        return null;
+    }
+
+    private void pause(long millis) {
+        try {
+            sleeper.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting on a job's lease", e);
+        }
+    }
+
+    /** Another worker's lease was live and this invocation had no time left to wait it out. */
+    public static final class LeaseHeld extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        LeaseHeld() {
+            super("another worker holds the job's lease", null, false, false);
         }
     }
 

@@ -23,7 +23,7 @@ public final class ChurnRunWorker implements RequestHandler<DynamodbEvent, Void>
     }
 
     public ChurnRunWorker(Infrastructure infra) {
-        this.runner = new JobRunner(infra.jobs());
+        this.runner = infra.jobRunner();
         this.tenants = infra.tenants();
         this.run = new ChurnRun(new DynamoDbChurnStore(infra.table()), infra.clock());
     }

@@ -40,7 +40,7 @@ public final class ContactJobsWorker implements RequestHandler<DynamodbEvent, Vo
             return t;
         });
         var jobStore = new DynamoDbContactJobRepository(infra.table(), infra.clock());
-        this.runner = new JobRunner(infra.jobs());
+        this.runner = infra.jobRunner();
         this.tenants = infra.tenants();
         this.imports = new ContactImport(new DynamoDbContactRepository(infra.table()), jobStore, pool, infra.clock());
         this.erasures = new ContactErasure(jobStore, infra.clock());

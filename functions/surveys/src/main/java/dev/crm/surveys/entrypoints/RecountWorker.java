@@ -62,7 +62,7 @@ public final class RecountWorker implements RequestHandler<DynamodbEvent, Void> 
         this.surveys = new DynamoDbSurveyRepository(infra.table());
         this.recount = new SurveyRecount(surveys);
         this.tenants = infra.tenants();
-        this.runner = new JobRunner(infra.jobs());
+        this.runner = infra.jobRunner();
         this.clock = infra.clock();
     }
 

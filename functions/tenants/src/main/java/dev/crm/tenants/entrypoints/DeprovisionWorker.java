@@ -37,7 +37,7 @@ public final class DeprovisionWorker implements RequestHandler<DynamodbEvent, Vo
     public DeprovisionWorker(Infrastructure infra, int pageSize) {
         this.pageSize = pageSize;
         this.tenants = infra.tenants();
-        this.runner = new JobRunner(infra.jobs());
+        this.runner = infra.jobRunner();
         this.clock = infra.clock();
         // Keys are already unusable, but API Gateway may honour a cached authorization for up to
         // this long; sweeping after it means no request can write behind the sweep.

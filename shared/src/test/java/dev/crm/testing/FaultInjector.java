@@ -1,13 +1,19 @@
-package dev.crm.local.suite;
+package dev.crm.testing;
 
+import dev.crm.shared.config.Settings;
+import dev.crm.shared.store.DynamoDbClients;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 
 /**
@@ -24,6 +30,19 @@ public final class FaultInjector implements ExecutionInterceptor {
     private volatile int budget;
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicInteger injected = new AtomicInteger();
+
+    /**
+     * The production client ({@link DynamoDbClients}) with this injector in front of it, back-off
+     * shortened so suites stay quick and the retry token bucket off so one test's faults cannot starve
+     * the next of retries.
+     */
+    public DynamoDbClient client(Settings settings) {
+        BackoffStrategy quick = BackoffStrategy.exponentialDelay(Duration.ofMillis(2), Duration.ofMillis(20));
+        return DynamoDbClients.builder(settings, o -> o.addExecutionInterceptor(this)
+                .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .backoffStrategy(quick).throttlingBackoffStrategy(quick).circuitBreakerEnabled(false).build()))
+                .build();
+    }
 
     /** Throttles the first {@code attempts} matching calls, then lets everything through. */
     public void throttleFirst(int attempts, Set<String> ops) {

@@ -1,0 +1,74 @@
+package dev.crm.shared.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.crm.shared.store.Table;
+import dev.crm.testing.LocalDynamoDb;
+import dev.crm.testing.MutableClock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Leases against DynamoDB Local: a dead worker's job is taken over, a live worker's is left alone. */
+class JobRunnerIT {
+    private final MutableClock clock = MutableClock.at("2026-11-24T10:00:00Z");
+    private final JobRepository jobs = new JobRepository(new Table(LocalDynamoDb.shared().client(), LocalDynamoDb.TABLE), clock);
+    private final String pk = "OPS#JOB#test_" + java.util.UUID.randomUUID();
+    private final AtomicInteger steps = new AtomicInteger();
+
+    private final JobRunner.Work work = job -> {
+        steps.incrementAndGet();
+        return JobRunner.Step.finished(1, 1, Map.of("ok", true));
+    };
+
+    private JobRunner runner() {
+        return new JobRunner(jobs, clock, millis -> clock.advance(Duration.ofMillis(millis)));
+    }
+
+    @Test
+    void aRetryWaitsOutADeadWorkersLeaseAndFinishesTheJob() {
+        jobs.create(pk, "j1", "test", null, Map.of(), 1);
+        assertTrue(jobs.claim(pk, "dead", JobRunner.LEASE_MILLIS) != null);
+        var start = clock.instant();
+        assertEquals(JobRunner.Outcome.FINISHED, runner().run(pk, "retry", () -> 900_000, work));
+        assertEquals(1, steps.get());
+        assertEquals(Job.Status.SUCCEEDED, jobs.find(pk).status());
+        assertTrue(Duration.between(start, clock.instant()).toMillis() > JobRunner.LEASE_MILLIS, "not before the lease ran out");
+    }
+
+    @Test
+    void aDuplicateDeliveryLeavesALiveWorkerAlone() {
+        jobs.create(pk, "j2", "test", null, Map.of(), 1);
+        Job live = jobs.claim(pk, "live", JobRunner.LEASE_MILLIS);
+        // while the duplicate waits, the live worker checkpoints, which renews its lease
+        var runner = new JobRunner(jobs, clock, millis -> {
+            clock.advance(Duration.ofMillis(millis));
+            jobs.checkpoint(pk, "live", 0, 1, Map.of("at", 1), JobRunner.LEASE_MILLIS);
+        });
+        assertEquals(JobRunner.Outcome.NOT_CLAIMED, runner.run(pk, "duplicate", () -> 900_000, work));
+        assertEquals(0, steps.get());
+        Job after = jobs.find(pk);
+        assertEquals("live", after.leaseOwner());
+        assertTrue(after.leaseUntilMillis() > live.leaseUntilMillis());
+    }
+
+    @Test
+    void anInvocationWithNoTimeToWaitFailsSoTheStreamRetriesLater() {
+        jobs.create(pk, "j3", "test", null, Map.of(), 1);
+        jobs.claim(pk, "dead", JobRunner.LEASE_MILLIS);
+        assertThrows(JobRunner.LeaseHeld.class, () -> runner().run(pk, "late", () -> 15_000, work));
+        assertEquals("dead", jobs.find(pk).leaseOwner());
+        assertEquals(0, steps.get());
+    }
+
+    @Test
+    void aFinishedJobIsNotRunAgain() {
+        jobs.create(pk, "j4", "test", null, Map.of(), 1);
+        assertEquals(JobRunner.Outcome.FINISHED, runner().run(pk, "a", () -> 900_000, work));
+        assertEquals(JobRunner.Outcome.NOT_CLAIMED, runner().run(pk, "b", () -> 900_000, work));
+        assertEquals(1, steps.get());
+    }
+}
