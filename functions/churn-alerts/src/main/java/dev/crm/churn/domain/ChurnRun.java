@@ -127,7 +127,10 @@ public final class ChurnRun {
             if (s.riskTier() == RiskTier.HIGH) {
                 top.add(topEntry(s));
             }
-            if (ChurnScorer.alerts(s, settings) && raise(t, s, h, asOf, now, job.id())) {
+            if (ChurnScorer.alerts(s, settings)) {
+                // Counted whether raised now or already open this period: a step replayed after a
+                // crash finds its alerts raised and must still count them.
+                raise(t, s, h, asOf, now, job.id());
                 alerts++;
             }
         }
@@ -162,7 +165,7 @@ public final class ChurnRun {
         return m;
     }
 
-    private boolean raise(TenantId t, ChurnScore s, CustomerHistory h, LocalDate asOf, Instant now, String runId) {
+    private void raise(TenantId t, ChurnScore s, CustomerHistory h, LocalDate asOf, Instant now, String runId) {
         String period = ChurnAlert.period(asOf);
         List<String> reasons = new ArrayList<>();
         reasons.add("p_alive_below_threshold");
@@ -178,6 +181,6 @@ public final class ChurnRun {
                 RetentionAction.suggest(store.preferences(t, s.contactId()), now), card, runId, now, null, null, null, null, null);
         // A new alert item is published to the event bus by an EventBridge Pipe on the table stream
         // (template.yaml, ChurnAlertEventsPipe): no event client in this function.
-        return store.createAlert(t, alert);
+        store.createAlert(t, alert); // false when already raised this period: nothing to do
     }
 }
