@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponse;
 import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.config.Priming;
 import dev.crm.shared.log.Log;
 import dev.crm.shared.tenant.ApiKeyRecord;
 import dev.crm.shared.tenant.ApiKeys;
@@ -32,6 +33,17 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayCustomA
 
     public AuthorizerHandler() {
         this(Infrastructure.lambda());
+        // SnapStart priming: a well-formed key nobody holds is looked up and denied; nothing is written.
+        Priming.register(() -> {
+            var event = new APIGatewayCustomAuthorizerEvent();
+            event.setType("REQUEST");
+            event.setHeaders(Map.of("Authorization", "Bearer " + ApiKeys.generate()));
+            try {
+                handleRequest(event, null);
+            } catch (RuntimeException denied) {
+                // expected: Unauthorized
+            }
+        });
     }
 
     public AuthorizerHandler(Infrastructure infra) {

@@ -4,6 +4,7 @@ import dev.crm.shared.idempotency.IdempotentRequests;
 import dev.crm.shared.jobs.JobRepository;
 import dev.crm.shared.jobs.JobRunner;
 import dev.crm.shared.store.DynamoDbClients;
+import dev.crm.shared.store.Keys;
 import dev.crm.shared.store.Table;
 import dev.crm.shared.tenant.store.TenantRepository;
 import dev.crm.shared.tenant.store.dynamodb.DynamoDbTenantRepository;
@@ -51,6 +52,9 @@ public final class Infrastructure {
                     Settings s = Settings.fromEnvironment();
                     i = new Infrastructure(s, Clock.systemUTC(), DynamoDbClients.create(s));
                     lambda = i;
+                    Table table = i.table();
+                    // Every function's first DynamoDB call: signer, marshallers, HTTP stack.
+                    Priming.register(() -> table.getEventually(Keys.PRIMING, Keys.ITEM));
                 }
             }
         }

@@ -27,6 +27,10 @@ public final class Log {
         sink = newSink;
     }
 
+    public static Consumer<String> sink() {
+        return sink;
+    }
+
     public static void info(String message, Map<String, ?> fields) {
         write("INFO", message, fields);
     }

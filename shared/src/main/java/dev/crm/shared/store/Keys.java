@@ -28,6 +28,8 @@ public final class Keys {
 
     /** The tenant registry: one partition, one item per tenant, sort key the tenant id. */
     public static final String TENANT_REGISTRY = "SYS#TENANTS";
+    /** Never written: SnapStart priming reads it to warm the client (see {@code Priming}). */
+    public static final String PRIMING = "SYS#PRIMING";
 
     // ---- operator namespace ----
 

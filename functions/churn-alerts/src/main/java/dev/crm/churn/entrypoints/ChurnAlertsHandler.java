@@ -46,6 +46,7 @@ public final class ChurnAlertsHandler
 
     public ChurnAlertsHandler() {
         this(Infrastructure.lambda());
+        router().primeOnCheckpoint();
     }
 
     public ChurnAlertsHandler(Infrastructure infra) {

@@ -70,6 +70,7 @@ public final class ContactsHandler
 
     public ContactsHandler() {
         this(Infrastructure.lambda());
+        router().primeOnCheckpoint();
     }
 
     public ContactsHandler(Infrastructure infra) {

@@ -74,6 +74,7 @@ public final class PreferencesHandler
 
     public PreferencesHandler() {
         this(Infrastructure.lambda());
+        router().primeOnCheckpoint();
     }
 
     public PreferencesHandler(Infrastructure infra) {

@@ -87,6 +87,7 @@ public final class SurveysHandler
 
     public SurveysHandler() {
         this(Infrastructure.lambda());
+        router().primeOnCheckpoint();
     }
 
     public SurveysHandler(Infrastructure infra) {

@@ -42,6 +42,7 @@ public final class TenantsHandler
 
     public TenantsHandler() {
         this(Infrastructure.lambda());
+        router().primeOnCheckpoint();
     }
 
     public TenantsHandler(Infrastructure infra) {
