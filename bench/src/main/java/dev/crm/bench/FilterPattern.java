@@ -1,0 +1,60 @@
+package dev.crm.bench;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The subset of Lambda event-filter patterns the template uses (and a little more): a pattern is a
+ * tree of objects whose leaves are lists of allowed values; a value may also be {@code {"prefix": …}},
+ * {@code {"exists": true|false}} or {@code {"anything-but": […]}}. Used to find which function a
+ * sample stream record would start.
+ */
+public final class FilterPattern {
+    private FilterPattern() {}
+
+    @SuppressWarnings("unchecked")
+    public static boolean matches(Map<String, Object> pattern, Map<String, Object> event) {
+        for (var e : pattern.entrySet()) {
+            Object actual = event == null ? null : event.get(e.getKey());
+            Object expected = e.getValue();
+            if (expected instanceof Map<?, ?> sub) {
+                if (!(actual instanceof Map<?, ?> a) || !matches((Map<String, Object>) sub, (Map<String, Object>) a)) {
+                    return false;
+                }
+            } else if (expected instanceof List<?> allowed) {
+                if (!anyMatches(allowed, actual)) {
+                    return false;
+                }
+            } else if (!Objects.equals(String.valueOf(expected), String.valueOf(actual))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean anyMatches(List<?> allowed, Object actual) {
+        for (Object a : allowed) {
+            if (a instanceof Map<?, ?> rule) {
+                if (rule.containsKey("prefix")) {
+                    if (actual instanceof String s && s.startsWith(String.valueOf(rule.get("prefix")))) {
+                        return true;
+                    }
+                } else if (rule.containsKey("exists")) {
+                    if (Boolean.TRUE.equals(rule.get("exists")) == (actual != null)) {
+                        return true;
+                    }
+                } else if (rule.containsKey("anything-but")) {
+                    Object but = rule.get("anything-but");
+                    List<?> excluded = but instanceof List<?> l ? l : List.of(but);
+                    if (actual != null && excluded.stream().noneMatch(x -> String.valueOf(x).equals(String.valueOf(actual)))) {
+                        return true;
+                    }
+                }
+            } else if (a == null ? actual == null : actual != null && String.valueOf(a).equals(String.valueOf(actual))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,133 @@
+package dev.crm.bench.launch;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import java.io.ByteArrayOutputStream;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The main class of a cold-start child JVM: on the classpath after the function's shaded artifact,
+ * it does what Lambda's Java runtime does for one cold invocation. It loads the handler class,
+ * builds it with its public no-argument constructor (the Lambda path, which reads the environment),
+ * turns the sample event into the handler's input type, calls {@code handleRequest} and prints
+ * {@value #FIRST} with the result's status as soon as it returns; the parent times spawn to that
+ * line. Then it invokes once more (a warm second call, the floor a fully primed SnapStart restore
+ * could reach) and prints the phase timings.
+ *
+ * <p>Arguments: handler class, handler method, event file, timeout seconds, memory MB, function name,
+ * and optionally a priming event file: the launcher then invokes the handler with that event right
+ * after construction (what a SnapStart {@code beforeCheckpoint} hook would do), before the sample.
+ */
+public final class Launcher {
+    public static final String FIRST = "@@BENCH first ";
+    public static final String PHASES = "@@BENCH phases ";
+
+    private Launcher() {}
+
+    public static void main(String[] args) throws Exception {
+        long t0 = System.nanoTime();
+        Mark.reached("Main");
+        String handlerClass = args[0];
+        String methodName = args[1];
+        String eventText;
+        try (InputStream in = new FileInputStream(args[2])) {
+            eventText = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        long timeoutMillis = Long.parseLong(args[3]) * 1000;
+        int memory = Integer.parseInt(args[4]);
+        String functionName = args[5];
+
+        long t1 = System.nanoTime();
+        Class<?> type = Class.forName(handlerClass);
+        long t2 = System.nanoTime();
+        Mark.reached("Loaded");
+        Object handler = type.getConstructor().newInstance();
+        long t3 = System.nanoTime();
+        Mark.reached("Constructed");
+        Method method = handlerMethod(type, methodName);
+        long prime = 0;
+        if (args.length > 6) {
+            String primeText;
+            try (InputStream in = new FileInputStream(args[6])) {
+                primeText = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            long p0 = System.nanoTime();
+            invoke(handler, method, EventDecoder.decode(primeText, method.getParameterTypes()[0]),
+                    new LauncherContext("bench-prime", functionName, memory, timeoutMillis));
+            prime = System.nanoTime() - p0;
+        }
+        long t3b = System.nanoTime() - prime;
+        Object event = EventDecoder.decode(eventText, method.getParameterTypes()[0]);
+        long t4 = System.nanoTime();
+        Mark.reached("Decoded");
+        String status = invoke(handler, method, event, new LauncherContext("bench-1", functionName, memory, timeoutMillis));
+        long t5 = System.nanoTime();
+        System.out.println(FIRST + status);
+        System.out.flush();
+        Mark.reached("Responded");
+
+        long t6 = System.nanoTime();
+        Object again = EventDecoder.decode(eventText, method.getParameterTypes()[0]);
+        String status2 = invoke(handler, method, again, new LauncherContext("bench-2", functionName, memory, timeoutMillis));
+        long t7 = System.nanoTime();
+        System.out.println(PHASES + "launcher=" + (t1 - t0) + " load=" + (t2 - t1) + " construct=" + (t3 - t2)
+                + " decode=" + (t4 - t3b) + " invoke=" + (t5 - t4) + " invoke2=" + (t7 - t6) + " prime=" + prime
+                + " status2=" + status2);
+        System.out.flush();
+        System.exit(0);
+    }
+
+    /** The non-bridge method Lambda would call: (event, Context) or (InputStream, OutputStream, Context). */
+    public static Method handlerMethod(Class<?> type, String name) {
+        Method found = null;
+        for (Method m : type.getMethods()) {
+            if (!m.getName().equals(name) || m.isBridge() || m.isSynthetic()) {
+                continue;
+            }
+            Class<?>[] p = m.getParameterTypes();
+            boolean event = p.length == 2 && p[1] == Context.class;
+            boolean stream = p.length == 3 && p[0] == InputStream.class && p[1] == OutputStream.class;
+            if ((event || stream) && (found == null || found.getParameterTypes()[0] == Object.class)) {
+                found = m;
+            }
+        }
+        if (found == null) {
+            throw new IllegalArgumentException(type.getName() + " has no handler method " + name);
+        }
+        return found;
+    }
+
+    private static String invoke(Object handler, Method method, Object event, Context context) throws IOException {
+        try {
+            if (method.getParameterCount() == 3) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                method.invoke(handler, event, out, context);
+                return "ok";
+            }
+            return status(method.invoke(handler, event, context));
+        } catch (InvocationTargetException e) {
+            Throwable c = e.getCause();
+            return "error:" + c.getClass().getName() + ":" + c.getMessage();
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The HTTP status of a proxy response, "ok" for anything else. */
+    private static String status(Object result) {
+        if (result == null) {
+            return "ok";
+        }
+        try {
+            Method m = result.getClass().getMethod("getStatusCode");
+            return String.valueOf(m.invoke(result));
+        } catch (ReflectiveOperationException e) {
+            return "ok";
+        }
+    }
+}
