@@ -138,6 +138,20 @@ public final class SampleEvents {
         return e;
     }
 
+    /** What the table stream delivers to a worker when the job item with this key is queued (keys only). */
+    public static DynamodbEvent jobQueued(String pk) {
+        var record = new DynamodbEvent.DynamodbStreamRecord();
+        record.setEventName("INSERT");
+        var sr = new StreamRecord();
+        sr.setKeys(Map.of("PK", new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue().withS(pk),
+                "SK", new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue().withS(
+                        dev.crm.shared.store.Keys.ITEM)));
+        record.setDynamodb(sr);
+        var e = new DynamodbEvent();
+        e.setRecords(List.of(record));
+        return e;
+    }
+
     public static DynamodbEvent streamEvent(Map<String, Object> j) {
         List<DynamodbEvent.DynamodbStreamRecord> records = new ArrayList<>();
         for (Object o : SamTemplate.list(j.get("Records"))) {

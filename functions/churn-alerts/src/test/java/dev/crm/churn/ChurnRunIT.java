@@ -13,8 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import dev.crm.churn.domain.ChurnScorer;
 import dev.crm.churn.domain.ChurnSettings;
 import dev.crm.churn.domain.CustomerHistory;
@@ -97,14 +95,7 @@ class ChurnRunIT {
     }
 
     DynamodbEvent queued(String location) {
-        String id = location.substring(location.lastIndexOf('/') + 1);
-        var record = new DynamodbEvent.DynamodbStreamRecord();
-        var sr = new StreamRecord();
-        sr.setKeys(Map.of("PK", new AttributeValue().withS(Keys.job(t, id)), "SK", new AttributeValue().withS(Keys.ITEM)));
-        record.setDynamodb(sr);
-        var e = new DynamodbEvent();
-        e.setRecords(List.of(record));
-        return e;
+        return dev.crm.testing.SampleEvents.jobQueued(Keys.job(t, location.substring(location.lastIndexOf('/') + 1)));
     }
 
     void runJob(String location, java.util.function.LongSupplier remaining) {

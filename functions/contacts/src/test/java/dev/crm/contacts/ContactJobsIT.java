@@ -14,12 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import dev.crm.contacts.domain.ContactErasure;
 import dev.crm.contacts.entrypoints.ContactJobsWorker;
 import dev.crm.contacts.entrypoints.ContactsHandler;
 import dev.crm.shared.config.Infrastructure;
-import dev.crm.shared.contact.EmailAddress;
 import dev.crm.shared.store.Attr;
 import dev.crm.shared.store.Keys;
 import dev.crm.shared.store.Table;
@@ -30,7 +28,6 @@ import dev.crm.testing.FaultInjector;
 import dev.crm.testing.MutableClock;
 import dev.crm.testing.TestContext;
 import dev.crm.testing.TestInfrastructure;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -60,14 +57,7 @@ class ContactJobsIT {
 
     /** What the table stream delivers when a job is queued. */
     DynamodbEvent queued(String location) {
-        String jobId = location.substring(location.lastIndexOf('/') + 1);
-        var record = new DynamodbEvent.DynamodbStreamRecord();
-        var sr = new StreamRecord();
-        sr.setKeys(Map.of("PK", new AttributeValue().withS(Keys.job(t, jobId)), "SK", new AttributeValue().withS(Keys.ITEM)));
-        record.setDynamodb(sr);
-        var e = new DynamodbEvent();
-        e.setRecords(List.of(record));
-        return e;
+        return dev.crm.testing.SampleEvents.jobQueued(Keys.job(t, location.substring(location.lastIndexOf('/') + 1)));
     }
 
     void runJob(String location, java.util.function.LongSupplier remaining) {

@@ -5,7 +5,6 @@ import static dev.crm.testing.Responses.status;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import dev.crm.contacts.entrypoints.ContactsHandler;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.json.Json;
@@ -25,7 +24,6 @@ import dev.crm.testing.MutableClock;
 import dev.crm.testing.TestContext;
 import dev.crm.testing.TestInfrastructure;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -215,16 +213,6 @@ final class SurveyFixture {
     // ---- jobs ----
 
     static DynamodbEvent jobInserted(String pk) {
-        var record = new DynamodbEvent.DynamodbStreamRecord();
-        record.setEventName("INSERT");
-        var sr = new StreamRecord();
-        Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> keys = new HashMap<>();
-        keys.put("PK", new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue().withS(pk));
-        keys.put("SK", new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue().withS(Keys.ITEM));
-        sr.setKeys(keys);
-        record.setDynamodb(sr);
-        var e = new DynamodbEvent();
-        e.setRecords(List.of(record));
-        return e;
+        return dev.crm.testing.SampleEvents.jobQueued(pk);
     }
 }

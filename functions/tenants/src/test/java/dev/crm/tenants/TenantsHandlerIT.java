@@ -14,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.store.Keys;
 import dev.crm.shared.tenant.ApiKeys;
@@ -415,13 +414,6 @@ class TenantsHandlerIT {
     }
 
     static DynamodbEvent jobInserted(String pk) {
-        var record = new DynamodbEvent.DynamodbStreamRecord();
-        record.setEventName("INSERT");
-        var sr = new StreamRecord();
-        sr.setKeys(Map.of("PK", new AttributeValue().withS(pk), "SK", new AttributeValue().withS(Keys.ITEM)));
-        record.setDynamodb(sr);
-        var e = new DynamodbEvent();
-        e.setRecords(List.of(record));
-        return e;
+        return dev.crm.testing.SampleEvents.jobQueued(pk);
     }
 }

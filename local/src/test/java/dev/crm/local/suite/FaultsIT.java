@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import dev.crm.contacts.entrypoints.ContactJobsWorker;
 import dev.crm.contacts.entrypoints.ContactsHandler;
 import dev.crm.shared.config.Infrastructure;
@@ -179,13 +177,7 @@ class FaultsIT {
     }
 
     private static DynamodbEvent queued(String pk) {
-        var record = new DynamodbEvent.DynamodbStreamRecord();
-        var sr = new StreamRecord();
-        sr.setKeys(Map.of("PK", new AttributeValue().withS(pk), "SK", new AttributeValue().withS(Keys.ITEM)));
-        record.setDynamodb(sr);
-        var e = new DynamodbEvent();
-        e.setRecords(List.of(record));
-        return e;
+        return SampleEvents.jobQueued(pk);
     }
 
     @SuppressWarnings("unchecked")
