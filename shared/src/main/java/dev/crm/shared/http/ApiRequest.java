@@ -1,8 +1,11 @@
 package dev.crm.shared.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import dev.crm.shared.tenant.Ids;
 import dev.crm.shared.tenant.Principal;
 import dev.crm.shared.tenant.Scope;
+import dev.crm.shared.tenant.Tenant;
+import dev.crm.shared.tenant.TenantCache;
 import dev.crm.shared.tenant.TenantId;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -160,6 +163,32 @@ public final class ApiRequest {
             throw ApiProblem.of(ProblemType.FORBIDDEN, "this route needs a tenant key");
         }
         return caller.tenantId();
+    }
+
+    /**
+     * A path id the product issued (prefix and shape); anything else cannot exist, so it is simply
+     * not found, without a read.
+     *
+     * @param what the thing's name in the 404's detail, e.g. "the contact"
+     */
+    public String idParameter(String name, String prefix, String what) {
+        String id = pathParameter(name);
+        if (!Ids.isValid(prefix, id)) {
+            throw ApiProblem.notFound(what);
+        }
+        return id;
+    }
+
+    /**
+     * The caller's tenant record (settings, signing keys), from the cache. A key that outlived its
+     * tenant (deprovisioned while the authorizer's answer was still cached) is refused as unauthorized.
+     */
+    public Tenant callerTenant(TenantCache tenants) {
+        Tenant t = tenants.get(tenant());
+        if (t == null) {
+            throw ApiProblem.of(ProblemType.UNAUTHORIZED, "the tenant no longer exists");
+        }
+        return t;
     }
 
     public Principal caller() {

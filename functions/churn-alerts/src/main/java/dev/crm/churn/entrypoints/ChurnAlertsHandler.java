@@ -74,14 +74,6 @@ public final class ChurnAlertsHandler
         return router.handle(event);
     }
 
-    private Tenant tenant(ApiRequest request) {
-        Tenant t = tenants.get(request.tenant());
-        if (t == null) {
-            throw ApiProblem.of(ProblemType.UNAUTHORIZED, "the tenant no longer exists");
-        }
-        return t;
-    }
-
     /** An optional JSON body: absent is an empty object. */
     private static JsonObject optionalBody(ApiRequest request) {
         if (request.body() == null || request.body().isBlank()) {
@@ -94,7 +86,7 @@ public final class ChurnAlertsHandler
         JsonObject body = optionalBody(request);
         body.allowOnly("asOf");
         String asOfRaw = body.optionalLine("asOf", 10, 10);
-        Tenant tenant = tenant(request);
+        Tenant tenant = request.callerTenant(tenants);
         LocalDate asOf = null;
         if (asOfRaw != null) {
             try {
@@ -141,7 +133,7 @@ public final class ChurnAlertsHandler
                 throw ApiProblem.parameter(p, "unknown parameter");
             }
         }
-        Tenant tenant = tenant(request);
+        Tenant tenant = request.callerTenant(tenants);
         String query = "alerts:" + status.wire();
         var from = Page.decodePlain(request, tenant.id(), tenant.secrets(), query, clock.instant());
         var page = store.alerts(tenant.id(), status, limit, from);

@@ -114,21 +114,9 @@ public final class ContactsHandler
         return router.handle(event);
     }
 
-    private Tenant tenant(ApiRequest request) {
-        Tenant t = tenants.get(request.tenant());
-        if (t == null) {
-            throw ApiProblem.of(ProblemType.UNAUTHORIZED, "the tenant no longer exists");
-        }
-        return t;
-    }
-
     /** Ids we issued have one shape; anything else cannot exist, so it is simply not found. */
     static String contactId(ApiRequest request) {
-        String id = request.pathParameter("id");
-        if (!Ids.isValid(Contact.ID_PREFIX, id)) {
-            throw ApiProblem.notFound("the contact");
-        }
-        return id;
+        return request.idParameter("id", Contact.ID_PREFIX, "the contact");
     }
 
     private Contact existing(ApiRequest request) {
@@ -176,7 +164,7 @@ public final class ContactsHandler
             return ApiResponse.ok(c.toJson()).etag(c.version());
         }
         ContactRepository.View360 v = service.repository().view360(request.tenant(), contactId(request), RECENT_INTERACTIONS,
-                tenant(request).settings().defaultCurrency());
+                request.callerTenant(tenants).settings().defaultCurrency());
         if (v == null || v.contact().status() == Contact.Status.ERASING) {
             throw ApiProblem.notFound("the contact");
         }
@@ -185,7 +173,7 @@ public final class ContactsHandler
         out.put("latestSurveyScores", v.surveyScores() == null ? Map.of() : v.surveyScores());
         out.put("churnScore", v.churnScore());
         Map<String, Object> purchases = v.purchases() == null
-                ? dev.crm.shared.contact.PurchaseSummary.empty(tenant(request).settings().defaultCurrency()).toJson()
+                ? dev.crm.shared.contact.PurchaseSummary.empty(request.callerTenant(tenants).settings().defaultCurrency()).toJson()
                 : v.purchases().toJson();
         purchases.put("complaints", v.complaints());
         out.put("purchaseSummary", purchases);
@@ -271,7 +259,7 @@ public final class ContactsHandler
             }
             return ApiResponse.ok(Page.body(items, null));
         }
-        Tenant tenant = tenant(request);
+        Tenant tenant = request.callerTenant(tenants);
         Map<String, String> canonical = new TreeMap<>(request.queryParameters());
         canonical.remove("cursor");
         canonical.remove("limit");
@@ -309,7 +297,7 @@ public final class ContactsHandler
 
     private ApiResponse recordInteraction(ApiRequest request) {
         String id = contactId(request);
-        Tenant tenant = tenant(request);
+        Tenant tenant = request.callerTenant(tenants);
         JsonObject body = request.jsonObject();
         Interaction i = Interaction.read(body, clock.instant(), tenant.settings().defaultCurrency());
         ApiProblem.throwIfAny(body.violations());
@@ -333,7 +321,7 @@ public final class ContactsHandler
     private ApiResponse timeline(ApiRequest request) {
         Contact c = existing(request);
         int limit = Page.limit(request);
-        Tenant tenant = tenant(request);
+        Tenant tenant = request.callerTenant(tenants);
         String query = "timeline:" + c.id();
         Map<String, Object> from = Page.decodePlain(request, request.tenant(), tenant.secrets(), query, clock.instant());
         var slice = service.repository().timeline(request.tenant(), c.id(), limit, from);
@@ -436,10 +424,7 @@ public final class ContactsHandler
     }
 
     private Job tenantJob(ApiRequest request, String prefix, String kind) {
-        String id = request.pathParameter("id");
-        if (!Ids.isValid(prefix, id)) {
-            throw ApiProblem.notFound("the job");
-        }
+        String id = request.idParameter("id", prefix, "the job");
         Job job = jobs.find(Keys.job(request.tenant(), id));
         if (job == null || !kind.equals(job.kind())) {
             throw ApiProblem.notFound("the job");
@@ -491,11 +476,7 @@ public final class ContactsHandler
     // ---- segments ----
 
     private static String segmentId(ApiRequest request) {
-        String id = request.pathParameter("id");
-        if (!Ids.isValid(Segment.ID_PREFIX, id)) {
-            throw ApiProblem.notFound("the segment");
-        }
-        return id;
+        return request.idParameter("id", Segment.ID_PREFIX, "the segment");
     }
 
     private Segment existingSegment(ApiRequest request) {
@@ -545,7 +526,7 @@ public final class ContactsHandler
     private ApiResponse segmentContacts(ApiRequest request) {
         Segment s = existingSegment(request);
         int limit = Page.limit(request);
-        Tenant tenant = tenant(request);
+        Tenant tenant = request.callerTenant(tenants);
         String query = "segment:" + s.id();
         Map<String, Object> from = Page.decodePlain(request, request.tenant(), tenant.secrets(), query, clock.instant());
         var slice = service.members(request.tenant(), s, limit, from, SEGMENT_SCAN_BUDGET);

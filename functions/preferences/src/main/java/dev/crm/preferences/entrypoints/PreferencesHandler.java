@@ -124,21 +124,9 @@ public final class PreferencesHandler
         return router.handle(event);
     }
 
-    private Tenant tenant(ApiRequest request) {
-        Tenant t = tenants.get(request.tenant());
-        if (t == null) {
-            throw ApiProblem.of(ProblemType.UNAUTHORIZED, "the tenant no longer exists");
-        }
-        return t;
-    }
-
     /** Ids we issued have one shape; anything else cannot exist, so it is simply not found. */
     static String contactId(ApiRequest request) {
-        String id = request.pathParameter("id");
-        if (!Ids.isValid(Contact.ID_PREFIX, id)) {
-            throw ApiProblem.notFound("the contact");
-        }
-        return id;
+        return request.idParameter("id", Contact.ID_PREFIX, "the contact");
     }
 
     private Contact existingContact(ApiRequest request) {
@@ -193,7 +181,7 @@ public final class PreferencesHandler
     private ApiResponse listTopics(ApiRequest request) {
         onlyParameters(request, PAGE_PARAMETERS);
         int limit = Page.limit(request);
-        Tenant tenant = tenant(request);
+        Tenant tenant = request.callerTenant(tenants);
         String query = "topics";
         Map<String, Object> from = Page.decodePlain(request, tenant.id(), tenant.secrets(), query, clock.instant());
         var slice = service.repository().topics(tenant.id(), limit, from);
@@ -249,7 +237,7 @@ public final class PreferencesHandler
         onlyParameters(request, PAGE_PARAMETERS);
         Contact c = existingContact(request);
         int limit = Page.limit(request);
-        Tenant tenant = tenant(request);
+        Tenant tenant = request.callerTenant(tenants);
         String query = "consent-history:" + c.id();
         Map<String, Object> from = Page.decodePlain(request, tenant.id(), tenant.secrets(), query, clock.instant());
         var slice = service.repository().history(tenant.id(), c.id(), limit, from);
@@ -269,7 +257,7 @@ public final class PreferencesHandler
         ContactDecisionRequest decisionRequest = ContactDecisionRequest.parse(body, clock.instant(), v);
         ApiProblem.throwIfAny(v);
         Contact contact = existingContact(request);
-        Tenant tenant = tenant(request);
+        Tenant tenant = request.callerTenant(tenants);
         Decision d = service.decide(tenant.id(), contact, decisionRequest, tenant.settings().zone(),
                 defaultCaps(tenant.settings()), contact.data().email() == null ? null
                         : AddressSuppression.ofEmail(tenant.secrets(), contact.data().email()));
@@ -314,7 +302,7 @@ public final class PreferencesHandler
         }
         ApiProblem.throwIfAny(v);
         Contact contact = existingContact(request);
-        Tenant tenant = tenant(request);
+        Tenant tenant = request.callerTenant(tenants);
         Preferences p = service.repository().find(tenant.id(), contact.id());
         if (topic != null && p.topicStatus(channel, topic) == null
                 && !service.repository().topicKeys(tenant.id()).contains(topic)) {

@@ -130,14 +130,6 @@ public final class SurveysHandler
         return router.handle(event);
     }
 
-    private Tenant tenant(ApiRequest request) {
-        Tenant t = tenants.get(request.tenant());
-        if (t == null) {
-            throw ApiProblem.of(ProblemType.UNAUTHORIZED, "the tenant no longer exists");
-        }
-        return t;
-    }
-
     /** Ids we issued have one shape; anything else cannot exist, so it is simply not found. */
     private static String surveyId(ApiRequest request) {
         String id = request.pathParameter("id");
@@ -173,7 +165,7 @@ public final class SurveysHandler
 
     private ApiResponse create(ApiRequest request) {
         JsonObject body = request.jsonObject();
-        Tenant tenant = tenant(request);
+        Tenant tenant = request.callerTenant(tenants);
         TenantId t = tenant.id();
         Survey survey = Survey.create(body, Survey.newId(), t, clock.instant());
         ApiProblem.throwIfAny(body.violations());
@@ -210,7 +202,7 @@ public final class SurveysHandler
         onlyParameters(request, LIST_PARAMETERS);
         int limit = Page.limit(request);
         TenantId t = request.tenant();
-        Tenant tenant = tenant(request);
+        Tenant tenant = request.callerTenant(tenants);
         String query = "surveys";
         Map<String, Object> from = Page.decodePlain(request, t, tenant.secrets(), query, clock.instant());
         var slice = surveys.list(t, limit, from);
@@ -262,7 +254,7 @@ public final class SurveysHandler
         body.allowOnly("contactId");
         String contactId = body.requiredLine("contactId", 1, 64);
         ApiProblem.throwIfAny(body.violations());
-        Tenant tenant = tenant(request);
+        Tenant tenant = request.callerTenant(tenants);
         TenantId t = tenant.id();
         Survey survey = stored.survey();
         return idempotency.execute(request, h -> Keys.idempotency(t, h), () -> {
