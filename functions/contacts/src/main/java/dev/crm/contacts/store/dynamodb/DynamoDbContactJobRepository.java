@@ -23,7 +23,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
@@ -31,7 +30,6 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
@@ -46,10 +44,12 @@ public final class DynamoDbContactJobRepository implements ContactJobRepository 
 
     private final Table table;
     private final java.time.Clock clock;
+    private final ContactGuards guards;
 
     public DynamoDbContactJobRepository(Table table, java.time.Clock clock) {
         this.table = table;
         this.clock = clock;
+        this.guards = new ContactGuards(table.name());
     }
 
     private long expiry() {
@@ -178,31 +178,7 @@ public final class DynamoDbContactJobRepository implements ContactJobRepository 
                     .expressionAttributeValues(Map.of(":v", Attr.n(previous.version()), ":active", Attr.s("active")))
                     .build()).build());
         }
-        int emailIndex = -1;
-        int extIndex = -1;
-        String oldEmail = previous == null || previous.data().email() == null ? null : EmailAddress.hash(previous.data().email());
-        String newEmail = contact.data().email() == null ? null : EmailAddress.hash(contact.data().email());
-        if (!java.util.Objects.equals(oldEmail, newEmail)) {
-            if (oldEmail != null) {
-                tx.add(guardDelete(Keys.emailGuard(t, oldEmail), contact.id()));
-            }
-            if (newEmail != null) {
-                emailIndex = tx.size();
-                tx.add(guardPut(Keys.emailGuard(t, newEmail), t, contact.id(), "EMAIL_GUARD"));
-            }
-        }
-        String oldExt = previous == null || previous.data().externalId() == null ? null
-                : ContactItems.externalIdHash(previous.data().externalId());
-        String newExt = contact.data().externalId() == null ? null : ContactItems.externalIdHash(contact.data().externalId());
-        if (!java.util.Objects.equals(oldExt, newExt)) {
-            if (oldExt != null) {
-                tx.add(guardDelete(Keys.externalIdGuard(t, oldExt), contact.id()));
-            }
-            if (newExt != null) {
-                extIndex = tx.size();
-                tx.add(guardPut(Keys.externalIdGuard(t, newExt), t, contact.id(), "EXTERNAL_ID_GUARD"));
-            }
-        }
+        ContactGuards.Placed guards = this.guards.addChanges(tx, t, previous, contact);
         try {
             table.transact(tx);
             return true;
@@ -210,34 +186,12 @@ public final class DynamoDbContactJobRepository implements ContactJobRepository 
             if (f.conditionFailed(0)) {
                 return false;
             }
-            if (emailIndex >= 0 && f.conditionFailed(emailIndex)) {
-                throw new StoreException.UniqueViolation("email", holder(f.oldItem(emailIndex)));
-            }
-            if (extIndex >= 0 && f.conditionFailed(extIndex)) {
-                throw new StoreException.UniqueViolation("externalId", holder(f.oldItem(extIndex)));
+            StoreException.UniqueViolation taken = guards.violation(f);
+            if (taken != null) {
+                throw taken;
             }
             throw new StoreException.VersionConflict();
         }
-    }
-
-    private static String holder(Map<String, AttributeValue> guard) {
-        return guard == null ? null : Attr.str(guard, "contactId");
-    }
-
-    private TransactWriteItem guardPut(String pk, TenantId t, String contactId, String entity) {
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(pk, Keys.ITEM));
-        item.put(Table.ENTITY, Attr.s(entity));
-        item.put("tenantId", Attr.s(t.value()));
-        item.put("contactId", Attr.s(contactId));
-        return TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(item)
-                .conditionExpression("attribute_not_exists(PK)")
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build();
-    }
-
-    private TransactWriteItem guardDelete(String pk, String contactId) {
-        return TransactWriteItem.builder().delete(Delete.builder().tableName(table.name()).key(Table.key(pk, Keys.ITEM))
-                .conditionExpression("contactId = :c")
-                .expressionAttributeValues(Map.of(":c", Attr.s(contactId))).build()).build();
     }
 
     @Override
@@ -467,14 +421,14 @@ public final class DynamoDbContactJobRepository implements ContactJobRepository 
 
     @Override
     public void releaseGuards(TenantId t, Contact contact) {
-        List<String> guards = new ArrayList<>();
+        List<String> guardKeys = new ArrayList<>();
         if (contact.data().email() != null) {
-            guards.add(Keys.emailGuard(t, EmailAddress.hash(contact.data().email())));
+            guardKeys.add(Keys.emailGuard(t, EmailAddress.hash(contact.data().email())));
         }
         if (contact.data().externalId() != null) {
-            guards.add(Keys.externalIdGuard(t, ContactItems.externalIdHash(contact.data().externalId())));
+            guardKeys.add(Keys.externalIdGuard(t, ContactItems.externalIdHash(contact.data().externalId())));
         }
-        for (String pk : guards) {
+        for (String pk : guardKeys) {
             try {
                 table.client().deleteItem(b -> b.tableName(table.name()).key(Table.key(pk, Keys.ITEM))
                         .conditionExpression("contactId = :c")
@@ -491,12 +445,7 @@ public final class DynamoDbContactJobRepository implements ContactJobRepository 
         tx.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(ContactItems.contact(t, anonymized))
                 .conditionExpression("version = :v")
                 .expressionAttributeValues(Map.of(":v", Attr.n(previous.version()))).build()).build());
-        if (previous.data().email() != null) {
-            tx.add(guardDelete(Keys.emailGuard(t, EmailAddress.hash(previous.data().email())), previous.id()));
-        }
-        if (previous.data().externalId() != null) {
-            tx.add(guardDelete(Keys.externalIdGuard(t, ContactItems.externalIdHash(previous.data().externalId())), previous.id()));
-        }
+        guards.addReleases(tx, t, previous);
         try {
             table.transact(tx);
         } catch (Table.TransactionFailure f) {

@@ -51,9 +51,11 @@ public final class DynamoDbContactRepository implements ContactRepository {
     });
 
     private final Table table;
+    private final ContactGuards guards;
 
     public DynamoDbContactRepository(Table table) {
         this.table = table;
+        this.guards = new ContactGuards(table.name());
     }
 
     // ---- contacts ----
@@ -62,54 +64,23 @@ public final class DynamoDbContactRepository implements ContactRepository {
     public void create(TenantId t, Contact c) {
         List<TransactWriteItem> tx = new ArrayList<>();
         tx.add(put(ContactItems.contact(t, c), "attribute_not_exists(PK)"));
-        int emailIndex = -1;
-        int extIndex = -1;
-        if (c.data().email() != null) {
-            emailIndex = tx.size();
-            tx.add(guardPut(Keys.emailGuard(t, EmailAddress.hash(c.data().email())), t, c.id(), "EMAIL_GUARD"));
-        }
-        if (c.data().externalId() != null) {
-            extIndex = tx.size();
-            tx.add(guardPut(Keys.externalIdGuard(t, ContactItems.externalIdHash(c.data().externalId())), t, c.id(), "EXTERNAL_ID_GUARD"));
-        }
+        ContactGuards.Placed guards = this.guards.addChanges(tx, t, null, c);
         try {
             table.transact(tx);
         } catch (Table.TransactionFailure f) {
-            throw uniqueViolation(f, emailIndex, extIndex);
+            throw uniqueViolation(f, guards);
         }
     }
 
-    private static RuntimeException uniqueViolation(Table.TransactionFailure f, int emailIndex, int extIndex) {
-        if (emailIndex >= 0 && f.conditionFailed(emailIndex)) {
-            return new StoreException.UniqueViolation("email", holder(f.oldItem(emailIndex)));
-        }
-        if (extIndex >= 0 && f.conditionFailed(extIndex)) {
-            return new StoreException.UniqueViolation("externalId", holder(f.oldItem(extIndex)));
+    private static RuntimeException uniqueViolation(Table.TransactionFailure f, ContactGuards.Placed guards) {
+        RuntimeException taken = guards.violation(f);
+        if (taken != null) {
+            return taken;
         }
         if (f.conditionFailed(0)) {
             return new StoreException.VersionConflict();
         }
         return f;
-    }
-
-    private static String holder(Map<String, AttributeValue> guard) {
-        return guard == null ? null : Attr.str(guard, "contactId");
-    }
-
-    private TransactWriteItem guardPut(String pk, TenantId t, String contactId, String entity) {
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(pk, Keys.ITEM));
-        item.put(Table.ENTITY, Attr.s(entity));
-        item.put("tenantId", Attr.s(t.value()));
-        item.put("contactId", Attr.s(contactId));
-        return TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(item)
-                .conditionExpression("attribute_not_exists(PK)")
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build();
-    }
-
-    private TransactWriteItem guardDelete(String pk, String contactId) {
-        return TransactWriteItem.builder().delete(Delete.builder().tableName(table.name()).key(Table.key(pk, Keys.ITEM))
-                .conditionExpression("contactId = :c")
-                .expressionAttributeValues(Map.of(":c", Attr.s(contactId))).build()).build();
     }
 
     private TransactWriteItem put(Map<String, AttributeValue> item, String condition) {
@@ -135,30 +106,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
                 .expressionAttributeValues(Map.of(":v", Attr.n(previous.version()),
                         ":st", Attr.s(previous.status().name().toLowerCase(java.util.Locale.ROOT))))
                 .build()).build());
-        int emailIndex = -1;
-        int extIndex = -1;
-        String oldEmail = previous.data().email() == null ? null : EmailAddress.hash(previous.data().email());
-        String newEmail = updated.data().email() == null ? null : EmailAddress.hash(updated.data().email());
-        if (!java.util.Objects.equals(oldEmail, newEmail)) {
-            if (oldEmail != null) {
-                tx.add(guardDelete(Keys.emailGuard(t, oldEmail), previous.id()));
-            }
-            if (newEmail != null) {
-                emailIndex = tx.size();
-                tx.add(guardPut(Keys.emailGuard(t, newEmail), t, updated.id(), "EMAIL_GUARD"));
-            }
-        }
-        String oldExt = previous.data().externalId() == null ? null : ContactItems.externalIdHash(previous.data().externalId());
-        String newExt = updated.data().externalId() == null ? null : ContactItems.externalIdHash(updated.data().externalId());
-        if (!java.util.Objects.equals(oldExt, newExt)) {
-            if (oldExt != null) {
-                tx.add(guardDelete(Keys.externalIdGuard(t, oldExt), previous.id()));
-            }
-            if (newExt != null) {
-                extIndex = tx.size();
-                tx.add(guardPut(Keys.externalIdGuard(t, newExt), t, updated.id(), "EXTERNAL_ID_GUARD"));
-            }
-        }
+        ContactGuards.Placed guards = this.guards.addChanges(tx, t, previous, updated);
         if (tx.size() == 1) {
             // A plain conditional put: concurrent writers with one If-Match serialise on the version
             // instead of cancelling each other as transactions can.
@@ -178,7 +126,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
             if (f.isConflict() && !f.anyConditionFailed()) {
                 throw new StoreException.VersionConflict();
             }
-            throw uniqueViolation(f, emailIndex, extIndex);
+            throw uniqueViolation(f, guards);
         }
     }
 
