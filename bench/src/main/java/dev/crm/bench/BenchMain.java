@@ -45,7 +45,9 @@ import java.util.stream.Stream;
  * TEXT), {@code --skip-cold}, {@code --skip-warm}, {@code --no-appcds}, {@code --no-classload},
  * {@code --no-priming}, {@code --warm-jit template|default|both} (default both), {@code --warmup N},
  * {@code --rounds N}, {@code --block N} (warm iterations), {@code --capacity-repeats N},
- * {@code --quiet-wait SECONDS} (how long each measurement waits for an idle machine, default 20).
+ * {@code --quiet-wait SECONDS} (how long each measurement waits for an idle machine, default 20),
+ * {@code --skip-churn}, {@code --churn-customers N} (default 100,000), {@code --model-customers N}
+ * (default 10,000,000), {@code --model-jit template|default|both} (default both).
  */
 public final class BenchMain {
     private final Map<String, String> options;
@@ -63,7 +65,7 @@ public final class BenchMain {
                 throw new IllegalArgumentException("unexpected argument " + a);
             }
             String name = a.substring(2);
-            if (Set.of("skip-cold", "skip-warm", "no-appcds", "no-classload", "no-priming").contains(name)) {
+            if (Set.of("skip-cold", "skip-warm", "skip-churn", "no-appcds", "no-classload", "no-priming").contains(name)) {
                 flags.add(name);
             } else if (i + 1 < args.length) {
                 options.put(name, args[++i]);
@@ -122,6 +124,9 @@ public final class BenchMain {
             }
             report.append(cold).append(warm).append(capacity);
             report.append(artifacts(project, target));
+            if (!flags.contains("skip-churn")) {
+                report.append(churn(project, work, db.endpoint()));
+            }
             report.append("Load average at the end: ").append(loadAverage()).append(".\n");
             if (Quiet.busyStarts() > 0) {
                 notes.add(Quiet.busyStarts() + " cold-start run(s) started on a busy machine (CPUs more than "
@@ -426,28 +431,37 @@ public final class BenchMain {
 
     private String priming(ColdStart cs, List<ColdStart.Config> configs, Map<ColdStart.Config, List<ColdStart.Run>> results,
             int runs) {
-        Table t = new Table("config", "first invoke, unprimed", "priming call", "first invoke after priming",
-                "2nd invoke (same event)", "total with priming");
+        Table t = new Table("config", "hook", "first invoke, unprimed", "priming hook (beforeCheckpoint)",
+                "first invoke after the hook", "change", "2nd invoke (unprimed runs)", "total with the hook");
         for (ColdStart.Config c : configs) {
-            if (!c.primary() || c.kind() != ColdStart.Kind.FUNCTION || !c.isRequest()) {
+            if (!c.primary() || c.kind() != ColdStart.Kind.FUNCTION) {
                 continue;
             }
-            progress("cold start: priming experiment, " + label(c));
+            progress("cold start: priming through the product's hook, " + label(c));
             try {
                 List<ColdStart.Run> r = cs.primed(c, runs);
-                t.row(label(c) + " (" + statuses(r) + ")", Markdown.ms(phase(results.get(c), "invoke")),
-                        Markdown.ms(phase(r, "prime")), Markdown.ms(phase(r, "invoke")),
+                double before = phase(results.get(c), "invoke");
+                double after = phase(r, "invoke");
+                Set<String> hooks = new TreeSet<>();
+                r.forEach(run -> hooks.add(run.hook()));
+                t.row(label(c) + " (" + statuses(r) + ")", String.join(", ", hooks), Markdown.ms(before),
+                        Markdown.ms(phase(r, "prime")), Markdown.ms(after),
+                        Markdown.num(100 * (after - before) / before, 0) + " %",
                         Markdown.ms(phase(results.get(c), "invoke2")), Markdown.ms(totals(r).median()));
             } catch (RuntimeException e) {
                 notes.add("priming experiment failed for " + label(c) + ": " + e.getMessage());
             }
         }
-        return "### Experiment: priming\n\nWhat a SnapStart `beforeCheckpoint` hook could do: right after construction the "
-                + "launcher invokes the handler once with the same sample for a tenant, key and ids that do not exist "
-                + "(its not-found path: the DynamoDB client, JSON, routing and problem rendering run, nothing is "
-                + "written), then times the real sample. With SnapStart the priming call runs before the snapshot, so "
-                + "a restored environment pays about the *first invoke after priming*. API and authorizer functions "
-                + "only (a stream or schedule sample has no harmless variant); medians of " + runs + ", ms.\n\n" + t + "\n";
+        return "### Experiment: priming through the product's own hook\n\nWhat a SnapStart restore leaves to the first "
+                + "request. Each run builds the handler with its no-argument constructor (which registers the "
+                + "function's priming actions), then the launcher calls the product's hook as Lambda's runtime does "
+                + "before the snapshot — `dev.crm.shared.config.Priming.resource().beforeCheckpoint(null)`, by "
+                + "reflection — and only then times the sample: *first invoke after the hook* is the first request "
+                + "after a restore, less the restore itself, which cannot be measured here (no CRaC/SnapStart on this "
+                + "JVM). *First invoke, unprimed* is the same phase in the cold-start runs above (no hook). *Hook* "
+                + "`ok` means the hook ran (it swallows its actions' own failures). Every function, its plainest "
+                + "sample; stream and schedule workers prime their DynamoDB client only. Medians of " + runs
+                + ", ms.\n\n" + t + "\n";
     }
 
     private String appCds(ColdStart cs, List<ColdStart.Config> configs, Map<ColdStart.Config, List<ColdStart.Run>> results,
@@ -584,14 +598,28 @@ public final class BenchMain {
                 .append("cancelled transaction) are listed but not counted. *DynamoDB Local reported* is its own total.\n\n");
         Table t = new Table("route", "sample", "status", "DynamoDB calls", "RCU", "WCU (of which indexes)",
                 "DynamoDB Local reported", "pattern", "minimum RCU", "minimum WCU", "excess (table)");
-        Table raw = new Table("scenario", "raw-SDK calls", "RCU", "WCU (of which indexes)");
+        Table raw = new Table("scenario", "handler calls (warm)", "RCU", "WCU (of which indexes)", "raw-SDK calls", "RCU",
+                "WCU (of which indexes)", "same calls");
         Map<String, List<String>> skipped = new LinkedHashMap<>();
         Set<String> patterns = new TreeSet<>();
         for (Object o : SamTemplate.list(result.get("capacity"))) {
             Map<String, Object> row = SamTemplate.map(o);
             if (row.containsKey("scenario")) {
-                raw.row(row.get("scenario"), row.get("calls"), Markdown.num(d(row.get("rcu")), 1),
-                        Markdown.num(d(row.get("wcu")), 1) + " (" + Markdown.num(d(row.get("indexWcu")), 1) + ")");
+                if (row.containsKey("skippedScenario")) {
+                    notes.add("capacity: warm scenario " + row.get("scenario") + " skipped: " + row.get("skippedScenario"));
+                    continue;
+                }
+                if (row.get("preparation") != null) {
+                    notes.add("capacity: warm scenario " + row.get("scenario") + ": preparation: " + row.get("preparation"));
+                }
+                String handlerCalls = String.valueOf(row.get("handlerCalls"));
+                String status = String.valueOf(row.get("handlerStatus"));
+                raw.row(row.get("scenario"), handlerCalls + (InProcess.succeeded(status) ? "" : " (" + status + ")"),
+                        Markdown.num(d(row.get("handlerRcu")), 1),
+                        Markdown.num(d(row.get("handlerWcu")), 1) + " (" + Markdown.num(d(row.get("handlerIndexWcu")), 1) + ")",
+                        row.get("calls"), Markdown.num(d(row.get("rcu")), 1),
+                        Markdown.num(d(row.get("wcu")), 1) + " (" + Markdown.num(d(row.get("indexWcu")), 1) + ")",
+                        handlerCalls.equals(row.get("calls")) ? "yes" : "**no**");
                 continue;
             }
             if (row.containsKey("skipped")) {
@@ -642,7 +670,10 @@ public final class BenchMain {
         }
         skipped.forEach((why, samples) -> notes.add("capacity: skipped (" + why + "): " + String.join(", ", samples)));
         sb.append(t).append('\n');
-        sb.append("The raw-SDK side of the warm scenarios (the minimum made by hand):\n\n").append(raw).append('\n');
+        sb.append("The warm scenarios' DynamoDB calls: the handler's third call in a row on one fixture (its in-process ")
+                .append("caches warm, as throughout the warm benchmark) beside one raw-SDK call on a fixture prepared the ")
+                .append("same way (counted as above; a raw side that made fewer or cheaper calls than the handler would ")
+                .append("flatter the raw figures):\n\n").append(raw).append('\n');
         if (!patterns.isEmpty()) {
             sb.append("Access patterns referred to (docs/data-model.md):\n\n");
             List<String> sorted = new ArrayList<>(patterns);
@@ -653,6 +684,176 @@ public final class BenchMain {
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    // ------------------------------------------------------------------ churn at scale
+
+    /**
+     * The churn job at scale (dev.crm.bench.churn.ChurnMain) in child JVMs: with the template's flags, the
+     * DynamoDB part and the model step; with the default JIT, the model step again (--model-jit).
+     */
+    @SuppressWarnings("unchecked")
+    private String churn(Project project, Path work, String endpoint) throws Exception {
+        int customers = intOption("churn-customers", 100_000);
+        int modelCustomers = intOption("model-customers", 10_000_000);
+        String jit = options.getOrDefault("model-jit", "both");
+        Path artifact = project.module("ChurnRunsFunction") == null ? null : project.artifact(project.module("ChurnRunsFunction"));
+        if (artifact == null) {
+            notes.add("churn at scale skipped: functions/churn-alerts has no shaded artifact; build it first");
+            return "";
+        }
+        String template = project.globalJavaToolOptions();
+        Map<String, Object> main = churnChild(project, work, endpoint, artifact, template, customers,
+                jit.equals("default") ? 0 : modelCustomers);
+        Map<String, Object> defaultJit = null;
+        if (modelCustomers > 0 && !jit.equals("template")) {
+            defaultJit = churnChild(project, work, endpoint, artifact, null, 0, modelCustomers);
+        }
+        StringBuilder sb = new StringBuilder("## 5. Churn job at scale\n\n");
+        Map<String, Object> ddb = main.get("dynamodb") == null ? null : SamTemplate.map(main.get("dynamodb"));
+        if (ddb != null) {
+            Map<String, Object> scan = SamTemplate.map(ddb.get("rawScan"));
+            Map<String, Object> query = SamTemplate.map(ddb.get("rawQuery"));
+            Map<String, Object> writes = SamTemplate.map(ddb.get("rawWrites"));
+            Map<String, Object> run = SamTemplate.map(ddb.get("run"));
+            Map<String, Object> result = run.get("result") == null ? Map.of() : SamTemplate.map(run.get("result"));
+            double fit = d(ddb.get("fitInvocationSeconds"));
+            double score = d(ddb.get("scoreInvocationSeconds"));
+            double post = d(ddb.get("postMs")) / 1000;
+            double total = post + fit + score;
+            double scanSeconds = d(scan.get("seconds"));
+            sb.append(String.format(java.util.Locale.ROOT, "One tenant with %,d customers in DynamoDB Local (a contact profile "
+                    + "and a purchase summary each, in the product's item format: `TestHistories`, GSI1 "
+                    + "`{t}#SUMMARIES#{0..7}`; simulated from a BG/NBD process as the churn tests do), in a table of its own "
+                    + "(%,d items, written in %.0f s by 4 threads, untimed). Then, in one JVM with the template's flags "
+                    + "(`%s`) as the ChurnRunsFunction runs: a raw parallel Scan of the table (%d segments, one thread "
+                    + "each, reading %,d items), the run's own read and its score writes made raw, and a real run: "
+                    + "`POST /v1/churn-runs` "
+                    + "through the ChurnAlertsFunction handler, then the ChurnRunsFunction worker on the job's stream "
+                    + "event. The worker's first invocation is given time for one step (claim, the *fit* step: every "
+                    + "summary read and both models fitted, checkpoint, hand-over, as a Lambda near its timeout "
+                    + "does); the second runs every *score* step to the end (%s customers per step: read a page, score, "
+                    + "write scores, raise alerts, checkpoint). Seconds.\n\n",
+                    customers, ((Number) ddb.get("tableItems")).longValue(), d(ddb.get("setupSeconds")),
+                    String.valueOf(main.get("javaToolOptions")), ((Number) scan.get("segments")).intValue(),
+                    ((Number) scan.get("items")).longValue(), "200"));
+            Table t = new Table("what", "s", "items", "items/s", "× raw Scan", "DynamoDB calls (product client)");
+            t.row("raw parallel Scan, " + scan.get("segments") + " segments", Markdown.num(scanSeconds, 1),
+                    String.format("%,d", ((Number) scan.get("items")).longValue()),
+                    String.format("%,.0f", d(scan.get("items")) / scanSeconds), "1.00",
+                    "Scan ×" + ((Number) scan.get("pages")).longValue());
+            double q = d(query.get("seconds"));
+            t.row("raw Query of the 8 summary shards (GSI1, pages of 1,000: the run's read R1)", Markdown.num(q, 1),
+                    String.format("%,d", ((Number) query.get("items")).longValue()),
+                    String.format("%,.0f", d(query.get("items")) / q), Markdown.ratio(q / scanSeconds),
+                    "Query ×" + ((Number) query.get("pages")).longValue());
+            double w = d(writes.get("seconds"));
+            t.row("raw BatchWriteItem of as many score-sized items (25 a call, one thread: the run's score writes)",
+                    Markdown.num(w, 1), String.format("%,d", ((Number) writes.get("items")).longValue()),
+                    String.format("%,.0f", d(writes.get("items")) / w), Markdown.ratio(w / scanSeconds),
+                    "BatchWriteItem ×" + ((Number) writes.get("pages")).longValue());
+            t.row("`POST /v1/churn-runs` (202)", Markdown.num(post, 2), "", "", Markdown.ratio(post / scanSeconds),
+                    ddb.get("postCalls"));
+            t.row("worker, 1st invocation: claim, fit step (read + fit), checkpoint, hand-over", Markdown.num(fit, 1),
+                    String.format("%,d", customers), String.format("%,.0f", customers / fit), Markdown.ratio(fit / scanSeconds),
+                    ddb.get("fitCalls"));
+            t.row("worker, 2nd invocation: claim, every score step, finish", Markdown.num(score, 1),
+                    String.format("%,d", customers), String.format("%,.0f", customers / score),
+                    Markdown.ratio(score / scanSeconds), ddb.get("scoreCalls"));
+            t.row("**the whole run** (POST + both invocations)", "**" + Markdown.num(total, 1) + "**",
+                    String.format("%,d", customers), String.format("%,.0f", customers / total),
+                    "**" + Markdown.ratio(total / scanSeconds) + "**", "");
+            sb.append(t).append('\n');
+            Map<String, Object> tiers = result.get("riskTiers") == null ? Map.of() : SamTemplate.map(result.get("riskTiers"));
+            Map<String, Object> model = result.get("model") == null ? Map.of() : SamTemplate.map(result.get("model"));
+            double floor = 2 * q + w;
+            sb.append(String.format(java.util.Locale.ROOT, "The run's outcome (`GET /v1/churn-runs/{id}`): `%s`, %,d scored, "
+                    + "%,d alerts; risk tiers low %,d, medium %,d, high %,d; %s. Its raw floor — the summaries read "
+                    + "twice (fit step, then score pages) and the scores written, as the raw rows above — is %.1f s: the "
+                    + "run took %.2f × that.%n%n",
+                    run.get("status"), (long) d(result.get("scored")), (long) d(result.get("alerts")),
+                    (long) d(tiers.get("low")), (long) d(tiers.get("medium")), (long) d(tiers.get("high")),
+                    Boolean.TRUE.equals(model.get("fallbackRule")) ? "the fallback rule (too few customers to fit)"
+                            : String.format(java.util.Locale.ROOT, "BG/NBD r %.3f, α %.3f, a %.3f, b %.3f and Gamma-Gamma "
+                                    + "p %.3f, q %.3f, v %.3f fitted on %,d customers (simulated with r 0.5, α 6, a 0.7, "
+                                    + "b 2.5; p 6, q 4, v 15)", d(model.get("r")), d(model.get("alpha")), d(model.get("a")),
+                                    d(model.get("b")), d(model.get("p")), d(model.get("q")), d(model.get("v")),
+                                    (long) d(model.get("customers"))),
+                    floor, total / floor));
+        }
+        Map<String, List<Object>> byJit = new LinkedHashMap<>();
+        if (main.get("model") != null) {
+            byJit.put("template flags", SamTemplate.list(main.get("model")));
+        }
+        if (defaultJit != null && defaultJit.get("model") != null) {
+            byJit.put("default JIT", SamTemplate.list(defaultJit.get("model")));
+        }
+        if (!byJit.isEmpty()) {
+            long heap = ((Number) (defaultJit != null ? defaultJit : main).get("maxHeapMb")).longValue();
+            sb.append(String.format(java.util.Locale.ROOT, "The model step alone, in memory, on %,d simulated customers "
+                    + "(`dev.crm.bench.churn.ModelScale`, formerly the churn module's `ModelScaleCheck`): what a run does "
+                    + "between reading the summaries and writing the scores. In a JVM of its own (`-Xmx%s`, max heap "
+                    + "%,d MB) %s. Seconds.%n%n", modelCustomers, CHURN_HEAP, heap,
+                    byJit.size() == 2 ? "with the template's flags (as the ChurnRunsFunction runs), then in another with "
+                            + "the default JIT" : "with " + byJit.keySet().iterator().next()));
+            List<String> modes = new ArrayList<>(byJit.keySet());
+            List<String> header = new ArrayList<>(List.of("step"));
+            modes.forEach(m -> header.add(m + " (s)"));
+            header.add("detail");
+            Table m = new Table(header.toArray(new String[0]));
+            List<Object> first = byJit.get(modes.get(0));
+            for (int i = 0; i < first.size(); i++) {
+                Map<String, Object> step = SamTemplate.map(first.get(i));
+                List<Object> row = new ArrayList<>();
+                row.add(step.get("name"));
+                for (String mode : modes) {
+                    List<Object> steps = byJit.get(mode);
+                    row.add(i < steps.size() ? Markdown.num(d(SamTemplate.map(steps.get(i)).get("seconds")), 2) : "–");
+                }
+                row.add(step.get("detail"));
+                m.row(row.toArray());
+            }
+            sb.append(m).append('\n');
+        }
+        for (Map<String, Object> r : java.util.Arrays.asList(main, defaultJit)) {
+            if (r != null && d(r.get("busyStarts")) > 0) {
+                notes.add("churn: " + ((Number) r.get("busyStarts")).intValue()
+                        + " step(s) started on a busy machine after waiting " + quietWaitMillis() / 1000 + " s");
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The heap of the churn children: the 10-million-customer model step holds about 1 GB. */
+    static final String CHURN_HEAP = "4g";
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> churnChild(Project project, Path work, String endpoint, Path artifact, String javaToolOptions,
+            int customers, int modelCustomers) throws Exception {
+        progress("churn: child JVM with " + (javaToolOptions == null ? "the default JIT" : javaToolOptions));
+        Path out = work.resolve("churn-" + System.nanoTime() + ".json");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + CHURN_HEAP, "-cp", System.getProperty("java.class.path") + File.pathSeparator + artifact,
+                "dev.crm.bench.churn.ChurnMain", "--root", project.root().toString(), "--endpoint", endpoint,
+                "--out", out.toString(), "--customers", String.valueOf(customers),
+                "--model-customers", String.valueOf(modelCustomers), "--quiet-wait", String.valueOf(quietWaitMillis()),
+                "--artifacts", work.resolve("artifacts").toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(project.root().toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT);
+        if (javaToolOptions == null) {
+            pb.environment().remove("JAVA_TOOL_OPTIONS");
+        } else {
+            pb.environment().put("JAVA_TOOL_OPTIONS", javaToolOptions);
+        }
+        Process p = pb.start();
+        if (!p.waitFor(90, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("the churn benchmark did not finish in 90 minutes");
+        }
+        if (p.exitValue() != 0 || !Files.exists(out)) {
+            throw new IllegalStateException("the churn benchmark failed (exit " + p.exitValue() + ")");
+        }
+        return (Map<String, Object>) Json.parse(Files.readString(out));
     }
 
     // ------------------------------------------------------------------ artifacts

@@ -64,16 +64,6 @@ public final class Fixtures {
                 new LinkedHashMap<>());
     }
 
-    /**
-     * A fixture that exists nowhere: an unknown tenant, key and key id. A sample with it in place of
-     * the placeholders takes the handler's not-found paths (a priming request with no side effects).
-     */
-    public static Fixture phantom() {
-        String secret = ApiKeys.generate();
-        return new Fixture(TenantId.generate(), "phantom", secret, ApiKeys.hash(secret), Ids.random("key_", 20), token(),
-                new LinkedHashMap<>());
-    }
-
     /** A short token unique in this process run: lower-case letters and digits (valid in a slug). */
     public static String token() {
         return RUN + Long.toString(COUNTER.incrementAndGet(), 36);
@@ -81,15 +71,21 @@ public final class Fixtures {
 
     /** The sample's text with the fixture's values in place of the placeholders. */
     public static String apply(String sampleText, Fixture f) {
-        String text = sampleText;
-        Matcher m = IDEMPOTENCY.matcher(sampleText);
-        while (m.find()) {
-            String key = m.group(1);
-            text = text.replace("\"" + key + "\"", "\"" + key + "-" + f.token() + "\"");
-        }
+        String text = suffixIdempotencyKeys(sampleText, "-" + f.token());
         for (var r : f.replacements().entrySet()) {
             text = text.replace(r.getKey(), r.getValue());
         }
         return text;
+    }
+
+    /** The text with {@code suffix} appended to every Idempotency-Key value (header and multi-value header). */
+    public static String suffixIdempotencyKeys(String text, String suffix) {
+        String out = text;
+        Matcher m = IDEMPOTENCY.matcher(text);
+        while (m.find()) {
+            String key = m.group(1);
+            out = out.replace("\"" + key + "\"", "\"" + key + suffix + "\"");
+        }
+        return out;
     }
 }

@@ -30,6 +30,10 @@ public final class Preparations {
     private static final Step CHURN_RUN = new Step("churn-alerts/create-churn-run.json", "run_example0000000000000");
     private static final Step SURVEY = new Step("surveys/create-nps-survey.json", "srv_example0000000000000");
     private static final Step RECOUNT = new Step("surveys/create-recount.json", "rcn_example0000000000000");
+    /** The topic the preferences sample opts in to ("newsletter"). */
+    private static final Step TOPIC = new Step("preferences/create-topic.json", null);
+    /** Email and newsletter opted in, a cap of 3 a week, quiet hours 21:00–08:00 (If-Match "0": a new contact). */
+    private static final Step PREFERENCES = new Step("preferences/put-preferences.json", null);
 
     static final Map<String, List<Step>> BEFORE = Map.ofEntries(
             Map.entry("tenants/get-deprovisioning.json", List.of(DEPROVISION)),
@@ -51,11 +55,12 @@ public final class Preparations {
             Map.entry("contacts/import-job-queued.json", List.of(IMPORT)),
             Map.entry("churn-alerts/get-churn-run.json", List.of(CHURN_RUN)),
             Map.entry("churn-alerts/churn-run-queued.json", List.of(CHURN_RUN)),
-            Map.entry("preferences/decide-contact.json", List.of(CONTACT)),
+            // a decision on a contact that has opted in and has a cap: every rule of P5 runs, the cap's query too
+            Map.entry("preferences/decide-contact.json", List.of(CONTACT, TOPIC, PREFERENCES)),
             Map.entry("preferences/get-consent-history.json", List.of(CONTACT)),
             Map.entry("preferences/get-links.json", List.of(CONTACT)),
             Map.entry("preferences/get-preferences.json", List.of(CONTACT)),
-            Map.entry("preferences/put-preferences.json", List.of(CONTACT)),
+            Map.entry("preferences/put-preferences.json", List.of(CONTACT, TOPIC)),
             Map.entry("preferences/record-send.json", List.of(CONTACT)),
             Map.entry("surveys/create-recount.json", List.of(SURVEY)),
             Map.entry("surveys/create-respondent-link.json", List.of(CONTACT, SURVEY)),

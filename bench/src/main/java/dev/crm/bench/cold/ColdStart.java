@@ -100,8 +100,12 @@ public final class ColdStart {
         return status.equals("ok") || status.startsWith("2");
     }
 
-    /** One child: total spawn-to-response time and the launcher's own phase timings (ms). */
-    public record Run(double totalMs, Map<String, Double> phases, String status, String status2) {
+    /**
+     * One child: total spawn-to-response time and the launcher's own phase timings (ms).
+     *
+     * @param hook what the product's priming hook did ("none" when not asked, "ok", "missing", "error:…")
+     */
+    public record Run(double totalMs, Map<String, Double> phases, String status, String status2, String hook) {
         /** Process spawn, JVM boot and the launcher's own start: the total less the measured phases. */
         public double jvmMs() {
             return totalMs - phases.getOrDefault("load", 0.0) - phases.getOrDefault("construct", 0.0)
@@ -244,8 +248,8 @@ public final class ColdStart {
     }
 
     /**
-     * @param prime also give the launcher a priming event: the same sample for a tenant, key and ids
-     *              that do not exist (the handler's not-found path, no side effects)
+     * @param prime have the launcher run the product's own SnapStart priming hook
+     *              ({@code Priming.resource().beforeCheckpoint(null)}) after construction, before the sample
      */
     public Run runOnce(Config c, List<String> jvmOptions, boolean prime) {
         Fixtures.Fixture fixture = Fixtures.create(handlers.infra());
@@ -255,29 +259,22 @@ public final class ColdStart {
             }
         }
         Path event = work.resolve("event-" + fixture.token() + ".json");
-        Path primer = prime ? work.resolve("prime-" + fixture.token() + ".json") : null;
         try {
             Files.writeString(event, Fixtures.apply(Preparations.text(c.sample()), fixture));
-            if (primer != null) {
-                Files.writeString(primer, Fixtures.apply(Preparations.text(c.sample()), Fixtures.phantom()));
-            }
             Quiet.await(quietWaitMillis);
-            return spawn(c, event, jvmOptions, primer);
+            return spawn(c, event, jvmOptions, prime);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
             try {
                 Files.deleteIfExists(event);
-                if (primer != null) {
-                    Files.deleteIfExists(primer);
-                }
             } catch (IOException e) {
                 // temp file
             }
         }
     }
 
-    private Run spawn(Config c, Path event, List<String> jvmOptions, Path primer) throws IOException {
+    private Run spawn(Config c, Path event, List<String> jvmOptions, boolean prime) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
@@ -290,8 +287,8 @@ public final class ColdStart {
         cmd.add(Integer.toString(c.timeoutSeconds()));
         cmd.add(Integer.toString(c.memoryMb()));
         cmd.add(c.functionId() == null ? c.id() : c.functionId());
-        if (primer != null) {
-            cmd.add(primer.toString());
+        if (prime) {
+            cmd.add(Launcher.PRIME);
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
         pb.environment().clear();
@@ -316,6 +313,7 @@ public final class ColdStart {
         String status = null;
         Map<String, Double> phases = new LinkedHashMap<>();
         String status2 = null;
+        String hook = "none";
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
@@ -327,6 +325,8 @@ public final class ColdStart {
                         String[] parts = kv.split("=", 2);
                         if (parts[0].equals("status2")) {
                             status2 = parts[1];
+                        } else if (parts[0].equals("hook")) {
+                            hook = parts[1];
                         } else if (parts.length == 2) {
                             phases.put(parts[0], Long.parseLong(parts[1]) / 1e6);
                         }
@@ -353,7 +353,7 @@ public final class ColdStart {
             throw new IllegalStateException(c.id() + ": the child gave no response (exit " + exitValue(p) + ")\nstdout tail:\n"
                     + String.join("\n", tail) + "\nstderr:\n" + lastLines(err, 30));
         }
-        return new Run(total, phases, status, status2);
+        return new Run(total, phases, status, status2, hook);
     }
 
     private static String exitValue(Process p) {
@@ -413,7 +413,7 @@ public final class ColdStart {
         }
     }
 
-    /** Runs with a priming call before the sample (see {@link #runOnce(Config, List, boolean)}). */
+    /** Runs with the product's priming hook before the sample (see {@link #runOnce(Config, List, boolean)}). */
     public List<Run> primed(Config c, int runs) {
         List<Run> out = new ArrayList<>();
         for (int i = 0; i < runs; i++) {

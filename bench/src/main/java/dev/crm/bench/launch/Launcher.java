@@ -20,12 +20,19 @@ import java.nio.charset.StandardCharsets;
  * could reach) and prints the phase timings.
  *
  * <p>Arguments: handler class, handler method, event file, timeout seconds, memory MB, function name,
- * and optionally a priming event file: the launcher then invokes the handler with that event right
- * after construction (what a SnapStart {@code beforeCheckpoint} hook would do), before the sample.
+ * and optionally {@value #PRIME}: the launcher then runs the product's own SnapStart priming right
+ * after construction, as Lambda's runtime does before it takes the snapshot: the
+ * {@code org.crac.Resource} that {@code dev.crm.shared.config.Priming.resource()} returns gets
+ * {@code beforeCheckpoint(null)}, called by reflection (the launcher has no compile dependency on the
+ * product), and only then is the sample invoked and timed.
  */
 public final class Launcher {
     public static final String FIRST = "@@BENCH first ";
     public static final String PHASES = "@@BENCH phases ";
+    /** The optional seventh argument: prime through the product's hook before the sample. */
+    public static final String PRIME = "prime";
+    /** The product's priming resource (shared, shaded into every function artifact). */
+    static final String PRIMING_CLASS = "dev.crm.shared.config.Priming";
 
     private Launcher() {}
 
@@ -51,14 +58,10 @@ public final class Launcher {
         Mark.reached("Constructed");
         Method method = handlerMethod(type, methodName);
         long prime = 0;
-        if (args.length > 6) {
-            String primeText;
-            try (InputStream in = new FileInputStream(args[6])) {
-                primeText = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
+        String hook = "none";
+        if (args.length > 6 && PRIME.equals(args[6])) {
             long p0 = System.nanoTime();
-            invoke(handler, method, EventDecoder.decode(primeText, method.getParameterTypes()[0]),
-                    new LauncherContext("bench-prime", functionName, memory, timeoutMillis));
+            hook = primeThroughProductHook();
             prime = System.nanoTime() - p0;
         }
         long t3b = System.nanoTime() - prime;
@@ -77,9 +80,37 @@ public final class Launcher {
         long t7 = System.nanoTime();
         System.out.println(PHASES + "launcher=" + (t1 - t0) + " load=" + (t2 - t1) + " construct=" + (t3 - t2)
                 + " decode=" + (t4 - t3b) + " invoke=" + (t5 - t4) + " invoke2=" + (t7 - t6) + " prime=" + prime
-                + " status2=" + status2);
+                + " hook=" + hook + " status2=" + status2);
         System.out.flush();
         System.exit(0);
+    }
+
+    /**
+     * What Lambda's runtime does before a SnapStart snapshot: the registered {@code org.crac} resources'
+     * {@code beforeCheckpoint}. A JVM without CRaC cannot trigger org.crac's global context, so (as the
+     * product's own PrimingProbe does) the hook of the resource the product registers is called directly,
+     * here by reflection: {@code Priming.resource().beforeCheckpoint(null)}.
+     *
+     * @return "ok", "missing" when the artifact has no priming class (built before it existed), or
+     *         "error:" and the exception (priming itself swallows its actions' failures)
+     */
+    static String primeThroughProductHook() {
+        Class<?> priming;
+        try {
+            priming = Class.forName(PRIMING_CLASS);
+        } catch (ClassNotFoundException e) {
+            return "missing";
+        }
+        try {
+            Object resource = priming.getMethod("resource").invoke(null);
+            Class<?> context = Class.forName("org.crac.Context", false, priming.getClassLoader());
+            resource.getClass().getMethod("beforeCheckpoint", context).invoke(resource, (Object) null);
+            return "ok";
+        } catch (InvocationTargetException e) {
+            return "error:" + e.getCause().getClass().getName();
+        } catch (ReflectiveOperationException e) {
+            return "error:" + e.getClass().getName();
+        }
     }
 
     /** The non-bridge method Lambda would call: (event, Context) or (InputStream, OutputStream, Context). */

@@ -27,7 +27,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -93,7 +95,7 @@ public final class WarmMain {
     }
 
     /** The handlers' settings: the Globals environment resolved, with the harness's overrides. */
-    static Settings settings(Project project, String endpoint, String table) {
+    public static Settings settings(Project project, String endpoint, String table) {
         Map<String, String> env = new LinkedHashMap<>();
         TemplateEnv resolver = new TemplateEnv(project.template(), table, ColdStart.REGION);
         SamTemplate.map(SamTemplate.map(project.template().globalsFunction().get("Environment")).get("Variables"))
@@ -110,8 +112,9 @@ public final class WarmMain {
     }
 
     /** Configured as DynamoDbClients.create configures the product's client, plus an optional interceptor. */
-    static DynamoDbClient client(String endpoint, ExecutionInterceptor interceptor) {
-        var override = ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofSeconds(20));
+    public static DynamoDbClient client(String endpoint, ExecutionInterceptor interceptor) {
+        var override = ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofSeconds(20))
+                .retryStrategy(AwsRetryStrategy.standardRetryStrategy());
         if (interceptor != null) {
             override.addExecutionInterceptor(interceptor);
         }
@@ -210,37 +213,74 @@ public final class WarmMain {
             }
             out.add(row);
         }
-        // the raw-SDK side of each warm scenario, for comparison
+        // Each warm scenario: the calls its handler makes once its caches are warm (the third call in a
+        // row on one fixture, as in the warm benchmark), beside the raw side's, on fixtures prepared alike.
         CapacityInterceptor rawCounter = new CapacityInterceptor(admin, shape);
         DynamoDbClient raw = client(endpoint, rawCounter);
         for (Scenario sc : Scenarios.ALL) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("scenario", sc.name());
             row.put("route", sc.route());
-            Fixtures.Fixture f = Fixtures.create(plain.infra());
-            rawCounter.drain();
-            sc.raw().call(raw, CAPACITY_TABLE, f, 0);
-            List<CapacityInterceptor.Call> list = rawCounter.drain();
-            double reads = 0;
-            double writes = 0;
-            double index = 0;
-            for (CapacityInterceptor.Call c : list) {
-                if (!Double.isNaN(c.units())) {
-                    if (c.isRead()) {
-                        reads += c.units();
-                    } else {
-                        writes += c.units();
-                        index += c.indexUnits();
+            Project.Sample sample = project.samples().stream().filter(sc::matches).findFirst().orElse(null);
+            if (sample != null && counted.available(sample.functionId())) {
+                Fixtures.Fixture hf = Fixtures.create(plain.infra());
+                List<String> problems = new ArrayList<>(Preparations.run(project, plain, sample, hf));
+                String text = Fixtures.apply(Preparations.text(sample), hf);
+                List<CapacityInterceptor.Call> last = List.of();
+                String status = null;
+                for (int k = 0; k < 3; k++) {
+                    Object event = counted.event(sample.functionId(), sc.eventText(text, k));
+                    counter.drain();
+                    try {
+                        status = InProcess.status(counted.invoke(sample.functionId(), event, new TestContext()));
+                    } catch (RuntimeException e) {
+                        status = "error:" + e.getClass().getSimpleName();
                     }
+                    last = counter.drain();
                 }
+                double[] units = units(last);
+                row.put("handlerStatus", status);
+                row.put("handlerCalls", signature(last));
+                row.put("handlerRcu", units[0]);
+                row.put("handlerWcu", units[1]);
+                row.put("handlerIndexWcu", units[2]);
+                Fixtures.Fixture f = Fixtures.create(plain.infra());
+                problems.addAll(Preparations.run(project, plain, sample, f));
+                if (!problems.isEmpty()) {
+                    row.put("preparation", String.join("; ", problems));
+                }
+                rawCounter.drain();
+                sc.raw().call(raw, CAPACITY_TABLE, f, 0);
+                List<CapacityInterceptor.Call> list = rawCounter.drain();
+                units = units(list);
+                row.put("indexWcu", units[2]);
+                row.put("calls", signature(list));
+                row.put("rcu", units[0]);
+                row.put("wcu", units[1]);
+            } else {
+                row.put("skippedScenario", sample == null ? "no sample" : "its handler cannot be loaded");
             }
-            row.put("indexWcu", index);
-            row.put("calls", signature(list));
-            row.put("rcu", reads);
-            row.put("wcu", writes);
             out.add(row);
         }
         return out;
+    }
+
+    /** {RCU, WCU, index WCU} of the calls that succeeded and reported capacity. */
+    private static double[] units(List<CapacityInterceptor.Call> calls) {
+        double reads = 0;
+        double writes = 0;
+        double index = 0;
+        for (CapacityInterceptor.Call c : calls) {
+            if (!c.failed() && !Double.isNaN(c.units())) {
+                if (c.isRead()) {
+                    reads += c.units();
+                } else {
+                    writes += c.units();
+                    index += c.indexUnits();
+                }
+            }
+        }
+        return new double[] {reads, writes, index};
     }
 
     /** "GetItem ×2, TransactWriteItems" in order of first call. */
@@ -266,8 +306,7 @@ public final class WarmMain {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("scenario", sc.name());
             row.put("route", sc.route());
-            Project.Sample sample = project.samples().stream().filter(s -> sc.route().equals(s.route())
-                    && s.functionId() != null).findFirst().orElse(null);
+            Project.Sample sample = project.samples().stream().filter(sc::matches).findFirst().orElse(null);
             if (sample == null || !handlers.available(sample.functionId())) {
                 row.put("skipped", sample == null ? "no sample in events/ for " + sc.route()
                         : "its handler cannot be loaded (no built artifact)");
@@ -281,24 +320,39 @@ public final class WarmMain {
             int total = warmup + rounds * block;
             int per = sc.perFixture() <= 0 ? total : sc.perFixture();
             int pools = (total + per - 1) / per;
-            List<Object> events = new ArrayList<>();
+            List<String> texts = new ArrayList<>();
             List<Fixtures.Fixture> rawFixtures = new ArrayList<>();
             String text = Preparations.text(sample);
             for (int i = 0; i < pools; i++) {
                 Fixtures.Fixture f = Fixtures.create(handlers.infra());
-                List<String> problems = Preparations.run(project, handlers, sample, f);
+                List<String> problems = new ArrayList<>(Preparations.run(project, handlers, sample, f));
+                texts.add(Fixtures.apply(text, f));
+                // the raw side's fixture is prepared the same way (its contact, survey, preferences, …)
+                Fixtures.Fixture rf = Fixtures.create(handlers.infra());
+                problems.addAll(Preparations.run(project, handlers, sample, rf));
+                rawFixtures.add(rf);
                 if (!problems.isEmpty()) {
                     row.put("preparation", String.join("; ", problems));
                 }
-                events.add(handlers.event(fn, Fixtures.apply(text, f)));
-                rawFixtures.add(Fixtures.create(handlers.infra()));
             }
+            // prebuilt, before any timing: one event per fixture, or one per call when calls must differ
+            List<Object> events = new ArrayList<>();
+            if (sc.vary() == null) {
+                for (String t : texts) {
+                    events.add(handlers.event(fn, t));
+                }
+            } else {
+                for (int i = 0; i < total; i++) {
+                    events.add(handlers.event(fn, sc.eventText(texts.get(i / per), i)));
+                }
+            }
+            IntFunction<Object> eventOf = sc.vary() == null ? i -> events.get(i / per) : events::get;
             TestContext context = new TestContext();
             int[] errors = new int[1];
             String[] lastError = new String[1];
             IntConsumer handlerCall = i -> {
                 try {
-                    String status = InProcess.status(handlers.invoke(fn, events.get(i / per), context));
+                    String status = InProcess.status(handlers.invoke(fn, eventOf.apply(i), context));
                     if (!InProcess.succeeded(status)) {
                         errors[0]++;
                         lastError[0] = status;
