@@ -193,6 +193,16 @@ class ChurnRunIT {
         Set<String> expected = expectedAlerts((Map<String, Object>) result.get("model"), ChurnSettings.defaults());
         assertEquals(expected, alertIds("open"));
         assertEquals((long) expected.size(), result.get("alerts"));
+        // each alert carries its own contact's card (read in one batch per score step)
+        var alerts = (List<Map<String, Object>>) body(call(ApiEvents.request("GET", "/v1/churn-alerts")
+                .query("status", "open").query("limit", "200").as(t, Scope.READ))).get("items");
+        assertFalse(alerts.isEmpty());
+        for (Map<String, Object> a : alerts) {
+            Map<?, ?> card = (Map<?, ?>) a.get("contact");
+            String contactId = (String) a.get("contactId");
+            assertEquals("Customer", card.get("firstName"), a.toString());
+            assertEquals(contactId.substring(2, 8), card.get("lastName"), a.toString());
+        }
         for (TestHistories.Customer c : customers) {
             assertNotNull(infra.table().get(Keys.contact(t, c.contactId()), Keys.CHURN_SCORE), "every customer has a score");
         }

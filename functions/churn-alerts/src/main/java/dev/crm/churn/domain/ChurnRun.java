@@ -117,6 +117,8 @@ public final class ChurnRun {
         var page = store.histories(t, shard, (Map<String, Object>) cp.get("from"), PAGE, currency);
         Instant now = clock.instant();
         List<ChurnScore> scores = new ArrayList<>();
+        List<ChurnScore> alerted = new ArrayList<>();
+        List<CustomerHistory> alerting = new ArrayList<>();
         for (CustomerHistory h : page.items()) {
             if (!h.hasPurchases() || h.summaryAt(asOf) == null) {
                 continue;
@@ -128,9 +130,18 @@ public final class ChurnRun {
                 top.add(topEntry(s));
             }
             if (ChurnScorer.alerts(s, settings)) {
+                alerting.add(h);
+                alerted.add(s);
+            }
+        }
+        if (!alerted.isEmpty()) {
+            // One batched read of the alerting contacts' cards per step, not one per alert.
+            Map<String, Map<String, Object>> cards = store.contactCards(t, alerted.stream().map(ChurnScore::contactId).toList());
+            for (int i = 0; i < alerted.size(); i++) {
+                ChurnScore s = alerted.get(i);
                 // Counted whether raised now or already open this period: a step replayed after a
                 // crash finds its alerts raised and must still count them.
-                raise(t, s, h, asOf, now, job.id());
+                raise(t, s, alerting.get(i), asOf, now, job.id(), cards.get(s.contactId()));
                 alerts++;
             }
         }
@@ -165,7 +176,8 @@ public final class ChurnRun {
         return m;
     }
 
-    private void raise(TenantId t, ChurnScore s, CustomerHistory h, LocalDate asOf, Instant now, String runId) {
+    private void raise(TenantId t, ChurnScore s, CustomerHistory h, LocalDate asOf, Instant now, String runId,
+            Map<String, Object> card) {
         String period = ChurnAlert.period(asOf);
         List<String> reasons = new ArrayList<>();
         reasons.add("p_alive_below_threshold");
@@ -175,7 +187,6 @@ public final class ChurnRun {
         if (h.latestNps() != null && h.latestNps() <= 6) {
             reasons.add("survey_detractor");
         }
-        Map<String, Object> card = store.contactCards(t, List.of(s.contactId())).get(s.contactId());
         ChurnAlert alert = new ChurnAlert(ChurnAlert.id(s.contactId(), period), s.contactId(), period,
                 ChurnAlert.Status.OPEN, s.pAlive(), s.riskTier().wire(), s.clv(), s.valueAtRisk(), s.currency(), reasons,
                 RetentionAction.suggest(store.preferences(t, s.contactId()), now), card, runId, now, null, null, null, null, null);
