@@ -117,8 +117,7 @@ public final class ChurnRun {
         var page = store.histories(t, shard, (Map<String, Object>) cp.get("from"), PAGE, currency);
         Instant now = clock.instant();
         List<ChurnScore> scores = new ArrayList<>();
-        List<ChurnScore> alerted = new ArrayList<>();
-        List<CustomerHistory> alerting = new ArrayList<>();
+        List<Alerting> alerting = new ArrayList<>();
         for (CustomerHistory h : page.items()) {
             if (!h.hasPurchases() || h.summaryAt(asOf) == null) {
                 continue;
@@ -130,18 +129,17 @@ public final class ChurnRun {
                 top.add(topEntry(s));
             }
             if (ChurnScorer.alerts(s, settings)) {
-                alerting.add(h);
-                alerted.add(s);
+                alerting.add(new Alerting(s, h));
             }
         }
-        if (!alerted.isEmpty()) {
+        if (!alerting.isEmpty()) {
             // One batched read of the alerting contacts' cards per step, not one per alert.
-            Map<String, Map<String, Object>> cards = store.contactCards(t, alerted.stream().map(ChurnScore::contactId).toList());
-            for (int i = 0; i < alerted.size(); i++) {
-                ChurnScore s = alerted.get(i);
+            Map<String, Map<String, Object>> cards = store.contactCards(t,
+                    alerting.stream().map(a -> a.score().contactId()).toList());
+            for (Alerting a : alerting) {
                 // Counted whether raised now or already open this period: a step replayed after a
                 // crash finds its alerts raised and must still count them.
-                raise(t, s, alerting.get(i), asOf, now, job.id(), cards.get(s.contactId()));
+                raise(t, a.score(), a.history(), asOf, now, job.id(), cards.get(a.score().contactId()));
                 alerts++;
             }
         }
@@ -165,6 +163,9 @@ public final class ChurnRun {
         next.put("top", top);
         return JobRunner.Step.progress(scored, models.customers(), next);
     }
+
+    /** A customer of the step whose score raises an alert. */
+    private record Alerting(ChurnScore score, CustomerHistory history) {}
 
     private static Map<String, Object> topEntry(ChurnScore s) {
         Map<String, Object> m = new LinkedHashMap<>();
