@@ -10,7 +10,10 @@ import dev.crm.shared.store.Keys;
 import dev.crm.shared.store.Table;
 import dev.crm.shared.tenant.Ids;
 import dev.crm.shared.tenant.TenantId;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +35,22 @@ public final class TestHistories {
 
     public static String newContactId() {
         return Ids.random(Contact.ID_PREFIX, 20);
+    }
+
+    /**
+     * A new customer whose purchases end on calendar days up to {@code asOf}, from a summary in weeks
+     * (a BG/NBD simulation's x, t_x, T and mean repeat spend): T and t_x rounded to days, repeat
+     * purchase days at least x days after the first, repeat spend rounded to cents.
+     */
+    public static Customer fromWeeks(LocalDate asOf, String currency, int x, double txWeeks, double tWeeks,
+            double meanRepeatSpend, BigDecimal firstSpend, long complaints, Integer latestNps) {
+        int tDays = (int) Math.round(tWeeks * 7);
+        int lastDays = Math.min(tDays, Math.max((int) Math.round(txWeeks * 7), x));
+        LocalDate first = asOf.minusDays(tDays);
+        BigDecimal repeat = BigDecimal.valueOf(meanRepeatSpend * x).setScale(2, RoundingMode.HALF_UP);
+        PurchaseSummary p = new PurchaseSummary(currency, first, firstSpend, first.plusDays(lastDays), x, repeat,
+                firstSpend.add(repeat), x + 1L, 1);
+        return new Customer(newContactId(), p, complaints, latestNps);
     }
 
     public static void write(Table table, TenantId t, List<Customer> customers, Instant now) {

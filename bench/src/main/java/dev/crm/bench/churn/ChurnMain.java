@@ -13,7 +13,6 @@ import dev.crm.churn.model.CustomerSummary;
 import dev.crm.churn.model.GammaGammaParameters;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.config.Settings;
-import dev.crm.shared.contact.PurchaseSummary;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.log.Log;
 import dev.crm.shared.store.DynamoDbClients;
@@ -24,7 +23,6 @@ import dev.crm.testing.LocalDynamoDb;
 import dev.crm.testing.TestContext;
 import dev.crm.testing.TestHistories;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -236,14 +234,9 @@ public final class ChurnMain {
         List<TestHistories.Customer> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             CustomerSummary s = sim.simulateCustomer(random, 20 + random.nextInt(60));
-            int tDays = (int) Math.round(s.T() * 7);
-            int lastDays = Math.min(tDays, Math.max((int) Math.round(s.tx() * 7), s.x()));
-            LocalDate first = asOf.minusDays(tDays);
             BigDecimal firstSpend = BigDecimal.valueOf(10 + random.nextInt(90));
-            BigDecimal repeat = BigDecimal.valueOf(s.meanRepeatSpend() * s.x()).setScale(2, RoundingMode.HALF_UP);
-            PurchaseSummary p = new PurchaseSummary(currency, first, firstSpend, first.plusDays(lastDays), s.x(), repeat,
-                    firstSpend.add(repeat), s.x() + 1, 1);
-            out.add(new TestHistories.Customer(TestHistories.newContactId(), p, i % 50 == 0 ? 1 : 0, i % 40 == 0 ? 3 : null));
+            out.add(TestHistories.fromWeeks(asOf, currency, s.x(), s.tx(), s.T(), s.meanRepeatSpend(), firstSpend,
+                    i % 50 == 0 ? 1 : 0, i % 40 == 0 ? 3 : null));
         }
         return out;
     }

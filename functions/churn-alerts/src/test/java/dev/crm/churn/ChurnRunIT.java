@@ -24,7 +24,6 @@ import dev.crm.churn.model.BgNbdSimulator;
 import dev.crm.churn.model.CustomerSummary;
 import dev.crm.churn.model.GammaGammaParameters;
 import dev.crm.shared.config.Infrastructure;
-import dev.crm.shared.contact.PurchaseSummary;
 import dev.crm.shared.store.Keys;
 import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.Tenant;
@@ -37,7 +36,6 @@ import dev.crm.testing.TestContext;
 import dev.crm.testing.TestHistories;
 import dev.crm.testing.TestInfrastructure;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -72,14 +70,9 @@ class ChurnRunIT {
         List<TestHistories.Customer> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             CustomerSummary s = sim.simulateCustomer(random, 20 + random.nextInt(60));
-            int tDays = (int) Math.round(s.T() * 7);
-            int lastDays = Math.min(tDays, Math.max((int) Math.round(s.tx() * 7), s.x()));
-            LocalDate first = AS_OF.minusDays(tDays);
             BigDecimal firstSpend = BigDecimal.valueOf(10 + random.nextInt(90));
-            BigDecimal repeat = BigDecimal.valueOf(s.meanRepeatSpend() * s.x()).setScale(2, RoundingMode.HALF_UP);
-            PurchaseSummary p = new PurchaseSummary("EUR", first, firstSpend, first.plusDays(lastDays), s.x(), repeat,
-                    firstSpend.add(repeat), s.x() + 1, 1);
-            out.add(new TestHistories.Customer(TestHistories.newContactId(), p, i % 50 == 0 ? 1 : 0, i % 40 == 0 ? 3 : null));
+            out.add(TestHistories.fromWeeks(AS_OF, "EUR", s.x(), s.tx(), s.T(), s.meanRepeatSpend(), firstSpend,
+                    i % 50 == 0 ? 1 : 0, i % 40 == 0 ? 3 : null));
         }
         return out;
     }
