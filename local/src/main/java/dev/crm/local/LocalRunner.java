@@ -129,7 +129,7 @@ public final class LocalRunner implements AutoCloseable {
     private void provisionDemoTenantIfNone(DynamoDbClient client) {
         var registry = client.query(b -> b.tableName(LocalDynamoDb.TABLE).keyConditionExpression("PK = :pk")
                 .expressionAttributeValues(Map.of(":pk",
-                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(dev.crm.shared.store.Keys.TENANT_REGISTRY)))
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(dev.crm.shared.store.dynamodb.Keys.TENANT_REGISTRY)))
                 .limit(1));
         if (registry.count() > 0) {
             return;

@@ -10,7 +10,7 @@ import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.http.Route;
 import dev.crm.shared.http.RoutedHandler;
 import dev.crm.shared.json.Json;
-import dev.crm.shared.store.Table;
+import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.testing.SamTemplate;
 import dev.crm.testing.TestInfrastructure;
 import java.nio.file.Files;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.json.JsonObject;
 import dev.crm.shared.json.Violations;
-import dev.crm.shared.store.Attr;
+import dev.crm.shared.store.dynamodb.Attr;
 import dev.crm.shared.tenant.TenantSettings;
 import dev.crm.shared.tenant.TenantSettings.DefaultFrequencyCap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.crm.testing;
 
 import dev.crm.shared.config.Settings;
-import dev.crm.shared.store.DynamoDbClients;
+import dev.crm.shared.store.dynamodb.DynamoDbClients;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -145,7 +145,7 @@ public final class SampleEvents {
         var sr = new StreamRecord();
         sr.setKeys(Map.of("PK", new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue().withS(pk),
                 "SK", new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue().withS(
-                        dev.crm.shared.store.Keys.ITEM)));
+                        dev.crm.shared.store.dynamodb.Keys.ITEM)));
         record.setDynamodb(sr);
         var e = new DynamodbEvent();
         e.setRecords(List.of(record));

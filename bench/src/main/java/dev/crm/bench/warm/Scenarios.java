@@ -1,7 +1,7 @@
 package dev.crm.bench.warm;
 
 import dev.crm.bench.Fixtures;
-import dev.crm.shared.store.Keys;
+import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.tenant.store.TenantRepository;
 import java.nio.charset.StandardCharsets;

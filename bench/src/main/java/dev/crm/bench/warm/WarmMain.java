@@ -12,7 +12,7 @@ import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.config.Settings;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.log.Log;
-import dev.crm.shared.store.DynamoDbClients;
+import dev.crm.shared.store.dynamodb.DynamoDbClients;
 import dev.crm.testing.LocalDynamoDb;
 import dev.crm.testing.SamTemplate;
 import dev.crm.testing.TestContext;

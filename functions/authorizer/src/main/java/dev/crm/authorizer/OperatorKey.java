@@ -2,7 +2,7 @@ package dev.crm.authorizer;
 
 import dev.crm.shared.config.Settings;
 import dev.crm.shared.crypto.Hashes;
-import dev.crm.shared.store.DynamoDbClients;
+import dev.crm.shared.store.dynamodb.DynamoDbClients;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;

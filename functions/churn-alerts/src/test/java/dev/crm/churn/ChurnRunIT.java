@@ -24,7 +24,7 @@ import dev.crm.churn.model.BgNbdSimulator;
 import dev.crm.churn.model.CustomerSummary;
 import dev.crm.churn.model.GammaGammaParameters;
 import dev.crm.shared.config.Infrastructure;
-import dev.crm.shared.store.Keys;
+import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantId;

@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.crm.shared.json.Json;
-import dev.crm.shared.store.Attr;
-import dev.crm.shared.store.Keys;
+import dev.crm.shared.store.dynamodb.Attr;
+import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.surveys.domain.ResultsQuery;

@@ -15,7 +15,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import dev.crm.shared.config.Infrastructure;
-import dev.crm.shared.store.Keys;
+import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.tenant.ApiKeys;
 import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.TenantId;

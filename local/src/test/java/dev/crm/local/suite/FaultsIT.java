@@ -11,7 +11,7 @@ import dev.crm.contacts.entrypoints.ContactsHandler;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.config.Settings;
 import dev.crm.shared.json.Json;
-import dev.crm.shared.store.Keys;
+import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.testing.ApiEvents;

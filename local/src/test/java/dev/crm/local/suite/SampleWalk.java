@@ -93,7 +93,7 @@ public final class SampleWalk {
     /** Tenant secrets read from the runner's table. */
     public SampleWalk withSecretsFrom(software.amazon.awssdk.services.dynamodb.DynamoDbClient client) {
         var tenants = new dev.crm.shared.tenant.store.dynamodb.DynamoDbTenantRepository(
-                new dev.crm.shared.store.Table(client, dev.crm.testing.LocalDynamoDb.TABLE));
+                new dev.crm.shared.store.dynamodb.Table(client, dev.crm.testing.LocalDynamoDb.TABLE));
         return withSecrets(t -> tenants.find(new dev.crm.shared.tenant.TenantId(t)).secrets());
     }
 

@@ -1,8 +1,8 @@
 package dev.crm.shared.contact;
 
-import dev.crm.shared.store.Attr;
-import dev.crm.shared.store.Keys;
-import dev.crm.shared.store.Table;
+import dev.crm.shared.store.dynamodb.Attr;
+import dev.crm.shared.store.dynamodb.Keys;
+import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.Ids;
 import dev.crm.shared.tenant.TenantId;
 import java.time.Instant;

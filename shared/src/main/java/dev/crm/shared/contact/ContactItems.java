@@ -2,9 +2,9 @@ package dev.crm.shared.contact;
 
 import dev.crm.shared.crypto.Hashes;
 import dev.crm.shared.json.JsonObject;
-import dev.crm.shared.store.Attr;
-import dev.crm.shared.store.Keys;
-import dev.crm.shared.store.Table;
+import dev.crm.shared.store.dynamodb.Attr;
+import dev.crm.shared.store.dynamodb.Keys;
+import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.TenantId;
 import java.math.BigDecimal;
 import java.time.LocalDate;

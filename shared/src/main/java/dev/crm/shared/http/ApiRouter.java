@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.log.Log;
-import dev.crm.shared.store.Table;
+import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.Principal;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -2,7 +2,7 @@ package dev.crm.shared.http;
 
 import dev.crm.shared.crypto.Hashes;
 import dev.crm.shared.json.Json;
-import dev.crm.shared.store.Attr;
+import dev.crm.shared.store.dynamodb.Attr;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.tenant.TenantSecrets;
 import java.nio.charset.StandardCharsets;

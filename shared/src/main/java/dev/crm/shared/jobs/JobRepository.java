@@ -1,8 +1,8 @@
 package dev.crm.shared.jobs;
 
-import dev.crm.shared.store.Attr;
-import dev.crm.shared.store.Keys;
-import dev.crm.shared.store.Table;
+import dev.crm.shared.store.dynamodb.Attr;
+import dev.crm.shared.store.dynamodb.Keys;
+import dev.crm.shared.store.dynamodb.Table;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.crm.shared.store.Table;
+import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.testing.LocalDynamoDb;
 import dev.crm.testing.MutableClock;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import dev.crm.churn.model.CustomerSummary;
 import dev.crm.churn.store.ChurnStore;
 import dev.crm.shared.jobs.Job;
 import dev.crm.shared.jobs.JobRunner;
-import dev.crm.shared.store.Keys;
+import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantId;
 import java.math.BigDecimal;

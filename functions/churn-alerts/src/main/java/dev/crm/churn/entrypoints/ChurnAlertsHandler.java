@@ -20,7 +20,7 @@ import dev.crm.shared.idempotency.IdempotentRequests;
 import dev.crm.shared.jobs.Job;
 import dev.crm.shared.jobs.JobRepository;
 import dev.crm.shared.json.JsonObject;
-import dev.crm.shared.store.Keys;
+import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.tenant.Ids;
 import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.Tenant;

@@ -6,7 +6,7 @@ import dev.crm.shared.contact.Contact;
 import dev.crm.shared.contact.ContactData;
 import dev.crm.shared.jobs.Job;
 import dev.crm.shared.jobs.JobRunner;
-import dev.crm.shared.store.Keys;
+import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.tenant.TenantSecrets;
 import java.time.Clock;

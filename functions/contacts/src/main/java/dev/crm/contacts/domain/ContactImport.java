@@ -137,7 +137,7 @@ public final class ContactImport {
                 if (upsert(t, jobId, row, body, data)) {
                     return;
                 }
-            } catch (StoreException.UniqueViolation | StoreException.VersionConflict | dev.crm.shared.store.Table.TransactionFailure e) {
+            } catch (StoreException.UniqueViolation | StoreException.VersionConflict | dev.crm.shared.store.dynamodb.Table.TransactionFailure e) {
                 // another row or request got in between: look again
             } catch (Conflict c) {
                 jobs.rejectRow(t, jobId, row, List.of(Map.of("pointer", "", "detail", c.getMessage())));

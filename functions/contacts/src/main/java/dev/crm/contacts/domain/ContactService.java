@@ -46,7 +46,7 @@ public final class ContactService {
             try {
                 contacts.create(t, c);
                 return c;
-            } catch (dev.crm.shared.store.Table.TransactionFailure f) {
+            } catch (dev.crm.shared.store.dynamodb.Table.TransactionFailure f) {
                 // Another transaction touched the same guard at the same moment: try again; the
                 // next attempt either wins or sees the holder.
                 if (!f.isConflict() || attempt >= MAX_ATTEMPTS) {

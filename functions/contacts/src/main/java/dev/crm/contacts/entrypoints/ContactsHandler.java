@@ -34,7 +34,7 @@ import dev.crm.shared.idempotency.IdempotentRequests;
 import dev.crm.shared.json.JsonObject;
 import dev.crm.shared.json.Times;
 import dev.crm.shared.json.Violations;
-import dev.crm.shared.store.Keys;
+import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.StoreException;
 import dev.crm.shared.tenant.Ids;
 import dev.crm.shared.tenant.Scope;

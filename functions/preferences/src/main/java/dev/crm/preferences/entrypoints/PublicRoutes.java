@@ -25,7 +25,7 @@ import dev.crm.shared.json.Violations;
 import dev.crm.shared.log.Log;
 import dev.crm.shared.outbound.EmailMessage;
 import dev.crm.shared.outbound.MessageSender;
-import dev.crm.shared.store.Keys;
+import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.StoreException;
 import dev.crm.shared.tenant.Ids;
 import dev.crm.shared.tenant.Tenant;

@@ -4,7 +4,7 @@ import dev.crm.shared.config.Settings;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.outbound.EmailMessage;
 import dev.crm.shared.outbound.MessageSender;
-import dev.crm.shared.store.DynamoDbClients;
+import dev.crm.shared.store.dynamodb.DynamoDbClients;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

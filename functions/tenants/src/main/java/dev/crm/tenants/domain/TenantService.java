@@ -1,7 +1,7 @@
 package dev.crm.tenants.domain;
 
 import dev.crm.shared.jobs.JobRepository;
-import dev.crm.shared.store.Keys;
+import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.StoreException;
 import dev.crm.shared.tenant.ApiKeyRecord;
 import dev.crm.shared.tenant.ApiKeys;

@@ -15,7 +15,7 @@ import dev.crm.shared.http.Route;
 import dev.crm.shared.idempotency.IdempotentRequests;
 import dev.crm.shared.jobs.Job;
 import dev.crm.shared.json.JsonObject;
-import dev.crm.shared.store.Keys;
+import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.StoreException;
 import dev.crm.shared.tenant.ApiKeyRecord;
 import dev.crm.shared.tenant.Scope;
@@ -199,7 +199,7 @@ public final class TenantsHandler
         boolean moreThanOnePage = request.query("cursor") != null || all.size() > limit;
         Tenant t = moreThanOnePage ? service.get(request.tenant()) : null;
         var start = t == null ? null : Page.decode(request, t.id(), t.secrets(), "keys", clock.instant());
-        int offset = start == null ? 0 : ((Number) dev.crm.shared.store.Attr.toPlain(start.get("offset"))).intValue();
+        int offset = start == null ? 0 : ((Number) dev.crm.shared.store.dynamodb.Attr.toPlain(start.get("offset"))).intValue();
         if (offset < 0 || offset > all.size()) {
             throw ApiProblem.of(ProblemType.INVALID_CURSOR, "the cursor is not valid for this list");
         }
@@ -209,7 +209,7 @@ public final class TenantsHandler
         }
         String next = offset + limit < all.size()
                 ? Page.encode(t.id(), t.secrets(), "keys",
-                        Map.of("offset", dev.crm.shared.store.Attr.n(offset + limit)), clock.instant())
+                        Map.of("offset", dev.crm.shared.store.dynamodb.Attr.n(offset + limit)), clock.instant())
                 : null;
         return ApiResponse.ok(Page.body(items, next));
     }

@@ -3,7 +3,7 @@ package dev.crm.contacts.store.dynamodb;
 import dev.crm.contacts.domain.Segment;
 import dev.crm.shared.segment.SegmentRules;
 import dev.crm.shared.json.Json;
-import dev.crm.shared.store.Attr;
+import dev.crm.shared.store.dynamodb.Attr;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 

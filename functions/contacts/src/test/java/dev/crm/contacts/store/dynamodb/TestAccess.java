@@ -2,8 +2,8 @@ package dev.crm.contacts.store.dynamodb;
 
 import dev.crm.shared.contact.ContactItems;
 import dev.crm.shared.contact.PurchaseSummary;
-import dev.crm.shared.store.Keys;
-import dev.crm.shared.store.Table;
+import dev.crm.shared.store.dynamodb.Keys;
+import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.TenantId;
 
 /** Reads stored items the way the adapter maps them, for assertions. */

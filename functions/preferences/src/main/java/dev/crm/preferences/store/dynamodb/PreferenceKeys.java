@@ -1,7 +1,7 @@
 package dev.crm.preferences.store.dynamodb;
 
 import dev.crm.preferences.domain.Channel;
-import dev.crm.shared.store.Keys;
+import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.tenant.TenantId;
 import java.time.Instant;
 

@@ -1,6 +1,6 @@
 package dev.crm.surveys.store.dynamodb;
 
-import dev.crm.shared.store.Attr;
+import dev.crm.shared.store.dynamodb.Attr;
 import dev.crm.surveys.domain.ScoreCounts;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package dev.crm.surveys.store.dynamodb;
 
-import dev.crm.shared.store.Attr;
-import dev.crm.shared.store.Keys;
-import dev.crm.shared.store.Table;
+import dev.crm.shared.store.dynamodb.Attr;
+import dev.crm.shared.store.dynamodb.Keys;
+import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.surveys.store.RateCounters;
 import java.time.Instant;

@@ -1,13 +1,13 @@
 package dev.crm.surveys.store.dynamodb;
 
-import dev.crm.shared.store.Keys;
+import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.tenant.TenantId;
 import java.time.Instant;
 import java.time.LocalDate;
 
 /**
  * The surveys function's key formats in the tenant namespace (docs/data-model.md, "Surveys"); the
- * public id lookup is {@link dev.crm.shared.store.SurveyKeys#surveyMapping}.
+ * public id lookup is {@link dev.crm.shared.store.dynamodb.SurveyKeys#surveyMapping}.
  *
  * <p>Responses and counters are spread over {@link dev.crm.surveys.domain.CounterShards#SHARDS}
  * partitions per survey (the shard comes from the response id), because a hot survey would otherwise

@@ -1,9 +1,9 @@
 package dev.crm.shared.tenant.store.dynamodb;
 
-import dev.crm.shared.store.Attr;
-import dev.crm.shared.store.Keys;
+import dev.crm.shared.store.dynamodb.Attr;
+import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.StoreException;
-import dev.crm.shared.store.Table;
+import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.ApiKeyRecord;
 import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.Tenant;

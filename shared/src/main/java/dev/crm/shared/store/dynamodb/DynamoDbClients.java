@@ -1,4 +1,4 @@
-package dev.crm.shared.store;
+package dev.crm.shared.store.dynamodb;
 
 import dev.crm.shared.config.Settings;
 import java.net.URI;

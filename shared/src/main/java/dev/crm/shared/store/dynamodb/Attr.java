@@ -1,4 +1,4 @@
-package dev.crm.shared.store;
+package dev.crm.shared.store.dynamodb;
 
 import java.math.BigDecimal;
 import java.time.Instant;

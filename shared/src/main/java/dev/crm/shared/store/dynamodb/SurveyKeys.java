@@ -1,4 +1,4 @@
-package dev.crm.shared.store;
+package dev.crm.shared.store.dynamodb;
 
 /**
  * The survey key that lives in the system namespace (docs/data-model.md, "Surveys"). A public survey

@@ -1,4 +1,4 @@
-package dev.crm.shared.store;
+package dev.crm.shared.store.dynamodb;
 
 import java.util.HashMap;
 import java.util.List;
