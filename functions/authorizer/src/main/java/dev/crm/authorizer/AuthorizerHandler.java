@@ -9,7 +9,7 @@ import dev.crm.shared.config.Priming;
 import dev.crm.shared.log.Log;
 import dev.crm.shared.tenant.ApiKeyRecord;
 import dev.crm.shared.tenant.ApiKeys;
-import dev.crm.shared.tenant.Scope;
+import dev.crm.shared.tenant.Principal;
 import dev.crm.shared.tenant.store.TenantRepository;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -58,33 +58,26 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayCustomA
         if (key == null || !ApiKeys.looksValid(key)) {
             throw deny("malformed");
         }
-        Map<String, Object> ctx = new LinkedHashMap<>();
-        String principal;
+        Principal principal;
         if (OperatorKey.looksLikeOperatorKey(key)) {
             if (!operatorKey.matches(key, clock.millis())) {
                 throw deny("unknown operator key");
             }
-            ctx.put("scope", Scope.OPERATOR.wire());
-            ctx.put("tenantId", "");
-            ctx.put("keyId", "operator");
-            principal = "operator";
+            principal = Principal.operator();
         } else {
             ApiKeyRecord record = tenants.findByKeyHash(ApiKeys.hash(key));
             if (record == null || !record.isUsableAt(clock.instant())) {
                 throw deny(record == null ? "unknown or revoked key" : "expired key");
             }
-            ctx.put("scope", record.scope().wire());
-            ctx.put("tenantId", record.tenantId().value());
-            ctx.put("keyId", record.keyId());
-            principal = record.keyId();
+            principal = new Principal(record.tenantId(), record.scope(), record.keyId());
         }
         return IamPolicyResponse.builder()
-                .withPrincipalId(principal)
+                .withPrincipalId(principal.keyId())
                 .withPolicyDocument(IamPolicyResponse.PolicyDocument.builder()
                         .withVersion(IamPolicyResponse.VERSION_2012_10_17)
                         .withStatement(List.of(IamPolicyResponse.allowStatement(apiWildcard(event.getMethodArn()))))
                         .build())
-                .withContext(ctx)
+                .withContext(principal.toAuthorizerContext())
                 .build();
     }
 

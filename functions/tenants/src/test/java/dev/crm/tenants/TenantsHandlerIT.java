@@ -402,11 +402,11 @@ class TenantsHandlerIT {
         // Time runs out after the first step: the worker hands the job over instead of being cut off.
         long[] budget = {20_000};
         new DeprovisionWorker(infra, 10).handleRequest(jobInserted(pk), new TestContext(() -> budget[0] -= 9_000));
-        var halfway = infra.jobs().find(pk);
+        var halfway = infra.jobs().find(dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository.ref(pk));
         assertEquals("queued", halfway.status().wire());
         assertFalse(halfway.checkpoint().isEmpty());
         new DeprovisionWorker(infra, 10).handleRequest(jobInserted(pk), new TestContext());
-        assertEquals("succeeded", infra.jobs().find(pk).status().wire());
+        assertEquals("succeeded", infra.jobs().find(dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository.ref(pk)).status().wire());
         var left = infra.table().client().query(QueryRequest.builder().tableName(infra.table().name())
                 .keyConditionExpression("PK = :pk").expressionAttributeValues(Map.of(":pk",
                         software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(Keys.apiKeys(a.id())))).build());

@@ -38,7 +38,7 @@ public final class Infrastructure {
         this.sleeper = sleeper;
         this.table = new Table(client, settings.tableName());
         this.tenants = new DynamoDbTenantRepository(table);
-        this.jobs = new JobRepository(table, clock);
+        this.jobs = new dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository(table, clock);
         this.idempotency = new IdempotentRequests(table, clock);
     }
 

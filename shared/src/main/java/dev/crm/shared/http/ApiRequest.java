@@ -139,17 +139,7 @@ public final class ApiRequest {
     /** The caller as the authorizer saw it; null on public routes. */
     public Principal principal() {
         var ctx = event.getRequestContext();
-        if (ctx == null || ctx.getAuthorizer() == null) {
-            return null;
-        }
-        Map<String, Object> a = ctx.getAuthorizer();
-        Scope scope = Scope.fromWire(str(a.get("scope")));
-        if (scope == null) {
-            return null;
-        }
-        String tenant = str(a.get("tenantId"));
-        TenantId tenantId = tenant == null || tenant.isEmpty() ? null : new TenantId(tenant);
-        return new Principal(tenantId, scope, str(a.get("keyId")));
+        return ctx == null ? null : Principal.fromAuthorizerContext(ctx.getAuthorizer());
     }
 
     /** Set by the router once the route's scope check passed. */

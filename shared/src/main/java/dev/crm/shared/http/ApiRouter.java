@@ -173,6 +173,9 @@ public final class ApiRouter {
             if (t instanceof Table.TransactionFailure f && f.isThrottled()) {
                 return true;
             }
+            if (t instanceof dev.crm.shared.store.StoreException.Busy) {
+                return true;
+            }
             if (t instanceof ApiCallTimeoutException) {
                 return true;
             }

@@ -2,6 +2,7 @@ package dev.crm.shared.http;
 
 import dev.crm.shared.crypto.Hashes;
 import dev.crm.shared.json.Json;
+import dev.crm.shared.store.Cursor;
 import dev.crm.shared.store.dynamodb.Attr;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.tenant.TenantSecrets;
@@ -50,9 +51,44 @@ public final class Page {
     }
 
     /**
+     * The client's {@code cursor} for the store's {@code next}: the store's cursor signed with the
+     * tenant's current signing key, bound to the tenant and the query, valid 24 h.
+     *
      * @param query a canonical description of the query (route and filters), so a cursor from one
      *              query cannot be replayed against another
+     * @return null when there is no next page
      */
+    public static String cursor(TenantId tenant, TenantSecrets secrets, String query, Cursor next, Instant now) {
+        if (next == null) {
+            return null;
+        }
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("c", next.value());
+        payload.put("x", now.plus(CURSOR_LIFETIME).getEpochSecond());
+        return sign(tenant, secrets, query, payload);
+    }
+
+    /**
+     * The store's cursor from the request's {@code cursor} parameter, or null when none was given.
+     * Forged, expired, another tenant's or another query's cursors are a 400 {@code invalid-cursor}.
+     */
+    public static Cursor from(ApiRequest request, TenantId tenant, TenantSecrets secrets, String query, Instant now) {
+        Map<String, Object> payload = verified(request, tenant, secrets, query, now);
+        if (payload == null) {
+            return null;
+        }
+        if (!(payload.get("c") instanceof String c) || c.isEmpty()) {
+            throw invalid();
+        }
+        return new Cursor(c);
+    }
+
+    /**
+     * @param query a canonical description of the query (route and filters), so a cursor from one
+     *              query cannot be replayed against another
+     * @deprecated ports page with {@link Cursor}: use {@link #cursor}
+     */
+    @Deprecated(forRemoval = true)
     public static String encode(TenantId tenant, TenantSecrets secrets, String query,
             Map<String, AttributeValue> lastKey, Instant now) {
         if (lastKey == null || lastKey.isEmpty()) {
@@ -65,7 +101,8 @@ public final class Page {
         return encodePlain(tenant, secrets, query, key, now);
     }
 
-    /** As {@link #encode}, for a resume key already in plain form (strings and numbers). */
+    /** @deprecated ports page with {@link Cursor}: use {@link #cursor} */
+    @Deprecated(forRemoval = true)
     public static String encodePlain(TenantId tenant, TenantSecrets secrets, String query, Map<String, Object> key,
             Instant now) {
         if (key == null || key.isEmpty()) {
@@ -74,13 +111,21 @@ public final class Page {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("k", key);
         payload.put("x", now.plus(CURSOR_LIFETIME).getEpochSecond());
+        return sign(tenant, secrets, query, payload);
+    }
+
+    private static String sign(TenantId tenant, TenantSecrets secrets, String query, Map<String, Object> payload) {
         var signingKey = secrets.current();
         String body = Hashes.base64Url(Json.write(payload).getBytes(StandardCharsets.UTF_8));
         String mac = Hashes.base64Url(Hashes.hmac(signingKey.secret(), macInput(tenant, query, signingKey.kid(), body)));
         return signingKey.kid() + "." + body + "." + mac;
     }
 
-    /** @return the store's resume key, or null when no cursor was given */
+    /**
+     * @return the store's resume key, or null when no cursor was given
+     * @deprecated ports page with {@link Cursor}: use {@link #from}
+     */
+    @Deprecated(forRemoval = true)
     public static Map<String, AttributeValue> decode(ApiRequest request, TenantId tenant, TenantSecrets secrets,
             String query, Instant now) {
         Map<String, Object> plain = decodePlain(request, tenant, secrets, query, now);
@@ -92,9 +137,24 @@ public final class Page {
         return out;
     }
 
-    /** As {@link #decode}, giving the resume key in plain form. */
+    /** @deprecated ports page with {@link Cursor}: use {@link #from} */
+    @Deprecated(forRemoval = true)
     @SuppressWarnings("unchecked")
     public static Map<String, Object> decodePlain(ApiRequest request, TenantId tenant, TenantSecrets secrets,
+            String query, Instant now) {
+        Map<String, Object> payload = verified(request, tenant, secrets, query, now);
+        if (payload == null) {
+            return null;
+        }
+        if (!(payload.get("k") instanceof Map<?, ?> k)) {
+            throw invalid();
+        }
+        return new LinkedHashMap<>((Map<String, Object>) k);
+    }
+
+    /** The cursor's payload once its signature, tenant, query and expiry hold; null when none was given. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> verified(ApiRequest request, TenantId tenant, TenantSecrets secrets,
             String query, Instant now) {
         String cursor = request.query("cursor");
         if (cursor == null) {
@@ -121,10 +181,7 @@ public final class Page {
         if (!(exp instanceof Number n) || n.longValue() < now.getEpochSecond()) {
             throw ApiProblem.of(ProblemType.INVALID_CURSOR, "the cursor has expired; start the list again");
         }
-        if (!(payload.get("k") instanceof Map<?, ?> k)) {
-            throw invalid();
-        }
-        return new LinkedHashMap<>((Map<String, Object>) k);
+        return payload;
     }
 
     private static byte[] macInput(TenantId tenant, String query, String kid, String body) {

@@ -11,6 +11,8 @@ import dev.crm.shared.log.Log;
 import dev.crm.shared.store.dynamodb.Attr;
 import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.dynamodb.Table;
+import dev.crm.shared.tenant.Principal;
+import dev.crm.shared.tenant.TenantId;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -50,12 +52,32 @@ public final class IdempotentRequests {
     }
 
     /**
-     * Runs {@code action} at most once per key.
-     *
-     * @param partition maps the key's hash to its partition key ({@code Keys.idempotency(tenant, …)} or
-     *                  the operator's), which scopes keys to a tenant
+     * Runs {@code action} at most once per Idempotency-Key of the caller: keys are scoped to the
+     * caller's tenant (or to the operator), as the authorizer established it.
      */
-    public ApiResponse execute(ApiRequest request, Function<String, String> partition, Supplier<ApiResponse> action) {
+    public ApiResponse execute(ApiRequest request, Supplier<ApiResponse> action) {
+        Principal caller = request.caller();
+        if (caller == null) {
+            throw new IllegalStateException("a public route names the tenant its keys belong to");
+        }
+        if (caller.isOperator()) {
+            return execute(request, Keys::operatorIdempotency, action);
+        }
+        TenantId tenant = caller.tenantId();
+        return execute(request, h -> Keys.idempotency(tenant, h), action);
+    }
+
+    /**
+     * Runs {@code action} at most once per Idempotency-Key on a public route, where the route itself
+     * resolved the tenant (from a slug or an id the product issued).
+     *
+     * @param subject narrows the keys' scope within the tenant (a survey's submissions), or null
+     */
+    public ApiResponse execute(ApiRequest request, TenantId tenant, String subject, Supplier<ApiResponse> action) {
+        return execute(request, h -> Keys.idempotency(tenant, subject == null ? h : subject + "#" + h), action);
+    }
+
+    private ApiResponse execute(ApiRequest request, Function<String, String> partition, Supplier<ApiResponse> action) {
         String key = request.idempotencyKey();
         if (key == null) {
             return action.get();

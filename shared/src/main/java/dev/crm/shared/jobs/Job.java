@@ -8,7 +8,7 @@ import java.util.Map;
  * Long-running work (imports, erasures, deprovisioning, churn runs) as the conventions describe it.
  * {@code checkpoint} is the worker's own resume point and never leaves the product.
  */
-public record Job(String pk, String id, String kind, String tenantId, Status status, long done, long total,
+public record Job(JobRef ref, String id, String kind, String tenantId, Status status, long done, long total,
         Map<String, Object> input, Map<String, Object> result, String error, Map<String, Object> checkpoint,
         String leaseOwner, long leaseUntilMillis, long handovers, Instant createdAt, Instant updatedAt) {
 

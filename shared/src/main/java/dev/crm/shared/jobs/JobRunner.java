@@ -66,7 +66,7 @@ public final class JobRunner {
 
     public enum Outcome { FINISHED, HANDED_OVER, NOT_CLAIMED, LEASE_LOST, FAILED }
 
-    public Outcome run(String pk, String owner, LongSupplier remainingMillis, Work work) {
+    public Outcome run(JobRef pk, String owner, LongSupplier remainingMillis, Work work) {
         Job job = jobs.claim(pk, owner, LEASE_MILLIS);
         if (job == null) {
             job = takeOverIfAbandoned(pk, owner, remainingMillis);
@@ -88,7 +88,7 @@ public final class JobRunner {
                     return Outcome.FINISHED;
                 }
                 jobs.checkpoint(pk, owner, step.done(), step.total(), step.checkpoint(), LEASE_MILLIS);
-                job = new Job(job.pk(), job.id(), job.kind(), job.tenantId(), job.status(), step.done(), step.total(),
+                job = new Job(job.ref(), job.id(), job.kind(), job.tenantId(), job.status(), step.done(), step.total(),
                         job.input(), job.result(), job.error(), step.checkpoint(), owner, job.leaseUntilMillis(),
                         job.handovers(), job.createdAt(), job.updatedAt());
             }
@@ -118,7 +118,7 @@ public final class JobRunner {
      *
      * @return the job, claimed; null when its worker is alive or it finished or was handed over
      */
-    private Job takeOverIfAbandoned(String pk, String owner, LongSupplier remainingMillis) {
+    private Job takeOverIfAbandoned(JobRef pk, String owner, LongSupplier remainingMillis) {
         Job held = jobs.find(pk);
         while (held != null && held.status() == Job.Status.RUNNING) {
             long left = held.leaseUntilMillis() - clock.millis();

@@ -2,6 +2,7 @@ package dev.crm.shared.jobs;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository;
 import dev.crm.shared.tenant.Ids;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,8 +11,9 @@ import java.util.List;
 public final class JobStreamEvents {
     private JobStreamEvents() {}
 
-    public static List<String> jobKeys(DynamodbEvent event) {
-        List<String> out = new ArrayList<>();
+    /** The jobs whose items the records carry, each once, in order. */
+    public static List<JobRef> jobs(DynamodbEvent event) {
+        List<JobRef> out = new ArrayList<>();
         if (event == null || event.getRecords() == null) {
             return out;
         }
@@ -20,8 +22,9 @@ public final class JobStreamEvents {
                 continue;
             }
             var pk = record.getDynamodb().getKeys().get("PK");
-            if (pk != null && pk.getS() != null && !out.contains(pk.getS())) {
-                out.add(pk.getS());
+            JobRef ref = pk == null ? null : DynamoDbJobRepository.ref(pk.getS());
+            if (ref != null && !out.contains(ref)) {
+                out.add(ref);
             }
         }
         return out;

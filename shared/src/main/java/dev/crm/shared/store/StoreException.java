@@ -38,6 +38,27 @@ public class StoreException extends RuntimeException {
         }
     }
 
+    /**
+     * Another write touched the same items at the same moment (a transaction conflict): nothing was
+     * written, and the same write may simply be tried again with fresh state.
+     */
+    public static final class Contention extends StoreException {
+        private static final long serialVersionUID = 1L;
+
+        public Contention() {
+            super("contention");
+        }
+    }
+
+    /** The store refused for capacity (throttled after the client's own retries): retry later. */
+    public static final class Busy extends StoreException {
+        private static final long serialVersionUID = 1L;
+
+        public Busy() {
+            super("busy");
+        }
+    }
+
     public static final class NotFound extends StoreException {
         private static final long serialVersionUID = 1L;
 

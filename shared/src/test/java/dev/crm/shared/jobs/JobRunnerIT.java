@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 /** Leases against DynamoDB Local: a dead worker's job is taken over, a live worker's is left alone. */
 class JobRunnerIT {
     private final MutableClock clock = MutableClock.at("2026-11-24T10:00:00Z");
-    private final JobRepository jobs = new JobRepository(new Table(LocalDynamoDb.shared().client(), LocalDynamoDb.TABLE), clock);
-    private final String pk = "OPS#JOB#test_" + java.util.UUID.randomUUID();
+    private final JobRepository jobs = new dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository(new Table(LocalDynamoDb.shared().client(), LocalDynamoDb.TABLE), clock);
+    private final JobRef pk = JobRef.operator("test_" + java.util.UUID.randomUUID());
     private final AtomicInteger steps = new AtomicInteger();
 
     private final JobRunner.Work work = job -> {
@@ -30,7 +30,7 @@ class JobRunnerIT {
 
     @Test
     void aRetryWaitsOutADeadWorkersLeaseAndFinishesTheJob() {
-        jobs.create(pk, "j1", "test", null, Map.of(), 1);
+        jobs.create(new NewJob(pk, "test", null, Map.of(), 1));
         assertTrue(jobs.claim(pk, "dead", JobRunner.LEASE_MILLIS) != null);
         var start = clock.instant();
         assertEquals(JobRunner.Outcome.FINISHED, runner().run(pk, "retry", () -> 900_000, work));
@@ -41,7 +41,7 @@ class JobRunnerIT {
 
     @Test
     void aDuplicateDeliveryLeavesALiveWorkerAlone() {
-        jobs.create(pk, "j2", "test", null, Map.of(), 1);
+        jobs.create(new NewJob(pk, "test", null, Map.of(), 1));
         Job live = jobs.claim(pk, "live", JobRunner.LEASE_MILLIS);
         // while the duplicate waits, the live worker checkpoints, which renews its lease
         var runner = new JobRunner(jobs, clock, millis -> {
@@ -57,7 +57,7 @@ class JobRunnerIT {
 
     @Test
     void anInvocationWithNoTimeToWaitFailsSoTheStreamRetriesLater() {
-        jobs.create(pk, "j3", "test", null, Map.of(), 1);
+        jobs.create(new NewJob(pk, "test", null, Map.of(), 1));
         jobs.claim(pk, "dead", JobRunner.LEASE_MILLIS);
         assertThrows(JobRunner.LeaseHeld.class, () -> runner().run(pk, "late", () -> 15_000, work));
         assertEquals("dead", jobs.find(pk).leaseOwner());
@@ -66,7 +66,7 @@ class JobRunnerIT {
 
     @Test
     void aFinishedJobIsNotRunAgain() {
-        jobs.create(pk, "j4", "test", null, Map.of(), 1);
+        jobs.create(new NewJob(pk, "test", null, Map.of(), 1));
         assertEquals(JobRunner.Outcome.FINISHED, runner().run(pk, "a", () -> 900_000, work));
         assertEquals(JobRunner.Outcome.NOT_CLAIMED, runner().run(pk, "b", () -> 900_000, work));
         assertEquals(1, steps.get());

@@ -1,5 +1,7 @@
 package dev.crm.churn.entrypoints;
 
+import dev.crm.shared.jobs.NewJob;
+import dev.crm.shared.jobs.JobRef;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
@@ -105,16 +107,16 @@ public final class ChurnAlertsHandler
         if (asOf != null) {
             input.put("asOf", asOf.toString());
         }
-        return idempotency.execute(request, h -> Keys.idempotency(t, h), () -> {
+        return idempotency.execute(request, () -> {
             String id = Ids.random("run_", 20);
-            jobs.create(Keys.job(t, id), id, ChurnRun.KIND, t.value(), input, 0);
-            return ApiResponse.accepted("/v1/churn-runs/" + id, jobs.find(Keys.job(t, id)).toJson());
+            Job run = jobs.create(NewJob.forTenant(JobRef.of(t, id), ChurnRun.KIND, input, 0));
+            return ApiResponse.accepted("/v1/churn-runs/" + id, run.toJson());
         });
     }
 
     private ApiResponse getRun(ApiRequest request) {
         String id = request.pathParameter("id");
-        Job job = Ids.isValid("run_", id) ? jobs.find(Keys.job(request.tenant(), id)) : null;
+        Job job = Ids.isValid("run_", id) ? jobs.find(JobRef.of(request.tenant(), id)) : null;
         if (job == null || !ChurnRun.KIND.equals(job.kind())) {
             throw ApiProblem.notFound("the churn run");
         }
@@ -202,7 +204,7 @@ public final class ChurnAlertsHandler
             out.put("topAtRisk", List.of());
             return ApiResponse.ok(out);
         }
-        Job run = jobs.find(Keys.job(t, runId));
+        Job run = jobs.find(JobRef.of(t, runId));
         Map<String, Object> result = run == null ? Map.of() : run.result();
         out.put("runId", runId);
         out.put("asOf", result.get("asOf"));

@@ -1,5 +1,6 @@
 package dev.crm.churn.entrypoints;
 
+import dev.crm.shared.jobs.JobRef;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
@@ -30,7 +31,7 @@ public final class ChurnRunWorker implements RequestHandler<DynamodbEvent, Void>
 
     @Override
     public Void handleRequest(DynamodbEvent event, Context context) {
-        for (String pk : JobStreamEvents.jobKeys(event)) {
+        for (JobRef pk : JobStreamEvents.jobs(event)) {
             runner.run(pk, JobStreamEvents.owner(context), context::getRemainingTimeInMillis, job -> {
                 Tenant tenant = tenants.find(new TenantId(job.tenantId()));
                 if (tenant == null) {

@@ -1,5 +1,8 @@
 package dev.crm.churn.entrypoints;
 
+import dev.crm.shared.store.StoreException;
+import dev.crm.shared.jobs.NewJob;
+import dev.crm.shared.jobs.JobRef;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.crm.churn.domain.ChurnRun;
@@ -53,12 +56,9 @@ public final class ChurnSchedule implements RequestHandler<Map<String, Object>, 
         for (TenantId t : tenants.listTenantIds()) {
             String id = runId(t, day);
             try {
-                jobs.create(Keys.job(t, id), id, ChurnRun.KIND, t.value(), Map.of("trigger", "schedule"), 0);
+                jobs.create(NewJob.forTenant(JobRef.of(t, id), ChurnRun.KIND, Map.of("trigger", "schedule"), 0));
                 queued++;
-            } catch (Table.TransactionFailure e) {
-                if (!e.anyConditionFailed()) {
-                    throw e;
-                }
+            } catch (StoreException.UniqueViolation e) {
                 already++;
             }
         }

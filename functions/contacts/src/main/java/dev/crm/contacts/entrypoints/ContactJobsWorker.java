@@ -1,5 +1,6 @@
 package dev.crm.contacts.entrypoints;
 
+import dev.crm.shared.jobs.JobRef;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
@@ -48,7 +49,7 @@ public final class ContactJobsWorker implements RequestHandler<DynamodbEvent, Vo
 
     @Override
     public Void handleRequest(DynamodbEvent event, Context context) {
-        for (String pk : JobStreamEvents.jobKeys(event)) {
+        for (JobRef pk : JobStreamEvents.jobs(event)) {
             runner.run(pk, JobStreamEvents.owner(context), context::getRemainingTimeInMillis, job -> {
                 TenantId t = new TenantId(job.tenantId());
                 switch (job.kind()) {

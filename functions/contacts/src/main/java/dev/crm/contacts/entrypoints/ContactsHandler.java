@@ -1,5 +1,7 @@
 package dev.crm.contacts.entrypoints;
 
+import dev.crm.shared.jobs.NewJob;
+import dev.crm.shared.jobs.JobRef;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
@@ -134,7 +136,7 @@ public final class ContactsHandler
         ContactData data = ContactFields.create(body);
         ApiProblem.throwIfAny(body.violations());
         TenantId tenant = request.tenant();
-        return idempotency.execute(request, h -> Keys.idempotency(tenant, h), () -> {
+        return idempotency.execute(request, () -> {
             try {
                 Contact c = service.create(tenant, data);
                 return ApiResponse.created("/v1/contacts/" + c.id(), c.toJson()).etag(c.version());
@@ -302,7 +304,7 @@ public final class ContactsHandler
         Interaction i = Interaction.read(body, clock.instant(), tenant.settings().defaultCurrency());
         ApiProblem.throwIfAny(body.violations());
         TenantId t = request.tenant();
-        return idempotency.execute(request, h -> Keys.idempotency(t, h), () -> {
+        return idempotency.execute(request, () -> {
             ContactService.RecordResult r = service.record(t, id, i, tenant.settings().zone(), tenant.settings().defaultCurrency());
             switch (r.outcome()) {
                 case CREATED:
@@ -400,20 +402,20 @@ public final class ContactsHandler
         String id = contactId(request);
         TenantId t = request.tenant();
         String jobId = Ids.random("era_", 20);
-        var job = jobs.createItem(Keys.job(t, jobId), jobId, ContactErasure.ERASURE, t.value(), Map.of("contactId", id), 0);
+        var job = NewJob.forTenant(JobRef.of(t, jobId), ContactErasure.ERASURE, Map.of("contactId", id), 0);
         if (!jobStore.beginErasure(t, id, job)) {
             throw ApiProblem.notFound("the contact");
         }
-        return ApiResponse.accepted("/v1/contacts/erasures/" + jobId, jobs.find(Keys.job(t, jobId)).toJson());
+        return ApiResponse.accepted("/v1/contacts/erasures/" + jobId, jobs.find(JobRef.of(t, jobId)).toJson());
     }
 
     private ApiResponse anonymize(ApiRequest request) {
         Contact c = existing(request);
         TenantId t = request.tenant();
-        return idempotency.execute(request, h -> Keys.idempotency(t, h), () -> {
+        return idempotency.execute(request, () -> {
             String jobId = Ids.random("ano_", 20);
-            jobs.create(Keys.job(t, jobId), jobId, ContactErasure.ANONYMIZATION, t.value(), Map.of("contactId", c.id()), 0);
-            return ApiResponse.accepted("/v1/contacts/anonymizations/" + jobId, jobs.find(Keys.job(t, jobId)).toJson());
+            Job job = jobs.create(NewJob.forTenant(JobRef.of(t, jobId), ContactErasure.ANONYMIZATION, Map.of("contactId", c.id()), 0));
+            return ApiResponse.accepted("/v1/contacts/anonymizations/" + jobId, job.toJson());
         });
     }
 
@@ -425,7 +427,7 @@ public final class ContactsHandler
 
     private Job tenantJob(ApiRequest request, String prefix, String kind) {
         String id = request.idParameter("id", prefix, "the job");
-        Job job = jobs.find(Keys.job(request.tenant(), id));
+        Job job = jobs.find(JobRef.of(request.tenant(), id));
         if (job == null || !kind.equals(job.kind())) {
             throw ApiProblem.notFound("the job");
         }
@@ -447,11 +449,11 @@ public final class ContactsHandler
             throw ApiProblem.validation("", e.getMessage());
         }
         TenantId t = request.tenant();
-        return idempotency.execute(request, h -> Keys.idempotency(t, h), () -> {
+        return idempotency.execute(request, () -> {
             String jobId = Ids.random("imp_", 20);
             Map<String, Object> input = imports.stage(t, jobId, rows, csv);
-            jobs.create(Keys.job(t, jobId), jobId, ContactImport.KIND, t.value(), input, rows.size());
-            return ApiResponse.accepted("/v1/contacts/imports/" + jobId, jobs.find(Keys.job(t, jobId)).toJson());
+            Job job = jobs.create(NewJob.forTenant(JobRef.of(t, jobId), ContactImport.KIND, input, rows.size()));
+            return ApiResponse.accepted("/v1/contacts/imports/" + jobId, job.toJson());
         });
     }
 
@@ -492,7 +494,7 @@ public final class ContactsHandler
         Segment.Draft draft = Segment.read(body);
         ApiProblem.throwIfAny(body.violations());
         TenantId t = request.tenant();
-        return idempotency.execute(request, h -> Keys.idempotency(t, h), () -> {
+        return idempotency.execute(request, () -> {
             try {
                 Segment s = service.createSegment(t, draft);
                 return ApiResponse.created("/v1/segments/" + s.id(), s.toJson());

@@ -49,7 +49,7 @@ public interface ContactJobRepository {
     // ---- erasure and anonymization ----
 
     /** Marks the contact as being erased (it reads as absent from now on) and creates the job, atomically. */
-    boolean beginErasure(TenantId tenant, String contactId, software.amazon.awssdk.services.dynamodb.model.TransactWriteItem job);
+    boolean beginErasure(TenantId tenant, String contactId, dev.crm.shared.jobs.NewJob job);
 
     /** The contact in any state (an erasure reads it after marking it). */
     Contact findAnyState(TenantId tenant, String contactId);

@@ -162,7 +162,7 @@ public final class PreferencesHandler
         Topic topic = Topic.parse(body, clock.instant());
         ApiProblem.throwIfAny(body.violations());
         TenantId t = request.tenant();
-        return idempotency.execute(request, h -> Keys.idempotency(t, h), () -> {
+        return idempotency.execute(request, () -> {
             try {
                 service.repository().createTopic(t, topic);
                 return ApiResponse.json(201, topic.toJson());
@@ -270,7 +270,7 @@ public final class PreferencesHandler
         Send send = Send.parse(body, clock.instant());
         ApiProblem.throwIfAny(body.violations());
         TenantId t = request.tenant();
-        return idempotency.execute(request, h -> Keys.idempotency(t, h), () -> {
+        return idempotency.execute(request, () -> {
             var recorded = service.recordSend(t, id, send);
             switch (recorded.outcome()) {
                 case CREATED:

@@ -94,7 +94,7 @@ final class PublicRoutes {
         String ip = request.sourceIp();
         countAgainst(tenant.id(), RateLimit.SUBSCRIBE_PER_CLIENT, Hashes.sha256Hex("ip|" + (ip == null ? "unknown" : ip)), now);
         countAgainst(tenant.id(), RateLimit.SUBSCRIBE_PER_ADDRESS, EmailAddress.hash(subscription.email()), now);
-        return idempotency.execute(request, h -> Keys.idempotency(tenant.id(), h), () -> {
+        return idempotency.execute(request, tenant.id(), null, () -> {
             String wording = tenant.settings().consentWordingVersion();
             var result = service.subscribe(tenant.id(), subscription, ConsentEvidence.contact(
                     ConsentEvidence.SOURCE_SUBSCRIBE_FORM, wording, ip, request.userAgent()));

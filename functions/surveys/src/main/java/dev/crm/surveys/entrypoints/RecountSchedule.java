@@ -1,5 +1,8 @@
 package dev.crm.surveys.entrypoints;
 
+import dev.crm.shared.store.StoreException;
+import dev.crm.shared.jobs.NewJob;
+import dev.crm.shared.jobs.JobRef;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.crm.shared.config.Infrastructure;
@@ -42,12 +45,9 @@ public final class RecountSchedule implements RequestHandler<Map<String, Object>
         String jobId = jobId(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
         boolean queued = true;
         try {
-            jobs.create(Keys.operatorJob(jobId), jobId, SurveysHandler.RECOUNT_JOB_KIND, null,
-                    Map.of("scope", RecountWorker.ALL_OPEN_SURVEYS), 0);
-        } catch (Table.TransactionFailure f) {
-            if (!f.anyConditionFailed()) {
-                throw f;
-            }
+            jobs.create(new NewJob(JobRef.operator(jobId), SurveysHandler.RECOUNT_JOB_KIND, null,
+                    Map.of("scope", RecountWorker.ALL_OPEN_SURVEYS), 0));
+        } catch (StoreException.UniqueViolation e) {
             queued = false; // today's job exists already
         }
         Map<String, Object> out = new LinkedHashMap<>();

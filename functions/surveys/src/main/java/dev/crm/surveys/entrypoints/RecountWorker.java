@@ -1,5 +1,6 @@
 package dev.crm.surveys.entrypoints;
 
+import dev.crm.shared.jobs.JobRef;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
@@ -68,7 +69,7 @@ public final class RecountWorker implements RequestHandler<DynamodbEvent, Void> 
 
     @Override
     public Void handleRequest(DynamodbEvent event, Context context) {
-        for (String pk : JobStreamEvents.jobKeys(event)) {
+        for (JobRef pk : JobStreamEvents.jobs(event)) {
             runner.run(pk, JobStreamEvents.owner(context), context::getRemainingTimeInMillis, this::step);
         }
         return null;

@@ -1,5 +1,7 @@
 package dev.crm.surveys.entrypoints;
 
+import dev.crm.shared.jobs.NewJob;
+import dev.crm.shared.jobs.JobRef;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
@@ -169,7 +171,7 @@ public final class SurveysHandler
         TenantId t = tenant.id();
         Survey survey = Survey.create(body, Survey.newId(), t, clock.instant());
         ApiProblem.throwIfAny(body.violations());
-        return idempotency.execute(request, h -> Keys.idempotency(t, h), () -> {
+        return idempotency.execute(request, () -> {
             surveys.create(new StoredSurvey(survey, tenant.settings().zone()));
             return ApiResponse.created("/v1/surveys/" + survey.id(), survey.toJson()).etag(survey.version());
         });
@@ -257,7 +259,7 @@ public final class SurveysHandler
         Tenant tenant = request.callerTenant(tenants);
         TenantId t = tenant.id();
         Survey survey = stored.survey();
-        return idempotency.execute(request, h -> Keys.idempotency(t, h), () -> {
+        return idempotency.execute(request, () -> {
             Instant now = clock.instant();
             Duration lifetime = LINK_LIFETIME;
             if (survey.closesAt() != null) {
@@ -298,20 +300,19 @@ public final class SurveysHandler
     private ApiResponse startRecount(ApiRequest request) {
         StoredSurvey stored = existing(request);
         TenantId t = request.tenant();
-        return idempotency.execute(request, h -> Keys.idempotency(t, h), () -> {
+        return idempotency.execute(request, () -> {
             String jobId = Ids.random(RECOUNT_JOB_PREFIX, 20);
-            String pk = Keys.job(t, jobId);
             Map<String, Object> input = new LinkedHashMap<>();
             input.put("tenantId", t.value());
             input.put("surveyId", stored.id());
-            jobs.create(pk, jobId, RECOUNT_JOB_KIND, t.value(), input, CounterShards.SHARDS);
-            return ApiResponse.accepted("/v1/surveys/recounts/" + jobId, jobJson(jobs.find(pk)));
+            Job job = jobs.create(NewJob.forTenant(JobRef.of(t, jobId), RECOUNT_JOB_KIND, input, CounterShards.SHARDS));
+            return ApiResponse.accepted("/v1/surveys/recounts/" + jobId, jobJson(job));
         });
     }
 
     private ApiResponse recount(ApiRequest request) {
         String jobId = request.pathParameter("jobId");
-        Job job = Ids.isValid(RECOUNT_JOB_PREFIX, jobId) ? jobs.find(Keys.job(request.tenant(), jobId)) : null;
+        Job job = Ids.isValid(RECOUNT_JOB_PREFIX, jobId) ? jobs.find(JobRef.of(request.tenant(), jobId)) : null;
         if (job == null || !RECOUNT_JOB_KIND.equals(job.kind())) {
             throw ApiProblem.notFound("the recount");
         }
@@ -388,7 +389,7 @@ public final class SurveysHandler
         String responseId = key == null ? ResponseIds.random() : ResponseIds.forIdempotencyKey(t, survey.id(), key);
         // Inside the idempotent action, so a replay of a recorded submission answers as it did even
         // after the survey closed; a rejected one releases its key for a corrected retry.
-        return idempotency.execute(request, h -> SurveyTableKeys.submissionIdempotency(t, survey.id(), h), () -> {
+        return idempotency.execute(request, t, survey.id(), () -> {
             if (!survey.isOpen(now)) {
                 throw ApiProblem.of(ProblemType.CLOSED, survey.state(now) == Survey.State.SCHEDULED
                         ? "the survey opens at " + Times.format(survey.opensAt())

@@ -1,5 +1,7 @@
 package dev.crm.tenants.domain;
 
+import dev.crm.shared.jobs.JobRef;
+import dev.crm.shared.jobs.NewJob;
 import dev.crm.shared.jobs.JobRepository;
 import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.StoreException;
@@ -83,13 +85,12 @@ public final class TenantService {
      */
     public boolean startDeprovisioning(TenantId id) {
         String jobId = deprovisionJobId(id);
-        var jobItem = jobs.createItem(Keys.operatorJob(jobId), jobId, DEPROVISION_JOB, id.value(),
-                Map.of("tenantId", id.value()), 0);
-        return tenants.beginDeprovisioning(id, clock.instant(), jobItem);
+        var job = new NewJob(JobRef.operator(jobId), DEPROVISION_JOB, id.value(), Map.of("tenantId", id.value()), 0);
+        return tenants.beginDeprovisioning(id, clock.instant(), job);
     }
 
     public dev.crm.shared.jobs.Job deprovisioning(TenantId id) {
-        return jobs.find(Keys.operatorJob(deprovisionJobId(id)));
+        return jobs.find(JobRef.operator(deprovisionJobId(id)));
     }
 
     private static IssuedKey issue(TenantId tenant, Scope scope, String name, Instant expiresAt, Instant now) {

@@ -1,5 +1,6 @@
 package dev.crm.tenants.entrypoints;
 
+import dev.crm.shared.jobs.JobRef;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
@@ -46,7 +47,7 @@ public final class DeprovisionWorker implements RequestHandler<DynamodbEvent, Vo
 
     @Override
     public Void handleRequest(DynamodbEvent event, Context context) {
-        for (String pk : JobStreamEvents.jobKeys(event)) {
+        for (JobRef pk : JobStreamEvents.jobs(event)) {
             runner.run(pk, JobStreamEvents.owner(context), context::getRemainingTimeInMillis, job -> {
                 TenantId tenant = new TenantId((String) job.input().get("tenantId"));
                 long waitUntil = job.createdAt().toEpochMilli() + authorizerCacheMillis;
@@ -57,7 +58,7 @@ public final class DeprovisionWorker implements RequestHandler<DynamodbEvent, Vo
                 }
                 @SuppressWarnings("unchecked")
                 Map<String, Object> from = (Map<String, Object>) job.checkpoint().get("scanFrom");
-                TenantRepository.Sweep sweep = tenants.sweep(tenant, from, pageSize, JobRepository.ENTITY);
+                TenantRepository.Sweep sweep = tenants.sweep(tenant, from, pageSize, dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository.ENTITY);
                 long done = job.done() + sweep.deleted();
                 if (sweep.next() == null) {
                     return JobRunner.Step.finished(done, done, Map.of("deletedItems", done));

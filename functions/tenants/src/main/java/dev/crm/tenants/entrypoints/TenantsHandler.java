@@ -77,7 +77,7 @@ public final class TenantsHandler
         JsonObject body = request.jsonObject();
         NewTenant cmd = NewTenant.from(body);
         ApiProblem.throwIfAny(body.violations());
-        return idempotency.execute(request, Keys::operatorIdempotency, () -> {
+        return idempotency.execute(request, () -> {
             try {
                 TenantService.Provisioned p = service.provision(cmd);
                 Map<String, Object> out = new LinkedHashMap<>();
@@ -176,7 +176,7 @@ public final class TenantsHandler
         NewApiKey cmd = NewApiKey.from(body, clock.instant());
         ApiProblem.throwIfAny(body.violations());
         TenantId tenant = request.tenant();
-        return idempotency.execute(request, h -> Keys.idempotency(tenant, h), () -> {
+        return idempotency.execute(request, () -> {
             try {
                 TenantService.IssuedKey key = service.createKey(tenant, cmd);
                 Map<String, Object> out = new LinkedHashMap<>(key.record().toJson());

@@ -3,6 +3,9 @@ package dev.crm.shared.store.dynamodb;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -31,15 +34,28 @@ public final class Table {
     public static final String ENTITY = "entity";
 
     private final DynamoDbClient client;
+    private final DynamoDbEnhancedClient enhanced;
     private final String name;
 
     public Table(DynamoDbClient client, String name) {
         this.client = client;
+        // A thin layer over the same client: no second HTTP client, no second connection pool.
+        this.enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(client).build();
         this.name = name;
     }
 
     public DynamoDbClient client() {
         return client;
+    }
+
+    /** The Enhanced Client over {@link #client()}, for adapters that map items with static schemas. */
+    public DynamoDbEnhancedClient enhanced() {
+        return enhanced;
+    }
+
+    /** This table for items of one static schema (build the schema once, in a static field). */
+    public <T> DynamoDbTable<T> of(TableSchema<T> schema) {
+        return enhanced.table(name, schema);
     }
 
     public String name() {

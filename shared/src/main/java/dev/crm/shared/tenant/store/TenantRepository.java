@@ -49,7 +49,7 @@ public interface TenantRepository {
      *
      * @return false when the tenant does not exist or is already being deprovisioned
      */
-    boolean beginDeprovisioning(TenantId id, Instant now, software.amazon.awssdk.services.dynamodb.model.TransactWriteItem job);
+    boolean beginDeprovisioning(TenantId id, Instant now, dev.crm.shared.jobs.NewJob job);
 
     /** Every tenant id, for scheduled jobs that visit each tenant (operator path). */
     List<TenantId> listTenantIds();

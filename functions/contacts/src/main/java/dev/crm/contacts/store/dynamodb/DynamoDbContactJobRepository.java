@@ -1,5 +1,6 @@
 package dev.crm.contacts.store.dynamodb;
 
+import dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository;
 import dev.crm.contacts.store.ContactJobRepository;
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.contact.ContactItems;
@@ -302,7 +303,7 @@ public final class DynamoDbContactJobRepository implements ContactJobRepository 
     // ---- erasure and anonymization ----
 
     @Override
-    public boolean beginErasure(TenantId t, String contactId, TransactWriteItem job) {
+    public boolean beginErasure(TenantId t, String contactId, dev.crm.shared.jobs.NewJob job) {
         try {
             table.transact(List.of(
                     TransactWriteItem.builder().update(Update.builder().tableName(table.name())
@@ -313,7 +314,7 @@ public final class DynamoDbContactJobRepository implements ContactJobRepository 
                             .expressionAttributeValues(Map.of(":erasing", Attr.s("erasing"), ":active", Attr.s("active"),
                                     ":anon", Attr.s("anonymized"), ":gone", Attr.s(t.value() + "#ERASING")))
                             .build()).build(),
-                    job));
+                    DynamoDbJobRepository.createItem(table.name(), job, clock.instant())));
             return true;
         } catch (Table.TransactionFailure f) {
             if (f.conditionFailed(0)) {

@@ -204,7 +204,7 @@ public final class DynamoDbTenantRepository implements TenantRepository {
      * @return false when the tenant does not exist or is already being deprovisioned
      */
     @Override
-    public boolean beginDeprovisioning(TenantId id, Instant now, TransactWriteItem jobItem) {
+    public boolean beginDeprovisioning(TenantId id, Instant now, dev.crm.shared.jobs.NewJob job) {
         Tenant tenant = find(id);
         if (tenant == null || tenant.status() != Tenant.Status.ACTIVE) {
             return false;
@@ -227,7 +227,7 @@ public final class DynamoDbTenantRepository implements TenantRepository {
                         .key(Table.key(Keys.apiKeyMapping(k.keyHash()), Keys.ITEM)).build()).build());
             }
         }
-        tx.add(jobItem);
+        tx.add(dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository.createItem(table.name(), job, now));
         try {
             table.transact(tx);
             return true;
