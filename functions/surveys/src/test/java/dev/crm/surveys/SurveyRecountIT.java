@@ -230,12 +230,12 @@ class SurveyRecountIT {
 
         long[] budget = {30_000};
         new RecountWorker(f.infra, 1).handleRequest(SurveyFixture.jobInserted(pk), new TestContext(() -> budget[0] -= 9_000));
-        var halfway = f.infra.jobs().find(pk);
+        var halfway = f.infra.jobs().find(dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository.ref(pk));
         assertEquals("queued", halfway.status().wire(), "handed over to a fresh invocation");
         assertFalse(halfway.checkpoint().isEmpty());
         assertEquals(1L, halfway.handovers());
         new RecountWorker(f.infra, 1).handleRequest(SurveyFixture.jobInserted(pk), new TestContext());
-        var finished = f.infra.jobs().find(pk);
+        var finished = f.infra.jobs().find(dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository.ref(pk));
         assertEquals("succeeded", finished.status().wire());
         assertEquals(10L, finished.done());
         assertEquals(1L, finished.result().get("differences"), finished.result().toString());
@@ -243,7 +243,7 @@ class SurveyRecountIT {
         assertEquals(recounted(id, "2026-11-24", "2026-12-02"), fromCounters(id, "2026-11-24", "2026-12-02"));
         // a replayed stream record finds the job finished and does nothing
         new RecountWorker(f.infra, 1).handleRequest(SurveyFixture.jobInserted(pk), new TestContext());
-        assertEquals("succeeded", f.infra.jobs().find(pk).status().wire());
+        assertEquals("succeeded", f.infra.jobs().find(dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository.ref(pk)).status().wire());
     }
 
     @Test
@@ -278,7 +278,7 @@ class SurveyRecountIT {
         assertEquals(false, second.get("queued"), "one job a day however often the schedule fires");
         String pk = Keys.operatorJob((String) first.get("jobId"));
         new RecountWorker(night.infra).handleRequest(SurveyFixture.jobInserted(pk), new TestContext());
-        var job = night.infra.jobs().find(pk);
+        var job = night.infra.jobs().find(dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository.ref(pk));
         assertEquals("succeeded", job.status().wire(), String.valueOf(job.error()));
         assertTrue((Long) job.result().get("surveys") >= 2);
         assertEquals(1L, night.results(a, openA).get("responses"));
