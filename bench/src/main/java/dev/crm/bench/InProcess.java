@@ -5,8 +5,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import dev.crm.bench.launch.EventDecoder;
 import dev.crm.bench.launch.Launcher;
 import dev.crm.shared.config.Infrastructure;
-import dev.crm.testing.SamTemplate;
-import dev.crm.testing.TestContext;
+import dev.crm.devkit.SamTemplate;
+import dev.crm.devkit.TestContext;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.MalformedURLException;

@@ -1,7 +1,7 @@
 package dev.crm.bench;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import dev.crm.testing.TestContext;
+import dev.crm.devkit.TestContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.outbound.LocalEventLog;
-import dev.crm.testing.SamTemplate;
+import dev.crm.devkit.SamTemplate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -7,10 +7,10 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponse;
 import dev.crm.shared.config.Infrastructure;
-import dev.crm.testing.SamTemplate;
-import dev.crm.testing.SampleEvents;
-import dev.crm.testing.TestContext;
-import dev.crm.testing.TestInfrastructure;
+import dev.crm.devkit.SamTemplate;
+import dev.crm.devkit.SampleEvents;
+import dev.crm.devkit.TestContext;
+import dev.crm.devkit.TestInfrastructure;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,7 +75,7 @@ class SampleEventsIT {
         int ran = 0;
         for (Path p : inRunOrder(SampleEvents.all())) {
             if (replace.containsKey("c_example0000000000000") && !replace.containsKey("tok_example_confirm")) {
-                replace.putAll(dev.crm.testing.SampleTokens.mint(tenant.id(), secrets, replace.get("c_example0000000000000"),
+                replace.putAll(dev.crm.devkit.SampleTokens.mint(tenant.id(), secrets, replace.get("c_example0000000000000"),
                         java.time.Instant.now()));
             }
             Map<String, Object> json = SampleEvents.read(p, replace);
@@ -143,7 +143,7 @@ class SampleEventsIT {
         if (response.getBody() == null || response.getBody().isEmpty() || !response.getBody().startsWith("{")) {
             return;
         }
-        Map<String, Object> body = dev.crm.testing.Responses.body(response);
+        Map<String, Object> body = dev.crm.devkit.Responses.body(response);
         Object id = body.containsKey("keyId") ? body.get("keyId") : body.get("id");
         if (id instanceof String s && s.contains("_")) {
             String prefix = s.substring(0, s.indexOf('_') + 1);

@@ -1,10 +1,10 @@
 package dev.crm.churn;
 
-import static dev.crm.testing.Responses.body;
-import static dev.crm.testing.Responses.header;
-import static dev.crm.testing.Responses.pointers;
-import static dev.crm.testing.Responses.problem;
-import static dev.crm.testing.Responses.status;
+import static dev.crm.devkit.Responses.body;
+import static dev.crm.devkit.Responses.header;
+import static dev.crm.devkit.Responses.pointers;
+import static dev.crm.devkit.Responses.problem;
+import static dev.crm.devkit.Responses.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -29,12 +29,12 @@ import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.tenant.TenantSettings;
-import dev.crm.testing.ApiEvents;
-import dev.crm.testing.FaultInjector;
-import dev.crm.testing.MutableClock;
-import dev.crm.testing.TestContext;
-import dev.crm.testing.TestHistories;
-import dev.crm.testing.TestInfrastructure;
+import dev.crm.devkit.ApiEvents;
+import dev.crm.devkit.FaultInjector;
+import dev.crm.devkit.MutableClock;
+import dev.crm.devkit.TestContext;
+import dev.crm.devkit.TestHistories;
+import dev.crm.devkit.TestInfrastructure;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -88,7 +88,7 @@ class ChurnRunIT {
     }
 
     DynamodbEvent queued(String location) {
-        return dev.crm.testing.SampleEvents.jobQueued(Keys.job(t, location.substring(location.lastIndexOf('/') + 1)));
+        return dev.crm.devkit.SampleEvents.jobQueued(Keys.job(t, location.substring(location.lastIndexOf('/') + 1)));
     }
 
     void runJob(String location, java.util.function.LongSupplier remaining) {

@@ -1,7 +1,7 @@
 package dev.crm.preferences;
 
 import static dev.crm.preferences.Fixtures.as;
-import static dev.crm.testing.Responses.status;
+import static dev.crm.devkit.Responses.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -19,10 +19,10 @@ import dev.crm.shared.store.dynamodb.Attr;
 import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.TenantId;
-import dev.crm.testing.MutableClock;
-import dev.crm.testing.SampleEvents;
-import dev.crm.testing.TestContext;
-import dev.crm.testing.TestInfrastructure;
+import dev.crm.devkit.MutableClock;
+import dev.crm.devkit.SampleEvents;
+import dev.crm.devkit.TestContext;
+import dev.crm.devkit.TestInfrastructure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.crm.surveys;
 
-import static dev.crm.testing.Responses.body;
-import static dev.crm.testing.Responses.status;
+import static dev.crm.devkit.Responses.body;
+import static dev.crm.devkit.Responses.status;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
@@ -19,10 +19,10 @@ import dev.crm.shared.tenant.TenantSettings;
 import dev.crm.surveys.domain.CounterShards;
 import dev.crm.surveys.entrypoints.SurveysHandler;
 import dev.crm.surveys.store.dynamodb.SurveyTableKeys;
-import dev.crm.testing.ApiEvents;
-import dev.crm.testing.MutableClock;
-import dev.crm.testing.TestContext;
-import dev.crm.testing.TestInfrastructure;
+import dev.crm.devkit.ApiEvents;
+import dev.crm.devkit.MutableClock;
+import dev.crm.devkit.TestContext;
+import dev.crm.devkit.TestInfrastructure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -213,6 +213,6 @@ final class SurveyFixture {
     // ---- jobs ----
 
     static DynamodbEvent jobInserted(String pk) {
-        return dev.crm.testing.SampleEvents.jobQueued(pk);
+        return dev.crm.devkit.SampleEvents.jobQueued(pk);
     }
 }

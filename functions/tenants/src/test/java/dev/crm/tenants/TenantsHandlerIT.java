@@ -1,10 +1,10 @@
 package dev.crm.tenants;
 
-import static dev.crm.testing.Responses.body;
-import static dev.crm.testing.Responses.header;
-import static dev.crm.testing.Responses.pointers;
-import static dev.crm.testing.Responses.problem;
-import static dev.crm.testing.Responses.status;
+import static dev.crm.devkit.Responses.body;
+import static dev.crm.devkit.Responses.header;
+import static dev.crm.devkit.Responses.pointers;
+import static dev.crm.devkit.Responses.problem;
+import static dev.crm.devkit.Responses.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -22,10 +22,10 @@ import dev.crm.shared.tenant.TenantId;
 import dev.crm.tenants.domain.TenantService;
 import dev.crm.tenants.entrypoints.DeprovisionWorker;
 import dev.crm.tenants.entrypoints.TenantsHandler;
-import dev.crm.testing.ApiEvents;
-import dev.crm.testing.MutableClock;
-import dev.crm.testing.TestContext;
-import dev.crm.testing.TestInfrastructure;
+import dev.crm.devkit.ApiEvents;
+import dev.crm.devkit.MutableClock;
+import dev.crm.devkit.TestContext;
+import dev.crm.devkit.TestInfrastructure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -414,6 +414,6 @@ class TenantsHandlerIT {
     }
 
     static DynamodbEvent jobInserted(String pk) {
-        return dev.crm.testing.SampleEvents.jobQueued(pk);
+        return dev.crm.devkit.SampleEvents.jobQueued(pk);
     }
 }

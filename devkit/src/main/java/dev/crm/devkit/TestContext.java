@@ -1,4 +1,4 @@
-package dev.crm.testing;
+package dev.crm.devkit;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
