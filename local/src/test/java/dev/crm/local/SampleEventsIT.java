@@ -9,7 +9,7 @@ import com.amazonaws.services.lambda.runtime.events.IamPolicyResponse;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.devkit.SamTemplate;
 import dev.crm.devkit.SampleEvents;
-import dev.crm.devkit.TestContext;
+import dev.crm.devkit.LambdaContext;
 import dev.crm.devkit.TestInfrastructure;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,7 +82,7 @@ class SampleEventsIT {
             if (SampleEvents.isApiEvent(json)) {
                 String fn = routeToFunction.get(json.get("httpMethod") + " " + json.get("resource"));
                 var response = (APIGatewayProxyResponseEvent) handlers.get(fn)
-                        .handleRequest(SampleEvents.apiEvent(json), new TestContext());
+                        .handleRequest(SampleEvents.apiEvent(json), new LambdaContext());
                 // A sample naming something no earlier sample created (an alert needs a real
                 // at-risk customer) may only be a clean 404; everything else must succeed.
                 boolean unresolved = String.valueOf(json.get("pathParameters")).contains("_example");
@@ -93,20 +93,20 @@ class SampleEventsIT {
                 ran++;
             } else if (SampleEvents.isAuthorizerEvent(json)) {
                 var policy = (IamPolicyResponse) handlers.get("AuthorizerFunction")
-                        .handleRequest(SampleEvents.authorizerEvent(json), new TestContext());
+                        .handleRequest(SampleEvents.authorizerEvent(json), new LambdaContext());
                 assertEquals(tenant.id().value(), policy.getContext().get("tenantId"), p.toString());
                 ran++;
             } else if (SampleEvents.isScheduleEvent(json)) {
                 String rule = String.valueOf(SamTemplate.list(json.get("resources")).get(0));
                 String name = rule.substring(rule.lastIndexOf('/') + 1);
-                handlers.get(functionWithSchedule(name)).handleRequest(json, new TestContext());
+                handlers.get(functionWithSchedule(name)).handleRequest(json, new LambdaContext());
                 ran++;
             } else if (SampleEvents.isSnsEvent(json)) {
-                handlers.get(functionWithEventType("SNS")).handleRequest(SampleEvents.snsEvent(json), new TestContext());
+                handlers.get(functionWithEventType("SNS")).handleRequest(SampleEvents.snsEvent(json), new LambdaContext());
                 ran++;
             } else if (SampleEvents.isStreamEvent(json)) {
                 String fn = functionWithStreamFor(json);
-                handlers.get(fn).handleRequest(SampleEvents.streamEvent(json), new TestContext());
+                handlers.get(fn).handleRequest(SampleEvents.streamEvent(json), new LambdaContext());
                 ran++;
             }
         }

@@ -32,7 +32,7 @@ import dev.crm.shared.tenant.TenantSettings;
 import dev.crm.devkit.ApiEvents;
 import dev.crm.devkit.FaultInjector;
 import dev.crm.devkit.MutableClock;
-import dev.crm.devkit.TestContext;
+import dev.crm.devkit.LambdaContext;
 import dev.crm.devkit.TestHistories;
 import dev.crm.devkit.TestInfrastructure;
 import java.math.BigDecimal;
@@ -78,7 +78,7 @@ class ChurnRunIT {
     }
 
     APIGatewayProxyResponseEvent call(ApiEvents e) {
-        return api.handleRequest(e.build(), new TestContext());
+        return api.handleRequest(e.build(), new LambdaContext());
     }
 
     String startRun(String body) {
@@ -92,7 +92,7 @@ class ChurnRunIT {
     }
 
     void runJob(String location, java.util.function.LongSupplier remaining) {
-        worker.handleRequest(queued(location), new TestContext(remaining));
+        worker.handleRequest(queued(location), new LambdaContext(remaining));
     }
 
     Map<String, Object> run(String location) {
@@ -207,7 +207,7 @@ class ChurnRunIT {
         FaultInjector faults = new FaultInjector();
         ChurnRunWorker crashing = new ChurnRunWorker(TestInfrastructure.create(clock, Map.of("CRM_LOCAL", "true"), faults));
         faults.crashAfter(20, FaultInjector.WRITES);
-        assertThrows(RuntimeException.class, () -> crashing.handleRequest(queued(location), new TestContext()));
+        assertThrows(RuntimeException.class, () -> crashing.handleRequest(queued(location), new LambdaContext()));
         faults.off();
         assertTrue(faults.injected() > 0);
         assertEquals("running", run(location).get("status"), "a dead process leaves its lease behind");
@@ -304,8 +304,8 @@ class ChurnRunIT {
     @Test
     void theScheduleQueuesOneRunPerTenantPerDay() {
         var schedule = new ChurnSchedule(infra);
-        schedule.handleRequest(Map.of("detail-type", "Scheduled Event"), new TestContext());
-        Map<String, Object> again = schedule.handleRequest(Map.of(), new TestContext());
+        schedule.handleRequest(Map.of("detail-type", "Scheduled Event"), new LambdaContext());
+        Map<String, Object> again = schedule.handleRequest(Map.of(), new LambdaContext());
         assertEquals(0, ((Number) again.get("queued")).intValue());
         assertTrue(((Number) again.get("alreadyQueued")).intValue() >= 1);
     }

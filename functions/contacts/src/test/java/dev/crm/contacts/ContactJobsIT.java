@@ -26,7 +26,7 @@ import dev.crm.shared.tenant.TenantId;
 import dev.crm.devkit.ApiEvents;
 import dev.crm.devkit.FaultInjector;
 import dev.crm.devkit.MutableClock;
-import dev.crm.devkit.TestContext;
+import dev.crm.devkit.LambdaContext;
 import dev.crm.devkit.TestInfrastructure;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -48,7 +48,7 @@ class ContactJobsIT {
     private final TenantId t = tenant.id();
 
     APIGatewayProxyResponseEvent call(ApiEvents e) {
-        return handler.handleRequest(e.build(), new TestContext());
+        return handler.handleRequest(e.build(), new LambdaContext());
     }
 
     ApiEvents write(String method, String path) {
@@ -61,7 +61,7 @@ class ContactJobsIT {
     }
 
     void runJob(String location, java.util.function.LongSupplier remaining) {
-        worker.handleRequest(queued(location), new TestContext(remaining));
+        worker.handleRequest(queued(location), new LambdaContext(remaining));
     }
 
     void runJob(String location) {
@@ -282,7 +282,7 @@ class ContactJobsIT {
         ContactJobsWorker crashing = new ContactJobsWorker(TestInfrastructure.create(clock, Map.of(), faults));
         for (int writesBeforeCrash : new int[] {3, 6}) {
             faults.crashAfter(writesBeforeCrash, FaultInjector.WRITES);
-            assertThrows(RuntimeException.class, () -> crashing.handleRequest(queued(location), new TestContext()));
+            assertThrows(RuntimeException.class, () -> crashing.handleRequest(queued(location), new LambdaContext()));
             faults.off();
             // dead processes write nothing more, not even the hand-back: the job keeps the dead lease
             assertEquals("running", job(location).get("status"));

@@ -24,7 +24,7 @@ import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.devkit.ApiEvents;
 import dev.crm.devkit.MutableClock;
-import dev.crm.devkit.TestContext;
+import dev.crm.devkit.LambdaContext;
 import dev.crm.devkit.TestInfrastructure;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -57,7 +57,7 @@ class ContactsHandlerIT {
     }
 
     APIGatewayProxyResponseEvent call(ApiEvents e) {
-        return handler.handleRequest(e.build(), new TestContext());
+        return handler.handleRequest(e.build(), new LambdaContext());
     }
 
     ApiEvents as(TenantId t, String method, String path) {

@@ -21,7 +21,7 @@ import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.tenant.TenantSettings;
 import dev.crm.devkit.ApiEvents;
-import dev.crm.devkit.TestContext;
+import dev.crm.devkit.LambdaContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,7 +48,7 @@ public final class Fixtures {
     }
 
     public APIGatewayProxyResponseEvent call(ApiEvents e) {
-        return handler.handleRequest(e.build(), new TestContext());
+        return handler.handleRequest(e.build(), new LambdaContext());
     }
 
     public static ApiEvents as(TenantId t, Scope scope, String method, String path) {

@@ -21,7 +21,7 @@ import dev.crm.surveys.entrypoints.SurveysHandler;
 import dev.crm.surveys.store.dynamodb.SurveyTableKeys;
 import dev.crm.devkit.ApiEvents;
 import dev.crm.devkit.MutableClock;
-import dev.crm.devkit.TestContext;
+import dev.crm.devkit.LambdaContext;
 import dev.crm.devkit.TestInfrastructure;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +76,7 @@ final class SurveyFixture {
     // ---- calls ----
 
     APIGatewayProxyResponseEvent call(ApiEvents e) {
-        return handler.handleRequest(e.build(), new TestContext());
+        return handler.handleRequest(e.build(), new LambdaContext());
     }
 
     static ApiEvents as(TenantId t, String method, String resource) {
@@ -121,7 +121,7 @@ final class SurveyFixture {
     // ---- contacts (through the contacts function) ----
 
     String contact(TenantId t, String json) {
-        var r = contacts.handleRequest(as(t, "POST", "/v1/contacts").json(json).build(), new TestContext());
+        var r = contacts.handleRequest(as(t, "POST", "/v1/contacts").json(json).build(), new LambdaContext());
         status(r, 201);
         return (String) body(r).get("id");
     }
@@ -132,13 +132,13 @@ final class SurveyFixture {
 
     String segment(TenantId t, String ruleJson) {
         var r = contacts.handleRequest(as(t, "POST", "/v1/segments")
-                .json("{\"name\": \"s\", \"rule\": " + ruleJson + "}").build(), new TestContext());
+                .json("{\"name\": \"s\", \"rule\": " + ruleJson + "}").build(), new LambdaContext());
         status(r, 201);
         return (String) body(r).get("id");
     }
 
     APIGatewayProxyResponseEvent contactsCall(ApiEvents e) {
-        return contacts.handleRequest(e.build(), new TestContext());
+        return contacts.handleRequest(e.build(), new LambdaContext());
     }
 
     /** A respondent token for the contact, minted through the API. */
