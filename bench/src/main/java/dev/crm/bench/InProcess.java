@@ -5,8 +5,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import dev.crm.bench.launch.EventDecoder;
 import dev.crm.bench.launch.Launcher;
 import dev.crm.shared.config.Infrastructure;
-import dev.crm.testing.SamTemplate;
-import dev.crm.testing.TestContext;
+import dev.crm.devkit.SamTemplate;
+import dev.crm.devkit.LambdaContext;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.MalformedURLException;
@@ -114,7 +114,7 @@ public final class InProcess {
     /** Runs a prepared sample text and returns its status ("200", "ok", or "error:…"). */
     public String run(String functionId, String text) {
         try {
-            return status(invoke(functionId, event(functionId, text), new TestContext()));
+            return status(invoke(functionId, event(functionId, text), new LambdaContext()));
         } catch (RuntimeException e) {
             return "error:" + e.getClass().getName();
         }

@@ -1,7 +1,7 @@
 package dev.crm.bench;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import dev.crm.testing.TestContext;
+import dev.crm.devkit.LambdaContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -97,7 +97,7 @@ public final class Preparations {
             Object result;
             try {
                 result = handlers.invoke(before.functionId(),
-                        handlers.event(before.functionId(), Fixtures.apply(text(before), fixture)), new TestContext());
+                        handlers.event(before.functionId(), Fixtures.apply(text(before), fixture)), new LambdaContext());
             } catch (RuntimeException e) {
                 problems.add(step.sample() + " failed: " + e);
                 continue;

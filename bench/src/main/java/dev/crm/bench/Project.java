@@ -1,8 +1,8 @@
 package dev.crm.bench;
 
 import dev.crm.shared.json.Json;
-import dev.crm.testing.SamTemplate;
-import dev.crm.testing.SampleEvents;
+import dev.crm.devkit.SamTemplate;
+import dev.crm.devkit.SampleEvents;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

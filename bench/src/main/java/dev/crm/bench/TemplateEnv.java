@@ -1,6 +1,6 @@
 package dev.crm.bench;
 
-import dev.crm.testing.SamTemplate;
+import dev.crm.devkit.SamTemplate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.crm.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.crm.testing.SamTemplate;
+import dev.crm.devkit.SamTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

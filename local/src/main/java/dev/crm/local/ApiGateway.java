@@ -4,7 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEv
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponse;
-import dev.crm.testing.SamTemplate;
+import dev.crm.devkit.LambdaContext;
+import dev.crm.devkit.SamTemplate;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -211,7 +212,7 @@ final class ApiGateway {
 
     private Object invoke(String functionId, Object event, long timeoutMillis)
             throws ExecutionException, TimeoutException {
-        LocalContext context = new LocalContext(functionId, timeoutMillis);
+        LambdaContext context = LambdaContext.local(functionId, timeoutMillis);
         Future<Object> f = invoker.submit(() -> functions.invoke(functionId, event, context));
         try {
             return f.get(timeoutMillis, TimeUnit.MILLISECONDS);

@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.config.Settings;
-import dev.crm.testing.SamTemplate;
+import dev.crm.devkit.SamTemplate;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;

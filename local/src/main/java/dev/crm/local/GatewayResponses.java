@@ -1,6 +1,6 @@
 package dev.crm.local;
 
-import dev.crm.testing.SamTemplate;
+import dev.crm.devkit.SamTemplate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

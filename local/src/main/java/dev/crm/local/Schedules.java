@@ -1,6 +1,7 @@
 package dev.crm.local;
 
-import dev.crm.testing.SamTemplate;
+import dev.crm.devkit.LambdaContext;
+import dev.crm.devkit.SamTemplate;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +68,7 @@ final class Schedules implements AutoCloseable {
         event.put("region", "local");
         event.put("resources", List.of("arn:aws:events:local:000000000000:rule/" + name));
         event.put("detail", Map.of());
-        return executor.submit(() -> functions.invoke(s.functionId(), event, new LocalContext(s.functionId(), s.timeoutMillis())));
+        return executor.submit(() -> functions.invoke(s.functionId(), event, LambdaContext.local(s.functionId(), s.timeoutMillis())));
     }
 
     @Override

@@ -4,7 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.outbound.LocalEventLog;
-import dev.crm.testing.SamTemplate;
+import dev.crm.devkit.LambdaContext;
+import dev.crm.devkit.SamTemplate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -185,7 +186,7 @@ final class StreamPump implements AutoCloseable {
             workers.get(s.functionId()).submit(() -> {
                 for (int attempt = 0; attempt <= s.maxRetries() && running; attempt++) {
                     try {
-                        functions.invoke(s.functionId(), event, new LocalContext(s.functionId(), s.timeoutMillis()));
+                        functions.invoke(s.functionId(), event, LambdaContext.local(s.functionId(), s.timeoutMillis()));
                         return;
                     } catch (RuntimeException e) {
                         System.err.println(s.functionId() + " failed on a stream record (attempt " + (attempt + 1)

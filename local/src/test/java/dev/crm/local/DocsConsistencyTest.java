@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crm.shared.http.ProblemType;
-import dev.crm.testing.SamTemplate;
+import dev.crm.devkit.SamTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crm.local.suite.TableSnapshot;
-import dev.crm.testing.LocalDynamoDb;
-import dev.crm.testing.SamTemplate;
+import dev.crm.devkit.LocalDynamoDb;
+import dev.crm.devkit.SamTemplate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -71,7 +71,7 @@ class PrimingIT {
             env.put("AWS_ACCESS_KEY_ID", "local");
             env.put("AWS_SECRET_ACCESS_KEY", "local");
             env.put("PUBLIC_BASE_URL", "http://127.0.0.1:3000");
-            env.put("CRM_OPERATOR_KEY", dev.crm.testing.TestInfrastructure.OPERATOR_KEY);
+            env.put("CRM_OPERATOR_KEY", dev.crm.devkit.TestInfrastructure.OPERATOR_KEY);
             Process child = pb.start();
             String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(child.waitFor(60, TimeUnit.SECONDS));

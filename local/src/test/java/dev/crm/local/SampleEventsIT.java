@@ -7,10 +7,10 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponse;
 import dev.crm.shared.config.Infrastructure;
-import dev.crm.testing.SamTemplate;
-import dev.crm.testing.SampleEvents;
-import dev.crm.testing.TestContext;
-import dev.crm.testing.TestInfrastructure;
+import dev.crm.devkit.SamTemplate;
+import dev.crm.devkit.SampleEvents;
+import dev.crm.devkit.LambdaContext;
+import dev.crm.devkit.TestInfrastructure;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,14 +75,14 @@ class SampleEventsIT {
         int ran = 0;
         for (Path p : inRunOrder(SampleEvents.all())) {
             if (replace.containsKey("c_example0000000000000") && !replace.containsKey("tok_example_confirm")) {
-                replace.putAll(dev.crm.testing.SampleTokens.mint(tenant.id(), secrets, replace.get("c_example0000000000000"),
+                replace.putAll(dev.crm.devkit.SampleTokens.mint(tenant.id(), secrets, replace.get("c_example0000000000000"),
                         java.time.Instant.now()));
             }
             Map<String, Object> json = SampleEvents.read(p, replace);
             if (SampleEvents.isApiEvent(json)) {
                 String fn = routeToFunction.get(json.get("httpMethod") + " " + json.get("resource"));
                 var response = (APIGatewayProxyResponseEvent) handlers.get(fn)
-                        .handleRequest(SampleEvents.apiEvent(json), new TestContext());
+                        .handleRequest(SampleEvents.apiEvent(json), new LambdaContext());
                 // A sample naming something no earlier sample created (an alert needs a real
                 // at-risk customer) may only be a clean 404; everything else must succeed.
                 boolean unresolved = String.valueOf(json.get("pathParameters")).contains("_example");
@@ -93,20 +93,20 @@ class SampleEventsIT {
                 ran++;
             } else if (SampleEvents.isAuthorizerEvent(json)) {
                 var policy = (IamPolicyResponse) handlers.get("AuthorizerFunction")
-                        .handleRequest(SampleEvents.authorizerEvent(json), new TestContext());
+                        .handleRequest(SampleEvents.authorizerEvent(json), new LambdaContext());
                 assertEquals(tenant.id().value(), policy.getContext().get("tenantId"), p.toString());
                 ran++;
             } else if (SampleEvents.isScheduleEvent(json)) {
                 String rule = String.valueOf(SamTemplate.list(json.get("resources")).get(0));
                 String name = rule.substring(rule.lastIndexOf('/') + 1);
-                handlers.get(functionWithSchedule(name)).handleRequest(json, new TestContext());
+                handlers.get(functionWithSchedule(name)).handleRequest(json, new LambdaContext());
                 ran++;
             } else if (SampleEvents.isSnsEvent(json)) {
-                handlers.get(functionWithEventType("SNS")).handleRequest(SampleEvents.snsEvent(json), new TestContext());
+                handlers.get(functionWithEventType("SNS")).handleRequest(SampleEvents.snsEvent(json), new LambdaContext());
                 ran++;
             } else if (SampleEvents.isStreamEvent(json)) {
                 String fn = functionWithStreamFor(json);
-                handlers.get(fn).handleRequest(SampleEvents.streamEvent(json), new TestContext());
+                handlers.get(fn).handleRequest(SampleEvents.streamEvent(json), new LambdaContext());
                 ran++;
             }
         }
@@ -143,7 +143,7 @@ class SampleEventsIT {
         if (response.getBody() == null || response.getBody().isEmpty() || !response.getBody().startsWith("{")) {
             return;
         }
-        Map<String, Object> body = dev.crm.testing.Responses.body(response);
+        Map<String, Object> body = dev.crm.devkit.Responses.body(response);
         Object id = body.containsKey("keyId") ? body.get("keyId") : body.get("id");
         if (id instanceof String s && s.contains("_")) {
             String prefix = s.substring(0, s.indexOf('_') + 1);

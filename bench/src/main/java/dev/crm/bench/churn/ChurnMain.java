@@ -19,9 +19,9 @@ import dev.crm.shared.store.dynamodb.DynamoDbClients;
 import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.Tenant;
-import dev.crm.testing.LocalDynamoDb;
-import dev.crm.testing.TestContext;
-import dev.crm.testing.TestHistories;
+import dev.crm.devkit.LocalDynamoDb;
+import dev.crm.devkit.LambdaContext;
+import dev.crm.devkit.TestHistories;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,7 +172,7 @@ public final class ChurnMain {
             ops.drain();
             long p0 = System.nanoTime();
             Object response = handlers.invoke(create.functionId(),
-                    handlers.event(create.functionId(), Fixtures.apply(Preparations.text(create), f)), new TestContext());
+                    handlers.event(create.functionId(), Fixtures.apply(Preparations.text(create), f)), new LambdaContext());
             long p1 = System.nanoTime();
             String status = InProcess.status(response);
             String location = response instanceof APIGatewayProxyResponseEvent r && r.getHeaders() != null
@@ -189,7 +189,7 @@ public final class ChurnMain {
             AtomicInteger checks = new AtomicInteger();
             Object event = handlers.event(queued.functionId(), queuedText);
             long w0 = System.nanoTime();
-            handlers.invoke(queued.functionId(), event, new TestContext(() -> checks.getAndIncrement() == 0 ? 900_000 : 0));
+            handlers.invoke(queued.functionId(), event, new LambdaContext(() -> checks.getAndIncrement() == 0 ? 900_000 : 0));
             long w1 = System.nanoTime();
             out.put("fitInvocationSeconds", (w1 - w0) / 1e9);
             out.put("fitCalls", ops.drain());
@@ -200,7 +200,7 @@ public final class ChurnMain {
             Quiet.await(quietWait);
             event = handlers.event(queued.functionId(), queuedText);
             long s0 = System.nanoTime();
-            handlers.invoke(queued.functionId(), event, new TestContext(() -> Integer.MAX_VALUE));
+            handlers.invoke(queued.functionId(), event, new LambdaContext(() -> Integer.MAX_VALUE));
             long s1 = System.nanoTime();
             out.put("scoreInvocationSeconds", (s1 - s0) / 1e9);
             out.put("scoreCalls", ops.drain());
@@ -220,7 +220,7 @@ public final class ChurnMain {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> jobJson(InProcess handlers, Project.Sample get, Fixtures.Fixture f) {
         Object r = handlers.invoke(get.functionId(), handlers.event(get.functionId(), Fixtures.apply(Preparations.text(get), f)),
-                new TestContext());
+                new LambdaContext());
         if (r instanceof APIGatewayProxyResponseEvent e && e.getBody() != null) {
             return (Map<String, Object>) Json.parse(e.getBody());
         }

@@ -151,7 +151,10 @@ public final class ClassLoadLog {
             return "AWS SDK";
         }
         if (name.startsWith("dev.crm.")) {
-            return name.startsWith("dev.crm.bench.") && !name.startsWith("dev.crm.bench.reference.") ? "other" : "product";
+            // The launcher and the development kit's Lambda context it carries are the harness's, not the product's.
+            boolean harness = name.startsWith("dev.crm.bench.") && !name.startsWith("dev.crm.bench.reference.")
+                    || name.startsWith("dev.crm.devkit.");
+            return harness ? "other" : "product";
         }
         if (name.startsWith("com.fasterxml.jackson.")) {
             return "Jackson";

@@ -7,7 +7,7 @@ import dev.crm.bench.Project;
 import dev.crm.bench.Quiet;
 import dev.crm.bench.TemplateEnv;
 import dev.crm.bench.launch.Launcher;
-import dev.crm.testing.SamTemplate;
+import dev.crm.devkit.SamTemplate;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * Turns a sample event's JSON into the type the handler's {@code handleRequest} declares, field for
- * field as dev.crm.testing.SampleEvents does (Lambda's runtime does this with its own serializer
+ * field as dev.crm.devkit.SampleEvents does (Lambda's runtime does this with its own serializer
  * before calling the handler). Unknown types get the parsed tree, the raw text or a stream.
  */
 public final class EventDecoder {

@@ -1,6 +1,7 @@
 package dev.crm.bench.launch;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.crm.devkit.LambdaContext;
 import java.io.ByteArrayOutputStream;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -68,7 +69,7 @@ public final class Launcher {
         Object event = EventDecoder.decode(eventText, method.getParameterTypes()[0]);
         long t4 = System.nanoTime();
         Mark.reached("Decoded");
-        String status = invoke(handler, method, event, new LauncherContext("bench-1", functionName, memory, timeoutMillis));
+        String status = invoke(handler, method, event, LambdaContext.launcher("bench-1", functionName, memory, timeoutMillis));
         long t5 = System.nanoTime();
         System.out.println(FIRST + status);
         System.out.flush();
@@ -76,7 +77,7 @@ public final class Launcher {
 
         long t6 = System.nanoTime();
         Object again = EventDecoder.decode(eventText, method.getParameterTypes()[0]);
-        String status2 = invoke(handler, method, again, new LauncherContext("bench-2", functionName, memory, timeoutMillis));
+        String status2 = invoke(handler, method, again, LambdaContext.launcher("bench-2", functionName, memory, timeoutMillis));
         long t7 = System.nanoTime();
         System.out.println(PHASES + "launcher=" + (t1 - t0) + " load=" + (t2 - t1) + " construct=" + (t3 - t2)
                 + " decode=" + (t4 - t3b) + " invoke=" + (t5 - t4) + " invoke2=" + (t7 - t6) + " prime=" + prime

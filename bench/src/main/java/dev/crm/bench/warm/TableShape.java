@@ -1,6 +1,6 @@
 package dev.crm.bench.warm;
 
-import dev.crm.testing.SamTemplate;
+import dev.crm.devkit.SamTemplate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

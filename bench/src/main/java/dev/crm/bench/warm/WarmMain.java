@@ -13,9 +13,9 @@ import dev.crm.shared.config.Settings;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.log.Log;
 import dev.crm.shared.store.dynamodb.DynamoDbClients;
-import dev.crm.testing.LocalDynamoDb;
-import dev.crm.testing.SamTemplate;
-import dev.crm.testing.TestContext;
+import dev.crm.devkit.LocalDynamoDb;
+import dev.crm.devkit.SamTemplate;
+import dev.crm.devkit.LambdaContext;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,7 +170,7 @@ public final class WarmMain {
                 }
                 counter.drain();
                 try {
-                    status = InProcess.status(counted.invoke(s.functionId(), event, new TestContext()));
+                    status = InProcess.status(counted.invoke(s.functionId(), event, new LambdaContext()));
                 } catch (RuntimeException e) {
                     status = "error:" + e.getClass().getSimpleName();
                 }
@@ -232,7 +232,7 @@ public final class WarmMain {
                     Object event = counted.event(sample.functionId(), sc.eventText(text, k));
                     counter.drain();
                     try {
-                        status = InProcess.status(counted.invoke(sample.functionId(), event, new TestContext()));
+                        status = InProcess.status(counted.invoke(sample.functionId(), event, new LambdaContext()));
                     } catch (RuntimeException e) {
                         status = "error:" + e.getClass().getSimpleName();
                     }
@@ -347,7 +347,7 @@ public final class WarmMain {
                 }
             }
             IntFunction<Object> eventOf = sc.vary() == null ? i -> events.get(i / per) : events::get;
-            TestContext context = new TestContext();
+            LambdaContext context = new LambdaContext();
             int[] errors = new int[1];
             String[] lastError = new String[1];
             IntConsumer handlerCall = i -> {

@@ -15,7 +15,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ScenariosTest {
-    static final Path ROOT = dev.crm.testing.SamTemplate.locate().toAbsolutePath().getParent();
+    static final Path ROOT = dev.crm.devkit.SamTemplate.locate().toAbsolutePath().getParent();
 
     @Test
     void everyScenarioNamesOneSampleOfAFunction() {

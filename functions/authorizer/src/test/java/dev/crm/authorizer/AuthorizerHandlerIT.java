@@ -11,9 +11,9 @@ import dev.crm.shared.tenant.ApiKeyRecord;
 import dev.crm.shared.tenant.ApiKeys;
 import dev.crm.shared.tenant.Ids;
 import dev.crm.shared.tenant.Scope;
-import dev.crm.testing.MutableClock;
-import dev.crm.testing.TestContext;
-import dev.crm.testing.TestInfrastructure;
+import dev.crm.devkit.MutableClock;
+import dev.crm.devkit.LambdaContext;
+import dev.crm.devkit.TestInfrastructure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +31,7 @@ class AuthorizerHandlerIT {
         e.setType("REQUEST");
         e.setMethodArn(ARN);
         e.setHeaders(authorization == null ? Map.of() : Map.of("authorization", authorization));
-        return authorizer.handleRequest(e, new TestContext());
+        return authorizer.handleRequest(e, new LambdaContext());
     }
 
     private void assertUnauthorized(String authorization) {
@@ -96,7 +96,7 @@ class AuthorizerHandlerIT {
         var e = new APIGatewayCustomAuthorizerEvent();
         e.setMethodArn(ARN);
         e.setHeaders(Map.of("Authorization", "Bearer " + TestInfrastructure.OPERATOR_KEY));
-        assertThrows(AuthorizerHandler.UnauthorizedException.class, () -> noOperator.handleRequest(e, new TestContext()));
+        assertThrows(AuthorizerHandler.UnauthorizedException.class, () -> noOperator.handleRequest(e, new LambdaContext()));
     }
 
     @Test

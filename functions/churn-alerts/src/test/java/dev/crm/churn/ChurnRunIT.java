@@ -1,10 +1,10 @@
 package dev.crm.churn;
 
-import static dev.crm.testing.Responses.body;
-import static dev.crm.testing.Responses.header;
-import static dev.crm.testing.Responses.pointers;
-import static dev.crm.testing.Responses.problem;
-import static dev.crm.testing.Responses.status;
+import static dev.crm.devkit.Responses.body;
+import static dev.crm.devkit.Responses.header;
+import static dev.crm.devkit.Responses.pointers;
+import static dev.crm.devkit.Responses.problem;
+import static dev.crm.devkit.Responses.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -29,12 +29,12 @@ import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.tenant.TenantSettings;
-import dev.crm.testing.ApiEvents;
-import dev.crm.testing.FaultInjector;
-import dev.crm.testing.MutableClock;
-import dev.crm.testing.TestContext;
-import dev.crm.testing.TestHistories;
-import dev.crm.testing.TestInfrastructure;
+import dev.crm.devkit.ApiEvents;
+import dev.crm.devkit.FaultInjector;
+import dev.crm.devkit.MutableClock;
+import dev.crm.devkit.LambdaContext;
+import dev.crm.devkit.TestHistories;
+import dev.crm.devkit.TestInfrastructure;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -78,7 +78,7 @@ class ChurnRunIT {
     }
 
     APIGatewayProxyResponseEvent call(ApiEvents e) {
-        return api.handleRequest(e.build(), new TestContext());
+        return api.handleRequest(e.build(), new LambdaContext());
     }
 
     String startRun(String body) {
@@ -88,11 +88,11 @@ class ChurnRunIT {
     }
 
     DynamodbEvent queued(String location) {
-        return dev.crm.testing.SampleEvents.jobQueued(Keys.job(t, location.substring(location.lastIndexOf('/') + 1)));
+        return dev.crm.devkit.SampleEvents.jobQueued(Keys.job(t, location.substring(location.lastIndexOf('/') + 1)));
     }
 
     void runJob(String location, java.util.function.LongSupplier remaining) {
-        worker.handleRequest(queued(location), new TestContext(remaining));
+        worker.handleRequest(queued(location), new LambdaContext(remaining));
     }
 
     Map<String, Object> run(String location) {
@@ -207,7 +207,7 @@ class ChurnRunIT {
         FaultInjector faults = new FaultInjector();
         ChurnRunWorker crashing = new ChurnRunWorker(TestInfrastructure.create(clock, Map.of("CRM_LOCAL", "true"), faults));
         faults.crashAfter(20, FaultInjector.WRITES);
-        assertThrows(RuntimeException.class, () -> crashing.handleRequest(queued(location), new TestContext()));
+        assertThrows(RuntimeException.class, () -> crashing.handleRequest(queued(location), new LambdaContext()));
         faults.off();
         assertTrue(faults.injected() > 0);
         assertEquals("running", run(location).get("status"), "a dead process leaves its lease behind");
@@ -304,8 +304,8 @@ class ChurnRunIT {
     @Test
     void theScheduleQueuesOneRunPerTenantPerDay() {
         var schedule = new ChurnSchedule(infra);
-        schedule.handleRequest(Map.of("detail-type", "Scheduled Event"), new TestContext());
-        Map<String, Object> again = schedule.handleRequest(Map.of(), new TestContext());
+        schedule.handleRequest(Map.of("detail-type", "Scheduled Event"), new LambdaContext());
+        Map<String, Object> again = schedule.handleRequest(Map.of(), new LambdaContext());
         assertEquals(0, ((Number) again.get("queued")).intValue());
         assertTrue(((Number) again.get("alreadyQueued")).intValue() >= 1);
     }

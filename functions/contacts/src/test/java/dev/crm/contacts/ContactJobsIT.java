@@ -1,9 +1,9 @@
 package dev.crm.contacts;
 
-import static dev.crm.testing.Responses.body;
-import static dev.crm.testing.Responses.header;
-import static dev.crm.testing.Responses.problem;
-import static dev.crm.testing.Responses.status;
+import static dev.crm.devkit.Responses.body;
+import static dev.crm.devkit.Responses.header;
+import static dev.crm.devkit.Responses.problem;
+import static dev.crm.devkit.Responses.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -23,11 +23,11 @@ import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.TenantId;
-import dev.crm.testing.ApiEvents;
-import dev.crm.testing.FaultInjector;
-import dev.crm.testing.MutableClock;
-import dev.crm.testing.TestContext;
-import dev.crm.testing.TestInfrastructure;
+import dev.crm.devkit.ApiEvents;
+import dev.crm.devkit.FaultInjector;
+import dev.crm.devkit.MutableClock;
+import dev.crm.devkit.LambdaContext;
+import dev.crm.devkit.TestInfrastructure;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -48,7 +48,7 @@ class ContactJobsIT {
     private final TenantId t = tenant.id();
 
     APIGatewayProxyResponseEvent call(ApiEvents e) {
-        return handler.handleRequest(e.build(), new TestContext());
+        return handler.handleRequest(e.build(), new LambdaContext());
     }
 
     ApiEvents write(String method, String path) {
@@ -57,11 +57,11 @@ class ContactJobsIT {
 
     /** What the table stream delivers when a job is queued. */
     DynamodbEvent queued(String location) {
-        return dev.crm.testing.SampleEvents.jobQueued(Keys.job(t, location.substring(location.lastIndexOf('/') + 1)));
+        return dev.crm.devkit.SampleEvents.jobQueued(Keys.job(t, location.substring(location.lastIndexOf('/') + 1)));
     }
 
     void runJob(String location, java.util.function.LongSupplier remaining) {
-        worker.handleRequest(queued(location), new TestContext(remaining));
+        worker.handleRequest(queued(location), new LambdaContext(remaining));
     }
 
     void runJob(String location) {
@@ -282,7 +282,7 @@ class ContactJobsIT {
         ContactJobsWorker crashing = new ContactJobsWorker(TestInfrastructure.create(clock, Map.of(), faults));
         for (int writesBeforeCrash : new int[] {3, 6}) {
             faults.crashAfter(writesBeforeCrash, FaultInjector.WRITES);
-            assertThrows(RuntimeException.class, () -> crashing.handleRequest(queued(location), new TestContext()));
+            assertThrows(RuntimeException.class, () -> crashing.handleRequest(queued(location), new LambdaContext()));
             faults.off();
             // dead processes write nothing more, not even the hand-back: the job keeps the dead lease
             assertEquals("running", job(location).get("status"));

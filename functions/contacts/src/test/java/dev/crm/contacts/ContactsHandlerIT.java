@@ -1,10 +1,10 @@
 package dev.crm.contacts;
 
-import static dev.crm.testing.Responses.body;
-import static dev.crm.testing.Responses.header;
-import static dev.crm.testing.Responses.pointers;
-import static dev.crm.testing.Responses.problem;
-import static dev.crm.testing.Responses.status;
+import static dev.crm.devkit.Responses.body;
+import static dev.crm.devkit.Responses.header;
+import static dev.crm.devkit.Responses.pointers;
+import static dev.crm.devkit.Responses.problem;
+import static dev.crm.devkit.Responses.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -22,10 +22,10 @@ import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.TenantId;
-import dev.crm.testing.ApiEvents;
-import dev.crm.testing.MutableClock;
-import dev.crm.testing.TestContext;
-import dev.crm.testing.TestInfrastructure;
+import dev.crm.devkit.ApiEvents;
+import dev.crm.devkit.MutableClock;
+import dev.crm.devkit.LambdaContext;
+import dev.crm.devkit.TestInfrastructure;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -57,7 +57,7 @@ class ContactsHandlerIT {
     }
 
     APIGatewayProxyResponseEvent call(ApiEvents e) {
-        return handler.handleRequest(e.build(), new TestContext());
+        return handler.handleRequest(e.build(), new LambdaContext());
     }
 
     ApiEvents as(TenantId t, String method, String path) {

@@ -1,7 +1,7 @@
 package dev.crm.preferences;
 
 import static dev.crm.preferences.Fixtures.as;
-import static dev.crm.testing.Responses.status;
+import static dev.crm.devkit.Responses.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -19,10 +19,10 @@ import dev.crm.shared.store.dynamodb.Attr;
 import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.TenantId;
-import dev.crm.testing.MutableClock;
-import dev.crm.testing.SampleEvents;
-import dev.crm.testing.TestContext;
-import dev.crm.testing.TestInfrastructure;
+import dev.crm.devkit.MutableClock;
+import dev.crm.devkit.SampleEvents;
+import dev.crm.devkit.LambdaContext;
+import dev.crm.devkit.TestInfrastructure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +82,7 @@ class BounceHandlerIT {
         String email = Fixtures.uniqueEmail("bounced");
         String c = optedIn(email);
         bounces.handleRequest(sns(ses("eventType", "Bounce", "\"bounceType\": \"Permanent\", ", to(email.toUpperCase()),
-                tenant)), new TestContext());
+                tenant)), new LambdaContext());
         Preferences p = state(c);
         assertEquals("opted_out", p.channelStatus(Channel.EMAIL).wire());
         assertEquals("opted_in", p.topicStatus(Channel.EMAIL, "newsletter").wire(), "topics keep their statuses");
@@ -99,7 +99,7 @@ class BounceHandlerIT {
         // SNS delivers at least once: a redelivery records nothing more
         int entries = ledger.size();
         bounces.handleRequest(sns(ses("eventType", "Bounce", "\"bounceType\": \"Permanent\", ", to(email), tenant)),
-                new TestContext());
+                new LambdaContext());
         assertEquals(entries, fx.ledger(tenant, c).size());
     }
 
@@ -108,7 +108,7 @@ class BounceHandlerIT {
         String email = Fixtures.uniqueEmail("complained");
         String c = optedIn(email);
         bounces.handleRequest(sns(ses("notificationType", "Complaint", "\"complaintFeedbackType\": \"abuse\", ", to(email),
-                tenant)), new TestContext());
+                tenant)), new LambdaContext());
         assertEquals("opted_out", state(c).channelStatus(Channel.EMAIL).wire());
         List<LedgerEntry> ledger = fx.ledger(tenant, c);
         assertEquals("complaint", ledger.get(ledger.size() - 1).source());
@@ -132,9 +132,9 @@ class BounceHandlerIT {
                     "{\"eventType\": \"Delivery\", \"mail\": {}}",
                     "not json at all",
                     "[1, 2]")) {
-                bounces.handleRequest(sns(message), new TestContext());
+                bounces.handleRequest(sns(message), new LambdaContext());
             }
-            bounces.handleRequest(new SNSEvent(), new TestContext());
+            bounces.handleRequest(new SNSEvent(), new LambdaContext());
         } finally {
             Log.sink(System.out::println);
         }
@@ -151,7 +151,7 @@ class BounceHandlerIT {
         Map<String, Object> json = SampleEvents.read(SampleEvents.directory().resolve("preferences/ses-bounce.json"),
                 Map.of(SampleEvents.EXAMPLE_TENANT, tenant.value()));
         Map<?, ?> sns = (Map<?, ?>) ((Map<?, ?>) ((List<?>) json.get("Records")).get(0)).get("Sns");
-        bounces.handleRequest(sns((String) sns.get("Message")), new TestContext());
+        bounces.handleRequest(sns((String) sns.get("Message")), new LambdaContext());
         assertEquals("opted_out", state(c).channelStatus(Channel.EMAIL).wire());
         assertEquals("Bounce", ((Map<?, ?>) Json.parse((String) sns.get("Message"))).get("eventType"));
     }

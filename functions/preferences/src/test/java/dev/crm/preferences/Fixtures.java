@@ -1,6 +1,6 @@
 package dev.crm.preferences;
 
-import static dev.crm.testing.Responses.status;
+import static dev.crm.devkit.Responses.status;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.crm.preferences.domain.LedgerEntry;
@@ -20,8 +20,8 @@ import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.tenant.TenantSettings;
-import dev.crm.testing.ApiEvents;
-import dev.crm.testing.TestContext;
+import dev.crm.devkit.ApiEvents;
+import dev.crm.devkit.LambdaContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,7 +48,7 @@ public final class Fixtures {
     }
 
     public APIGatewayProxyResponseEvent call(ApiEvents e) {
-        return handler.handleRequest(e.build(), new TestContext());
+        return handler.handleRequest(e.build(), new LambdaContext());
     }
 
     public static ApiEvents as(TenantId t, Scope scope, String method, String path) {

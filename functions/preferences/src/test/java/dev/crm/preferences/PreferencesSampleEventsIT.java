@@ -11,10 +11,10 @@ import dev.crm.shared.http.Route;
 import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tokens.SignedTokens;
 import dev.crm.shared.tokens.TokenPurpose;
-import dev.crm.testing.MutableClock;
-import dev.crm.testing.SampleEvents;
-import dev.crm.testing.TestContext;
-import dev.crm.testing.TestInfrastructure;
+import dev.crm.devkit.MutableClock;
+import dev.crm.devkit.SampleEvents;
+import dev.crm.devkit.LambdaContext;
+import dev.crm.devkit.TestInfrastructure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,12 +81,12 @@ class PreferencesSampleEventsIT {
             Map<String, Object> json = SampleEvents.read(p, replace);
             if (SampleEvents.isApiEvent(json)) {
                 sampled.add(json.get("httpMethod") + " " + json.get("resource"));
-                APIGatewayProxyResponseEvent r = handler.handleRequest(SampleEvents.apiEvent(json), new TestContext());
+                APIGatewayProxyResponseEvent r = handler.handleRequest(SampleEvents.apiEvent(json), new LambdaContext());
                 assertTrue(r.getStatusCode() >= 200 && r.getStatusCode() < 300, p + " answered " + r.getStatusCode() + ": "
                         + r.getBody());
             } else {
                 Map<?, ?> sns = (Map<?, ?>) ((Map<?, ?>) ((List<?>) json.get("Records")).get(0)).get("Sns");
-                bounces.handleRequest(BounceHandlerIT.sns((String) sns.get("Message")), new TestContext());
+                bounces.handleRequest(BounceHandlerIT.sns((String) sns.get("Message")), new LambdaContext());
             }
             ran++;
         }

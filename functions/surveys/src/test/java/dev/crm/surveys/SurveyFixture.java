@@ -1,7 +1,7 @@
 package dev.crm.surveys;
 
-import static dev.crm.testing.Responses.body;
-import static dev.crm.testing.Responses.status;
+import static dev.crm.devkit.Responses.body;
+import static dev.crm.devkit.Responses.status;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
@@ -19,10 +19,10 @@ import dev.crm.shared.tenant.TenantSettings;
 import dev.crm.surveys.domain.CounterShards;
 import dev.crm.surveys.entrypoints.SurveysHandler;
 import dev.crm.surveys.store.dynamodb.SurveyTableKeys;
-import dev.crm.testing.ApiEvents;
-import dev.crm.testing.MutableClock;
-import dev.crm.testing.TestContext;
-import dev.crm.testing.TestInfrastructure;
+import dev.crm.devkit.ApiEvents;
+import dev.crm.devkit.MutableClock;
+import dev.crm.devkit.LambdaContext;
+import dev.crm.devkit.TestInfrastructure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +76,7 @@ final class SurveyFixture {
     // ---- calls ----
 
     APIGatewayProxyResponseEvent call(ApiEvents e) {
-        return handler.handleRequest(e.build(), new TestContext());
+        return handler.handleRequest(e.build(), new LambdaContext());
     }
 
     static ApiEvents as(TenantId t, String method, String resource) {
@@ -121,7 +121,7 @@ final class SurveyFixture {
     // ---- contacts (through the contacts function) ----
 
     String contact(TenantId t, String json) {
-        var r = contacts.handleRequest(as(t, "POST", "/v1/contacts").json(json).build(), new TestContext());
+        var r = contacts.handleRequest(as(t, "POST", "/v1/contacts").json(json).build(), new LambdaContext());
         status(r, 201);
         return (String) body(r).get("id");
     }
@@ -132,13 +132,13 @@ final class SurveyFixture {
 
     String segment(TenantId t, String ruleJson) {
         var r = contacts.handleRequest(as(t, "POST", "/v1/segments")
-                .json("{\"name\": \"s\", \"rule\": " + ruleJson + "}").build(), new TestContext());
+                .json("{\"name\": \"s\", \"rule\": " + ruleJson + "}").build(), new LambdaContext());
         status(r, 201);
         return (String) body(r).get("id");
     }
 
     APIGatewayProxyResponseEvent contactsCall(ApiEvents e) {
-        return contacts.handleRequest(e.build(), new TestContext());
+        return contacts.handleRequest(e.build(), new LambdaContext());
     }
 
     /** A respondent token for the contact, minted through the API. */
@@ -213,6 +213,6 @@ final class SurveyFixture {
     // ---- jobs ----
 
     static DynamodbEvent jobInserted(String pk) {
-        return dev.crm.testing.SampleEvents.jobQueued(pk);
+        return dev.crm.devkit.SampleEvents.jobQueued(pk);
     }
 }

@@ -2,9 +2,9 @@ package dev.crm.surveys;
 
 import static dev.crm.surveys.SurveyFixture.onSurvey;
 import static dev.crm.surveys.SurveyFixture.score;
-import static dev.crm.testing.Responses.body;
-import static dev.crm.testing.Responses.header;
-import static dev.crm.testing.Responses.status;
+import static dev.crm.devkit.Responses.body;
+import static dev.crm.devkit.Responses.header;
+import static dev.crm.devkit.Responses.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -23,8 +23,8 @@ import dev.crm.surveys.entrypoints.RecountSchedule;
 import dev.crm.surveys.entrypoints.RecountWorker;
 import dev.crm.surveys.store.dynamodb.DynamoDbSurveyRepository;
 import dev.crm.surveys.store.dynamodb.SurveyTableKeys;
-import dev.crm.testing.ApiEvents;
-import dev.crm.testing.TestContext;
+import dev.crm.devkit.ApiEvents;
+import dev.crm.devkit.LambdaContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -101,7 +101,7 @@ class SurveyRecountIT {
         assertEquals("survey_recount", job.get("kind"));
         assertEquals("/v1/surveys/recounts/" + job.get("id"), header(started, "Location"));
         new RecountWorker(f.infra).handleRequest(SurveyFixture.jobInserted(Keys.job(tenant, (String) job.get("id"))),
-                new TestContext());
+                new LambdaContext());
         var done = f.call(ApiEvents.request("GET", "/v1/surveys/recounts/{jobId}").path("jobId", (String) job.get("id"))
                 .as(tenant, Scope.READ));
         status(done, 200);
@@ -229,12 +229,12 @@ class SurveyRecountIT {
                 .header("Idempotency-Key", "rc-1")).getBody());
 
         long[] budget = {30_000};
-        new RecountWorker(f.infra, 1).handleRequest(SurveyFixture.jobInserted(pk), new TestContext(() -> budget[0] -= 9_000));
+        new RecountWorker(f.infra, 1).handleRequest(SurveyFixture.jobInserted(pk), new LambdaContext(() -> budget[0] -= 9_000));
         var halfway = f.infra.jobs().find(dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository.ref(pk));
         assertEquals("queued", halfway.status().wire(), "handed over to a fresh invocation");
         assertFalse(halfway.checkpoint().isEmpty());
         assertEquals(1L, halfway.handovers());
-        new RecountWorker(f.infra, 1).handleRequest(SurveyFixture.jobInserted(pk), new TestContext());
+        new RecountWorker(f.infra, 1).handleRequest(SurveyFixture.jobInserted(pk), new LambdaContext());
         var finished = f.infra.jobs().find(dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository.ref(pk));
         assertEquals("succeeded", finished.status().wire());
         assertEquals(10L, finished.done());
@@ -242,7 +242,7 @@ class SurveyRecountIT {
         assertEquals(1, ((List<Object>) finished.result().get("listed")).size());
         assertEquals(recounted(id, "2026-11-24", "2026-12-02"), fromCounters(id, "2026-11-24", "2026-12-02"));
         // a replayed stream record finds the job finished and does nothing
-        new RecountWorker(f.infra, 1).handleRequest(SurveyFixture.jobInserted(pk), new TestContext());
+        new RecountWorker(f.infra, 1).handleRequest(SurveyFixture.jobInserted(pk), new LambdaContext());
         assertEquals("succeeded", f.infra.jobs().find(dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository.ref(pk)).status().wire());
     }
 
@@ -271,13 +271,13 @@ class SurveyRecountIT {
         assertEquals(2L, night.results(a, openA).get("responses"));
 
         var schedule = new RecountSchedule(night.infra);
-        Map<String, Object> first = schedule.handleRequest(Map.of("detail-type", "Scheduled Event"), new TestContext());
-        Map<String, Object> second = schedule.handleRequest(Map.of("detail-type", "Scheduled Event"), new TestContext());
+        Map<String, Object> first = schedule.handleRequest(Map.of("detail-type", "Scheduled Event"), new LambdaContext());
+        Map<String, Object> second = schedule.handleRequest(Map.of("detail-type", "Scheduled Event"), new LambdaContext());
         assertEquals("survey_recount_2027-03-01", first.get("jobId"));
         assertEquals(true, first.get("queued"));
         assertEquals(false, second.get("queued"), "one job a day however often the schedule fires");
         String pk = Keys.operatorJob((String) first.get("jobId"));
-        new RecountWorker(night.infra).handleRequest(SurveyFixture.jobInserted(pk), new TestContext());
+        new RecountWorker(night.infra).handleRequest(SurveyFixture.jobInserted(pk), new LambdaContext());
         var job = night.infra.jobs().find(dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository.ref(pk));
         assertEquals("succeeded", job.status().wire(), String.valueOf(job.error()));
         assertTrue((Long) job.result().get("surveys") >= 2);

@@ -1,7 +1,7 @@
 package dev.crm.surveys;
 
 import static dev.crm.surveys.SurveyFixture.score;
-import static dev.crm.testing.Responses.status;
+import static dev.crm.devkit.Responses.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.crm.shared.tenant.TenantId;

@@ -1,10 +1,10 @@
 package dev.crm.tenants;
 
-import static dev.crm.testing.Responses.body;
-import static dev.crm.testing.Responses.header;
-import static dev.crm.testing.Responses.pointers;
-import static dev.crm.testing.Responses.problem;
-import static dev.crm.testing.Responses.status;
+import static dev.crm.devkit.Responses.body;
+import static dev.crm.devkit.Responses.header;
+import static dev.crm.devkit.Responses.pointers;
+import static dev.crm.devkit.Responses.problem;
+import static dev.crm.devkit.Responses.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -22,10 +22,10 @@ import dev.crm.shared.tenant.TenantId;
 import dev.crm.tenants.domain.TenantService;
 import dev.crm.tenants.entrypoints.DeprovisionWorker;
 import dev.crm.tenants.entrypoints.TenantsHandler;
-import dev.crm.testing.ApiEvents;
-import dev.crm.testing.MutableClock;
-import dev.crm.testing.TestContext;
-import dev.crm.testing.TestInfrastructure;
+import dev.crm.devkit.ApiEvents;
+import dev.crm.devkit.MutableClock;
+import dev.crm.devkit.LambdaContext;
+import dev.crm.devkit.TestInfrastructure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +41,7 @@ class TenantsHandlerIT {
     private final TenantsHandler handler = new TenantsHandler(infra);
 
     private APIGatewayProxyResponseEvent call(ApiEvents e) {
-        return handler.handleRequest(e.build(), new TestContext());
+        return handler.handleRequest(e.build(), new LambdaContext());
     }
 
     private static String uniqueSlug() {
@@ -370,7 +370,7 @@ class TenantsHandlerIT {
         status(call(ApiEvents.request("DELETE", "/v1/tenants/{tenantId}").path("tenantId", a.id().value()).operator()), 202);
 
         new DeprovisionWorker(infra).handleRequest(jobInserted(Keys.operatorJob(TenantService.deprovisionJobId(a.id()))),
-                new TestContext());
+                new LambdaContext());
 
         var job = call(ApiEvents.request("GET", "/v1/tenants/{tenantId}/deprovisioning").path("tenantId", a.id().value()).operator());
         status(job, 200);
@@ -401,11 +401,11 @@ class TenantsHandlerIT {
         String pk = Keys.operatorJob(TenantService.deprovisionJobId(a.id()));
         // Time runs out after the first step: the worker hands the job over instead of being cut off.
         long[] budget = {20_000};
-        new DeprovisionWorker(infra, 10).handleRequest(jobInserted(pk), new TestContext(() -> budget[0] -= 9_000));
+        new DeprovisionWorker(infra, 10).handleRequest(jobInserted(pk), new LambdaContext(() -> budget[0] -= 9_000));
         var halfway = infra.jobs().find(dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository.ref(pk));
         assertEquals("queued", halfway.status().wire());
         assertFalse(halfway.checkpoint().isEmpty());
-        new DeprovisionWorker(infra, 10).handleRequest(jobInserted(pk), new TestContext());
+        new DeprovisionWorker(infra, 10).handleRequest(jobInserted(pk), new LambdaContext());
         assertEquals("succeeded", infra.jobs().find(dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository.ref(pk)).status().wire());
         var left = infra.table().client().query(QueryRequest.builder().tableName(infra.table().name())
                 .keyConditionExpression("PK = :pk").expressionAttributeValues(Map.of(":pk",
@@ -414,6 +414,6 @@ class TenantsHandlerIT {
     }
 
     static DynamodbEvent jobInserted(String pk) {
-        return dev.crm.testing.SampleEvents.jobQueued(pk);
+        return dev.crm.devkit.SampleEvents.jobQueued(pk);
     }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crm.local.LocalRunner;
 import dev.crm.shared.json.Json;
-import dev.crm.testing.SamTemplate;
+import dev.crm.devkit.SamTemplate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

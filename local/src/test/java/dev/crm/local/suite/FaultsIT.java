@@ -14,15 +14,15 @@ import dev.crm.shared.json.Json;
 import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.TenantId;
-import dev.crm.testing.ApiEvents;
-import dev.crm.testing.FaultInjector;
-import dev.crm.testing.LocalDynamoDb;
-import dev.crm.testing.MutableClock;
-import dev.crm.testing.SamTemplate;
-import dev.crm.testing.SampleEvents;
-import dev.crm.testing.SampleTokens;
-import dev.crm.testing.TestContext;
-import dev.crm.testing.TestInfrastructure;
+import dev.crm.devkit.ApiEvents;
+import dev.crm.devkit.FaultInjector;
+import dev.crm.devkit.LocalDynamoDb;
+import dev.crm.devkit.MutableClock;
+import dev.crm.devkit.SamTemplate;
+import dev.crm.devkit.SampleEvents;
+import dev.crm.devkit.SampleTokens;
+import dev.crm.devkit.LambdaContext;
+import dev.crm.devkit.TestInfrastructure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,7 +102,7 @@ class FaultsIT {
             var handler = handlers.get(routes.get(method + " " + json.get("resource")));
             boolean write = !method.equals("GET") && !method.equals("OPTIONS");
             var response = onEach.run(write, p, () -> (APIGatewayProxyResponseEvent) handler.handleRequest(SampleEvents.apiEvent(json),
-                    new TestContext()));
+                    new LambdaContext()));
             faults.off();
             if (response != null && response.getStatusCode() < 300) {
                 SampleWalk.learn(response.getBody(), replace);
@@ -183,7 +183,7 @@ class FaultsIT {
     @SuppressWarnings("unchecked")
     private static String startImport(ContactsHandler handler, TenantId t, int rows) {
         var r = handler.handleRequest(ApiEvents.request("POST", "/v1/contacts/imports").as(t, Scope.WRITE)
-                .body("application/x-ndjson", importBody(rows)).build(), new TestContext());
+                .body("application/x-ndjson", importBody(rows)).build(), new LambdaContext());
         assertEquals(202, r.getStatusCode(), r.getBody());
         return (String) ((Map<String, Object>) Json.parse(r.getBody())).get("id");
     }
@@ -191,7 +191,7 @@ class FaultsIT {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> job(ContactsHandler handler, TenantId t, String id) {
         var r = handler.handleRequest(ApiEvents.request("GET", "/v1/contacts/imports/{id}").path("id", id).as(t, Scope.READ).build(),
-                new TestContext());
+                new LambdaContext());
         return (Map<String, Object>) Json.parse(r.getBody());
     }
 
@@ -199,7 +199,7 @@ class FaultsIT {
         int found = 0;
         for (int i = 1; i <= rows; i++) {
             var r = handler.handleRequest(ApiEvents.request("GET", "/v1/contacts").query("email", "row" + i + "@example.com")
-                    .as(t, Scope.READ).build(), new TestContext());
+                    .as(t, Scope.READ).build(), new LambdaContext());
             found += ((List<?>) ((Map<?, ?>) Json.parse(r.getBody())).get("items")).size();
         }
         return found;
@@ -215,13 +215,13 @@ class FaultsIT {
         // the process "dies" after 150 row transactions: everything after fails
         faults.crashAfter(150, Set.of("TransactWriteItems"));
         try {
-            new ContactJobsWorker(infra).handleRequest(queued(Keys.job(t, id)), new TestContext());
+            new ContactJobsWorker(infra).handleRequest(queued(Keys.job(t, id)), new LambdaContext());
         } catch (RuntimeException expected) {
             // the invocation fails; the stream would retry it
         }
         faults.off();
         assertEquals("queued", job(handler, t, id).get("status"), "the crashed worker gave the job back");
-        new ContactJobsWorker(infra).handleRequest(queued(Keys.job(t, id)), new TestContext());
+        new ContactJobsWorker(infra).handleRequest(queued(Keys.job(t, id)), new LambdaContext());
         Map<?, ?> result = (Map<?, ?>) job(handler, t, id).get("result");
         assertEquals(400L, result.get("created"));
         assertEquals(400, contactsWithEmails(handler, t, 400), "every row once, none twice");
@@ -238,7 +238,7 @@ class FaultsIT {
         assertTrue(infra.jobs().claim(dev.crm.shared.jobs.JobRef.of(t, id), "vanished-worker", 120_000) != null);
         var before = clock.instant();
         // the stream retries the dead invocation: the retry waits the lease out, then takes the job over
-        new ContactJobsWorker(infra).handleRequest(queued(Keys.job(t, id)), new TestContext());
+        new ContactJobsWorker(infra).handleRequest(queued(Keys.job(t, id)), new LambdaContext());
         assertEquals(50L, ((Map<?, ?>) job(handler, t, id).get("result")).get("created"));
         assertTrue(Duration.between(before, clock.instant()).toMillis() >= 120_000, "it waited for the lease to run out");
     }
@@ -254,7 +254,7 @@ class FaultsIT {
         String id = startImport(new ContactsHandler(infra), t, 600);
         // the first invocation gets through one batch and hands over
         long[] budget = {25_000};
-        new ContactJobsWorker(infra).handleRequest(queued(Keys.job(t, id)), new TestContext(() -> budget[0] -= 10_000));
+        new ContactJobsWorker(infra).handleRequest(queued(Keys.job(t, id)), new LambdaContext(() -> budget[0] -= 10_000));
         server.close();
 
         LocalDynamoDb restarted = LocalDynamoDb.start(dir, port);
@@ -264,7 +264,7 @@ class FaultsIT {
             Map<String, Object> halfway = job(handler, t, id);
             assertEquals("queued", halfway.get("status"));
             assertTrue(((Number) halfway.get("done")).intValue() > 0, "progress survived the restart");
-            new ContactJobsWorker(again).handleRequest(queued(Keys.job(t, id)), new TestContext());
+            new ContactJobsWorker(again).handleRequest(queued(Keys.job(t, id)), new LambdaContext());
             assertEquals(600L, ((Map<?, ?>) job(handler, t, id).get("result")).get("created"));
             assertEquals(600, contactsWithEmails(handler, t, 600));
         } finally {

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crm.local.LocalRunner;
 import dev.crm.shared.json.Json;
-import dev.crm.testing.LocalDynamoDb;
-import dev.crm.testing.SamTemplate;
-import dev.crm.testing.SampleEvents;
+import dev.crm.devkit.LocalDynamoDb;
+import dev.crm.devkit.SamTemplate;
+import dev.crm.devkit.SampleEvents;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package dev.crm.local.suite;
 
 import dev.crm.shared.json.Json;
-import dev.crm.testing.SamTemplate;
-import dev.crm.testing.SampleEvents;
+import dev.crm.devkit.SamTemplate;
+import dev.crm.devkit.SampleEvents;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -93,7 +93,7 @@ public final class SampleWalk {
     /** Tenant secrets read from the runner's table. */
     public SampleWalk withSecretsFrom(software.amazon.awssdk.services.dynamodb.DynamoDbClient client) {
         var tenants = new dev.crm.shared.tenant.store.dynamodb.DynamoDbTenantRepository(
-                new dev.crm.shared.store.dynamodb.Table(client, dev.crm.testing.LocalDynamoDb.TABLE));
+                new dev.crm.shared.store.dynamodb.Table(client, dev.crm.devkit.LocalDynamoDb.TABLE));
         return withSecrets(t -> tenants.find(new dev.crm.shared.tenant.TenantId(t)).secrets());
     }
 
@@ -101,7 +101,7 @@ public final class SampleWalk {
         String contact = replace.get("c_example0000000000000");
         if (secrets != null && contact != null && !replace.containsKey("tok_example_confirm")) {
             String tenant = replace.get(SampleEvents.EXAMPLE_TENANT);
-            replace.putAll(dev.crm.testing.SampleTokens.mint(new dev.crm.shared.tenant.TenantId(tenant), secrets.apply(tenant), contact,
+            replace.putAll(dev.crm.devkit.SampleTokens.mint(new dev.crm.shared.tenant.TenantId(tenant), secrets.apply(tenant), contact,
                     java.time.Instant.now()));
         }
     }

@@ -1,4 +1,4 @@
-package dev.crm.testing;
+package dev.crm.devkit;
 
 import dev.crm.shared.log.Log;
 import java.util.ArrayList;

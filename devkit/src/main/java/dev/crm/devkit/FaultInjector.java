@@ -1,4 +1,4 @@
-package dev.crm.testing;
+package dev.crm.devkit;
 
 import dev.crm.shared.config.Settings;
 import dev.crm.shared.store.dynamodb.DynamoDbClients;

@@ -1,4 +1,4 @@
-package dev.crm.testing;
+package dev.crm.devkit;
 
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -1,4 +1,4 @@
-package dev.crm.testing;
+package dev.crm.devkit;
 
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.tenant.TenantSecrets;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crm.shared.store.dynamodb.Table;
-import dev.crm.testing.LocalDynamoDb;
-import dev.crm.testing.MutableClock;
+import dev.crm.devkit.LocalDynamoDb;
+import dev.crm.devkit.MutableClock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,7 +1,7 @@
 package dev.crm.shared;
 
-import static dev.crm.testing.Responses.header;
-import static dev.crm.testing.Responses.problem;
+import static dev.crm.devkit.Responses.header;
+import static dev.crm.devkit.Responses.problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,7 +10,7 @@ import dev.crm.shared.http.ApiResponse;
 import dev.crm.shared.http.ApiRouter;
 import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.TenantId;
-import dev.crm.testing.ApiEvents;
+import dev.crm.devkit.ApiEvents;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

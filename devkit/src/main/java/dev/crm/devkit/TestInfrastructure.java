@@ -1,4 +1,4 @@
-package dev.crm.testing;
+package dev.crm.devkit;
 
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.config.Settings;
