@@ -37,6 +37,10 @@ public record SubscribeRequest(String email, Channel channel, List<String> topic
                         "only email can be subscribed to here: the confirmation link arrives by email");
             }
         }
+        if (body.isNull("topics")) {
+            // the contract has no null here: absent means "the channel alone", and null must not pass for it
+            body.violations().pointer(body.pointer("topics"), "must be an array of topic keys; leave it out for none");
+        }
         List<String> topics = body.optionalStringSet("topics", ConsentActions.MAX_SUBSCRIBE_TOPICS, Preferences.MAX_TOPIC_KEY_LENGTH);
         if (topics != null) {
             for (int i = 0; i < topics.size(); i++) {

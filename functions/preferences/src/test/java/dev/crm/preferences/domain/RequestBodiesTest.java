@@ -59,4 +59,11 @@ class RequestBodiesTest {
         assertNull(SubscribeRequest.parse(body("{\"topics\": \"news\", \"channel\": \"post\"}", v), Set.of("news")));
         assertEquals(List.of("/email", "/channel", "/topics"), pointers(v));
     }
+
+    @Test
+    void aSubscriptionWithNullTopicsIsRefusedNotTakenForNone() {
+        Violations v = new Violations();
+        assertNull(SubscribeRequest.parse(body("{\"email\": \"a@b.example\", \"topics\": null}", v), Set.of("news")));
+        assertEquals(List.of("/topics"), pointers(v));
+    }
 }
