@@ -107,7 +107,7 @@ class TemplateConsistencyTest {
                 for (Object filter : SamTemplate.list(SamTemplate.map(SamTemplate.map(ev.get("Properties")).get("FilterCriteria")).get("Filters"))) {
                     Map<?, ?> pattern = (Map<?, ?>) Json.parse((String) SamTemplate.map(filter).get("Pattern"));
                     Map<?, ?> image = (Map<?, ?>) ((Map<?, ?>) pattern.get("dynamodb")).get("NewImage");
-                    assertEquals(Map.of("S", List.of(dev.crm.shared.jobs.JobRepository.ENTITY)), image.get(Table.ENTITY));
+                    assertEquals(Map.of("S", List.of(dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository.ENTITY)), image.get(Table.ENTITY));
                     assertEquals(Map.of("S", List.of("queued")), image.get("status"));
                 }
             }

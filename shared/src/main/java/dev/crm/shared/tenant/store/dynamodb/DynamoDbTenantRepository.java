@@ -10,7 +10,11 @@ import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.tenant.TenantSecrets;
 import dev.crm.shared.tenant.TenantSettings;
-import dev.crm.shared.tenant.store.TenantRepository;
+import dev.crm.shared.tenant.TenantRepository;
+import dev.crm.shared.tenant.DeprovisionSweep;
+import dev.crm.shared.store.Cursor;
+import dev.crm.shared.store.dynamodb.Cursors;
+import dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -227,7 +231,7 @@ public final class DynamoDbTenantRepository implements TenantRepository {
                         .key(Table.key(Keys.apiKeyMapping(k.keyHash()), Keys.ITEM)).build()).build());
             }
         }
-        tx.add(dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository.createItem(table.name(), job, now));
+        tx.add(DynamoDbJobRepository.createItem(table.name(), job, now));
         try {
             table.transact(tx);
             return true;
@@ -260,16 +264,17 @@ public final class DynamoDbTenantRepository implements TenantRepository {
     }
 
     @Override
-    public Sweep sweep(TenantId id, Map<String, Object> from, int pageSize, String keepEntity) {
+    public DeprovisionSweep sweep(TenantId id, Cursor from, int pageSize) {
+        // A full-table scan (operator path): the tenant's own partitions, and the system lookups
+        // that name it. Job items stay, so the deprovisioning job can report on its own sweep.
         var b = ScanRequest.builder().tableName(table.name())
                 .limit(pageSize)
                 .projectionExpression("PK, SK")
                 .filterExpression("(begins_with(PK, :prefix) OR tenantId = :tid) AND (attribute_not_exists(entity) OR entity <> :keep)")
                 .expressionAttributeValues(Map.of(":prefix", Attr.s(Keys.tenantPrefix(id)), ":tid", Attr.s(id.value()),
-                        ":keep", Attr.s(keepEntity)));
-        if (from != null && !from.isEmpty()) {
-            Map<String, AttributeValue> start = new HashMap<>();
-            from.forEach((k, v) -> start.put(k, Attr.of(v)));
+                        ":keep", Attr.s(DynamoDbJobRepository.ENTITY)));
+        Map<String, AttributeValue> start = Cursors.startKey(from);
+        if (start != null) {
             b.exclusiveStartKey(start);
         }
         var page = table.client().scan(b.build());
@@ -286,14 +291,7 @@ public final class DynamoDbTenantRepository implements TenantRepository {
         if (!batch.isEmpty()) {
             deleted += deleteBatch(batch);
         }
-        Map<String, Object> next = null;
-        if (page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()) {
-            next = new HashMap<>();
-            for (var e : page.lastEvaluatedKey().entrySet()) {
-                next.put(e.getKey(), Attr.toPlain(e.getValue()));
-            }
-        }
-        return new Sweep(deleted, next);
+        return new DeprovisionSweep(deleted, page.hasLastEvaluatedKey() ? Cursors.of(page.lastEvaluatedKey()) : null);
     }
 
     private long deleteBatch(List<WriteRequest> batch) {
