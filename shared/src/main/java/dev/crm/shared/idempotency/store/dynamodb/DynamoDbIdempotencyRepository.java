@@ -143,7 +143,7 @@ public final class DynamoDbIdempotencyRepository implements IdempotencyRepositor
         lock.setLockUntil(lockUntil.toEpochMilli());
         try {
             items.updateItem(UpdateItemEnhancedRequest.builder(Item.class).item(lock)
-                    .ignoreNullsMode(IgnoreNullsMode.SCALAR_ONLY) // SET lockUntil only
+                    .ignoreNullsMode(IgnoreNullsMode.MAPS_ONLY) // SET lockUntil only
                     .conditionExpression(Expression.builder()
                             .expression("#st = :ip AND lockUntil < :now AND fingerprint = :fp")
                             .putExpressionName("#st", "state")
