@@ -3,7 +3,7 @@ package dev.crm.bench.warm;
 import dev.crm.bench.Fixtures;
 import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.tenant.TenantId;
-import dev.crm.shared.tenant.store.TenantRepository;
+import dev.crm.shared.tenant.TenantRepository;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,12 +1,14 @@
 package dev.crm.shared.config;
 
 import dev.crm.shared.idempotency.IdempotentRequests;
+import dev.crm.shared.idempotency.store.dynamodb.DynamoDbIdempotencyRepository;
 import dev.crm.shared.jobs.JobRepository;
 import dev.crm.shared.jobs.JobRunner;
+import dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository;
 import dev.crm.shared.store.dynamodb.DynamoDbClients;
 import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.dynamodb.Table;
-import dev.crm.shared.tenant.store.TenantRepository;
+import dev.crm.shared.tenant.TenantRepository;
 import dev.crm.shared.tenant.store.dynamodb.DynamoDbTenantRepository;
 import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -38,8 +40,8 @@ public final class Infrastructure {
         this.sleeper = sleeper;
         this.table = new Table(client, settings.tableName());
         this.tenants = new DynamoDbTenantRepository(table);
-        this.jobs = new dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository(table, clock);
-        this.idempotency = new IdempotentRequests(table, clock);
+        this.jobs = new DynamoDbJobRepository(table, clock);
+        this.idempotency = new IdempotentRequests(new DynamoDbIdempotencyRepository(table), clock);
     }
 
     /** The process-wide instance a Lambda handler's no-argument constructor uses. */

@@ -8,25 +8,16 @@ import dev.crm.shared.http.ApiResponse;
 import dev.crm.shared.http.ProblemType;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.log.Log;
-import dev.crm.shared.store.dynamodb.Attr;
-import dev.crm.shared.store.dynamodb.Keys;
-import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.Principal;
 import dev.crm.shared.tenant.TenantId;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * Idempotency-Key handling as the conventions define it: the first request with a key runs and its
@@ -35,7 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * other than 2xx release the key, so a corrected retry may reuse it.
  *
  * <p>The stored response is sealed (AES-GCM) under a key derived from the client's Idempotency-Key,
- * which itself is stored only as a hash: the table never holds a readable copy of, say, a freshly
+ * which itself is stored only as a hash: the store never holds a readable copy of, say, a freshly
  * minted API key.
  */
 public final class IdempotentRequests {
@@ -43,11 +34,11 @@ public final class IdempotentRequests {
     /** How long a crashed first attempt blocks replays before a retry may take over. */
     public static final Duration LOCK = Duration.ofSeconds(60);
 
-    private final Table table;
+    private final IdempotencyRepository records;
     private final Clock clock;
 
-    public IdempotentRequests(Table table, Clock clock) {
-        this.table = table;
+    public IdempotentRequests(IdempotencyRepository records, Clock clock) {
+        this.records = records;
         this.clock = clock;
     }
 
@@ -61,10 +52,10 @@ public final class IdempotentRequests {
             throw new IllegalStateException("a public route names the tenant its keys belong to");
         }
         if (caller.isOperator()) {
-            return execute(request, Keys::operatorIdempotency, action);
+            return execute(request, IdempotencyKey::ofOperator, action);
         }
         TenantId tenant = caller.tenantId();
-        return execute(request, h -> Keys.idempotency(tenant, h), action);
+        return execute(request, h -> IdempotencyKey.ofTenant(tenant, null, h), action);
     }
 
     /**
@@ -74,51 +65,55 @@ public final class IdempotentRequests {
      * @param subject narrows the keys' scope within the tenant (a survey's submissions), or null
      */
     public ApiResponse execute(ApiRequest request, TenantId tenant, String subject, Supplier<ApiResponse> action) {
-        return execute(request, h -> Keys.idempotency(tenant, subject == null ? h : subject + "#" + h), action);
+        return execute(request, h -> IdempotencyKey.ofTenant(tenant, subject, h), action);
     }
 
-    private ApiResponse execute(ApiRequest request, Function<String, String> partition, Supplier<ApiResponse> action) {
+    private ApiResponse execute(ApiRequest request, Function<String, IdempotencyKey> scope, Supplier<ApiResponse> action) {
         String key = request.idempotencyKey();
         if (key == null) {
             return action.get();
         }
         String route = request.method() + " " + request.resource();
-        String pk = partition.apply(Hashes.sha256Hex("idem|" + route + "|" + key));
+        IdempotencyKey id = scope.apply(Hashes.sha256Hex("idem|" + route + "|" + key));
         byte[] sealKey = Hashes.sha256(("seal|" + route + "|" + key).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         String fingerprint = fingerprint(request);
-        long now = clock.millis();
+        Instant now = clock.instant();
 
-        if (!acquire(pk, fingerprint, now)) {
-            Map<String, AttributeValue> existing = table.get(pk, Keys.ITEM);
+        if (!acquire(id, fingerprint, now)) {
+            IdempotencyRecord existing = records.find(id);
             if (existing == null) {
                 // Released between our write and read: one more attempt, then report the race.
-                if (!acquire(pk, fingerprint, clock.millis())) {
+                if (!acquire(id, fingerprint, clock.instant())) {
                     throw inProgress();
                 }
             } else {
-                return replayOrReject(pk, existing, fingerprint, sealKey, now, action);
+                return replayOrReject(id, existing, fingerprint, sealKey, now, action);
             }
         }
-        return runAndRecord(pk, sealKey, action);
+        return runAndRecord(id, sealKey, action);
     }
 
-    private ApiResponse replayOrReject(String pk, Map<String, AttributeValue> existing, String fingerprint,
-            byte[] sealKey, long now, Supplier<ApiResponse> action) {
-        if (!fingerprint.equals(Attr.str(existing, "fingerprint"))) {
+    private boolean acquire(IdempotencyKey id, String fingerprint, Instant now) {
+        return records.acquire(id, fingerprint, now, now.plus(LOCK), now.plus(RETENTION));
+    }
+
+    private ApiResponse replayOrReject(IdempotencyKey id, IdempotencyRecord existing, String fingerprint,
+            byte[] sealKey, Instant now, Supplier<ApiResponse> action) {
+        if (!fingerprint.equals(existing.fingerprint())) {
             throw ApiProblem.of(ProblemType.IDEMPOTENCY_KEY_REUSED,
                     "this Idempotency-Key was used with a different request");
         }
-        if ("COMPLETED".equals(Attr.str(existing, "state"))) {
-            AttributeValue sealed = existing.get("response");
-            String json = sealed == null ? null : Sealed.open(sealKey, sealed.b().asByteArray());
+        if (existing.completed()) {
+            byte[] sealed = existing.sealedResponse();
+            String json = sealed == null ? null : Sealed.open(sealKey, sealed);
             if (json == null) {
                 throw ApiProblem.of(ProblemType.IDEMPOTENCY_KEY_REUSED, "this Idempotency-Key was used with a different request");
             }
             return replay(json);
         }
         // In progress: a crashed first attempt is taken over once its lock runs out.
-        if (Attr.num(existing, "lockUntil", 0) < now && takeOver(pk, fingerprint, now)) {
-            return runAndRecord(pk, sealKey, action);
+        if (existing.lockExpiredAt(now) && records.takeOver(id, fingerprint, now, now.plus(LOCK))) {
+            return runAndRecord(id, sealKey, action);
         }
         throw inProgress();
     }
@@ -128,12 +123,12 @@ public final class IdempotentRequests {
                 "a request with this Idempotency-Key is still being processed; retry shortly").header("Retry-After", "1");
     }
 
-    private ApiResponse runAndRecord(String pk, byte[] sealKey, Supplier<ApiResponse> action) {
+    private ApiResponse runAndRecord(IdempotencyKey id, byte[] sealKey, Supplier<ApiResponse> action) {
         ApiResponse response;
         try {
             response = action.get();
         } catch (RuntimeException e) {
-            release(pk);
+            records.release(id);
             throw e;
         }
         if (response.status() >= 200 && response.status() < 300) {
@@ -143,71 +138,17 @@ public final class IdempotentRequests {
             stored.put("body", response.body());
             byte[] sealed = Sealed.seal(sealKey, Json.write(stored));
             try {
-                table.client().updateItem(UpdateItemRequest.builder().tableName(table.name())
-                        .key(Table.key(pk, Keys.ITEM))
-                        .updateExpression("SET #st = :done, #resp = :r REMOVE lockUntil")
-                        .expressionAttributeNames(Map.of("#st", "state", "#resp", "response"))
-                        .expressionAttributeValues(Map.of(":done", Attr.s("COMPLETED"),
-                                ":r", AttributeValue.fromB(SdkBytes.fromByteArray(sealed))))
-                        .build());
+                records.complete(id, sealed);
             } catch (RuntimeException e) {
                 // The work is done: answer with its result. Only a replay after the lock expires
                 // can run it again, and the routes that use this make that harmless (unique guards,
                 // deterministic ids).
-                dev.crm.shared.log.Log.warn("idempotency record not completed", Log.describe(e));
+                Log.warn("idempotency record not completed", Log.describe(e));
             }
         } else {
-            release(pk);
+            records.release(id);
         }
         return response;
-    }
-
-    private boolean acquire(String pk, String fingerprint, long now) {
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(pk, Keys.ITEM));
-        item.put(Table.ENTITY, Attr.s("IDEMPOTENCY"));
-        item.put("state", Attr.s("IN_PROGRESS"));
-        item.put("fingerprint", Attr.s(fingerprint));
-        item.put("lockUntil", Attr.n(now + LOCK.toMillis()));
-        item.put(Table.TTL, Attr.n((now + RETENTION.toMillis()) / 1000));
-        try {
-            table.client().putItem(PutItemRequest.builder().tableName(table.name()).item(item)
-                    // An expired record (TTL deletion is lazy) counts as absent.
-                    .conditionExpression("attribute_not_exists(PK) OR #ttl < :nowSec")
-                    .expressionAttributeNames(Map.of("#ttl", Table.TTL))
-                    .expressionAttributeValues(Map.of(":nowSec", Attr.n(now / 1000)))
-                    .build());
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        }
-    }
-
-    private boolean takeOver(String pk, String fingerprint, long now) {
-        try {
-            table.client().updateItem(UpdateItemRequest.builder().tableName(table.name())
-                    .key(Table.key(pk, Keys.ITEM))
-                    .updateExpression("SET lockUntil = :lu")
-                    .conditionExpression("#st = :ip AND lockUntil < :now AND fingerprint = :fp")
-                    .expressionAttributeNames(Map.of("#st", "state"))
-                    .expressionAttributeValues(Map.of(":lu", Attr.n(now + LOCK.toMillis()), ":ip", Attr.s("IN_PROGRESS"),
-                            ":now", Attr.n(now), ":fp", Attr.s(fingerprint)))
-                    .build());
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        }
-    }
-
-    private void release(String pk) {
-        try {
-            table.client().deleteItem(DeleteItemRequest.builder().tableName(table.name()).key(Table.key(pk, Keys.ITEM))
-                    .conditionExpression("#st = :ip")
-                    .expressionAttributeNames(Map.of("#st", "state"))
-                    .expressionAttributeValues(Map.of(":ip", Attr.s("IN_PROGRESS")))
-                    .build());
-        } catch (ConditionalCheckFailedException e) {
-            // already completed or released
-        }
     }
 
     @SuppressWarnings("unchecked")

@@ -1,6 +1,5 @@
 package dev.crm.shared.tenant;
 
-import dev.crm.shared.tenant.store.TenantRepository;
 import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -11,7 +11,7 @@ import dev.crm.shared.jobs.JobRunner;
 import dev.crm.shared.jobs.JobStreamEvents;
 import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantId;
-import dev.crm.shared.tenant.store.TenantRepository;
+import dev.crm.shared.tenant.TenantRepository;
 
 /** Runs queued churn runs (scheduled or on demand), started by the table stream. */
 public final class ChurnRunWorker implements RequestHandler<DynamodbEvent, Void> {

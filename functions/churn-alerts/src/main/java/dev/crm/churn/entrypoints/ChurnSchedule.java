@@ -13,7 +13,7 @@ import dev.crm.shared.log.Log;
 import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.TenantId;
-import dev.crm.shared.tenant.store.TenantRepository;
+import dev.crm.shared.tenant.TenantRepository;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;

@@ -13,7 +13,7 @@ import dev.crm.shared.jobs.JobRunner;
 import dev.crm.shared.jobs.JobStreamEvents;
 import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantId;
-import dev.crm.shared.tenant.store.TenantRepository;
+import dev.crm.shared.tenant.TenantRepository;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 

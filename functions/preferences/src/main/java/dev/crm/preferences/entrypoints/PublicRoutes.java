@@ -32,7 +32,7 @@ import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantCache;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.tenant.TenantSecrets;
-import dev.crm.shared.tenant.store.TenantRepository;
+import dev.crm.shared.tenant.TenantRepository;
 import dev.crm.shared.tokens.InvalidTokenException;
 import dev.crm.shared.tokens.SignedTokens;
 import dev.crm.shared.tokens.Token;

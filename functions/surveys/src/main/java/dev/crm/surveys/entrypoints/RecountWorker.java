@@ -10,7 +10,7 @@ import dev.crm.shared.jobs.JobRunner;
 import dev.crm.shared.jobs.JobStreamEvents;
 import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantId;
-import dev.crm.shared.tenant.store.TenantRepository;
+import dev.crm.shared.tenant.TenantRepository;
 import dev.crm.surveys.domain.CounterShards;
 import dev.crm.surveys.domain.StoredSurvey;
 import dev.crm.surveys.domain.SurveyRecount;

@@ -1,25 +1,31 @@
 package dev.crm.tenants.domain;
 
+import dev.crm.shared.jobs.Job;
 import dev.crm.shared.jobs.JobRef;
 import dev.crm.shared.jobs.NewJob;
 import dev.crm.shared.jobs.JobRepository;
-import dev.crm.shared.store.dynamodb.Keys;
+import dev.crm.shared.store.Cursor;
+import dev.crm.shared.store.Slice;
 import dev.crm.shared.store.StoreException;
 import dev.crm.shared.tenant.ApiKeyRecord;
 import dev.crm.shared.tenant.ApiKeys;
+import dev.crm.shared.tenant.DeprovisionSweep;
 import dev.crm.shared.tenant.Ids;
 import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.tenant.TenantSecrets;
 import dev.crm.shared.tenant.TenantSettings;
-import dev.crm.shared.tenant.store.TenantRepository;
+import dev.crm.shared.tenant.TenantRepository;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
-/** Provisioning, settings, keys and deprovisioning of tenants. No AWS types beyond the job write. */
+/** Provisioning, settings, keys and deprovisioning of tenants, over the tenant and job repositories. */
 public final class TenantService {
     public static final String DEPROVISION_JOB = "deprovision";
 
@@ -53,9 +59,23 @@ public final class TenantService {
         return tenants.find(id);
     }
 
-    /** @throws StoreException.VersionConflict when {@code expectedVersion} is not current */
-    public Tenant updateSettings(TenantId id, long expectedVersion, TenantSettings settings) {
-        return tenants.updateSettings(id, expectedVersion, settings, clock.instant());
+    /**
+     * Changes the tenant's settings, if {@code expectedVersion} is the tenant's current version.
+     *
+     * @param change the new settings from the current ones (it may refuse by throwing)
+     * @throws StoreException.NotFound when there is no such tenant
+     * @throws StoreException.VersionConflict when {@code expectedVersion} is not current
+     */
+    public Tenant changeSettings(TenantId id, long expectedVersion, UnaryOperator<TenantSettings> change) {
+        Tenant current = tenants.find(id);
+        if (current == null) {
+            throw new StoreException.NotFound();
+        }
+        TenantSettings changed = change.apply(current.settings());
+        if (current.version() != expectedVersion) {
+            throw new StoreException.VersionConflict();
+        }
+        return tenants.updateSettings(id, expectedVersion, changed, clock.instant());
     }
 
     /** @throws StoreException.LimitReached over the active-key cap */
@@ -65,10 +85,46 @@ public final class TenantService {
         return key;
     }
 
-    public List<ApiKeyRecord> keys(TenantId id) {
-        return tenants.listKeys(id);
+    /**
+     * One page of the tenant's keys, oldest first (revoked ones included). Keys are few (at most
+     * {@link TenantRepository#MAX_ACTIVE_KEYS} active, plus revoked ones): the cursor is an offset
+     * into the ordered list.
+     *
+     * @param from where the page starts (a cursor of an earlier page), or null
+     * @throws InvalidCursor when {@code from} is not a cursor of this list
+     */
+    public Slice<ApiKeyRecord> keys(TenantId id, Cursor from, int limit) {
+        List<ApiKeyRecord> all = new ArrayList<>(tenants.listKeys(id));
+        all.sort(Comparator.comparing(ApiKeyRecord::createdAt).thenComparing(ApiKeyRecord::keyId));
+        int offset = from == null ? 0 : offset(from);
+        if (offset < 0 || offset > all.size()) {
+            throw new InvalidCursor();
+        }
+        int end = Math.min(all.size(), offset + limit);
+        return new Slice<>(all.subList(offset, end), end < all.size() ? new Cursor(Integer.toString(end)) : null);
     }
 
+    private static int offset(Cursor c) {
+        try {
+            return Integer.parseInt(c.value());
+        } catch (NumberFormatException e) {
+            throw new InvalidCursor();
+        }
+    }
+
+    /** A cursor that does not point into the list it was given for. */
+    public static final class InvalidCursor extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public InvalidCursor() {
+            super("not a cursor of this list", null, false, false);
+        }
+    }
+
+    /**
+     * @throws StoreException.NotFound when the tenant has no such key
+     * @throws StoreException.LimitReached when it is the tenant's last admin key
+     */
     public void revokeKey(TenantId id, String keyId) {
         tenants.revokeKey(id, keyId, clock.instant());
     }
@@ -89,7 +145,24 @@ public final class TenantService {
         return tenants.beginDeprovisioning(id, clock.instant(), job);
     }
 
-    public dev.crm.shared.jobs.Job deprovisioning(TenantId id) {
+    /**
+     * Starts deprovisioning, or finds it started: a repeated call returns the same job.
+     *
+     * @return the deprovisioning job, or null when there is neither an active tenant with that id nor
+     *         a job deprovisioning it
+     */
+    public Job deprovision(TenantId id) {
+        startDeprovisioning(id);
+        return deprovisioning(id);
+    }
+
+    /** One step of the deprovisioning job: deletes one page of the tenant's records. */
+    public DeprovisionSweep sweep(TenantId id, Cursor from, int pageSize) {
+        return tenants.sweep(id, from, pageSize);
+    }
+
+    /** @return the tenant's deprovisioning job, or null when it was never started */
+    public Job deprovisioning(TenantId id) {
         return jobs.find(JobRef.operator(deprovisionJobId(id)));
     }
 

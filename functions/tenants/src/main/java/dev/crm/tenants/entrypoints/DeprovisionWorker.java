@@ -5,11 +5,12 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import dev.crm.shared.config.Infrastructure;
-import dev.crm.shared.jobs.JobRepository;
 import dev.crm.shared.jobs.JobRunner;
 import dev.crm.shared.jobs.JobStreamEvents;
 import dev.crm.shared.tenant.TenantId;
-import dev.crm.shared.tenant.store.TenantRepository;
+import dev.crm.shared.store.Cursor;
+import dev.crm.shared.tenant.DeprovisionSweep;
+import dev.crm.tenants.domain.TenantService;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,9 +20,10 @@ import java.util.Map;
  */
 public final class DeprovisionWorker implements RequestHandler<DynamodbEvent, Void> {
     static final int PAGE_SIZE = 500;
+    private static final String RESUME_AT = "scanFrom";
 
     private final int pageSize;
-    private final TenantRepository tenants;
+    private final TenantService service;
     private final JobRunner runner;
     private final long authorizerCacheMillis;
     private final java.time.Clock clock;
@@ -37,7 +39,7 @@ public final class DeprovisionWorker implements RequestHandler<DynamodbEvent, Vo
     /** @param pageSize items evaluated per scan page (per checkpoint) */
     public DeprovisionWorker(Infrastructure infra, int pageSize) {
         this.pageSize = pageSize;
-        this.tenants = infra.tenants();
+        this.service = new TenantService(infra.tenants(), infra.jobs(), infra.clock());
         this.runner = infra.jobRunner();
         this.clock = infra.clock();
         // Keys are already unusable, but API Gateway may honour a cached authorization for up to
@@ -56,19 +58,24 @@ public final class DeprovisionWorker implements RequestHandler<DynamodbEvent, Vo
                     sleep(Math.min(wait, Math.max(0, context.getRemainingTimeInMillis() - JobRunner.SAFETY_MILLIS - 1000)));
                     return JobRunner.Step.progress(job.done(), job.total(), job.checkpoint());
                 }
-                @SuppressWarnings("unchecked")
-                Map<String, Object> from = (Map<String, Object>) job.checkpoint().get("scanFrom");
-                TenantRepository.Sweep sweep = tenants.sweep(tenant, from, pageSize, dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository.ENTITY);
+                DeprovisionSweep sweep = service.sweep(tenant, resumePoint(job.checkpoint()), pageSize);
                 long done = job.done() + sweep.deleted();
-                if (sweep.next() == null) {
+                if (sweep.complete()) {
                     return JobRunner.Step.finished(done, done, Map.of("deletedItems", done));
                 }
                 Map<String, Object> cp = new LinkedHashMap<>();
-                cp.put("scanFrom", sweep.next());
+                cp.put(RESUME_AT, sweep.next().value());
                 return JobRunner.Step.progress(done, done, cp);
             });
         }
         return null;
+    }
+
+    /** Where the sweep resumes: the cursor of the last checkpoint, or null at the start. */
+    static Cursor resumePoint(Map<String, Object> checkpoint) {
+        Object at = checkpoint == null ? null : checkpoint.get(RESUME_AT);
+        // Anything else (a checkpoint an older release wrote) restarts the sweep: deleting is idempotent.
+        return at instanceof String s && !s.isEmpty() ? new Cursor(s) : null;
     }
 
     private static void sleep(long millis) {

@@ -6,6 +6,7 @@ import dev.crm.shared.jobs.JobRepository;
 import dev.crm.shared.jobs.NewJob;
 import dev.crm.shared.store.StoreException;
 import dev.crm.shared.store.dynamodb.Attr;
+import dev.crm.shared.store.dynamodb.Converters;
 import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.dynamodb.Table;
 import java.time.Clock;
@@ -13,22 +14,92 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.EnhancedType;
+import software.amazon.awssdk.enhanced.dynamodb.Expression;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
+import software.amazon.awssdk.enhanced.dynamodb.model.GetItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.IgnoreNullsMode;
+import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.UpdateItemEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
-/** {@link JobRepository} on the single table: one item per job (docs/data-model.md, "Jobs"). */
+/**
+ * {@link JobRepository} on the single table: one item per job (docs/data-model.md, "Jobs"), mapped
+ * with a static schema.
+ */
 public final class DynamoDbJobRepository implements JobRepository {
     public static final String ENTITY = "JOB";
 
+    /** A job item as the schema maps it; absent attributes are null. */
+    static final class JobItem {
+        String pk;
+        String sk;
+        String entity;
+        String jobId;
+        String jobKind;
+        String tenantId;
+        String status;
+        Long done;
+        Long total;
+        Map<String, Object> input;
+        Map<String, Object> result;
+        String error;
+        Map<String, Object> checkpoint;
+        String leaseOwner;
+        Long leaseUntil;
+        Long handovers;
+        Instant createdAt;
+        Instant updatedAt;
+    }
+
+    private static final EnhancedType<Map<String, Object>> DOCUMENT = Converters.DOCUMENT.type();
+
+    static final TableSchema<JobItem> SCHEMA = StaticTableSchema.builder(JobItem.class)
+            .newItemSupplier(JobItem::new)
+            .addAttribute(String.class, a -> a.name(Table.PK).getter(i -> i.pk).setter((i, v) -> i.pk = v)
+                    .tags(StaticAttributeTags.primaryPartitionKey()))
+            .addAttribute(String.class, a -> a.name(Table.SK).getter(i -> i.sk).setter((i, v) -> i.sk = v)
+                    .tags(StaticAttributeTags.primarySortKey()))
+            .addAttribute(String.class, a -> a.name(Table.ENTITY).getter(i -> i.entity).setter((i, v) -> i.entity = v))
+            .addAttribute(String.class, a -> a.name("jobId").getter(i -> i.jobId).setter((i, v) -> i.jobId = v))
+            .addAttribute(String.class, a -> a.name("jobKind").getter(i -> i.jobKind).setter((i, v) -> i.jobKind = v))
+            .addAttribute(String.class, a -> a.name("tenantId").getter(i -> i.tenantId).setter((i, v) -> i.tenantId = v))
+            .addAttribute(String.class, a -> a.name("status").getter(i -> i.status).setter((i, v) -> i.status = v))
+            .addAttribute(Long.class, a -> a.name("done").getter(i -> i.done).setter((i, v) -> i.done = v))
+            .addAttribute(Long.class, a -> a.name("total").getter(i -> i.total).setter((i, v) -> i.total = v))
+            .addAttribute(DOCUMENT, a -> a.name("input").getter(i -> i.input).setter((i, v) -> i.input = v)
+                    .attributeConverter(Converters.DOCUMENT))
+            .addAttribute(DOCUMENT, a -> a.name("result").getter(i -> i.result).setter((i, v) -> i.result = v)
+                    .attributeConverter(Converters.DOCUMENT))
+            .addAttribute(String.class, a -> a.name("error").getter(i -> i.error).setter((i, v) -> i.error = v))
+            .addAttribute(DOCUMENT, a -> a.name("checkpoint").getter(i -> i.checkpoint).setter((i, v) -> i.checkpoint = v)
+                    .attributeConverter(Converters.DOCUMENT))
+            .addAttribute(String.class, a -> a.name("leaseOwner").getter(i -> i.leaseOwner).setter((i, v) -> i.leaseOwner = v))
+            .addAttribute(Long.class, a -> a.name("leaseUntil").getter(i -> i.leaseUntil).setter((i, v) -> i.leaseUntil = v))
+            .addAttribute(Long.class, a -> a.name("handovers").getter(i -> i.handovers).setter((i, v) -> i.handovers = v))
+            .addAttribute(Instant.class, a -> a.name("createdAt").getter(i -> i.createdAt).setter((i, v) -> i.createdAt = v)
+                    .attributeConverter(Converters.INSTANT))
+            .addAttribute(Instant.class, a -> a.name("updatedAt").getter(i -> i.updatedAt).setter((i, v) -> i.updatedAt = v)
+                    .attributeConverter(Converters.INSTANT))
+            .build();
+
+    private static final Expression MUST_BE_NEW = Expression.builder().expression("attribute_not_exists(PK)").build();
+
     private final Table table;
+    private final DynamoDbTable<JobItem> items;
     private final Clock clock;
 
     public DynamoDbJobRepository(Table table, Clock clock) {
         this.table = table;
+        this.items = table.of(SCHEMA);
         this.clock = clock;
     }
 
@@ -49,40 +120,46 @@ public final class DynamoDbJobRepository implements JobRepository {
         return at <= 0 ? null : JobRef.of(new dev.crm.shared.tenant.TenantId(pk.substring(0, at)), pk.substring(at + 5));
     }
 
+    private static Key key(JobRef ref) {
+        return Key.builder().partitionValue(partition(ref)).sortValue(Keys.ITEM).build();
+    }
+
+    private static JobItem newItem(NewJob job, Instant now) {
+        JobItem item = new JobItem();
+        item.pk = partition(job.ref());
+        item.sk = Keys.ITEM;
+        item.entity = ENTITY;
+        item.jobId = job.ref().id();
+        item.jobKind = job.kind();
+        item.tenantId = job.tenantId();
+        item.status = Job.Status.QUEUED.wire();
+        item.done = 0L;
+        item.total = job.total();
+        item.input = job.input();
+        item.handovers = 0L;
+        item.createdAt = now;
+        item.updatedAt = now;
+        return item;
+    }
+
     /**
      * The put that creates a queued job, for another adapter's transaction (so a trigger and its job
      * are stored atomically: an erasure's mark and its job, say).
      */
     public static TransactWriteItem createItem(String tableName, NewJob job, Instant now) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.putAll(Table.key(partition(job.ref()), Keys.ITEM));
-        item.put(Table.ENTITY, Attr.s(ENTITY));
-        item.put("jobId", Attr.s(job.ref().id()));
-        item.put("jobKind", Attr.s(job.kind()));
-        if (job.tenantId() != null) {
-            item.put("tenantId", Attr.s(job.tenantId()));
-        }
-        item.put("status", Attr.s(Job.Status.QUEUED.wire()));
-        item.put("done", Attr.n(0));
-        item.put("total", Attr.n(job.total()));
-        item.put("input", Attr.of(job.input()));
-        item.put("handovers", Attr.n(0));
-        item.put("createdAt", Attr.instant(now));
-        item.put("updatedAt", Attr.instant(now));
-        return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(item)
-                .conditionExpression("attribute_not_exists(PK)").build()).build();
+        return TransactWriteItem.builder().put(Put.builder().tableName(tableName)
+                .item(SCHEMA.itemToMap(newItem(job, now), true))
+                .conditionExpression(MUST_BE_NEW.expression()).build()).build();
     }
 
     @Override
     public Job create(NewJob job) {
         Instant now = clock.instant();
         try {
-            table.transact(java.util.List.of(createItem(table.name(), job, now)));
-        } catch (Table.TransactionFailure f) {
-            if (f.conditionFailed(0)) {
-                throw new StoreException.UniqueViolation("jobId", job.ref().id());
-            }
-            throw f;
+            items.putItem(PutItemEnhancedRequest.builder(JobItem.class).item(newItem(job, now))
+                    .conditionExpression(MUST_BE_NEW).build());
+        } catch (ConditionalCheckFailedException e) {
+            throw new StoreException.UniqueViolation("jobId", job.ref().id());
         }
         return new Job(job.ref(), job.ref().id(), job.kind(), job.tenantId(), Job.Status.QUEUED, 0, job.total(),
                 job.input(), Map.of(), null, Map.of(), null, 0, 0, now, now);
@@ -90,8 +167,22 @@ public final class DynamoDbJobRepository implements JobRepository {
 
     @Override
     public Job find(JobRef ref) {
-        Map<String, AttributeValue> item = table.get(partition(ref), Keys.ITEM);
-        return item == null || !ENTITY.equals(Attr.str(item, Table.ENTITY)) ? null : fromItem(item);
+        JobItem item = items.getItem(GetItemEnhancedRequest.builder().key(key(ref)).consistentRead(true).build());
+        return item == null || !ENTITY.equals(item.entity) ? null : fromItem(item);
+    }
+
+    /** Only the key and the attributes a partial update SETs; every other attribute stays as it is. */
+    private static JobItem changes(JobRef ref) {
+        JobItem item = new JobItem();
+        item.pk = partition(ref);
+        item.sk = Keys.ITEM;
+        return item;
+    }
+
+    private JobItem update(JobItem changes, Expression condition) {
+        return items.updateItem(UpdateItemEnhancedRequest.builder(JobItem.class).item(changes)
+                .ignoreNullsMode(IgnoreNullsMode.MAPS_ONLY) // null attributes are left alone, documents SET whole
+                .conditionExpression(condition).build());
     }
 
     /**
@@ -101,40 +192,53 @@ public final class DynamoDbJobRepository implements JobRepository {
      */
     @Override
     public Job claim(JobRef ref, String owner, long leaseMillis) {
-        String pk = partition(ref);
         long now = clock.millis();
+        JobItem claim = changes(ref);
+        claim.status = Job.Status.RUNNING.wire();
+        claim.leaseOwner = owner;
+        claim.leaseUntil = now + leaseMillis;
+        claim.updatedAt = clock.instant();
         try {
-            var r = table.client().updateItem(UpdateItemRequest.builder().tableName(table.name())
-                    .key(Table.key(pk, Keys.ITEM))
-                    .updateExpression("SET #s = :running, leaseOwner = :o, leaseUntil = :lu, updatedAt = :u")
-                    .conditionExpression("entity = :job AND (#s = :queued OR (#s = :running AND leaseUntil < :now))")
-                    .expressionAttributeNames(Map.of("#s", "status"))
-                    .expressionAttributeValues(values(
-                            ":running", Attr.s(Job.Status.RUNNING.wire()), ":queued", Attr.s(Job.Status.QUEUED.wire()),
-                            ":o", Attr.s(owner), ":lu", Attr.n(now + leaseMillis), ":now", Attr.n(now),
-                            ":u", Attr.instant(clock.instant()), ":job", Attr.s(ENTITY)))
-                    .returnValues(ReturnValue.ALL_NEW).build());
-            return fromItem(r.attributes());
+            return fromItem(update(claim, Expression.builder()
+                    .expression("entity = :job AND (#s = :queued OR (#s = :running AND leaseUntil < :now))")
+                    .putExpressionName("#s", "status")
+                    .putExpressionValue(":job", Attr.s(ENTITY))
+                    .putExpressionValue(":queued", Attr.s(Job.Status.QUEUED.wire()))
+                    .putExpressionValue(":running", Attr.s(Job.Status.RUNNING.wire()))
+                    .putExpressionValue(":now", Attr.n(now)).build()));
         } catch (ConditionalCheckFailedException e) {
             return null;
         }
+    }
+
+    private static Expression heldBy(String owner) {
+        return Expression.builder().expression("leaseOwner = :owner").putExpressionValue(":owner", Attr.s(owner)).build();
     }
 
     /** Records progress and the resume point; fails if the lease was lost. */
     @Override
     public void checkpoint(JobRef ref, String owner, long done, long total, Map<String, Object> checkpoint,
             long leaseMillis) {
-        long now = clock.millis();
-        update(ref, owner, "SET #d = :d, #t = :t, #c = :c, leaseUntil = :lu, updatedAt = :u",
-                values(":d", Attr.n(done), ":t", Attr.n(total), ":c", Attr.of(checkpoint),
-                        ":lu", Attr.n(now + leaseMillis), ":u", Attr.instant(clock.instant())),
-                Map.of("#d", "done", "#t", "total", "#c", "checkpoint"));
+        JobItem progress = changes(ref);
+        progress.done = done;
+        progress.total = total;
+        progress.checkpoint = checkpoint;
+        progress.leaseUntil = clock.millis() + leaseMillis;
+        progress.updatedAt = clock.instant();
+        try {
+            update(progress, heldBy(owner));
+        } catch (ConditionalCheckFailedException e) {
+            throw new LeaseLost();
+        }
     }
+
+    // handOver, complete and fail stay on the low-level client: they REMOVE attributes (the lease, the
+    // input) and increment a counter, which the Enhanced Client's update cannot express.
 
     /** Gives the job back as queued so the stream starts a fresh invocation that resumes it. */
     @Override
     public void handOver(JobRef ref, String owner) {
-        update(ref, owner, "SET #s = :queued, handovers = handovers + :one, updatedAt = :u REMOVE leaseOwner, leaseUntil",
+        lowLevelUpdate(ref, owner, "SET #s = :queued, handovers = handovers + :one, updatedAt = :u REMOVE leaseOwner, leaseUntil",
                 values(":queued", Attr.s(Job.Status.QUEUED.wire()), ":one", Attr.n(1), ":u", Attr.instant(clock.instant())),
                 Map.of("#s", "status"));
     }
@@ -145,7 +249,7 @@ public final class DynamoDbJobRepository implements JobRepository {
      */
     @Override
     public void complete(JobRef ref, String owner, long done, long total, Map<String, Object> result) {
-        update(ref, owner, "SET #s = :ok, #d = :d, #t = :t, #r = :r, updatedAt = :u REMOVE leaseOwner, leaseUntil, #c, #i",
+        lowLevelUpdate(ref, owner, "SET #s = :ok, #d = :d, #t = :t, #r = :r, updatedAt = :u REMOVE leaseOwner, leaseUntil, #c, #i",
                 values(":ok", Attr.s(Job.Status.SUCCEEDED.wire()), ":d", Attr.n(done), ":t", Attr.n(total),
                         ":r", Attr.of(result), ":u", Attr.instant(clock.instant())),
                 Map.of("#s", "status", "#r", "result", "#d", "done", "#t", "total", "#c", "checkpoint", "#i", "input"));
@@ -153,12 +257,12 @@ public final class DynamoDbJobRepository implements JobRepository {
 
     @Override
     public void fail(JobRef ref, String owner, String error) {
-        update(ref, owner, "SET #s = :failed, #e = :e, updatedAt = :u REMOVE leaseOwner, leaseUntil",
+        lowLevelUpdate(ref, owner, "SET #s = :failed, #e = :e, updatedAt = :u REMOVE leaseOwner, leaseUntil",
                 values(":failed", Attr.s(Job.Status.FAILED.wire()), ":e", Attr.s(error), ":u", Attr.instant(clock.instant())),
                 Map.of("#s", "status", "#e", "error"));
     }
 
-    private void update(JobRef ref, String owner, String expression, Map<String, AttributeValue> values,
+    private void lowLevelUpdate(JobRef ref, String owner, String expression, Map<String, AttributeValue> values,
             Map<String, String> names) {
         Map<String, AttributeValue> v = new HashMap<>(values);
         v.put(":owner", Attr.s(owner));
@@ -184,12 +288,23 @@ public final class DynamoDbJobRepository implements JobRepository {
         return m;
     }
 
+    /** A job from its stored item (the low-level form, for readers of raw items such as stream records). */
     public static Job fromItem(Map<String, AttributeValue> item) {
-        Job.Status status = Job.Status.valueOf(Attr.str(item, "status").toUpperCase(java.util.Locale.ROOT));
-        return new Job(ref(Attr.str(item, Table.PK)), Attr.str(item, "jobId"), Attr.str(item, "jobKind"),
-                Attr.str(item, "tenantId"), status, Attr.num(item, "done", 0), Attr.num(item, "total", 0),
-                Attr.map(item, "input"), Attr.map(item, "result"), Attr.str(item, "error"),
-                Attr.map(item, "checkpoint"), Attr.str(item, "leaseOwner"), Attr.num(item, "leaseUntil", 0),
-                Attr.num(item, "handovers", 0), Attr.instant(item, "createdAt"), Attr.instant(item, "updatedAt"));
+        return fromItem(SCHEMA.mapToItem(item));
+    }
+
+    private static Job fromItem(JobItem item) {
+        Job.Status status = Job.Status.valueOf(item.status.toUpperCase(java.util.Locale.ROOT));
+        return new Job(ref(item.pk), item.jobId, item.jobKind, item.tenantId, status, orZero(item.done),
+                orZero(item.total), document(item.input), document(item.result), item.error, document(item.checkpoint),
+                item.leaseOwner, orZero(item.leaseUntil), orZero(item.handovers), item.createdAt, item.updatedAt);
+    }
+
+    private static long orZero(Long n) {
+        return n == null ? 0 : n;
+    }
+
+    private static Map<String, Object> document(Map<String, Object> m) {
+        return m == null ? new LinkedHashMap<>() : m;
     }
 }

@@ -1,98 +1,263 @@
 package dev.crm.shared.tenant.store.dynamodb;
 
-import dev.crm.shared.store.dynamodb.Attr;
-import dev.crm.shared.store.dynamodb.Keys;
+import dev.crm.shared.jobs.NewJob;
+import dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository;
+import dev.crm.shared.store.Cursor;
 import dev.crm.shared.store.StoreException;
+import dev.crm.shared.store.dynamodb.Attr;
+import dev.crm.shared.store.dynamodb.Converters;
+import dev.crm.shared.store.dynamodb.Cursors;
+import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.ApiKeyRecord;
+import dev.crm.shared.tenant.DeprovisionSweep;
 import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantId;
+import dev.crm.shared.tenant.TenantRepository;
 import dev.crm.shared.tenant.TenantSecrets;
 import dev.crm.shared.tenant.TenantSettings;
-import dev.crm.shared.tenant.store.TenantRepository;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.EnhancedType;
+import software.amazon.awssdk.enhanced.dynamodb.Expression;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
+import software.amazon.awssdk.enhanced.dynamodb.model.GetItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.IgnoreNullsMode;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.UpdateItemEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
-/** {@link TenantRepository} on the single table (docs/data-model.md, "Tenants and keys"). */
+/**
+ * {@link TenantRepository} on the single table (docs/data-model.md, "Tenants and keys"): the tenant,
+ * its API keys and the lookups that name it (slug, key hash, registry), each mapped with a static
+ * schema.
+ */
 public final class DynamoDbTenantRepository implements TenantRepository {
+    private static final String TENANT = "TENANT";
+    private static final String API_KEY = "API_KEY";
+    private static final String SLUG_MAPPING = "SLUG_MAPPING";
+    private static final String API_KEY_MAPPING = "API_KEY_MAPPING";
+    private static final String TENANT_REGISTRY = "TENANT_REGISTRY";
+    private static final String ACTIVE = "active";
+
+    /** The tenant item; {@code activeKeys}/{@code activeAdminKeys} count the keys that authenticate. */
+    static final class TenantItem {
+        String pk;
+        String sk;
+        String entity;
+        String tenantId;
+        String name;
+        String slug;
+        String status;
+        Map<String, Object> settings;
+        Map<String, Object> secrets;
+        Long activeKeys;
+        Long activeAdminKeys;
+        Instant createdAt;
+        Instant updatedAt;
+        Long version;
+    }
+
+    /** An API key item (never the secret: {@code keyHash} only). */
+    static final class KeyItem {
+        String pk;
+        String sk;
+        String entity;
+        String tenantId;
+        String keyId;
+        String name;
+        String scope;
+        String prefix;
+        String keyHash;
+        Instant createdAt;
+        Instant keyExpiresAt;
+        Instant revokedAt;
+    }
+
+    /** A system lookup (slug or key hash to tenant) or a registry entry: nothing but the mapping. */
+    static final class LookupItem {
+        String pk;
+        String sk;
+        String entity;
+        String tenantId;
+        String keyId;
+    }
+
+    private static final EnhancedType<Map<String, Object>> DOCUMENT = Converters.DOCUMENT.type();
+
+    static final TableSchema<TenantItem> TENANT_SCHEMA = StaticTableSchema.builder(TenantItem.class)
+            .newItemSupplier(TenantItem::new)
+            .addAttribute(String.class, a -> a.name(Table.PK).getter(i -> i.pk).setter((i, v) -> i.pk = v)
+                    .tags(StaticAttributeTags.primaryPartitionKey()))
+            .addAttribute(String.class, a -> a.name(Table.SK).getter(i -> i.sk).setter((i, v) -> i.sk = v)
+                    .tags(StaticAttributeTags.primarySortKey()))
+            .addAttribute(String.class, a -> a.name(Table.ENTITY).getter(i -> i.entity).setter((i, v) -> i.entity = v))
+            .addAttribute(String.class, a -> a.name("tenantId").getter(i -> i.tenantId).setter((i, v) -> i.tenantId = v))
+            .addAttribute(String.class, a -> a.name("name").getter(i -> i.name).setter((i, v) -> i.name = v))
+            .addAttribute(String.class, a -> a.name("slug").getter(i -> i.slug).setter((i, v) -> i.slug = v))
+            .addAttribute(String.class, a -> a.name("status").getter(i -> i.status).setter((i, v) -> i.status = v))
+            .addAttribute(DOCUMENT, a -> a.name("settings").getter(i -> i.settings).setter((i, v) -> i.settings = v)
+                    .attributeConverter(Converters.DOCUMENT))
+            .addAttribute(DOCUMENT, a -> a.name("secrets").getter(i -> i.secrets).setter((i, v) -> i.secrets = v)
+                    .attributeConverter(Converters.DOCUMENT))
+            .addAttribute(Long.class, a -> a.name("activeKeys").getter(i -> i.activeKeys).setter((i, v) -> i.activeKeys = v))
+            .addAttribute(Long.class, a -> a.name("activeAdminKeys").getter(i -> i.activeAdminKeys)
+                    .setter((i, v) -> i.activeAdminKeys = v))
+            .addAttribute(Instant.class, a -> a.name("createdAt").getter(i -> i.createdAt).setter((i, v) -> i.createdAt = v)
+                    .attributeConverter(Converters.INSTANT))
+            .addAttribute(Instant.class, a -> a.name("updatedAt").getter(i -> i.updatedAt).setter((i, v) -> i.updatedAt = v)
+                    .attributeConverter(Converters.INSTANT))
+            .addAttribute(Long.class, a -> a.name("version").getter(i -> i.version).setter((i, v) -> i.version = v))
+            .build();
+
+    static final TableSchema<KeyItem> KEY_SCHEMA = StaticTableSchema.builder(KeyItem.class)
+            .newItemSupplier(KeyItem::new)
+            .addAttribute(String.class, a -> a.name(Table.PK).getter(i -> i.pk).setter((i, v) -> i.pk = v)
+                    .tags(StaticAttributeTags.primaryPartitionKey()))
+            .addAttribute(String.class, a -> a.name(Table.SK).getter(i -> i.sk).setter((i, v) -> i.sk = v)
+                    .tags(StaticAttributeTags.primarySortKey()))
+            .addAttribute(String.class, a -> a.name(Table.ENTITY).getter(i -> i.entity).setter((i, v) -> i.entity = v))
+            .addAttribute(String.class, a -> a.name("tenantId").getter(i -> i.tenantId).setter((i, v) -> i.tenantId = v))
+            .addAttribute(String.class, a -> a.name("keyId").getter(i -> i.keyId).setter((i, v) -> i.keyId = v))
+            .addAttribute(String.class, a -> a.name("name").getter(i -> i.name).setter((i, v) -> i.name = v))
+            .addAttribute(String.class, a -> a.name("scope").getter(i -> i.scope).setter((i, v) -> i.scope = v))
+            .addAttribute(String.class, a -> a.name("prefix").getter(i -> i.prefix).setter((i, v) -> i.prefix = v))
+            .addAttribute(String.class, a -> a.name("keyHash").getter(i -> i.keyHash).setter((i, v) -> i.keyHash = v))
+            .addAttribute(Instant.class, a -> a.name("createdAt").getter(i -> i.createdAt).setter((i, v) -> i.createdAt = v)
+                    .attributeConverter(Converters.INSTANT))
+            .addAttribute(Instant.class, a -> a.name("keyExpiresAt").getter(i -> i.keyExpiresAt)
+                    .setter((i, v) -> i.keyExpiresAt = v).attributeConverter(Converters.INSTANT))
+            .addAttribute(Instant.class, a -> a.name("revokedAt").getter(i -> i.revokedAt).setter((i, v) -> i.revokedAt = v)
+                    .attributeConverter(Converters.INSTANT))
+            .build();
+
+    static final TableSchema<LookupItem> LOOKUP_SCHEMA = StaticTableSchema.builder(LookupItem.class)
+            .newItemSupplier(LookupItem::new)
+            .addAttribute(String.class, a -> a.name(Table.PK).getter(i -> i.pk).setter((i, v) -> i.pk = v)
+                    .tags(StaticAttributeTags.primaryPartitionKey()))
+            .addAttribute(String.class, a -> a.name(Table.SK).getter(i -> i.sk).setter((i, v) -> i.sk = v)
+                    .tags(StaticAttributeTags.primarySortKey()))
+            .addAttribute(String.class, a -> a.name(Table.ENTITY).getter(i -> i.entity).setter((i, v) -> i.entity = v))
+            .addAttribute(String.class, a -> a.name("tenantId").getter(i -> i.tenantId).setter((i, v) -> i.tenantId = v))
+            .addAttribute(String.class, a -> a.name("keyId").getter(i -> i.keyId).setter((i, v) -> i.keyId = v))
+            .build();
+
+    private static final Expression MUST_BE_NEW = Expression.builder().expression("attribute_not_exists(PK)").build();
+    private static final String MUST_BE_NEW_LOW_LEVEL = "attribute_not_exists(PK)";
+
     private final Table table;
+    private final DynamoDbTable<TenantItem> tenants;
+    private final DynamoDbTable<KeyItem> keys;
+    private final DynamoDbTable<LookupItem> lookups;
 
     public DynamoDbTenantRepository(Table table) {
         this.table = table;
+        this.tenants = table.of(TENANT_SCHEMA);
+        this.keys = table.of(KEY_SCHEMA);
+        this.lookups = table.of(LOOKUP_SCHEMA);
     }
+
+    // ---- keys of the items ----
+
+    private static Key key(String pk, String sk) {
+        return Key.builder().partitionValue(pk).sortValue(sk).build();
+    }
+
+    private static Key tenantKey(TenantId id) {
+        return key(Keys.tenant(id), Keys.ITEM);
+    }
+
+    // ---- operations ----
 
     @Override
     public void create(Tenant tenant, ApiKeyRecord firstKey) {
         TenantId id = tenant.id();
-        List<TransactWriteItem> tx = new ArrayList<>();
-        tx.add(put(mapping(Keys.slugMapping(tenant.slug()), "SLUG_MAPPING", id), true));
-        Map<String, AttributeValue> registry = new HashMap<>(Table.key(Keys.TENANT_REGISTRY, id.value()));
-        registry.put(Table.ENTITY, Attr.s("TENANT_REGISTRY"));
-        registry.put("tenantId", Attr.s(id.value()));
-        tx.add(put(registry, true));
-        Map<String, AttributeValue> profile = tenantItem(tenant);
-        profile.put("activeKeys", Attr.n(1));
-        profile.put("activeAdminKeys", Attr.n(firstKey.scope() == Scope.ADMIN ? 1 : 0));
-        tx.add(put(profile, true));
-        tx.add(put(keyItem(firstKey), true));
-        tx.add(put(keyMapping(firstKey), true));
+        TenantItem profile = tenantItem(tenant);
+        profile.activeKeys = 1L;
+        profile.activeAdminKeys = firstKey.scope() == Scope.ADMIN ? 1L : 0L;
+        var tx = TransactWriteItemsEnhancedRequest.builder()
+                .addPutItem(lookups, mustBeNew(LookupItem.class, lookup(Keys.slugMapping(tenant.slug()), Keys.ITEM,
+                        SLUG_MAPPING, id, null)))
+                .addPutItem(lookups, mustBeNew(LookupItem.class, lookup(Keys.TENANT_REGISTRY, id.value(), TENANT_REGISTRY,
+                        id, null)))
+                .addPutItem(tenants, mustBeNew(TenantItem.class, profile))
+                .addPutItem(keys, mustBeNew(KeyItem.class, keyItem(firstKey)))
+                .addPutItem(lookups, mustBeNew(LookupItem.class, keyLookup(firstKey)))
+                .build();
         try {
-            table.transact(tx);
-        } catch (Table.TransactionFailure f) {
-            if (f.conditionFailed(0)) {
+            table.enhanced().transactWriteItems(tx);
+        } catch (TransactionCanceledException e) {
+            if (conditionFailed(e, 0)) {
                 throw new StoreException.UniqueViolation("slug", null);
             }
-            throw f;
+            throw storeFailure(e);
         }
+    }
+
+    private static <T> TransactPutItemEnhancedRequest<T> mustBeNew(Class<T> type, T item) {
+        return TransactPutItemEnhancedRequest.builder(type).item(item).conditionExpression(MUST_BE_NEW).build();
     }
 
     @Override
     public Tenant find(TenantId id) {
-        Map<String, AttributeValue> item = table.get(Keys.tenant(id), Keys.ITEM);
-        return item == null ? null : fromItem(item);
+        TenantItem item = tenants.getItem(GetItemEnhancedRequest.builder().key(tenantKey(id)).consistentRead(true).build());
+        return item == null ? null : tenant(item);
     }
 
     @Override
     public TenantId findBySlug(String slug) {
-        Map<String, AttributeValue> item = table.get(Keys.slugMapping(slug), Keys.ITEM);
-        return item == null ? null : new TenantId(Attr.str(item, "tenantId"));
+        LookupItem item = lookups.getItem(GetItemEnhancedRequest.builder().key(key(Keys.slugMapping(slug), Keys.ITEM))
+                .consistentRead(true).build());
+        return item == null ? null : new TenantId(item.tenantId);
     }
 
     @Override
     public Tenant updateSettings(TenantId id, long expectedVersion, TenantSettings settings, Instant now) {
+        TenantItem change = new TenantItem();
+        change.pk = Keys.tenant(id);
+        change.sk = Keys.ITEM;
+        change.settings = settings.toJson();
+        change.updatedAt = now;
+        change.version = expectedVersion + 1; // the condition holds the version at expectedVersion
         try {
-            var r = table.client().updateItem(UpdateItemRequest.builder().tableName(table.name())
-                    .key(Table.key(Keys.tenant(id), Keys.ITEM))
-                    .updateExpression("SET settings = :s, updatedAt = :u, version = version + :one")
-                    .conditionExpression("version = :v AND #st = :active")
-                    .expressionAttributeNames(Map.of("#st", "status"))
-                    .expressionAttributeValues(Map.of(":s", Attr.of(settings.toJson()), ":u", Attr.instant(now),
-                            ":one", Attr.n(1), ":v", Attr.n(expectedVersion), ":active", Attr.s("active")))
-                    .returnValues(ReturnValue.ALL_NEW)
-                    .build());
-            return fromItem(r.attributes());
+            return tenant(tenants.updateItem(UpdateItemEnhancedRequest.builder(TenantItem.class).item(change)
+                    .ignoreNullsMode(IgnoreNullsMode.MAPS_ONLY) // null attributes are left alone, documents SET whole
+                    .conditionExpression(Expression.builder().expression("version = :v AND #st = :active")
+                            .putExpressionName("#st", "status")
+                            .putExpressionValue(":v", Attr.n(expectedVersion))
+                            .putExpressionValue(":active", Attr.s(ACTIVE)).build())
+                    .build()));
         } catch (ConditionalCheckFailedException e) {
             throw new StoreException.VersionConflict();
         }
     }
+
+    // createKey, revokeKey and beginDeprovisioning run low-level transactions: they ADD to the key
+    // counters (and deprovisioning carries the job store's put), which the Enhanced Client's
+    // transactional API cannot express. Their items still come from the static schemas.
 
     @Override
     public void createKey(ApiKeyRecord key) {
@@ -100,7 +265,7 @@ public final class DynamoDbTenantRepository implements TenantRepository {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":one", Attr.n(1));
         values.put(":max", Attr.n(MAX_ACTIVE_KEYS));
-        values.put(":active", Attr.s("active"));
+        values.put(":active", Attr.s(ACTIVE));
         List<TransactWriteItem> tx = new ArrayList<>();
         tx.add(TransactWriteItem.builder().update(Update.builder().tableName(table.name())
                 .key(Table.key(Keys.tenant(key.tenantId()), Keys.ITEM))
@@ -108,45 +273,35 @@ public final class DynamoDbTenantRepository implements TenantRepository {
                 .conditionExpression("activeKeys < :max AND #st = :active")
                 .expressionAttributeNames(Map.of("#st", "status"))
                 .expressionAttributeValues(values).build()).build());
-        tx.add(put(keyItem(key), true));
-        tx.add(put(keyMapping(key), true));
+        tx.add(putNew(KEY_SCHEMA.itemToMap(keyItem(key), true)));
+        tx.add(putNew(LOOKUP_SCHEMA.itemToMap(keyLookup(key), true)));
         try {
             table.transact(tx);
         } catch (Table.TransactionFailure f) {
             if (f.conditionFailed(0)) {
                 throw new StoreException.LimitReached("at most " + MAX_ACTIVE_KEYS + " active keys per tenant");
             }
-            throw f;
+            throw storeFailure(f);
         }
     }
 
     @Override
     public List<ApiKeyRecord> listKeys(TenantId id) {
         List<ApiKeyRecord> out = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            var b = QueryRequest.builder().tableName(table.name())
-                    .keyConditionExpression("PK = :pk")
-                    .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.apiKeys(id))));
-            if (start != null) {
-                b.exclusiveStartKey(start);
-            }
-            var r = table.client().query(b.build());
-            for (var item : r.items()) {
-                out.add(keyFromItem(item));
-            }
-            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-        } while (start != null);
+        // The pages' iterator follows LastEvaluatedKey to the end of the partition.
+        keys.query(QueryConditional.keyEqualTo(Key.builder().partitionValue(Keys.apiKeys(id)).build()))
+                .items().forEach(item -> out.add(apiKey(item)));
         return out;
     }
 
     @Override
     public void revokeKey(TenantId id, String keyId, Instant now) {
-        Map<String, AttributeValue> item = table.get(Keys.apiKeys(id), keyId);
+        KeyItem item = keys.getItem(GetItemEnhancedRequest.builder().key(key(Keys.apiKeys(id), keyId)).consistentRead(true)
+                .build());
         if (item == null) {
             throw new StoreException.NotFound();
         }
-        ApiKeyRecord key = keyFromItem(item);
+        ApiKeyRecord key = apiKey(item);
         if (key.revokedAt() != null) {
             return; // revoking twice changes nothing
         }
@@ -156,9 +311,8 @@ public final class DynamoDbTenantRepository implements TenantRepository {
                 .key(Table.key(Keys.apiKeys(id), keyId))
                 .updateExpression("SET revokedAt = :now")
                 .conditionExpression("attribute_exists(PK) AND attribute_not_exists(revokedAt)")
-                .expressionAttributeValues(Map.of(":now", Attr.instant(now))).build()).build());
-        tx.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table.name())
-                .key(Table.key(Keys.apiKeyMapping(key.keyHash()), Keys.ITEM)).build()).build());
+                .expressionAttributeValues(Map.of(":now", Converters.INSTANT.transformFrom(now))).build()).build());
+        tx.add(deleteItem(Keys.apiKeyMapping(key.keyHash()), Keys.ITEM));
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":minus", Attr.n(-1));
         if (admin) {
@@ -178,22 +332,23 @@ public final class DynamoDbTenantRepository implements TenantRepository {
             if (f.conditionFailed(0)) {
                 return; // revoked concurrently
             }
-            throw f;
+            throw storeFailure(f);
         }
     }
 
     @Override
     public ApiKeyRecord findByKeyHash(String keyHash) {
-        Map<String, AttributeValue> mapping = table.get(Keys.apiKeyMapping(keyHash), Keys.ITEM);
+        LookupItem mapping = lookups.getItem(GetItemEnhancedRequest.builder()
+                .key(key(Keys.apiKeyMapping(keyHash), Keys.ITEM)).consistentRead(true).build());
         if (mapping == null) {
             return null;
         }
-        TenantId tenant = new TenantId(Attr.str(mapping, "tenantId"));
-        Map<String, AttributeValue> item = table.get(Keys.apiKeys(tenant), Attr.str(mapping, "keyId"));
+        KeyItem item = keys.getItem(GetItemEnhancedRequest.builder()
+                .key(key(Keys.apiKeys(new TenantId(mapping.tenantId)), mapping.keyId)).consistentRead(true).build());
         if (item == null) {
             return null;
         }
-        ApiKeyRecord key = keyFromItem(item);
+        ApiKeyRecord key = apiKey(item);
         return key.revokedAt() == null && keyHash.equals(key.keyHash()) ? key : null;
     }
 
@@ -204,7 +359,7 @@ public final class DynamoDbTenantRepository implements TenantRepository {
      * @return false when the tenant does not exist or is already being deprovisioned
      */
     @Override
-    public boolean beginDeprovisioning(TenantId id, Instant now, dev.crm.shared.jobs.NewJob job) {
+    public boolean beginDeprovisioning(TenantId id, Instant now, NewJob job) {
         Tenant tenant = find(id);
         if (tenant == null || tenant.status() != Tenant.Status.ACTIVE) {
             return false;
@@ -215,19 +370,17 @@ public final class DynamoDbTenantRepository implements TenantRepository {
                 .updateExpression("SET #st = :dep, updatedAt = :u")
                 .conditionExpression("#st = :active")
                 .expressionAttributeNames(Map.of("#st", "status"))
-                .expressionAttributeValues(Map.of(":dep", Attr.s("deprovisioning"), ":active", Attr.s("active"),
-                        ":u", Attr.instant(now)))
+                .expressionAttributeValues(Map.of(":dep", Attr.s(wire(Tenant.Status.DEPROVISIONING)),
+                        ":active", Attr.s(ACTIVE), ":u", Converters.INSTANT.transformFrom(now)))
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.NONE)
                 .build()).build());
-        tx.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table.name())
-                .key(Table.key(Keys.slugMapping(tenant.slug()), Keys.ITEM)).build()).build());
+        tx.add(deleteItem(Keys.slugMapping(tenant.slug()), Keys.ITEM));
         for (ApiKeyRecord k : listKeys(id)) {
             if (k.revokedAt() == null) {
-                tx.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table.name())
-                        .key(Table.key(Keys.apiKeyMapping(k.keyHash()), Keys.ITEM)).build()).build());
+                tx.add(deleteItem(Keys.apiKeyMapping(k.keyHash()), Keys.ITEM));
             }
         }
-        tx.add(dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository.createItem(table.name(), job, now));
+        tx.add(DynamoDbJobRepository.createItem(table.name(), job, now));
         try {
             table.transact(tx);
             return true;
@@ -235,41 +388,33 @@ public final class DynamoDbTenantRepository implements TenantRepository {
             if (f.conditionFailed(0)) {
                 return false;
             }
-            throw f;
+            throw storeFailure(f);
         }
     }
 
     @Override
     public List<TenantId> listTenantIds() {
         List<TenantId> out = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            var b = QueryRequest.builder().tableName(table.name())
-                    .keyConditionExpression("PK = :pk")
-                    .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.TENANT_REGISTRY)));
-            if (start != null) {
-                b.exclusiveStartKey(start);
-            }
-            var r = table.client().query(b.build());
-            for (var item : r.items()) {
-                out.add(new TenantId(Attr.str(item, Table.SK)));
-            }
-            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-        } while (start != null);
+        lookups.query(QueryConditional.keyEqualTo(Key.builder().partitionValue(Keys.TENANT_REGISTRY).build()))
+                .items().forEach(item -> out.add(new TenantId(item.sk)));
         return out;
     }
 
+    /**
+     * One page of a full-table scan (operator path), low-level: it projects the keys of every kind of
+     * item the tenant owns, which no one schema maps. Job items stay, so the deprovisioning job can
+     * report on its own sweep.
+     */
     @Override
-    public Sweep sweep(TenantId id, Map<String, Object> from, int pageSize, String keepEntity) {
+    public DeprovisionSweep sweep(TenantId id, Cursor from, int pageSize) {
         var b = ScanRequest.builder().tableName(table.name())
                 .limit(pageSize)
                 .projectionExpression("PK, SK")
                 .filterExpression("(begins_with(PK, :prefix) OR tenantId = :tid) AND (attribute_not_exists(entity) OR entity <> :keep)")
                 .expressionAttributeValues(Map.of(":prefix", Attr.s(Keys.tenantPrefix(id)), ":tid", Attr.s(id.value()),
-                        ":keep", Attr.s(keepEntity)));
-        if (from != null && !from.isEmpty()) {
-            Map<String, AttributeValue> start = new HashMap<>();
-            from.forEach((k, v) -> start.put(k, Attr.of(v)));
+                        ":keep", Attr.s(DynamoDbJobRepository.ENTITY)));
+        Map<String, AttributeValue> start = Cursors.startKey(from);
+        if (start != null) {
             b.exclusiveStartKey(start);
         }
         var page = table.client().scan(b.build());
@@ -286,14 +431,7 @@ public final class DynamoDbTenantRepository implements TenantRepository {
         if (!batch.isEmpty()) {
             deleted += deleteBatch(batch);
         }
-        Map<String, Object> next = null;
-        if (page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()) {
-            next = new HashMap<>();
-            for (var e : page.lastEvaluatedKey().entrySet()) {
-                next.put(e.getKey(), Attr.toPlain(e.getValue()));
-            }
-        }
-        return new Sweep(deleted, next);
+        return new DeprovisionSweep(deleted, page.hasLastEvaluatedKey() ? Cursors.of(page.lastEvaluatedKey()) : null);
     }
 
     private long deleteBatch(List<WriteRequest> batch) {
@@ -304,7 +442,7 @@ public final class DynamoDbTenantRepository implements TenantRepository {
             pending = r.hasUnprocessedItems() ? r.unprocessedItems() : Map.of();
             if (!pending.isEmpty()) {
                 if (attempt >= 8) {
-                    throw new IllegalStateException("batch delete still throttled after retries");
+                    throw new StoreException.Busy();
                 }
                 try {
                     Thread.sleep(Math.min(1000, 25L << attempt));
@@ -317,72 +455,109 @@ public final class DynamoDbTenantRepository implements TenantRepository {
         return count;
     }
 
+    // ---- transactions ----
+
+    private TransactWriteItem putNew(Map<String, AttributeValue> item) {
+        return TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(item)
+                .conditionExpression(MUST_BE_NEW_LOW_LEVEL).build()).build();
+    }
+
+    private TransactWriteItem deleteItem(String pk, String sk) {
+        return TransactWriteItem.builder().delete(Delete.builder().tableName(table.name()).key(Table.key(pk, sk)).build())
+                .build();
+    }
+
+    private static boolean conditionFailed(TransactionCanceledException e, int index) {
+        List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
+        return index < reasons.size() && "ConditionalCheckFailed".equals(reasons.get(index).code());
+    }
+
+    /** A cancellation that no condition explains: contention or capacity, in the store-neutral terms. */
+    private static RuntimeException storeFailure(TransactionCanceledException e) {
+        List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
+        for (CancellationReason r : reasons) {
+            if ("ThrottlingError".equals(r.code()) || "ProvisionedThroughputExceeded".equals(r.code())) {
+                return new StoreException.Busy();
+            }
+        }
+        for (CancellationReason r : reasons) {
+            if ("TransactionConflict".equals(r.code())) {
+                return new StoreException.Contention();
+            }
+        }
+        return e;
+    }
+
+    private static RuntimeException storeFailure(Table.TransactionFailure f) {
+        if (f.isThrottled()) {
+            return new StoreException.Busy();
+        }
+        return f.isConflict() ? new StoreException.Contention() : f;
+    }
+
     // ---- mapping ----
 
-    private TransactWriteItem put(Map<String, AttributeValue> item, boolean mustBeNew) {
-        var p = Put.builder().tableName(table.name()).item(item);
-        if (mustBeNew) {
-            p.conditionExpression("attribute_not_exists(PK)");
-        }
-        return TransactWriteItem.builder().put(p.build()).build();
+    private static String wire(Tenant.Status status) {
+        return status.name().toLowerCase(Locale.ROOT);
     }
 
-    private static Map<String, AttributeValue> mapping(String pk, String entity, TenantId tenant) {
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(pk, Keys.ITEM));
-        item.put(Table.ENTITY, Attr.s(entity));
-        item.put("tenantId", Attr.s(tenant.value()));
+    private static LookupItem lookup(String pk, String sk, String entity, TenantId tenant, String keyId) {
+        LookupItem item = new LookupItem();
+        item.pk = pk;
+        item.sk = sk;
+        item.entity = entity;
+        item.tenantId = tenant.value();
+        item.keyId = keyId;
         return item;
     }
 
-    private static Map<String, AttributeValue> keyMapping(ApiKeyRecord key) {
-        Map<String, AttributeValue> item = mapping(Keys.apiKeyMapping(key.keyHash()), "API_KEY_MAPPING", key.tenantId());
-        item.put("keyId", Attr.s(key.keyId()));
+    private static LookupItem keyLookup(ApiKeyRecord key) {
+        return lookup(Keys.apiKeyMapping(key.keyHash()), Keys.ITEM, API_KEY_MAPPING, key.tenantId(), key.keyId());
+    }
+
+    private static TenantItem tenantItem(Tenant t) {
+        TenantItem item = new TenantItem();
+        item.pk = Keys.tenant(t.id());
+        item.sk = Keys.ITEM;
+        item.entity = TENANT;
+        item.tenantId = t.id().value();
+        item.name = t.name();
+        item.slug = t.slug();
+        item.status = wire(t.status());
+        item.settings = t.settings().toJson();
+        item.secrets = t.secrets().toStored();
+        item.createdAt = t.createdAt();
+        item.updatedAt = t.updatedAt();
+        item.version = t.version();
         return item;
     }
 
-    private static Map<String, AttributeValue> tenantItem(Tenant t) {
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(Keys.tenant(t.id()), Keys.ITEM));
-        item.put(Table.ENTITY, Attr.s("TENANT"));
-        item.put("tenantId", Attr.s(t.id().value()));
-        item.put("name", Attr.s(t.name()));
-        item.put("slug", Attr.s(t.slug()));
-        item.put("status", Attr.s(t.status().name().toLowerCase(java.util.Locale.ROOT)));
-        item.put("settings", Attr.of(t.settings().toJson()));
-        item.put("secrets", Attr.of(t.secrets().toStored()));
-        item.put("createdAt", Attr.instant(t.createdAt()));
-        item.put("updatedAt", Attr.instant(t.updatedAt()));
-        item.put("version", Attr.n(t.version()));
+    private static Tenant tenant(TenantItem item) {
+        return new Tenant(new TenantId(item.tenantId), item.name, item.slug,
+                Tenant.Status.valueOf(item.status.toUpperCase(Locale.ROOT)),
+                TenantSettings.fromStored(item.settings == null ? new java.util.LinkedHashMap<>() : item.settings),
+                TenantSecrets.fromStored(item.secrets), item.createdAt, item.updatedAt,
+                item.version == null ? 1 : item.version);
+    }
+
+    private static KeyItem keyItem(ApiKeyRecord k) {
+        KeyItem item = new KeyItem();
+        item.pk = Keys.apiKeys(k.tenantId());
+        item.sk = k.keyId();
+        item.entity = API_KEY;
+        item.tenantId = k.tenantId().value();
+        item.keyId = k.keyId();
+        item.name = k.name();
+        item.scope = k.scope().wire();
+        item.prefix = k.displayPrefix();
+        item.keyHash = k.keyHash();
+        item.createdAt = k.createdAt();
+        item.keyExpiresAt = k.expiresAt();
         return item;
     }
 
-    public static Tenant fromItem(Map<String, AttributeValue> item) {
-        return new Tenant(new TenantId(Attr.str(item, "tenantId")), Attr.str(item, "name"), Attr.str(item, "slug"),
-                Tenant.Status.valueOf(Attr.str(item, "status").toUpperCase(java.util.Locale.ROOT)),
-                TenantSettings.fromStored(Attr.map(item, "settings")),
-                TenantSecrets.fromStored(Attr.map(item, "secrets")),
-                Attr.instant(item, "createdAt"), Attr.instant(item, "updatedAt"), Attr.num(item, "version", 1));
-    }
-
-    private static Map<String, AttributeValue> keyItem(ApiKeyRecord k) {
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(Keys.apiKeys(k.tenantId()), k.keyId()));
-        item.put(Table.ENTITY, Attr.s("API_KEY"));
-        item.put("tenantId", Attr.s(k.tenantId().value()));
-        item.put("keyId", Attr.s(k.keyId()));
-        item.put("name", Attr.s(k.name()));
-        item.put("scope", Attr.s(k.scope().wire()));
-        item.put("prefix", Attr.s(k.displayPrefix()));
-        item.put("keyHash", Attr.s(k.keyHash()));
-        item.put("createdAt", Attr.instant(k.createdAt()));
-        if (k.expiresAt() != null) {
-            item.put("keyExpiresAt", Attr.instant(k.expiresAt()));
-        }
-        return item;
-    }
-
-    private static ApiKeyRecord keyFromItem(Map<String, AttributeValue> item) {
-        return new ApiKeyRecord(new TenantId(Attr.str(item, "tenantId")), Attr.str(item, "keyId"),
-                Attr.str(item, "name"), Scope.fromWire(Attr.str(item, "scope")), Attr.str(item, "prefix"),
-                Attr.str(item, "keyHash"), Attr.instant(item, "createdAt"), Attr.instant(item, "keyExpiresAt"),
-                Attr.instant(item, "revokedAt"));
+    private static ApiKeyRecord apiKey(KeyItem item) {
+        return new ApiKeyRecord(new TenantId(item.tenantId), item.keyId, item.name, Scope.fromWire(item.scope),
+                item.prefix, item.keyHash, item.createdAt, item.keyExpiresAt, item.revokedAt);
     }
 }

@@ -1,17 +1,17 @@
-package dev.crm.authorizer;
+package dev.crm.authorizer.entrypoints;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponse;
+import dev.crm.authorizer.config.SecretsManagerClients;
+import dev.crm.authorizer.domain.KeyAuthentication;
+import dev.crm.authorizer.store.secrets.ConfiguredOperatorKeyRepository;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.config.Priming;
 import dev.crm.shared.log.Log;
-import dev.crm.shared.tenant.ApiKeyRecord;
 import dev.crm.shared.tenant.ApiKeys;
 import dev.crm.shared.tenant.Principal;
-import dev.crm.shared.tenant.store.TenantRepository;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +27,7 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayCustomA
     /** The exact message API Gateway maps to 401. */
     public static final String UNAUTHORIZED = "Unauthorized";
 
-    private final TenantRepository tenants;
-    private final OperatorKey operatorKey;
-    private final Clock clock;
+    private final KeyAuthentication authentication;
 
     public AuthorizerHandler() {
         this(Infrastructure.lambda());
@@ -47,29 +45,18 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayCustomA
     }
 
     public AuthorizerHandler(Infrastructure infra) {
-        this.tenants = infra.tenants();
-        this.operatorKey = new OperatorKey(infra.settings());
-        this.clock = infra.clock();
+        var operatorKey = new ConfiguredOperatorKeyRepository(infra.settings(), infra.clock(),
+                () -> SecretsManagerClients.create(infra.settings()));
+        this.authentication = new KeyAuthentication(infra.tenants(), operatorKey, infra.clock());
     }
 
     @Override
     public IamPolicyResponse handleRequest(APIGatewayCustomAuthorizerEvent event, Context context) {
-        String key = ApiKeys.fromAuthorizationHeader(authorizationHeader(event));
-        if (key == null || !ApiKeys.looksValid(key)) {
-            throw deny("malformed");
-        }
         Principal principal;
-        if (OperatorKey.looksLikeOperatorKey(key)) {
-            if (!operatorKey.matches(key, clock.millis())) {
-                throw deny("unknown operator key");
-            }
-            principal = Principal.operator();
-        } else {
-            ApiKeyRecord record = tenants.findByKeyHash(ApiKeys.hash(key));
-            if (record == null || !record.isUsableAt(clock.instant())) {
-                throw deny(record == null ? "unknown or revoked key" : "expired key");
-            }
-            principal = new Principal(record.tenantId(), record.scope(), record.keyId());
+        try {
+            principal = authentication.authenticate(ApiKeys.fromAuthorizationHeader(authorizationHeader(event)));
+        } catch (KeyAuthentication.Refused refused) {
+            throw deny(refused.reason());
         }
         return IamPolicyResponse.builder()
                 .withPrincipalId(principal.keyId())

@@ -1,4 +1,4 @@
-package dev.crm.authorizer;
+package dev.crm.authorizer.entrypoints;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,12 +1,12 @@
-package dev.crm.authorizer;
+package dev.crm.authorizer.store.secrets;
 
+import dev.crm.authorizer.domain.KeyAuthentication;
+import dev.crm.authorizer.domain.OperatorKeyRepository;
 import dev.crm.shared.config.Settings;
 import dev.crm.shared.crypto.Hashes;
-import dev.crm.shared.store.dynamodb.DynamoDbClients;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
+import java.time.Clock;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRequest;
 
@@ -17,29 +17,27 @@ import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueReques
  * operator key is presented, so tenant requests never pay for the Secrets Manager client, and
  * refreshed every few minutes so a rotation takes effect without a deployment.
  */
-final class OperatorKey {
-    static final String PREFIX = "crm_op_";
+public final class ConfiguredOperatorKeyRepository implements OperatorKeyRepository {
+    private static final String PREFIX = KeyAuthentication.OPERATOR_PREFIX;
     private static final long REFRESH_MILLIS = 300_000;
 
     private final Settings settings;
+    private final Clock clock;
+    private final Supplier<SecretsManagerClient> secretsClient;
     private byte[] hash;
     private long loadedAt = Long.MIN_VALUE;
     private SecretsManagerClient secrets;
 
-    OperatorKey(Settings settings) {
+    /** @param secretsClient builds the client the first time the secret is needed */
+    public ConfiguredOperatorKeyRepository(Settings settings, Clock clock, Supplier<SecretsManagerClient> secretsClient) {
         this.settings = settings;
+        this.clock = clock;
+        this.secretsClient = secretsClient;
     }
 
-    static boolean looksLikeOperatorKey(String key) {
-        return key.startsWith(PREFIX);
-    }
-
-    boolean matches(String presented, long nowMillis) {
-        byte[] expected = expectedHash(nowMillis);
-        return expected != null && Hashes.equal(expected, Hashes.sha256(presented.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private synchronized byte[] expectedHash(long now) {
+    @Override
+    public synchronized byte[] currentKeyHash() {
+        long now = clock.millis();
         if (loadedAt != Long.MIN_VALUE && now - loadedAt < REFRESH_MILLIS) {
             return hash;
         }
@@ -55,15 +53,7 @@ final class OperatorKey {
 
     private String fetchSecret(String arn) {
         if (secrets == null) {
-            String endpoint = settings.get("AWS_ENDPOINT_URL_SECRETS_MANAGER", settings.get("AWS_ENDPOINT_URL"));
-            var b = SecretsManagerClient.builder()
-                    .httpClient(UrlConnectionHttpClient.builder().build())
-                    .region(Region.of(settings.get("AWS_REGION", "us-east-1")))
-                    .credentialsProvider(DynamoDbClients.credentials(settings, endpoint != null));
-            if (endpoint != null) {
-                b.endpointOverride(URI.create(endpoint));
-            }
-            secrets = b.build();
+            secrets = secretsClient.get();
         }
         return secrets.getSecretValue(GetSecretValueRequest.builder().secretId(arn).build()).secretString();
     }
