@@ -6,12 +6,19 @@ import dev.crm.preferences.domain.LedgerEntry;
 import dev.crm.preferences.domain.Preferences;
 import dev.crm.preferences.domain.Send;
 import dev.crm.preferences.domain.Topic;
-import dev.crm.preferences.store.PreferencesRepository;
+import dev.crm.preferences.domain.PreferencesRepository;
+import dev.crm.preferences.domain.RateLimit;
+import dev.crm.preferences.domain.RecordedSend;
+import dev.crm.preferences.domain.TokenUse;
+import dev.crm.preferences.domain.TokenUsed;
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.contact.ContactDirectory;
 import dev.crm.shared.store.dynamodb.Attr;
 import dev.crm.shared.store.dynamodb.Keys;
+import dev.crm.shared.store.Cursor;
+import dev.crm.shared.store.Slice;
 import dev.crm.shared.store.StoreException;
+import dev.crm.shared.store.dynamodb.Cursors;
 import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.TenantId;
 import java.time.Duration;
@@ -19,7 +26,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -137,7 +143,7 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
             if (f.isConflict() || f.anyConditionFailed()) {
                 // A conflicting transaction, or (vanishingly unlikely) an entry id already taken: both are
                 // cured by reading again and retrying with fresh ids.
-                throw new Contention();
+                throw new StoreException.Contention();
             }
             throw f;
         }
@@ -198,17 +204,17 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
     }
 
     @Override
-    public Slice<LedgerEntry> history(TenantId t, String contactId, int limit, Map<String, Object> from) {
+    public Slice<LedgerEntry> history(TenantId t, String contactId, int limit, Cursor from) {
         var b = QueryRequest.builder().tableName(table.name())
                 .keyConditionExpression("PK = :pk AND begins_with(SK, :l)")
                 .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.contact(t, contactId)),
                         ":l", Attr.s(Keys.LEDGER_PREFIX)))
                 .limit(limit);
         if (from != null) {
-            b.exclusiveStartKey(plainKey(from));
+            b.exclusiveStartKey(Cursors.startKey(from));
         }
         QueryResponse r = table.client().query(b.build());
-        return new Slice<>(r.items().stream().map(LedgerItems::entry).toList(), next(r));
+        return new Slice<>(r.items().stream().map(LedgerItems::entry).toList(), Cursors.of(r.lastEvaluatedKey()));
     }
 
     // ---- sends ----
@@ -240,7 +246,7 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
         for (int attempt = 1; attempt <= SEND_ATTEMPTS; attempt++) {
             try {
                 table.transact(tx);
-                return new RecordedSend(SendOutcome.CREATED, send);
+                return RecordedSend.created(send);
             } catch (Table.TransactionFailure f) {
                 if (f.conditionFailed(1)) {
                     Map<String, AttributeValue> old = f.oldItem(1);
@@ -251,12 +257,12 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
                         continue; // expired and deleted in between: try again
                     }
                     if (!send.fingerprint().equals(Attr.str(old, "fingerprint"))) {
-                        return new RecordedSend(SendOutcome.ID_CONFLICT, null);
+                        return RecordedSend.idConflict();
                     }
-                    return new RecordedSend(SendOutcome.REPLAYED, storedSend(old));
+                    return RecordedSend.replayed(storedSend(old));
                 }
                 if (f.conditionFailed(0)) {
-                    return new RecordedSend(SendOutcome.CONTACT_MISSING, null);
+                    return RecordedSend.contactMissing();
                 }
                 if (!f.isConflict() && !f.anyConditionFailed()) {
                     throw f;
@@ -265,7 +271,7 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
                 pause(attempt);
             }
         }
-        throw new Contention();
+        throw new StoreException.Contention();
     }
 
     private static void sendAttributes(Map<String, AttributeValue> item, Send send, Instant expiresAt) {
@@ -349,7 +355,7 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
                 pause(attempt);
             }
         }
-        throw new Contention();
+        throw new StoreException.Contention();
     }
 
     private static void pause(int attempt) {
@@ -362,14 +368,14 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
     }
 
     @Override
-    public Slice<Topic> topics(TenantId t, int limit, Map<String, Object> from) {
+    public Slice<Topic> topics(TenantId t, int limit, Cursor from) {
         var b = QueryRequest.builder().tableName(table.name())
                 // Topic keys start with a letter or digit, so they all sort after the counter's "#".
                 .keyConditionExpression("PK = :pk AND SK > :counter")
                 .expressionAttributeValues(Map.of(":pk", Attr.s(PreferenceKeys.topics(t)), ":counter", Attr.s(Keys.ITEM)))
                 .limit(limit);
         if (from != null) {
-            b.exclusiveStartKey(plainKey(from));
+            b.exclusiveStartKey(Cursors.startKey(from));
         }
         QueryResponse r = table.client().query(b.build());
         List<Topic> items = new ArrayList<>();
@@ -377,7 +383,7 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
             items.add(new Topic(Attr.str(item, "topicKey"), Attr.str(item, "name"), Attr.str(item, "description"),
                     Attr.instant(item, "createdAt")));
         }
-        return new Slice<>(items, next(r));
+        return new Slice<>(items, Cursors.of(r.lastEvaluatedKey()));
     }
 
     @Override
@@ -404,9 +410,12 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
     // ---- rate counters ----
 
     @Override
-    public long countRequest(TenantId t, String limitName, String subjectHash, Instant windowStart, Instant expiresAt) {
+    public long countRequest(TenantId t, RateLimit limit, String subjectHash, Instant now) {
+        Instant windowStart = limit.windowStart(now);
+        // The counter outlives its window by one window.
+        Instant expiresAt = limit.windowEnd(now).plus(limit.window());
         var r = table.client().updateItem(UpdateItemRequest.builder().tableName(table.name())
-                .key(Table.key(PreferenceKeys.rateCounter(t, limitName, subjectHash), Long.toString(windowStart.getEpochSecond())))
+                .key(Table.key(PreferenceKeys.rateCounter(t, limit.name(), subjectHash), Long.toString(windowStart.getEpochSecond())))
                 .updateExpression("ADD hits :one SET #ttl = :exp, entity = :e, tenantId = :tid")
                 .expressionAttributeNames(Map.of("#ttl", Table.TTL))
                 .expressionAttributeValues(Map.of(":one", Attr.n(1), ":exp", Attr.ttl(expiresAt),
@@ -414,22 +423,5 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
                 .returnValues(ReturnValue.UPDATED_NEW)
                 .build());
         return Attr.num(r.attributes(), "hits", 1);
-    }
-
-    // ----
-
-    static Map<String, AttributeValue> plainKey(Map<String, Object> from) {
-        Map<String, AttributeValue> k = new HashMap<>();
-        from.forEach((name, v) -> k.put(name, Attr.of(v)));
-        return k;
-    }
-
-    static Map<String, Object> next(QueryResponse r) {
-        if (!r.hasLastEvaluatedKey() || r.lastEvaluatedKey().isEmpty()) {
-            return null;
-        }
-        Map<String, Object> next = new LinkedHashMap<>();
-        r.lastEvaluatedKey().forEach((k, v) -> next.put(k, Attr.toPlain(v)));
-        return next;
     }
 }
