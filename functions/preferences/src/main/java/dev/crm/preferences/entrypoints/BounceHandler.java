@@ -9,7 +9,6 @@ import dev.crm.preferences.domain.PreferencesService;
 import dev.crm.preferences.store.dynamodb.DynamoDbPreferencesRepository;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.log.Log;
-import dev.crm.shared.store.StoreException;
 import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantCache;
 import java.util.LinkedHashMap;
@@ -56,18 +55,11 @@ public final class BounceHandler implements RequestHandler<SNSEvent, Void> {
             }
             String source = n.kind().equals("bounce") ? ConsentEvidence.SOURCE_BOUNCE : ConsentEvidence.SOURCE_COMPLAINT;
             for (String address : n.recipients()) {
-                String contactId = service.repository().findContactIdByEmail(tenant.id(), address);
-                if (contactId == null) {
-                    ignored++;
-                    continue;
-                }
-                try {
-                    var written = service.suppress(tenant.id(), contactId, Channel.EMAIL, ConsentEvidence.system(source));
-                    if (!written.changes().isEmpty()) {
-                        suppressed++;
-                    }
-                } catch (StoreException.NotFound e) {
-                    ignored++; // being erased
+                var written = service.suppressAddress(tenant.id(), address, Channel.EMAIL, ConsentEvidence.system(source));
+                if (written == null) {
+                    ignored++; // no such contact, or being erased
+                } else if (!written.changes().isEmpty()) {
+                    suppressed++;
                 }
             }
         }

@@ -4,38 +4,55 @@ import dev.crm.preferences.domain.Channel;
 import dev.crm.preferences.domain.FrequencyCap;
 import dev.crm.preferences.domain.LedgerEntry;
 import dev.crm.preferences.domain.Preferences;
+import dev.crm.preferences.domain.PreferencesRepository;
+import dev.crm.preferences.domain.RateLimit;
+import dev.crm.preferences.domain.RecordedSend;
 import dev.crm.preferences.domain.Send;
+import dev.crm.preferences.domain.TokenUse;
+import dev.crm.preferences.domain.TokenUsed;
 import dev.crm.preferences.domain.Topic;
-import dev.crm.preferences.store.PreferencesRepository;
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.contact.ContactDirectory;
-import dev.crm.shared.store.dynamodb.Attr;
-import dev.crm.shared.store.dynamodb.Keys;
+import dev.crm.shared.store.Cursor;
+import dev.crm.shared.store.Slice;
 import dev.crm.shared.store.StoreException;
+import dev.crm.shared.store.dynamodb.Attr;
+import dev.crm.shared.store.dynamodb.Cursors;
+import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.TenantId;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Expression;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.enhanced.dynamodb.model.Page;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
-/** {@link PreferencesRepository} on the single table (docs/data-model.md, "Preferences"). */
+/**
+ * {@link PreferencesRepository} on the single table (docs/data-model.md, "Preferences"), its items mapped
+ * by the Enhanced Client with static schemas. Contacts are read through the shared {@link ContactDirectory}.
+ */
 public final class DynamoDbPreferencesRepository implements PreferencesRepository {
     /**
      * Sends and their id guards outlive the longest cap period by a day, so every send a window can
@@ -44,13 +61,44 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
     static final Duration SEND_RETENTION = Duration.ofDays(FrequencyCap.MAX_PERIOD_DAYS + 1L);
     private static final int SEND_ATTEMPTS = 5;
     private static final int TOPIC_ATTEMPTS = 8;
+    private static final Expression NEW_ITEM = Expression.builder().expression("attribute_not_exists(PK)").build();
+    private static final Expression CONTACT_ACTIVE = Expression.builder().expression("#st = :active")
+            .putExpressionName("#st", "status").putExpressionValue(":active", AttributeValue.fromS("active")).build();
 
     private final Table table;
     private final ContactDirectory contacts;
+    private final DynamoDbTable<ItemKey> keys;
+    private final DynamoDbTable<PreferencesItem> preferences;
+    private final DynamoDbTable<TokenUseItem> tokenUses;
+    private final DynamoDbTable<LedgerItem> ledger;
+    private final DynamoDbTable<TimelineItem> timeline;
+    private final DynamoDbTable<SendItem> sends;
+    private final DynamoDbTable<TopicItem> topics;
 
     public DynamoDbPreferencesRepository(Table table) {
         this.table = table;
         this.contacts = new ContactDirectory(table);
+        this.keys = table.of(ItemKey.SCHEMA);
+        this.preferences = table.of(PreferencesItem.SCHEMA);
+        this.tokenUses = table.of(TokenUseItem.SCHEMA);
+        this.ledger = table.of(LedgerItem.SCHEMA);
+        this.timeline = table.of(TimelineItem.SCHEMA);
+        this.sends = table.of(SendItem.SCHEMA);
+        this.topics = table.of(TopicItem.SCHEMA);
+    }
+
+    private static Key key(String pk, String sk) {
+        return Key.builder().partitionValue(pk).sortValue(sk).build();
+    }
+
+    private static <T> TransactPutItemEnhancedRequest<T> putNew(Class<T> type, T item) {
+        return TransactPutItemEnhancedRequest.builder(type).item(item).conditionExpression(NEW_ITEM).build();
+    }
+
+    /** The transaction's first item: the contact exists and is active (not being erased). */
+    private static ConditionCheck<ItemKey> contactActive(TenantId t, String contactId) {
+        return ConditionCheck.builder().key(key(Keys.contact(t, contactId), Keys.CONTACT_PROFILE))
+                .conditionExpression(CONTACT_ACTIVE).build();
     }
 
     // ---- contacts ----
@@ -59,16 +107,6 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
     public Contact findContact(TenantId t, String contactId) {
         Contact c = contacts.find(t, contactId);
         return c == null || c.status() != Contact.Status.ACTIVE ? null : c;
-    }
-
-    @Override
-    public boolean isSuppressed(TenantId t, String addressPseudonym) {
-        return table.get(Keys.suppression(t, addressPseudonym), Keys.ITEM) != null;
-    }
-
-    @Override
-    public void liftSuppression(TenantId t, String addressPseudonym) {
-        table.client().deleteItem(b -> b.tableName(table.name()).key(Table.key(Keys.suppression(t, addressPseudonym), Keys.ITEM)));
     }
 
     @Override
@@ -81,12 +119,24 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
         return contacts.findOrCreateByEmail(t, email, now);
     }
 
+    @Override
+    public boolean isSuppressed(TenantId t, String addressPseudonym) {
+        return keys.getItem(r -> r.key(key(Keys.suppression(t, addressPseudonym), Keys.ITEM)).consistentRead(true)) != null;
+    }
+
+    @Override
+    public void liftSuppression(TenantId t, String addressPseudonym) {
+        keys.deleteItem(key(Keys.suppression(t, addressPseudonym), Keys.ITEM));
+    }
+
     // ---- preferences and the ledger ----
 
     @Override
     public Preferences find(TenantId t, String contactId) {
-        Map<String, AttributeValue> item = table.get(Keys.contact(t, contactId), Keys.PREFERENCES);
-        return item == null ? Preferences.empty() : Preferences.fromStored(Attr.map(item, "view"));
+        PreferencesItem item = preferences.getItem(r -> r.key(key(Keys.contact(t, contactId), Keys.PREFERENCES))
+                .consistentRead(true));
+        return item == null ? Preferences.empty()
+                : Preferences.fromStored(item.view == null ? new LinkedHashMap<>() : item.view);
     }
 
     @Override
@@ -96,119 +146,99 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
             throw new IllegalArgumentException("ledger entries come with a state change");
         }
         String pk = Keys.contact(t, contactId);
-        List<TransactWriteItem> tx = new ArrayList<>();
-        tx.add(contacts.requireActive(t, contactId));
+        var tx = TransactWriteItemsEnhancedRequest.builder().addConditionCheck(keys, contactActive(t, contactId));
+        int items = 1;
         int stateIndex = -1;
         long newVersion = expectedVersion + 1;
         if (next != null) {
-            stateIndex = tx.size();
-            tx.add(preferencesPut(t, contactId, next.withVersion(newVersion), expectedVersion, now));
+            stateIndex = items++;
+            PreferencesItem state = new PreferencesItem();
+            state.pk = pk;
+            state.sk = Keys.PREFERENCES;
+            state.entity = PreferencesItem.ENTITY;
+            state.tenantId = t.value();
+            state.contactId = contactId;
+            state.version = newVersion;
+            state.updatedAt = now;
+            // The API representation, which the contacts function's 360-degree view reads as it is.
+            state.view = next.withVersion(newVersion).toJson();
+            Expression expected = expectedVersion == 0 ? NEW_ITEM : Expression.builder().expression("version = :expected")
+                    .putExpressionValue(":expected", AttributeValue.fromN(Long.toString(expectedVersion))).build();
+            tx.addPutItem(preferences, TransactPutItemEnhancedRequest.builder(PreferencesItem.class).item(state)
+                    .conditionExpression(expected).build());
         }
         int tokenIndex = -1;
         if (token != null) {
-            tokenIndex = tx.size();
-            Map<String, AttributeValue> used = new HashMap<>(Table.key(pk, PreferenceKeys.tokenUse(token.nonce())));
-            used.put(Table.ENTITY, Attr.s("TOKEN_USE"));
-            used.put("tenantId", Attr.s(t.value()));
-            used.put("usedAt", Attr.instant(now));
-            used.put(Table.TTL, Attr.ttl(token.expiresAt()));
-            tx.add(put(used, "attribute_not_exists(PK)"));
+            tokenIndex = items++;
+            TokenUseItem used = new TokenUseItem();
+            used.pk = pk;
+            used.sk = PreferenceKeys.tokenUse(token.nonce());
+            used.entity = TokenUseItem.ENTITY;
+            used.tenantId = t.value();
+            used.usedAt = now;
+            used.expiresAt = token.expiresAt();
+            tx.addPutItem(tokenUses, putNew(TokenUseItem.class, used));
         }
         for (int i = 0; i < entries.size(); i++) {
             LedgerEntry e = entries.get(i);
-            tx.add(put(LedgerItems.ledger(t, e, newVersion, i), "attribute_not_exists(PK)"));
-            tx.add(put(LedgerItems.timeline(t, e, now), "attribute_not_exists(PK)"));
+            tx.addPutItem(ledger, putNew(LedgerItem.class, LedgerItem.of(t, e, newVersion, i)));
+            tx.addPutItem(timeline, putNew(TimelineItem.class, TimelineItem.of(t, e, now)));
+            items += 2;
         }
-        if (tx.size() > MAX_TRANSACTION_ITEMS) {
-            throw new IllegalArgumentException("a consent write of " + tx.size() + " items exceeds one transaction");
+        if (items > MAX_TRANSACTION_ITEMS) {
+            throw new IllegalArgumentException("a consent write of " + items + " items exceeds one transaction");
         }
         try {
-            table.transact(tx);
-        } catch (Table.TransactionFailure f) {
-            if (f.conditionFailed(0)) {
+            table.enhanced().transactWriteItems(tx.build());
+        } catch (TransactionCanceledException e) {
+            TransactionCancellation c = new TransactionCancellation(e);
+            if (c.conditionFailed(0)) {
                 throw new StoreException.NotFound();
             }
-            if (tokenIndex >= 0 && f.conditionFailed(tokenIndex)) {
+            if (c.conditionFailed(tokenIndex)) {
                 throw new TokenUsed();
             }
-            if (stateIndex >= 0 && f.conditionFailed(stateIndex)) {
+            if (c.conditionFailed(stateIndex)) {
                 throw new StoreException.VersionConflict();
             }
-            if (f.isConflict() || f.anyConditionFailed()) {
+            if (c.isConflict() || c.anyConditionFailed()) {
                 // A conflicting transaction, or (vanishingly unlikely) an entry id already taken: both are
                 // cured by reading again and retrying with fresh ids.
-                throw new Contention();
+                throw new StoreException.Contention();
             }
-            throw f;
+            throw c.isThrottled() ? new StoreException.Busy() : e;
         }
-    }
-
-    private TransactWriteItem preferencesPut(TenantId t, String contactId, Preferences state, long expectedVersion,
-            Instant now) {
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(Keys.contact(t, contactId), Keys.PREFERENCES));
-        item.put(Table.ENTITY, Attr.s("PREFERENCES"));
-        item.put("tenantId", Attr.s(t.value()));
-        item.put("contactId", Attr.s(contactId));
-        item.put("version", Attr.n(state.version()));
-        item.put("updatedAt", Attr.instant(now));
-        // The API representation, which the contacts function's 360-degree view reads as it is.
-        item.put("view", Attr.of(state.toJson()));
-        var p = Put.builder().tableName(table.name()).item(item);
-        if (expectedVersion == 0) {
-            p.conditionExpression("attribute_not_exists(PK)");
-        } else {
-            p.conditionExpression("version = :expected").expressionAttributeValues(Map.of(":expected",
-                    Attr.n(expectedVersion)));
-        }
-        return TransactWriteItem.builder().put(p.build()).build();
-    }
-
-    private TransactWriteItem put(Map<String, AttributeValue> item, String condition) {
-        return TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(item)
-                .conditionExpression(condition).build()).build();
     }
 
     @Override
     public boolean isTokenUsed(TenantId t, String contactId, String nonce) {
-        return table.get(Keys.contact(t, contactId), PreferenceKeys.tokenUse(nonce)) != null;
+        return keys.getItem(r -> r.key(key(Keys.contact(t, contactId), PreferenceKeys.tokenUse(nonce)))
+                .consistentRead(true)) != null;
+    }
+
+    private static QueryConditional ledgerOf(TenantId t, String contactId) {
+        return QueryConditional.sortBeginsWith(key(Keys.contact(t, contactId), Keys.LEDGER_PREFIX));
     }
 
     @Override
     public List<LedgerEntry> ledger(TenantId t, String contactId) {
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            var b = QueryRequest.builder().tableName(table.name())
-                    .keyConditionExpression("PK = :pk AND begins_with(SK, :l)")
-                    .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.contact(t, contactId)),
-                            ":l", Attr.s(Keys.LEDGER_PREFIX)))
-                    .consistentRead(true);
-            if (start != null) {
-                b.exclusiveStartKey(start);
-            }
-            QueryResponse r = table.client().query(b.build());
-            items.addAll(r.items());
-            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-        } while (start != null);
         // Append order is the order of the state versions the entries produced (writes are serialised by
         // the version check), then the order within one write; timestamps of writers may disagree.
-        items.sort(Comparator.comparingLong((Map<String, AttributeValue> i) -> Attr.num(i, "stateVersion", 0))
-                .thenComparingLong(i -> Attr.num(i, "position", 0)));
-        return items.stream().map(LedgerItems::entry).toList();
+        return ledger.query(r -> r.queryConditional(ledgerOf(t, contactId)).consistentRead(true)).items().stream()
+                .sorted(Comparator.comparingLong(LedgerItem::stateVersion).thenComparingInt(LedgerItem::position))
+                .map(LedgerItem::entry).toList();
     }
 
     @Override
-    public Slice<LedgerEntry> history(TenantId t, String contactId, int limit, Map<String, Object> from) {
-        var b = QueryRequest.builder().tableName(table.name())
-                .keyConditionExpression("PK = :pk AND begins_with(SK, :l)")
-                .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.contact(t, contactId)),
-                        ":l", Attr.s(Keys.LEDGER_PREFIX)))
-                .limit(limit);
-        if (from != null) {
-            b.exclusiveStartKey(plainKey(from));
-        }
-        QueryResponse r = table.client().query(b.build());
-        return new Slice<>(r.items().stream().map(LedgerItems::entry).toList(), next(r));
+    public Slice<LedgerEntry> history(TenantId t, String contactId, int limit, Cursor from) {
+        return firstPage(ledger, QueryEnhancedRequest.builder().queryConditional(ledgerOf(t, contactId)).limit(limit)
+                .exclusiveStartKey(Cursors.startKey(from)).build()).map(LedgerItem::entry);
+    }
+
+    /** One page of a query (not the following ones), and where the next starts. */
+    private static <T> Slice<T> firstPage(DynamoDbTable<T> table, QueryEnhancedRequest request) {
+        Page<T> page = table.query(request).iterator().next();
+        return new Slice<>(page.items(), Cursors.of(page.lastEvaluatedKey()));
     }
 
     // ---- sends ----
@@ -218,93 +248,57 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
         String pk = Keys.contact(t, contactId);
         String sendSk = PreferenceKeys.send(send.channel(), send.at(), send.id());
         Instant expiresAt = send.at().plus(SEND_RETENTION);
-        Map<String, AttributeValue> guard = new HashMap<>(Table.key(pk, PreferenceKeys.sendGuard(send.id())));
-        guard.put(Table.ENTITY, Attr.s("SEND_GUARD"));
-        guard.put("tenantId", Attr.s(t.value()));
-        guard.put("fingerprint", Attr.s(send.fingerprint()));
-        guard.put("sendSk", Attr.s(sendSk));
-        sendAttributes(guard, send, expiresAt);
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(pk, sendSk));
-        item.put(Table.ENTITY, Attr.s("SEND"));
-        item.put("tenantId", Attr.s(t.value()));
-        sendAttributes(item, send, expiresAt);
-        List<TransactWriteItem> tx = List.of(
-                contacts.requireActive(t, contactId),
-                TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(guard)
+        SendItem guard = SendItem.of(pk, PreferenceKeys.sendGuard(send.id()), SendItem.GUARD, t.value(), send, expiresAt);
+        guard.fingerprint = send.fingerprint();
+        guard.sendSk = sendSk;
+        var tx = TransactWriteItemsEnhancedRequest.builder()
+                .addConditionCheck(keys, contactActive(t, contactId))
+                .addPutItem(sends, TransactPutItemEnhancedRequest.builder(SendItem.class).item(guard)
                         // An expired guard (TTL deletion is lazy) no longer holds the id.
-                        .conditionExpression("attribute_not_exists(PK) OR #ttl < :now")
-                        .expressionAttributeNames(Map.of("#ttl", Table.TTL))
-                        .expressionAttributeValues(Map.of(":now", Attr.ttl(now)))
-                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build(),
-                put(item, "attribute_not_exists(PK)"));
+                        .conditionExpression(Expression.builder().expression("attribute_not_exists(PK) OR #ttl < :now")
+                                .putExpressionName("#ttl", Table.TTL).putExpressionValue(":now", Attr.ttl(now)).build())
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build())
+                .addPutItem(sends, putNew(SendItem.class, SendItem.of(pk, sendSk, SendItem.SEND, t.value(), send, expiresAt)))
+                .build();
         for (int attempt = 1; attempt <= SEND_ATTEMPTS; attempt++) {
             try {
-                table.transact(tx);
-                return new RecordedSend(SendOutcome.CREATED, send);
-            } catch (Table.TransactionFailure f) {
-                if (f.conditionFailed(1)) {
-                    Map<String, AttributeValue> old = f.oldItem(1);
-                    if (old == null) {
-                        old = table.get(pk, PreferenceKeys.sendGuard(send.id()));
-                    }
+                table.enhanced().transactWriteItems(tx);
+                return RecordedSend.created(send);
+            } catch (TransactionCanceledException e) {
+                TransactionCancellation c = new TransactionCancellation(e);
+                if (c.conditionFailed(1)) {
+                    Map<String, AttributeValue> oldItem = c.oldItem(1);
+                    SendItem old = oldItem != null ? SendItem.SCHEMA.mapToItem(oldItem)
+                            : sends.getItem(r -> r.key(key(pk, PreferenceKeys.sendGuard(send.id()))).consistentRead(true));
                     if (old == null) {
                         continue; // expired and deleted in between: try again
                     }
-                    if (!send.fingerprint().equals(Attr.str(old, "fingerprint"))) {
-                        return new RecordedSend(SendOutcome.ID_CONFLICT, null);
+                    if (!send.fingerprint().equals(old.fingerprint)) {
+                        return RecordedSend.idConflict();
                     }
-                    return new RecordedSend(SendOutcome.REPLAYED, storedSend(old));
+                    return RecordedSend.replayed(old.send());
                 }
-                if (f.conditionFailed(0)) {
-                    return new RecordedSend(SendOutcome.CONTACT_MISSING, null);
+                if (c.conditionFailed(0)) {
+                    return RecordedSend.contactMissing();
                 }
-                if (!f.isConflict() && !f.anyConditionFailed()) {
-                    throw f;
+                if (!c.isConflict() && !c.anyConditionFailed()) {
+                    throw c.isThrottled() ? new StoreException.Busy() : e;
                 }
                 // a concurrent replay of the same id: the next attempt sees its guard
                 pause(attempt);
             }
         }
-        throw new Contention();
-    }
-
-    private static void sendAttributes(Map<String, AttributeValue> item, Send send, Instant expiresAt) {
-        item.put("sendId", Attr.s(send.id()));
-        item.put("channel", Attr.s(send.channel().wire()));
-        if (send.topic() != null) {
-            item.put("topic", Attr.s(send.topic()));
-        }
-        item.put("sentAt", Attr.instant(send.at()));
-        item.put(Table.TTL, Attr.ttl(expiresAt));
-    }
-
-    private static Send storedSend(Map<String, AttributeValue> item) {
-        return new Send(Attr.str(item, "sendId"), Channel.fromWire(Attr.str(item, "channel")), Attr.str(item, "topic"),
-                Attr.instant(item, "sentAt"));
+        throw new StoreException.Contention();
     }
 
     @Override
     public List<Instant> sends(TenantId t, String contactId, Channel channel, Instant from) {
-        List<Instant> out = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            var b = QueryRequest.builder().tableName(table.name())
-                    .keyConditionExpression("PK = :pk AND SK BETWEEN :from AND :to")
-                    .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.contact(t, contactId)),
-                            ":from", Attr.s(PreferenceKeys.sendsOf(channel) + Keys.sortableInstant(from)),
-                            ":to", Attr.s(PreferenceKeys.afterAllSends(channel))))
-                    .projectionExpression("sentAt")
-                    .consistentRead(true);
-            if (start != null) {
-                b.exclusiveStartKey(start);
-            }
-            QueryResponse r = table.client().query(b.build());
-            for (var item : r.items()) {
-                out.add(Attr.instant(item, "sentAt"));
-            }
-            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-        } while (start != null);
-        return out;
+        String pk = Keys.contact(t, contactId);
+        QueryConditional window = QueryConditional.sortBetween(
+                key(pk, PreferenceKeys.sendsOf(channel) + Keys.sortableInstant(from)),
+                key(pk, PreferenceKeys.afterAllSends(channel)));
+        return sends.query(r -> r.queryConditional(window).attributesToProject("sentAt").consistentRead(true)).items()
+                .stream().map(i -> i.sentAt).toList();
     }
 
     // ---- topics ----
@@ -312,15 +306,8 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
     @Override
     public void createTopic(TenantId t, Topic topic) {
         String pk = PreferenceKeys.topics(t);
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(pk, topic.key()));
-        item.put(Table.ENTITY, Attr.s("TOPIC"));
-        item.put("tenantId", Attr.s(t.value()));
-        item.put("topicKey", Attr.s(topic.key()));
-        item.put("name", Attr.s(topic.name()));
-        if (topic.description() != null) {
-            item.put("description", Attr.s(topic.description()));
-        }
-        item.put("createdAt", Attr.instant(topic.createdAt()));
+        // Low-level: the counter's ADD has no Enhanced Client model, and one transaction cannot mix both
+        // kinds of item; the topic item itself is still mapped by its static schema.
         List<TransactWriteItem> tx = List.of(
                 TransactWriteItem.builder().update(Update.builder().tableName(table.name())
                         .key(Table.key(pk, Keys.ITEM))
@@ -329,7 +316,9 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
                         .expressionAttributeValues(Map.of(":one", Attr.n(1), ":max", Attr.n(Topic.MAX_PER_TENANT),
                                 ":e", Attr.s("TOPIC_COUNT"), ":tid", Attr.s(t.value())))
                         .build()).build(),
-                put(item, "attribute_not_exists(PK)"));
+                TransactWriteItem.builder().put(Put.builder().tableName(table.name())
+                        .item(TopicItem.SCHEMA.itemToMap(TopicItem.of(t, topic), true))
+                        .conditionExpression("attribute_not_exists(PK)").build()).build());
         for (int attempt = 1; attempt <= TOPIC_ATTEMPTS; attempt++) {
             try {
                 table.transact(tx);
@@ -342,14 +331,14 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
                     throw new StoreException.LimitReached("at most " + Topic.MAX_PER_TENANT + " topics");
                 }
                 if (!f.isConflict()) {
-                    throw f;
+                    throw f.isThrottled() ? new StoreException.Busy() : f;
                 }
                 // Every topic of the tenant goes through its counter, so concurrent creates of different
                 // topics conflict there; the next attempt sees the other's result.
                 pause(attempt);
             }
         }
-        throw new Contention();
+        throw new StoreException.Contention();
     }
 
     private static void pause(int attempt) {
@@ -361,52 +350,33 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
         }
     }
 
+    /** Topic keys start with a letter or digit, so they all sort after the counter's "#". */
+    private static QueryConditional topicsOf(TenantId t) {
+        return QueryConditional.sortGreaterThan(key(PreferenceKeys.topics(t), Keys.ITEM));
+    }
+
     @Override
-    public Slice<Topic> topics(TenantId t, int limit, Map<String, Object> from) {
-        var b = QueryRequest.builder().tableName(table.name())
-                // Topic keys start with a letter or digit, so they all sort after the counter's "#".
-                .keyConditionExpression("PK = :pk AND SK > :counter")
-                .expressionAttributeValues(Map.of(":pk", Attr.s(PreferenceKeys.topics(t)), ":counter", Attr.s(Keys.ITEM)))
-                .limit(limit);
-        if (from != null) {
-            b.exclusiveStartKey(plainKey(from));
-        }
-        QueryResponse r = table.client().query(b.build());
-        List<Topic> items = new ArrayList<>();
-        for (var item : r.items()) {
-            items.add(new Topic(Attr.str(item, "topicKey"), Attr.str(item, "name"), Attr.str(item, "description"),
-                    Attr.instant(item, "createdAt")));
-        }
-        return new Slice<>(items, next(r));
+    public Slice<Topic> topics(TenantId t, int limit, Cursor from) {
+        return firstPage(topics, QueryEnhancedRequest.builder().queryConditional(topicsOf(t)).limit(limit)
+                .exclusiveStartKey(Cursors.startKey(from)).build()).map(TopicItem::topic);
     }
 
     @Override
     public Set<String> topicKeys(TenantId t) {
-        Set<String> keys = new LinkedHashSet<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            var b = QueryRequest.builder().tableName(table.name())
-                    .keyConditionExpression("PK = :pk AND SK > :counter")
-                    .expressionAttributeValues(Map.of(":pk", Attr.s(PreferenceKeys.topics(t)), ":counter", Attr.s(Keys.ITEM)))
-                    .projectionExpression("SK");
-            if (start != null) {
-                b.exclusiveStartKey(start);
-            }
-            QueryResponse r = table.client().query(b.build());
-            for (var item : r.items()) {
-                keys.add(Attr.str(item, Table.SK));
-            }
-            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-        } while (start != null);
-        return keys;
+        return topics.query(r -> r.queryConditional(topicsOf(t)).attributesToProject(Table.SK)).items().stream()
+                .map(i -> i.sk).collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
     // ---- rate counters ----
 
     @Override
-    public long countRequest(TenantId t, String limitName, String subjectHash, Instant windowStart, Instant expiresAt) {
+    public long countRequest(TenantId t, RateLimit limit, String subjectHash, Instant now) {
+        // The counter outlives its window by one window.
+        Instant expiresAt = limit.windowEnd(now).plus(limit.window());
+        // Low-level: ADD (an atomic increment that returns the new count) has no Enhanced Client model.
         var r = table.client().updateItem(UpdateItemRequest.builder().tableName(table.name())
-                .key(Table.key(PreferenceKeys.rateCounter(t, limitName, subjectHash), Long.toString(windowStart.getEpochSecond())))
+                .key(Table.key(PreferenceKeys.rateCounter(t, limit.name(), subjectHash),
+                        Long.toString(limit.windowStart(now).getEpochSecond())))
                 .updateExpression("ADD hits :one SET #ttl = :exp, entity = :e, tenantId = :tid")
                 .expressionAttributeNames(Map.of("#ttl", Table.TTL))
                 .expressionAttributeValues(Map.of(":one", Attr.n(1), ":exp", Attr.ttl(expiresAt),
@@ -414,22 +384,5 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
                 .returnValues(ReturnValue.UPDATED_NEW)
                 .build());
         return Attr.num(r.attributes(), "hits", 1);
-    }
-
-    // ----
-
-    static Map<String, AttributeValue> plainKey(Map<String, Object> from) {
-        Map<String, AttributeValue> k = new HashMap<>();
-        from.forEach((name, v) -> k.put(name, Attr.of(v)));
-        return k;
-    }
-
-    static Map<String, Object> next(QueryResponse r) {
-        if (!r.hasLastEvaluatedKey() || r.lastEvaluatedKey().isEmpty()) {
-            return null;
-        }
-        Map<String, Object> next = new LinkedHashMap<>();
-        r.lastEvaluatedKey().forEach((k, v) -> next.put(k, Attr.toPlain(v)));
-        return next;
     }
 }

@@ -1,30 +1,25 @@
-package dev.crm.preferences.store;
+package dev.crm.preferences.domain;
 
-import dev.crm.preferences.domain.Channel;
-import dev.crm.preferences.domain.LedgerEntry;
-import dev.crm.preferences.domain.Preferences;
-import dev.crm.preferences.domain.Send;
-import dev.crm.preferences.domain.Topic;
 import dev.crm.shared.contact.Contact;
+import dev.crm.shared.store.Cursor;
+import dev.crm.shared.store.Slice;
 import dev.crm.shared.store.StoreException;
 import dev.crm.shared.tenant.TenantId;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * Preferences, the consent ledger, recorded sends, topics and rate counters. Everything about one
- * contact lives in the contact's partition (so erasure finds it); topics and rate counters are the
- * tenant's.
+ * contact lives with the contact (so erasure finds it); topics and rate counters are the tenant's.
  */
 public interface PreferencesRepository {
-    /** At most this many items go into one transaction (DynamoDB's limit). */
+    /** At most this many items go into one consent write (one all-or-nothing unit of the store). */
     int MAX_TRANSACTION_ITEMS = 100;
 
     // ---- contacts (owned by the contacts function) ----
 
-    /** @return the contact, or null when it does not exist or is being erased */
+    /** @return the active contact, or null when it does not exist or is being erased */
     Contact findContact(TenantId t, String contactId);
 
     /** @return the id of the contact with this address, or null */
@@ -56,13 +51,10 @@ public interface PreferencesRepository {
      * @throws StoreException.VersionConflict the state is no longer at {@code expectedVersion}
      * @throws StoreException.NotFound        the contact does not exist or is not active
      * @throws TokenUsed                      the token was already used
-     * @throws Contention                     another transaction touched the same items; retry
+     * @throws StoreException.Contention      another write touched the same items; retry
      */
     void write(TenantId t, String contactId, long expectedVersion, Preferences next, List<LedgerEntry> entries,
             TokenUse token, Instant now);
-
-    /** A single-use token's nonce and when it expires (its used-marker lives that long). */
-    record TokenUse(String nonce, Instant expiresAt) {}
 
     /** Whether a single-use token was already used. */
     boolean isTokenUsed(TenantId t, String contactId, String nonce);
@@ -70,17 +62,18 @@ public interface PreferencesRepository {
     /** The ledger in append order (the order a replay needs), oldest first. */
     List<LedgerEntry> ledger(TenantId t, String contactId);
 
-    /** A page of the ledger by time, oldest first; {@code from} is a resume key from a previous page. */
-    Slice<LedgerEntry> history(TenantId t, String contactId, int limit, Map<String, Object> from);
+    /** A page of the ledger by time, oldest first; {@code from} is the previous page's {@link Slice#next()}. */
+    Slice<LedgerEntry> history(TenantId t, String contactId, int limit, Cursor from);
 
     // ---- sends ----
 
-    enum SendOutcome { CREATED, REPLAYED, ID_CONFLICT, CONTACT_MISSING }
-
-    /** @return what happened; on {@code REPLAYED} the stored send is in {@link RecordedSend#send()} */
+    /**
+     * Records a send once per id: a replay of the same send answers the stored one, another send under
+     * the same id a conflict.
+     *
+     * @throws StoreException.Contention concurrent reports of the same id kept clashing
+     */
     RecordedSend recordSend(TenantId t, String contactId, Send send, Instant now);
-
-    record RecordedSend(SendOutcome outcome, Send send) {}
 
     /** The instants of the sends on a channel at or after {@code from} (later ones included), in order. */
     List<Instant> sends(TenantId t, String contactId, Channel channel, Instant from);
@@ -90,40 +83,20 @@ public interface PreferencesRepository {
     /**
      * @throws StoreException.UniqueViolation the key is taken
      * @throws StoreException.LimitReached    the tenant has {@link Topic#MAX_PER_TENANT} topics
+     * @throws StoreException.Contention      concurrent creates kept clashing
      */
     void createTopic(TenantId t, Topic topic);
 
-    Slice<Topic> topics(TenantId t, int limit, Map<String, Object> from);
+    /** A page of the tenant's topics in key order. */
+    Slice<Topic> topics(TenantId t, int limit, Cursor from);
 
     Set<String> topicKeys(TenantId t);
 
     // ---- rate counters ----
 
     /**
-     * Counts one request into the window starting at {@code windowStart} and returns the window's count
-     * including it; the counter expires after {@code expiresAt}.
+     * Counts one request of a subject (a hashed address or client) against a limit, in the limit's
+     * window around {@code now}, and returns the window's count including it.
      */
-    long countRequest(TenantId t, String limitName, String subjectHash, Instant windowStart, Instant expiresAt);
-
-    // ----
-
-    record Slice<T>(List<T> items, Map<String, Object> next) {}
-
-    /** The single-use token was already used. */
-    final class TokenUsed extends StoreException {
-        private static final long serialVersionUID = 1L;
-
-        public TokenUsed() {
-            super("token used");
-        }
-    }
-
-    /** A concurrent transaction on the same items cancelled this one; nothing was written. */
-    final class Contention extends StoreException {
-        private static final long serialVersionUID = 1L;
-
-        public Contention() {
-            super("transaction conflict");
-        }
-    }
+    long countRequest(TenantId t, RateLimit limit, String subjectHash, Instant now);
 }
