@@ -4,9 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponse;
-import dev.crm.authorizer.config.SecretsManagerClients;
+import dev.crm.authorizer.config.AuthorizerComponents;
 import dev.crm.authorizer.domain.KeyAuthentication;
-import dev.crm.authorizer.store.secrets.ConfiguredOperatorKeyRepository;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.config.Priming;
 import dev.crm.shared.log.Log;
@@ -45,9 +44,7 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayCustomA
     }
 
     public AuthorizerHandler(Infrastructure infra) {
-        var operatorKey = new ConfiguredOperatorKeyRepository(infra.settings(), infra.clock(),
-                () -> SecretsManagerClients.create(infra.settings()));
-        this.authentication = new KeyAuthentication(infra.tenants(), operatorKey, infra.clock());
+        this.authentication = AuthorizerComponents.keyAuthentication(infra);
     }
 
     @Override

@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SNSEvent;
 import dev.crm.preferences.domain.Channel;
 import dev.crm.preferences.domain.ConsentEvidence;
 import dev.crm.preferences.domain.PreferencesService;
-import dev.crm.preferences.store.dynamodb.DynamoDbPreferencesRepository;
+import dev.crm.preferences.config.PreferencesComponents;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.log.Log;
 import dev.crm.shared.tenant.Tenant;
@@ -35,7 +35,7 @@ public final class BounceHandler implements RequestHandler<SNSEvent, Void> {
     }
 
     public BounceHandler(Infrastructure infra) {
-        this.service = new PreferencesService(new DynamoDbPreferencesRepository(infra.table()), infra.clock());
+        this.service = PreferencesComponents.service(infra);
         this.tenants = new TenantCache(infra.tenants(), infra.clock());
     }
 

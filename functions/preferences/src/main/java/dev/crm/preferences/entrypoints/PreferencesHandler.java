@@ -5,8 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.crm.preferences.domain.PreferencesService;
-import dev.crm.preferences.outbound.MessageSenders;
-import dev.crm.preferences.store.dynamodb.DynamoDbPreferencesRepository;
+import dev.crm.preferences.config.PreferencesComponents;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.http.ApiResponse;
 import dev.crm.shared.http.ApiRouter;
@@ -37,13 +36,13 @@ public final class PreferencesHandler
     }
 
     public PreferencesHandler(Infrastructure infra) {
-        this(infra, MessageSenders.forSettings(infra.settings()));
+        this(infra, PreferencesComponents.messageSender(infra));
     }
 
     /** With the sender the product's own email goes through (SES, or the local outbox). */
     public PreferencesHandler(Infrastructure infra, MessageSender sender) {
         var clock = infra.clock();
-        var service = new PreferencesService(new DynamoDbPreferencesRepository(infra.table()), clock);
+        var service = PreferencesComponents.service(infra);
         var tenants = new TenantCache(infra.tenants(), clock);
         var idempotency = infra.idempotency();
         var links = new PublicLinks(infra.settings());

@@ -1,0 +1,24 @@
+package dev.crm.preferences.config;
+
+import dev.crm.preferences.domain.PreferencesService;
+import dev.crm.preferences.outbound.MessageSenders;
+import dev.crm.preferences.store.dynamodb.DynamoDbPreferencesRepository;
+import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.outbound.MessageSender;
+
+/**
+ * The preferences function's composition root: which adapter stands behind each of the domain's
+ * ports. Entrypoints take what they need from here and never name an adapter themselves.
+ */
+public final class PreferencesComponents {
+    private PreferencesComponents() {}
+
+    public static PreferencesService service(Infrastructure infra) {
+        return new PreferencesService(new DynamoDbPreferencesRepository(infra.table()), infra.clock());
+    }
+
+    /** SES on AWS, the local outbox otherwise (see {@link MessageSenders}). */
+    public static MessageSender messageSender(Infrastructure infra) {
+        return MessageSenders.forSettings(infra.settings());
+    }
+}
