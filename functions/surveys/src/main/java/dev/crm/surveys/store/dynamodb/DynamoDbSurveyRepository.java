@@ -4,9 +4,12 @@ import dev.crm.shared.contact.Contact;
 import dev.crm.shared.contact.ContactDirectory;
 import dev.crm.shared.contact.ContactItems;
 import dev.crm.shared.json.Json;
-import dev.crm.shared.store.dynamodb.Attr;
-import dev.crm.shared.store.dynamodb.Keys;
+import dev.crm.shared.store.Cursor;
+import dev.crm.shared.store.Slice;
 import dev.crm.shared.store.StoreException;
+import dev.crm.shared.store.dynamodb.Attr;
+import dev.crm.shared.store.dynamodb.Cursors;
+import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.dynamodb.SurveyKeys;
 import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.TenantId;
@@ -16,7 +19,7 @@ import dev.crm.surveys.domain.ScoreCounts;
 import dev.crm.shared.segment.ContactFacts;
 import dev.crm.surveys.domain.StoredSurvey;
 import dev.crm.surveys.domain.Survey;
-import dev.crm.surveys.store.SurveyRepository;
+import dev.crm.surveys.domain.SurveyRepository;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -108,21 +111,21 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
     }
 
     @Override
-    public Slice<StoredSurvey> list(TenantId t, int limit, Map<String, Object> from) {
+    public Slice<StoredSurvey> list(TenantId t, int limit, Cursor from) {
         var b = QueryRequest.builder().tableName(table.name()).indexName(Table.GSI1)
                 .keyConditionExpression("GSI1PK = :pk")
                 .expressionAttributeValues(Map.of(":pk", Attr.s(SurveyTableKeys.surveysIndex(t))))
                 .scanIndexForward(false)
                 .limit(limit);
         if (from != null) {
-            b.exclusiveStartKey(plainKey(from));
+            b.exclusiveStartKey(Cursors.startKey(from));
         }
         QueryResponse r = table.client().query(b.build());
         List<StoredSurvey> items = new ArrayList<>();
         for (var item : r.items()) {
             items.add(readSurvey(item));
         }
-        return new Slice<>(items, next(r));
+        return new Slice<>(items, Cursors.of(lastKey(r)));
     }
 
     @Override
@@ -148,13 +151,17 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
     @Override
     public Respondent respondent(TenantId t, String surveyId, String contactId) {
         Map<String, AttributeValue> item = table.get(Keys.contact(t, contactId), SurveyTableKeys.respondent(surveyId));
-        return item == null ? null : new Respondent(contactId, Attr.str(item, "responseId"), Attr.str(item, "responsePk"),
-                Attr.str(item, "responseSk"));
+        return item == null ? null : new Respondent(contactId, Attr.str(item, "responseId"), Attr.instant(item, "submittedAt"));
+    }
+
+    /** The partition of a response: its survey's shard for the id. */
+    private static String responsesOf(TenantId t, String surveyId, String responseId) {
+        return SurveyTableKeys.responses(t, surveyId, CounterShards.shardFor(responseId));
     }
 
     @Override
     public RecordedResponse response(TenantId t, String surveyId, String responseId) {
-        String pk = SurveyTableKeys.responses(t, surveyId, CounterShards.shardFor(responseId));
+        String pk = responsesOf(t, surveyId, responseId);
         Map<String, AttributeValue> guard = table.get(pk, SurveyTableKeys.responseId(responseId));
         if (guard == null) {
             return null;
@@ -164,8 +171,9 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
     }
 
     @Override
-    public RecordedResponse response(Respondent respondent) {
-        Map<String, AttributeValue> item = table.get(respondent.responsePk(), respondent.responseSk());
+    public RecordedResponse response(TenantId t, String surveyId, Respondent respondent) {
+        Map<String, AttributeValue> item = table.get(responsesOf(t, surveyId, respondent.responseId()),
+                SurveyTableKeys.response(respondent.submittedAt(), respondent.responseId()));
         return item == null ? null : readResponse(item);
     }
 
@@ -235,7 +243,9 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
             tx.add(respondentGuard(t, surveyId, r, pk, sk, n.replaced()));
             tx.add(put(timelineEntry(t, r, n.timelineData(), pk, sk), null));
             if (n.replaced() != null) {
-                tx.add(delete(n.replaced().responsePk(), n.replaced().responseSk()));
+                Respondent replaced = n.replaced();
+                tx.add(delete(responsesOf(t, surveyId, replaced.responseId()),
+                        SurveyTableKeys.response(replaced.submittedAt(), replaced.responseId())));
                 if (old != null) {
                     tx.add(delete(contactPk, Keys.timeline(old.submittedAt(), RESPONSE_KIND, old.id())));
                 }
@@ -267,7 +277,7 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
                 return Recorded.RESPONDENT_TAKEN;
             }
             if ((scores >= 0 && f.conditionFailed(scores)) || f.isConflict()) {
-                return Recorded.CONTENTION;
+                throw new StoreException.Contention();
             }
             throw f;
         }
@@ -420,9 +430,8 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
         if (!to.isAfter(from)) {
             return out;
         }
-        // '$' sorts right after the '#' that separates the instant from the id
-        String first = SurveyTableKeys.RESPONSE_PREFIX + Keys.sortableInstant(from);
-        String last = SurveyTableKeys.RESPONSE_PREFIX + Keys.sortableInstant(to.minusMillis(1)) + "$";
+        String first = SurveyTableKeys.responsesFrom(from);
+        String last = SurveyTableKeys.responsesBefore(to);
         Map<String, AttributeValue> start = null;
         do {
             var b = QueryRequest.builder().tableName(table.name())
@@ -440,7 +449,12 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
         return out;
     }
 
-    // ---- segments ----
+    // ---- contacts and segments ----
+
+    @Override
+    public Contact contact(TenantId t, String contactId) {
+        return contacts.find(t, contactId);
+    }
 
     @Override
     public Object segmentRule(TenantId t, String segmentId) {
@@ -520,12 +534,11 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
         if (!c.items().isEmpty()) {
             counted = LocalDate.parse(Attr.str(c.items().get(0), Table.SK));
         }
-        String first = SurveyTableKeys.RESPONSE_PREFIX
-                + (from == null ? "" : Keys.sortableInstant(from.atStartOfDay(survey.zone()).toInstant()));
+        String first = SurveyTableKeys.responsesFrom(from == null ? null : from.atStartOfDay(survey.zone()).toInstant());
         QueryResponse r = table.client().query(QueryRequest.builder().tableName(table.name()).limit(1).consistentRead(true)
                 .keyConditionExpression("PK = :pk AND SK BETWEEN :first AND :last")
                 .expressionAttributeValues(Map.of(":pk", Attr.s(SurveyTableKeys.responses(t, survey.id(), shard)),
-                        ":first", Attr.s(first), ":last", Attr.s("T$")))
+                        ":first", Attr.s(first), ":last", Attr.s(SurveyTableKeys.AFTER_RESPONSES)))
                 .projectionExpression("submittedAt")
                 .build());
         LocalDate responded = r.items().isEmpty() ? null
@@ -603,22 +616,6 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
 
     private TransactWriteItem delete(String pk, String sk) {
         return TransactWriteItem.builder().delete(Delete.builder().tableName(table.name()).key(Table.key(pk, sk)).build()).build();
-    }
-
-    private static Map<String, AttributeValue> plainKey(Map<String, Object> from) {
-        Map<String, AttributeValue> k = new HashMap<>();
-        from.forEach((name, v) -> k.put(name, Attr.of(v)));
-        return k;
-    }
-
-    private static Map<String, Object> next(QueryResponse r) {
-        Map<String, AttributeValue> last = lastKey(r);
-        if (last == null) {
-            return null;
-        }
-        Map<String, Object> next = new LinkedHashMap<>();
-        last.forEach((k, v) -> next.put(k, Attr.toPlain(v)));
-        return next;
     }
 
     private static Map<String, AttributeValue> lastKey(QueryResponse r) {
