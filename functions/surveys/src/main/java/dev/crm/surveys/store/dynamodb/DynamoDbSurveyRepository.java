@@ -31,7 +31,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Expression;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.model.GetItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.Page;
+import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
@@ -45,7 +56,13 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionConflictExcepti
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
-/** {@link SurveyRepository} on the single table (key formats in {@link SurveyTableKeys}). */
+/**
+ * {@link SurveyRepository} on the single table (key formats in {@link SurveyTableKeys}). Surveys and
+ * their lookups are mapped by static Enhanced Client schemas ({@link SurveyItem}, {@link SurveyLookupItem}).
+ * A response is one low-level transaction: its day counters are incremented with {@code ADD}, which the
+ * Enhanced Client cannot express, and a transaction cannot mix the two clients. The contacts function's
+ * items (contacts, summaries, segments) are read as that function writes them ({@code ContactItems}).
+ */
 public final class DynamoDbSurveyRepository implements SurveyRepository {
     /** Survey id → tenant never changes once written, so lookups are cached for the life of the process. */
     private static final int MAX_CACHED_LOOKUPS = 10_000;
@@ -54,56 +71,59 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
     private static final String RESPONSE_KIND = "survey_response";
 
     private final Table table;
+    private final DynamoDbTable<SurveyItem> surveyItems;
+    private final DynamoDbTable<SurveyLookupItem> lookupItems;
     private final ContactDirectory contacts;
     private final Map<String, TenantId> lookups = new ConcurrentHashMap<>();
 
     public DynamoDbSurveyRepository(Table table) {
         this.table = table;
+        this.surveyItems = table.of(SurveyItem.SCHEMA);
+        this.lookupItems = table.of(SurveyLookupItem.SCHEMA);
         this.contacts = new ContactDirectory(table);
     }
 
     // ---- surveys ----
 
+    private static final Expression NEW_ITEM = Expression.builder().expression("attribute_not_exists(PK)").build();
+
+    private static Key key(String pk, String sk) {
+        return Key.builder().partitionValue(pk).sortValue(sk).build();
+    }
+
     @Override
     public void create(StoredSurvey stored) {
-        Survey s = stored.survey();
-        Map<String, AttributeValue> lookup = new HashMap<>(Table.key(SurveyKeys.surveyMapping(s.id()), Keys.ITEM));
-        lookup.put(Table.ENTITY, Attr.s("SURVEY_LOOKUP"));
-        lookup.put("tenantId", Attr.s(s.tenantId().value()));
-        table.transact(List.of(put(surveyItem(stored), "attribute_not_exists(PK)"), put(lookup, "attribute_not_exists(PK)")));
+        try {
+            table.enhanced().transactWriteItems(TransactWriteItemsEnhancedRequest.builder()
+                    .addPutItem(surveyItems, TransactPutItemEnhancedRequest.builder(SurveyItem.class)
+                            .item(SurveyItem.of(stored)).conditionExpression(NEW_ITEM).build())
+                    .addPutItem(lookupItems, TransactPutItemEnhancedRequest.builder(SurveyLookupItem.class)
+                            .item(SurveyLookupItem.of(stored.id(), stored.survey().tenantId())).conditionExpression(NEW_ITEM).build())
+                    .build());
+        } catch (TransactionCanceledException e) {
+            throw throttled(e) ? new StoreException.Busy() : e;
+        }
     }
 
-    private Map<String, AttributeValue> surveyItem(StoredSurvey stored) {
-        Survey s = stored.survey();
-        TenantId t = s.tenantId();
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(SurveyTableKeys.survey(t, s.id()), Keys.ITEM));
-        item.put(Table.ENTITY, Attr.s("SURVEY"));
-        item.put("tenantId", Attr.s(t.value()));
-        item.put("surveyId", Attr.s(s.id()));
-        item.put("definition", Attr.of(s.toJson()));
-        item.put("timeZone", Attr.s(stored.zone().getId()));
-        item.put("version", Attr.n(s.version()));
-        item.put(Table.GSI1PK, Attr.s(SurveyTableKeys.surveysIndex(t)));
-        item.put(Table.GSI1SK, Attr.s(SurveyTableKeys.surveysIndexSort(s.createdAt(), s.id())));
-        return item;
-    }
-
-    private static StoredSurvey readSurvey(Map<String, AttributeValue> item) {
-        return new StoredSurvey(Survey.fromStored(Attr.map(item, "definition")), ZoneId.of(Attr.str(item, "timeZone")));
+    /** Cancelled for capacity rather than for a condition: worth retrying later. */
+    private static boolean throttled(TransactionCanceledException e) {
+        return e.hasCancellationReasons() && e.cancellationReasons().stream()
+                .anyMatch(r -> "ThrottlingError".equals(r.code()) || "ProvisionedThroughputExceeded".equals(r.code()));
     }
 
     @Override
     public StoredSurvey find(TenantId t, String surveyId) {
-        Map<String, AttributeValue> item = table.get(SurveyTableKeys.survey(t, surveyId), Keys.ITEM);
-        return item == null ? null : readSurvey(item);
+        SurveyItem item = surveyItems.getItem(GetItemEnhancedRequest.builder()
+                .key(key(SurveyTableKeys.survey(t, surveyId), Keys.ITEM)).consistentRead(true).build());
+        return item == null ? null : item.toStored();
     }
 
     @Override
     public void replace(StoredSurvey previous, Survey updated) {
         try {
-            table.client().putItem(PutItemRequest.builder().tableName(table.name()).item(surveyItem(previous.with(updated)))
-                    .conditionExpression("version = :v")
-                    .expressionAttributeValues(Map.of(":v", Attr.n(previous.survey().version())))
+            surveyItems.putItem(PutItemEnhancedRequest.builder(SurveyItem.class).item(SurveyItem.of(previous.with(updated)))
+                    .conditionExpression(Expression.builder().expression("version = :v")
+                            .putExpressionValue(":v", Attr.n(previous.survey().version())).build())
                     .build());
         } catch (ConditionalCheckFailedException e) {
             throw new StoreException.VersionConflict();
@@ -112,20 +132,17 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
 
     @Override
     public Slice<StoredSurvey> list(TenantId t, int limit, Cursor from) {
-        var b = QueryRequest.builder().tableName(table.name()).indexName(Table.GSI1)
-                .keyConditionExpression("GSI1PK = :pk")
-                .expressionAttributeValues(Map.of(":pk", Attr.s(SurveyTableKeys.surveysIndex(t))))
+        Page<SurveyItem> page = surveyItems.index(Table.GSI1).query(QueryEnhancedRequest.builder()
+                .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(SurveyTableKeys.surveysIndex(t)).build()))
                 .scanIndexForward(false)
-                .limit(limit);
-        if (from != null) {
-            b.exclusiveStartKey(Cursors.startKey(from));
-        }
-        QueryResponse r = table.client().query(b.build());
+                .limit(limit)
+                .exclusiveStartKey(Cursors.startKey(from))
+                .build()).iterator().next(); // one page: one request
         List<StoredSurvey> items = new ArrayList<>();
-        for (var item : r.items()) {
-            items.add(readSurvey(item));
+        for (SurveyItem item : page.items()) {
+            items.add(item.toStored());
         }
-        return new Slice<>(items, Cursors.of(lastKey(r)));
+        return new Slice<>(items, Cursors.of(page.lastEvaluatedKey()));
     }
 
     @Override
@@ -134,11 +151,12 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
         if (cached != null) {
             return cached;
         }
-        Map<String, AttributeValue> item = table.get(SurveyKeys.surveyMapping(surveyId), Keys.ITEM);
+        SurveyLookupItem item = lookupItems.getItem(GetItemEnhancedRequest.builder()
+                .key(key(SurveyKeys.surveyMapping(surveyId), Keys.ITEM)).consistentRead(true).build());
         if (item == null) {
             return null; // absence is not cached: the survey may be created a moment later
         }
-        TenantId t = new TenantId(Attr.str(item, "tenantId"));
+        TenantId t = new TenantId(item.tenantId);
         if (lookups.size() >= MAX_CACHED_LOOKUPS) {
             lookups.clear();
         }
