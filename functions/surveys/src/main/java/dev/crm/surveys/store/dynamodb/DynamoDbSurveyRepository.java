@@ -57,9 +57,10 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
- * {@link SurveyRepository} on the single table (key formats in {@link SurveyTableKeys}). Surveys and
- * their lookups are mapped by static Enhanced Client schemas ({@link SurveyItem}, {@link SurveyLookupItem}).
- * A response is one low-level transaction: its day counters are incremented with {@code ADD}, which the
+ * {@link SurveyRepository} on the single table (key formats in {@link SurveyTableKeys}). Surveys, their
+ * lookups, responses and their guards are mapped by static Enhanced Client schemas ({@link SurveyItem},
+ * {@link SurveyLookupItem}, {@link ResponseItem}, {@link ResponseIdItem}, {@link RespondentItem}).
+ * A response is one low-level transaction (of items mapped by those schemas): its day counters are incremented with {@code ADD}, which the
  * Enhanced Client cannot express, and a transaction cannot mix the two clients. The contacts function's
  * items (contacts, summaries, segments) are read as that function writes them ({@code ContactItems}).
  */
@@ -73,6 +74,9 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
     private final Table table;
     private final DynamoDbTable<SurveyItem> surveyItems;
     private final DynamoDbTable<SurveyLookupItem> lookupItems;
+    private final DynamoDbTable<ResponseItem> responseItems;
+    private final DynamoDbTable<ResponseIdItem> responseIdItems;
+    private final DynamoDbTable<RespondentItem> respondentItems;
     private final ContactDirectory contacts;
     private final Map<String, TenantId> lookups = new ConcurrentHashMap<>();
 
@@ -80,6 +84,9 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
         this.table = table;
         this.surveyItems = table.of(SurveyItem.SCHEMA);
         this.lookupItems = table.of(SurveyLookupItem.SCHEMA);
+        this.responseItems = table.of(ResponseItem.SCHEMA);
+        this.responseIdItems = table.of(ResponseIdItem.SCHEMA);
+        this.respondentItems = table.of(RespondentItem.SCHEMA);
         this.contacts = new ContactDirectory(table);
     }
 
@@ -168,8 +175,9 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
 
     @Override
     public Respondent respondent(TenantId t, String surveyId, String contactId) {
-        Map<String, AttributeValue> item = table.get(Keys.contact(t, contactId), SurveyTableKeys.respondent(surveyId));
-        return item == null ? null : new Respondent(contactId, Attr.str(item, "responseId"), Attr.instant(item, "submittedAt"));
+        RespondentItem item = respondentItems.getItem(GetItemEnhancedRequest.builder()
+                .key(key(Keys.contact(t, contactId), SurveyTableKeys.respondent(surveyId))).consistentRead(true).build());
+        return item == null ? null : new Respondent(contactId, item.responseId, item.submittedAt);
     }
 
     /** The partition of a response: its survey's shard for the id. */
@@ -180,31 +188,20 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
     @Override
     public RecordedResponse response(TenantId t, String surveyId, String responseId) {
         String pk = responsesOf(t, surveyId, responseId);
-        Map<String, AttributeValue> guard = table.get(pk, SurveyTableKeys.responseId(responseId));
-        if (guard == null) {
-            return null;
-        }
-        Map<String, AttributeValue> item = table.get(pk, Attr.str(guard, "responseSk"));
-        return item == null ? null : readResponse(item);
+        ResponseIdItem guard = responseIdItems.getItem(GetItemEnhancedRequest.builder()
+                .key(key(pk, SurveyTableKeys.responseId(responseId))).consistentRead(true).build());
+        return guard == null ? null : response(pk, guard.responseSk);
     }
 
     @Override
     public RecordedResponse response(TenantId t, String surveyId, Respondent respondent) {
-        Map<String, AttributeValue> item = table.get(responsesOf(t, surveyId, respondent.responseId()),
+        return response(responsesOf(t, surveyId, respondent.responseId()),
                 SurveyTableKeys.response(respondent.submittedAt(), respondent.responseId()));
-        return item == null ? null : readResponse(item);
     }
 
-    @SuppressWarnings("unchecked")
-    private static RecordedResponse readResponse(Map<String, AttributeValue> item) {
-        Map<String, Object> personal = Attr.map(item, "personal");
-        Map<String, String> texts = new LinkedHashMap<>();
-        if (personal.get("texts") instanceof Map<?, ?> m) {
-            ((Map<String, Object>) m).forEach((q, text) -> texts.put(q, String.valueOf(text)));
-        }
-        return new RecordedResponse(Attr.str(item, "responseId"), Attr.str(item, "surveyId"),
-                Attr.instant(item, "submittedAt"), Attr.str(item, "contactId"),
-                personal.get("tokenNonce") instanceof String n ? n : null, Attr.map(item, "answers"), texts);
+    private RecordedResponse response(String pk, String sk) {
+        ResponseItem item = responseItems.getItem(GetItemEnhancedRequest.builder().key(key(pk, sk)).consistentRead(true).build());
+        return item == null ? null : item.toResponse();
     }
 
     @Override
@@ -226,13 +223,9 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
         boolean known = r.contactId() != null;
 
         List<TransactWriteItem> tx = new ArrayList<>();
-        tx.add(put(responseItem(t, r, pk, sk, day, shard), null));
+        tx.add(put(ResponseItem.SCHEMA.itemToMap(ResponseItem.of(t, r, pk, sk, day, shard), true), null));
         int idGuard = tx.size();
-        Map<String, AttributeValue> guard = new HashMap<>(Table.key(pk, SurveyTableKeys.responseId(r.id())));
-        guard.put(Table.ENTITY, Attr.s("SURVEY_RESPONSE_ID"));
-        guard.put("tenantId", Attr.s(t.value()));
-        guard.put("responseSk", Attr.s(sk));
-        tx.add(put(guard, "attribute_not_exists(PK)"));
+        tx.add(put(ResponseIdItem.SCHEMA.itemToMap(ResponseIdItem.of(t, pk, r.id(), sk), true), "attribute_not_exists(PK)"));
 
         // Day counters; a replaced response's counts leave its own day and shard in the same
         // transaction (one update when it is the same item: a transaction touches an item once).
@@ -301,46 +294,10 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
         }
     }
 
-    private static Map<String, AttributeValue> responseItem(TenantId t, RecordedResponse r, String pk, String sk, LocalDate day,
-            int shard) {
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(pk, sk));
-        item.put(Table.ENTITY, Attr.s("SURVEY_RESPONSE"));
-        item.put("tenantId", Attr.s(t.value()));
-        item.put("surveyId", Attr.s(r.surveyId()));
-        item.put("responseId", Attr.s(r.id()));
-        item.put("submittedAt", Attr.instant(r.submittedAt()));
-        item.put("day", Attr.s(SurveyTableKeys.day(day)));
-        item.put("shard", Attr.n(shard));
-        item.put("answers", Attr.of(r.counted()));
-        if (r.contactId() != null) {
-            // its own attribute, so an erasure can REMOVE it (and personal) and keep the counted answers
-            item.put("contactId", Attr.s(r.contactId()));
-        }
-        Map<String, Object> personal = new LinkedHashMap<>();
-        if (!r.texts().isEmpty()) {
-            personal.put("texts", r.texts());
-        }
-        if (r.tokenNonce() != null) {
-            personal.put("tokenNonce", r.tokenNonce());
-        }
-        if (!personal.isEmpty()) {
-            item.put("personal", Attr.of(personal));
-        }
-        return item;
-    }
-
     private TransactWriteItem respondentGuard(TenantId t, String surveyId, RecordedResponse r, String pk, String sk,
             Respondent replaced) {
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(Keys.contact(t, r.contactId()), SurveyTableKeys.respondent(surveyId)));
-        item.put(Table.ENTITY, Attr.s("SURVEY_RESPONDENT"));
-        item.put("tenantId", Attr.s(t.value()));
-        item.put("surveyId", Attr.s(surveyId));
-        item.put("contactId", Attr.s(r.contactId()));
-        item.put("responseId", Attr.s(r.id()));
-        item.put("responsePk", Attr.s(pk));
-        item.put("responseSk", Attr.s(sk));
-        item.put("submittedAt", Attr.instant(r.submittedAt()));
-        var p = Put.builder().tableName(table.name()).item(item);
+        var p = Put.builder().tableName(table.name())
+                .item(RespondentItem.SCHEMA.itemToMap(RespondentItem.of(t, surveyId, r, pk, sk), true));
         if (replaced == null) {
             p.conditionExpression("attribute_not_exists(PK)");
         } else {
@@ -431,39 +388,29 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
     public List<RecordedResponse> responses(TenantId t, String surveyId, Instant from, Instant to, int max) {
         List<RecordedResponse> out = new ArrayList<>();
         for (int shard = 0; shard < CounterShards.SHARDS; shard++) {
-            for (Map<String, AttributeValue> item : responseRange(SurveyTableKeys.responses(t, surveyId, shard), from, to,
-                    "responseId, surveyId, submittedAt, contactId, answers")) {
+            for (ResponseItem item : responseRange(SurveyTableKeys.responses(t, surveyId, shard), from, to,
+                    "responseId", "surveyId", "submittedAt", "contactId", "answers")) {
                 if (out.size() == max) {
                     throw new TooManyResponses();
                 }
-                out.add(readResponse(item));
+                out.add(item.toResponse());
             }
         }
         return out;
     }
 
-    /** The responses of one shard submitted in [from, to), reading only {@code projection}. */
-    private List<Map<String, AttributeValue>> responseRange(String pk, Instant from, Instant to, String projection) {
-        List<Map<String, AttributeValue>> out = new ArrayList<>();
+    /** The responses of one shard submitted in [from, to), reading only {@code attributes}. */
+    private List<ResponseItem> responseRange(String pk, Instant from, Instant to, String... attributes) {
+        List<ResponseItem> out = new ArrayList<>();
         if (!to.isAfter(from)) {
             return out;
         }
-        String first = SurveyTableKeys.responsesFrom(from);
-        String last = SurveyTableKeys.responsesBefore(to);
-        Map<String, AttributeValue> start = null;
-        do {
-            var b = QueryRequest.builder().tableName(table.name())
-                    .keyConditionExpression("PK = :pk AND SK BETWEEN :first AND :last")
-                    .expressionAttributeValues(Map.of(":pk", Attr.s(pk), ":first", Attr.s(first), ":last", Attr.s(last)))
-                    .projectionExpression(projection)
-                    .consistentRead(true);
-            if (start != null) {
-                b.exclusiveStartKey(start);
-            }
-            QueryResponse r = table.client().query(b.build());
-            out.addAll(r.items());
-            start = lastKey(r);
-        } while (start != null);
+        responseItems.query(QueryEnhancedRequest.builder()
+                .queryConditional(QueryConditional.sortBetween(key(pk, SurveyTableKeys.responsesFrom(from)),
+                        key(pk, SurveyTableKeys.responsesBefore(to))))
+                .attributesToProject(attributes)
+                .consistentRead(true)
+                .build()).items().forEach(out::add); // every page
         return out;
     }
 
@@ -579,8 +526,8 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
         List<Map<String, Object>> out = new ArrayList<>();
         Instant from = day.atStartOfDay(survey.zone()).toInstant();
         Instant to = day.plusDays(1).atStartOfDay(survey.zone()).toInstant();
-        for (var item : responseRange(SurveyTableKeys.responses(t, survey.id(), shard), from, to, "answers")) {
-            out.add(Attr.map(item, "answers"));
+        for (ResponseItem item : responseRange(SurveyTableKeys.responses(t, survey.id(), shard), from, to, "answers")) {
+            out.add(item.answers == null ? new LinkedHashMap<>() : item.answers);
         }
         return out;
     }
