@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.crm.shared.jobs.JobRef;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.store.dynamodb.Attr;
 import dev.crm.shared.store.dynamodb.Keys;
@@ -224,18 +225,19 @@ class SurveyRecountIT {
         var started = f.call(onSurvey(tenant, "POST", "/v1/surveys/{id}/recounts", id).header("Idempotency-Key", "rc-1"));
         status(started, 202);
         String pk = Keys.job(tenant, (String) body(started).get("id"));
+        JobRef ref = JobRef.of(tenant, (String) body(started).get("id"));
         // the same key starts no second job
         assertEquals(started.getBody(), f.call(onSurvey(tenant, "POST", "/v1/surveys/{id}/recounts", id)
                 .header("Idempotency-Key", "rc-1")).getBody());
 
         long[] budget = {30_000};
         new RecountWorker(f.infra, 1).handleRequest(SurveyFixture.jobInserted(pk), new LambdaContext(() -> budget[0] -= 9_000));
-        var halfway = f.infra.jobs().find(dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository.ref(pk));
+        var halfway = f.infra.jobs().find(ref);
         assertEquals("queued", halfway.status().wire(), "handed over to a fresh invocation");
         assertFalse(halfway.checkpoint().isEmpty());
         assertEquals(1L, halfway.handovers());
         new RecountWorker(f.infra, 1).handleRequest(SurveyFixture.jobInserted(pk), new LambdaContext());
-        var finished = f.infra.jobs().find(dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository.ref(pk));
+        var finished = f.infra.jobs().find(ref);
         assertEquals("succeeded", finished.status().wire());
         assertEquals(10L, finished.done());
         assertEquals(1L, finished.result().get("differences"), finished.result().toString());
@@ -243,7 +245,7 @@ class SurveyRecountIT {
         assertEquals(recounted(id, "2026-11-24", "2026-12-02"), fromCounters(id, "2026-11-24", "2026-12-02"));
         // a replayed stream record finds the job finished and does nothing
         new RecountWorker(f.infra, 1).handleRequest(SurveyFixture.jobInserted(pk), new LambdaContext());
-        assertEquals("succeeded", f.infra.jobs().find(dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository.ref(pk)).status().wire());
+        assertEquals("succeeded", f.infra.jobs().find(ref).status().wire());
     }
 
     @Test
@@ -277,8 +279,9 @@ class SurveyRecountIT {
         assertEquals(true, first.get("queued"));
         assertEquals(false, second.get("queued"), "one job a day however often the schedule fires");
         String pk = Keys.operatorJob((String) first.get("jobId"));
+        JobRef ref = JobRef.operator((String) first.get("jobId"));
         new RecountWorker(night.infra).handleRequest(SurveyFixture.jobInserted(pk), new LambdaContext());
-        var job = night.infra.jobs().find(dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository.ref(pk));
+        var job = night.infra.jobs().find(ref);
         assertEquals("succeeded", job.status().wire(), String.valueOf(job.error()));
         assertTrue((Long) job.result().get("surveys") >= 2);
         assertEquals(1L, night.results(a, openA).get("responses"));

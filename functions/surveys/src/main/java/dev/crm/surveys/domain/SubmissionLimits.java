@@ -1,7 +1,6 @@
 package dev.crm.surveys.domain;
 
 import dev.crm.shared.tenant.TenantId;
-import dev.crm.surveys.store.RateCounters;
 import java.time.Instant;
 
 /**
@@ -20,10 +19,10 @@ public final class SubmissionLimits {
      */
     public static final int DEFAULT_SURVEY_PER_MINUTE = 6_000;
 
-    private final RateCounters counters;
+    private final RateCounterRepository counters;
     private final int surveyPerMinute;
 
-    public SubmissionLimits(RateCounters counters, int surveyPerMinute) {
+    public SubmissionLimits(RateCounterRepository counters, int surveyPerMinute) {
         if (surveyPerMinute < 1) {
             throw new IllegalArgumentException("the survey limit allows at least one submission a minute");
         }
@@ -44,7 +43,7 @@ public final class SubmissionLimits {
         if (!decision.allowed()) {
             return decision.retryAfterSeconds();
         }
-        long bySurvey = counters.increment(tenant, survey.id(), RateCounters.ALL_CLIENTS, window, expires);
+        long bySurvey = counters.increment(tenant, survey.id(), RateCounterRepository.ALL_CLIENTS, window, expires);
         decision = new FixedWindowRateLimit(surveyPerMinute).decide(bySurvey, now);
         return decision.allowed() ? 0 : decision.retryAfterSeconds();
     }

@@ -1,13 +1,15 @@
 package dev.crm.surveys.domain;
 
-import dev.crm.shared.tenant.TenantId;
-import dev.crm.surveys.store.SurveyRepository;
-import dev.crm.surveys.store.SurveyRepository.NewResponse;
-import dev.crm.surveys.store.SurveyRepository.Recorded;
-import dev.crm.surveys.store.SurveyRepository.Respondent;
-import dev.crm.surveys.store.SurveyRepository.ScoresView;
-import dev.crm.shared.segment.ContactFacts;
+import dev.crm.shared.contact.Contact;
 import dev.crm.shared.segment.SegmentRule;
+import dev.crm.shared.store.Cursor;
+import dev.crm.shared.store.Slice;
+import dev.crm.shared.store.StoreException;
+import dev.crm.shared.tenant.TenantId;
+import dev.crm.surveys.domain.SurveyRepository.NewResponse;
+import dev.crm.surveys.domain.SurveyRepository.Recorded;
+import dev.crm.surveys.domain.SurveyRepository.Respondent;
+import dev.crm.surveys.domain.SurveyRepository.ScoresView;
 import dev.crm.shared.segment.SegmentRules;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,13 +30,65 @@ public final class SurveyService {
     public static final int MAX_SEGMENT_RESPONSES = 20_000;
 
     private final SurveyRepository surveys;
+    private final Backoff backoff;
 
-    public SurveyService(SurveyRepository surveys) {
-        this.surveys = surveys;
+    /** Waits a little before attempt {@code attempt + 1} of a contended write. */
+    @FunctionalInterface
+    public interface Backoff {
+        void pause(int attempt);
+
+        /** A few random milliseconds, growing with the attempt, so contending writers spread out. */
+        Backoff JITTER = attempt -> {
+            try {
+                Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L + Math.min(attempt, 10) * 5L));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        };
     }
 
-    public SurveyRepository repository() {
-        return surveys;
+    public SurveyService(SurveyRepository surveys) {
+        this(surveys, Backoff.JITTER);
+    }
+
+    public SurveyService(SurveyRepository surveys, Backoff backoff) {
+        this.surveys = surveys;
+        this.backoff = backoff;
+    }
+
+    // ---- surveys ----
+
+    /** Stores a new survey with its public id lookup. */
+    public void create(StoredSurvey survey) {
+        surveys.create(survey);
+    }
+
+    /** @return the tenant's survey, or null (another tenant's survey is simply not found) */
+    public StoredSurvey find(TenantId tenant, String surveyId) {
+        return surveys.find(tenant, surveyId);
+    }
+
+    /** @throws StoreException.VersionConflict when the survey changed since {@code current} was read */
+    public void replace(StoredSurvey current, Survey updated) {
+        surveys.replace(current, updated);
+    }
+
+    /** The tenant's surveys, newest first. */
+    public Slice<StoredSurvey> list(TenantId tenant, int limit, Cursor from) {
+        return surveys.list(tenant, limit, from);
+    }
+
+    /** Which tenant a public survey id belongs to, or null when it names no survey. */
+    public TenantId tenantOf(String surveyId) {
+        return Survey.isId(surveyId) ? surveys.tenantOf(surveyId) : null;
+    }
+
+    // ---- respondent links ----
+
+    /** The contact a respondent link is issued to, or null when there is none (or it is being erased). */
+    public Contact respondent(TenantId tenant, String contactId) {
+        return surveys.contact(tenant, contactId);
     }
 
     // ---- submissions ----
@@ -85,7 +139,7 @@ public final class SurveyService {
                     if (survey.duplicatePolicy() == DuplicatePolicy.REJECT) {
                         return new Submitted(Outcome.TOKEN_USED, null);
                     }
-                    previousResponse = surveys.response(previous);
+                    previousResponse = surveys.response(tenant, stored.id(), previous);
                     // Taken off under the current definition, as the recount counts: results agree either way.
                     previousCounts = previousResponse == null ? null
                             : ScoreCounts.ofResponse(survey, previousResponse.counted());
@@ -98,19 +152,24 @@ public final class SurveyService {
                 }
                 timeline = response.toJson(survey);
             }
-            Recorded outcome = surveys.record(new NewResponse(tenant, stored, response, counts, timeline, previous,
-                    previousResponse, previousCounts, scoresView, scoresVersion, latestNps));
-            switch (outcome) {
-                case CREATED:
-                    return new Submitted(Outcome.CREATED, response.receipt());
-                case ID_TAKEN:
-                    return replay(tenant, stored, responseId);
-                case CONTACT_GONE:
-                    return new Submitted(Outcome.CONTACT_GONE, null);
-                default:
-                    // another response of the contact, or of the same counters, got in first: read again
-                    backoff(attempt);
+            Recorded outcome;
+            try {
+                outcome = surveys.record(new NewResponse(tenant, stored, response, counts, timeline, previous,
+                        previousResponse, previousCounts, scoresView, scoresVersion, latestNps));
+            } catch (StoreException.Contention e) {
+                outcome = null; // the same counters or scores were written meanwhile
             }
+            if (outcome == Recorded.CREATED) {
+                return new Submitted(Outcome.CREATED, response.receipt());
+            }
+            if (outcome == Recorded.ID_TAKEN) {
+                return replay(tenant, stored, responseId);
+            }
+            if (outcome == Recorded.CONTACT_GONE) {
+                return new Submitted(Outcome.CONTACT_GONE, null);
+            }
+            // another response of the contact, or of the same counters, got in first: read again
+            backoff.pause(attempt);
         }
         throw new IllegalStateException("response still contended after " + MAX_ATTEMPTS + " attempts");
     }
@@ -121,15 +180,6 @@ public final class SurveyService {
                 : new Submitted(Outcome.REPLAYED, existing.receipt());
     }
 
-    private static void backoff(int attempt) {
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L + Math.min(attempt, 10) * 5L));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     // ---- results ----
 
     /** From the day counters: one query per shard, whatever the number of responses. */
@@ -138,15 +188,28 @@ public final class SurveyService {
                 surveys.dayCounts(tenant, stored.id(), query.from(), query.to()));
     }
 
+    /** The tenant has no segment with the id asked for. */
+    public static final class NoSuchSegment extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public NoSuchSegment() {
+            super("no such segment", null, false, false);
+        }
+    }
+
     /**
      * The results of the responses whose contact is a member of the segment now (segments are rules
      * evaluated when read, so membership is today's, like the contacts function's member list).
      * Anonymous responses belong to no segment.
      *
-     * @param rule the segment's stored rule
+     * @throws NoSuchSegment when the tenant has no such segment
      * @throws SurveyRepository.TooManyResponses over {@link #MAX_SEGMENT_RESPONSES} in the range
      */
-    public SurveyResults segmentResults(TenantId tenant, StoredSurvey stored, ResultsQuery query, Object rule) {
+    public SurveyResults segmentResults(TenantId tenant, StoredSurvey stored, ResultsQuery query, String segmentId) {
+        Object rule = surveys.segmentRule(tenant, segmentId);
+        if (rule == null) {
+            throw new NoSuchSegment();
+        }
         SegmentRule evaluator = SegmentRules.parseStored(rule);
         Instant from = query.from().atStartOfDay(stored.zone()).toInstant();
         Instant to = query.to().atStartOfDay(stored.zone()).toInstant();

@@ -1,29 +1,24 @@
 package dev.crm.surveys.entrypoints;
 
-import dev.crm.shared.store.StoreException;
-import dev.crm.shared.jobs.NewJob;
-import dev.crm.shared.jobs.JobRef;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.crm.shared.config.Infrastructure;
-import dev.crm.shared.jobs.JobRepository;
 import dev.crm.shared.log.Log;
-import dev.crm.shared.store.dynamodb.Keys;
-import dev.crm.shared.store.dynamodb.Table;
+import dev.crm.surveys.domain.SurveyRecount;
+import dev.crm.surveys.store.dynamodb.DynamoDbSurveyRepository;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The nightly recount (template.yaml, SurveyRecountNightly): queues one operator job that
- * {@link RecountWorker} runs over every open survey of every tenant. The job's id is the UTC date, so
- * a schedule delivered twice (EventBridge delivers at least once) still queues one job a day. It takes
- * the scheduled event as a plain map: only its arrival matters.
+ * {@link RecountWorker} runs over every open survey of every tenant
+ * ({@link SurveyRecount#scheduleNightly}: one job a UTC day, however often EventBridge delivers). It
+ * takes the scheduled event as a plain map: only its arrival matters.
  */
 public final class RecountSchedule implements RequestHandler<Map<String, Object>, Map<String, Object>> {
-    private final JobRepository jobs;
+    private final SurveyRecount recount;
     private final Clock clock;
 
     public RecountSchedule() {
@@ -31,28 +26,21 @@ public final class RecountSchedule implements RequestHandler<Map<String, Object>
     }
 
     public RecountSchedule(Infrastructure infra) {
-        this.jobs = infra.jobs();
+        this.recount = new SurveyRecount(new DynamoDbSurveyRepository(infra.table()), infra.jobs(), infra.tenants());
         this.clock = infra.clock();
     }
 
     /** The operator job of one UTC day. */
     public static String jobId(LocalDate day) {
-        return "survey_recount_" + day;
+        return SurveyRecount.nightlyJobId(day);
     }
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        String jobId = jobId(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
-        boolean queued = true;
-        try {
-            jobs.create(new NewJob(JobRef.operator(jobId), SurveysHandler.RECOUNT_JOB_KIND, null,
-                    Map.of("scope", RecountWorker.ALL_OPEN_SURVEYS), 0));
-        } catch (StoreException.UniqueViolation e) {
-            queued = false; // today's job exists already
-        }
+        SurveyRecount.Scheduled s = recount.scheduleNightly(clock.instant());
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("jobId", jobId);
-        out.put("queued", queued);
+        out.put("jobId", s.jobId());
+        out.put("queued", s.queued());
         Log.info("survey recount scheduled", out);
         return out;
     }

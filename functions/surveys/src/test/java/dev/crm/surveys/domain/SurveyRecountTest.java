@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crm.shared.tenant.TenantId;
-import dev.crm.surveys.store.SurveyRepository;
 import java.lang.reflect.Proxy;
 import java.time.LocalDate;
 import java.time.ZoneId;

@@ -4,9 +4,12 @@ import dev.crm.shared.contact.Contact;
 import dev.crm.shared.contact.ContactDirectory;
 import dev.crm.shared.contact.ContactItems;
 import dev.crm.shared.json.Json;
-import dev.crm.shared.store.dynamodb.Attr;
-import dev.crm.shared.store.dynamodb.Keys;
+import dev.crm.shared.store.Cursor;
+import dev.crm.shared.store.Slice;
 import dev.crm.shared.store.StoreException;
+import dev.crm.shared.store.dynamodb.Attr;
+import dev.crm.shared.store.dynamodb.Cursors;
+import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.dynamodb.SurveyKeys;
 import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.TenantId;
@@ -16,10 +19,9 @@ import dev.crm.surveys.domain.ScoreCounts;
 import dev.crm.shared.segment.ContactFacts;
 import dev.crm.surveys.domain.StoredSurvey;
 import dev.crm.surveys.domain.Survey;
-import dev.crm.surveys.store.SurveyRepository;
+import dev.crm.surveys.domain.SurveyRepository;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -28,13 +30,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Expression;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.model.GetItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.Page;
+import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -42,7 +54,14 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionConflictExcepti
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
-/** {@link SurveyRepository} on the single table (key formats in {@link SurveyTableKeys}). */
+/**
+ * {@link SurveyRepository} on the single table (key formats in {@link SurveyTableKeys}). Surveys, their
+ * lookups, responses and their guards are mapped by static Enhanced Client schemas ({@link SurveyItem},
+ * {@link SurveyLookupItem}, {@link ResponseItem}, {@link ResponseIdItem}, {@link RespondentItem}).
+ * A response is one low-level transaction (of items mapped by those schemas): its day counters are incremented with {@code ADD}, which the
+ * Enhanced Client cannot express, and a transaction cannot mix the two clients. The contacts function's
+ * items (contacts, summaries, segments) are read as that function writes them ({@code ContactItems}).
+ */
 public final class DynamoDbSurveyRepository implements SurveyRepository {
     /** Survey id → tenant never changes once written, so lookups are cached for the life of the process. */
     private static final int MAX_CACHED_LOOKUPS = 10_000;
@@ -51,56 +70,65 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
     private static final String RESPONSE_KIND = "survey_response";
 
     private final Table table;
+    private final DynamoDbTable<SurveyItem> surveyItems;
+    private final DynamoDbTable<SurveyLookupItem> lookupItems;
+    private final DynamoDbTable<ResponseItem> responseItems;
+    private final DynamoDbTable<ResponseIdItem> responseIdItems;
+    private final DynamoDbTable<RespondentItem> respondentItems;
     private final ContactDirectory contacts;
     private final Map<String, TenantId> lookups = new ConcurrentHashMap<>();
 
     public DynamoDbSurveyRepository(Table table) {
         this.table = table;
+        this.surveyItems = table.of(SurveyItem.SCHEMA);
+        this.lookupItems = table.of(SurveyLookupItem.SCHEMA);
+        this.responseItems = table.of(ResponseItem.SCHEMA);
+        this.responseIdItems = table.of(ResponseIdItem.SCHEMA);
+        this.respondentItems = table.of(RespondentItem.SCHEMA);
         this.contacts = new ContactDirectory(table);
     }
 
     // ---- surveys ----
 
+    private static final Expression NEW_ITEM = Expression.builder().expression("attribute_not_exists(PK)").build();
+
+    private static Key key(String pk, String sk) {
+        return Key.builder().partitionValue(pk).sortValue(sk).build();
+    }
+
     @Override
     public void create(StoredSurvey stored) {
-        Survey s = stored.survey();
-        Map<String, AttributeValue> lookup = new HashMap<>(Table.key(SurveyKeys.surveyMapping(s.id()), Keys.ITEM));
-        lookup.put(Table.ENTITY, Attr.s("SURVEY_LOOKUP"));
-        lookup.put("tenantId", Attr.s(s.tenantId().value()));
-        table.transact(List.of(put(surveyItem(stored), "attribute_not_exists(PK)"), put(lookup, "attribute_not_exists(PK)")));
+        try {
+            table.enhanced().transactWriteItems(TransactWriteItemsEnhancedRequest.builder()
+                    .addPutItem(surveyItems, TransactPutItemEnhancedRequest.builder(SurveyItem.class)
+                            .item(SurveyItem.of(stored)).conditionExpression(NEW_ITEM).build())
+                    .addPutItem(lookupItems, TransactPutItemEnhancedRequest.builder(SurveyLookupItem.class)
+                            .item(SurveyLookupItem.of(stored.id(), stored.survey().tenantId())).conditionExpression(NEW_ITEM).build())
+                    .build());
+        } catch (TransactionCanceledException e) {
+            throw throttled(e) ? new StoreException.Busy() : e;
+        }
     }
 
-    private Map<String, AttributeValue> surveyItem(StoredSurvey stored) {
-        Survey s = stored.survey();
-        TenantId t = s.tenantId();
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(SurveyTableKeys.survey(t, s.id()), Keys.ITEM));
-        item.put(Table.ENTITY, Attr.s("SURVEY"));
-        item.put("tenantId", Attr.s(t.value()));
-        item.put("surveyId", Attr.s(s.id()));
-        item.put("definition", Attr.of(s.toJson()));
-        item.put("timeZone", Attr.s(stored.zone().getId()));
-        item.put("version", Attr.n(s.version()));
-        item.put(Table.GSI1PK, Attr.s(SurveyTableKeys.surveysIndex(t)));
-        item.put(Table.GSI1SK, Attr.s(SurveyTableKeys.surveysIndexSort(s.createdAt(), s.id())));
-        return item;
-    }
-
-    private static StoredSurvey readSurvey(Map<String, AttributeValue> item) {
-        return new StoredSurvey(Survey.fromStored(Attr.map(item, "definition")), ZoneId.of(Attr.str(item, "timeZone")));
+    /** Cancelled for capacity rather than for a condition: worth retrying later. */
+    private static boolean throttled(TransactionCanceledException e) {
+        return e.hasCancellationReasons() && e.cancellationReasons().stream()
+                .anyMatch(r -> "ThrottlingError".equals(r.code()) || "ProvisionedThroughputExceeded".equals(r.code()));
     }
 
     @Override
     public StoredSurvey find(TenantId t, String surveyId) {
-        Map<String, AttributeValue> item = table.get(SurveyTableKeys.survey(t, surveyId), Keys.ITEM);
-        return item == null ? null : readSurvey(item);
+        SurveyItem item = surveyItems.getItem(GetItemEnhancedRequest.builder()
+                .key(key(SurveyTableKeys.survey(t, surveyId), Keys.ITEM)).consistentRead(true).build());
+        return item == null ? null : item.toStored();
     }
 
     @Override
     public void replace(StoredSurvey previous, Survey updated) {
         try {
-            table.client().putItem(PutItemRequest.builder().tableName(table.name()).item(surveyItem(previous.with(updated)))
-                    .conditionExpression("version = :v")
-                    .expressionAttributeValues(Map.of(":v", Attr.n(previous.survey().version())))
+            surveyItems.putItem(PutItemEnhancedRequest.builder(SurveyItem.class).item(SurveyItem.of(previous.with(updated)))
+                    .conditionExpression(Expression.builder().expression("version = :v")
+                            .putExpressionValue(":v", Attr.n(previous.survey().version())).build())
                     .build());
         } catch (ConditionalCheckFailedException e) {
             throw new StoreException.VersionConflict();
@@ -108,21 +136,18 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
     }
 
     @Override
-    public Slice<StoredSurvey> list(TenantId t, int limit, Map<String, Object> from) {
-        var b = QueryRequest.builder().tableName(table.name()).indexName(Table.GSI1)
-                .keyConditionExpression("GSI1PK = :pk")
-                .expressionAttributeValues(Map.of(":pk", Attr.s(SurveyTableKeys.surveysIndex(t))))
+    public Slice<StoredSurvey> list(TenantId t, int limit, Cursor from) {
+        Page<SurveyItem> page = surveyItems.index(Table.GSI1).query(QueryEnhancedRequest.builder()
+                .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(SurveyTableKeys.surveysIndex(t)).build()))
                 .scanIndexForward(false)
-                .limit(limit);
-        if (from != null) {
-            b.exclusiveStartKey(plainKey(from));
-        }
-        QueryResponse r = table.client().query(b.build());
+                .limit(limit)
+                .exclusiveStartKey(Cursors.startKey(from))
+                .build()).iterator().next(); // one page: one request
         List<StoredSurvey> items = new ArrayList<>();
-        for (var item : r.items()) {
-            items.add(readSurvey(item));
+        for (SurveyItem item : page.items()) {
+            items.add(item.toStored());
         }
-        return new Slice<>(items, next(r));
+        return new Slice<>(items, Cursors.of(page.lastEvaluatedKey()));
     }
 
     @Override
@@ -131,11 +156,12 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
         if (cached != null) {
             return cached;
         }
-        Map<String, AttributeValue> item = table.get(SurveyKeys.surveyMapping(surveyId), Keys.ITEM);
+        SurveyLookupItem item = lookupItems.getItem(GetItemEnhancedRequest.builder()
+                .key(key(SurveyKeys.surveyMapping(surveyId), Keys.ITEM)).consistentRead(true).build());
         if (item == null) {
             return null; // absence is not cached: the survey may be created a moment later
         }
-        TenantId t = new TenantId(Attr.str(item, "tenantId"));
+        TenantId t = new TenantId(item.tenantId);
         if (lookups.size() >= MAX_CACHED_LOOKUPS) {
             lookups.clear();
         }
@@ -147,38 +173,33 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
 
     @Override
     public Respondent respondent(TenantId t, String surveyId, String contactId) {
-        Map<String, AttributeValue> item = table.get(Keys.contact(t, contactId), SurveyTableKeys.respondent(surveyId));
-        return item == null ? null : new Respondent(contactId, Attr.str(item, "responseId"), Attr.str(item, "responsePk"),
-                Attr.str(item, "responseSk"));
+        RespondentItem item = respondentItems.getItem(GetItemEnhancedRequest.builder()
+                .key(key(Keys.contact(t, contactId), SurveyTableKeys.respondent(surveyId))).consistentRead(true).build());
+        return item == null ? null : new Respondent(contactId, item.responseId, item.submittedAt);
+    }
+
+    /** The partition of a response: its survey's shard for the id. */
+    private static String responsesOf(TenantId t, String surveyId, String responseId) {
+        return SurveyTableKeys.responses(t, surveyId, CounterShards.shardFor(responseId));
     }
 
     @Override
     public RecordedResponse response(TenantId t, String surveyId, String responseId) {
-        String pk = SurveyTableKeys.responses(t, surveyId, CounterShards.shardFor(responseId));
-        Map<String, AttributeValue> guard = table.get(pk, SurveyTableKeys.responseId(responseId));
-        if (guard == null) {
-            return null;
-        }
-        Map<String, AttributeValue> item = table.get(pk, Attr.str(guard, "responseSk"));
-        return item == null ? null : readResponse(item);
+        String pk = responsesOf(t, surveyId, responseId);
+        ResponseIdItem guard = responseIdItems.getItem(GetItemEnhancedRequest.builder()
+                .key(key(pk, SurveyTableKeys.responseId(responseId))).consistentRead(true).build());
+        return guard == null ? null : response(pk, guard.responseSk);
     }
 
     @Override
-    public RecordedResponse response(Respondent respondent) {
-        Map<String, AttributeValue> item = table.get(respondent.responsePk(), respondent.responseSk());
-        return item == null ? null : readResponse(item);
+    public RecordedResponse response(TenantId t, String surveyId, Respondent respondent) {
+        return response(responsesOf(t, surveyId, respondent.responseId()),
+                SurveyTableKeys.response(respondent.submittedAt(), respondent.responseId()));
     }
 
-    @SuppressWarnings("unchecked")
-    private static RecordedResponse readResponse(Map<String, AttributeValue> item) {
-        Map<String, Object> personal = Attr.map(item, "personal");
-        Map<String, String> texts = new LinkedHashMap<>();
-        if (personal.get("texts") instanceof Map<?, ?> m) {
-            ((Map<String, Object>) m).forEach((q, text) -> texts.put(q, String.valueOf(text)));
-        }
-        return new RecordedResponse(Attr.str(item, "responseId"), Attr.str(item, "surveyId"),
-                Attr.instant(item, "submittedAt"), Attr.str(item, "contactId"),
-                personal.get("tokenNonce") instanceof String n ? n : null, Attr.map(item, "answers"), texts);
+    private RecordedResponse response(String pk, String sk) {
+        ResponseItem item = responseItems.getItem(GetItemEnhancedRequest.builder().key(key(pk, sk)).consistentRead(true).build());
+        return item == null ? null : item.toResponse();
     }
 
     @Override
@@ -200,13 +221,9 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
         boolean known = r.contactId() != null;
 
         List<TransactWriteItem> tx = new ArrayList<>();
-        tx.add(put(responseItem(t, r, pk, sk, day, shard), null));
+        tx.add(put(ResponseItem.SCHEMA.itemToMap(ResponseItem.of(t, r, pk, sk, day, shard), true), null));
         int idGuard = tx.size();
-        Map<String, AttributeValue> guard = new HashMap<>(Table.key(pk, SurveyTableKeys.responseId(r.id())));
-        guard.put(Table.ENTITY, Attr.s("SURVEY_RESPONSE_ID"));
-        guard.put("tenantId", Attr.s(t.value()));
-        guard.put("responseSk", Attr.s(sk));
-        tx.add(put(guard, "attribute_not_exists(PK)"));
+        tx.add(put(ResponseIdItem.SCHEMA.itemToMap(ResponseIdItem.of(t, pk, r.id(), sk), true), "attribute_not_exists(PK)"));
 
         // Day counters; a replaced response's counts leave its own day and shard in the same
         // transaction (one update when it is the same item: a transaction touches an item once).
@@ -235,7 +252,9 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
             tx.add(respondentGuard(t, surveyId, r, pk, sk, n.replaced()));
             tx.add(put(timelineEntry(t, r, n.timelineData(), pk, sk), null));
             if (n.replaced() != null) {
-                tx.add(delete(n.replaced().responsePk(), n.replaced().responseSk()));
+                Respondent replaced = n.replaced();
+                tx.add(delete(responsesOf(t, surveyId, replaced.responseId()),
+                        SurveyTableKeys.response(replaced.submittedAt(), replaced.responseId())));
                 if (old != null) {
                     tx.add(delete(contactPk, Keys.timeline(old.submittedAt(), RESPONSE_KIND, old.id())));
                 }
@@ -267,52 +286,16 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
                 return Recorded.RESPONDENT_TAKEN;
             }
             if ((scores >= 0 && f.conditionFailed(scores)) || f.isConflict()) {
-                return Recorded.CONTENTION;
+                throw new StoreException.Contention();
             }
             throw f;
         }
     }
 
-    private static Map<String, AttributeValue> responseItem(TenantId t, RecordedResponse r, String pk, String sk, LocalDate day,
-            int shard) {
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(pk, sk));
-        item.put(Table.ENTITY, Attr.s("SURVEY_RESPONSE"));
-        item.put("tenantId", Attr.s(t.value()));
-        item.put("surveyId", Attr.s(r.surveyId()));
-        item.put("responseId", Attr.s(r.id()));
-        item.put("submittedAt", Attr.instant(r.submittedAt()));
-        item.put("day", Attr.s(SurveyTableKeys.day(day)));
-        item.put("shard", Attr.n(shard));
-        item.put("answers", Attr.of(r.counted()));
-        if (r.contactId() != null) {
-            // its own attribute, so an erasure can REMOVE it (and personal) and keep the counted answers
-            item.put("contactId", Attr.s(r.contactId()));
-        }
-        Map<String, Object> personal = new LinkedHashMap<>();
-        if (!r.texts().isEmpty()) {
-            personal.put("texts", r.texts());
-        }
-        if (r.tokenNonce() != null) {
-            personal.put("tokenNonce", r.tokenNonce());
-        }
-        if (!personal.isEmpty()) {
-            item.put("personal", Attr.of(personal));
-        }
-        return item;
-    }
-
     private TransactWriteItem respondentGuard(TenantId t, String surveyId, RecordedResponse r, String pk, String sk,
             Respondent replaced) {
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(Keys.contact(t, r.contactId()), SurveyTableKeys.respondent(surveyId)));
-        item.put(Table.ENTITY, Attr.s("SURVEY_RESPONDENT"));
-        item.put("tenantId", Attr.s(t.value()));
-        item.put("surveyId", Attr.s(surveyId));
-        item.put("contactId", Attr.s(r.contactId()));
-        item.put("responseId", Attr.s(r.id()));
-        item.put("responsePk", Attr.s(pk));
-        item.put("responseSk", Attr.s(sk));
-        item.put("submittedAt", Attr.instant(r.submittedAt()));
-        var p = Put.builder().tableName(table.name()).item(item);
+        var p = Put.builder().tableName(table.name())
+                .item(RespondentItem.SCHEMA.itemToMap(RespondentItem.of(t, surveyId, r, pk, sk), true));
         if (replaced == null) {
             p.conditionExpression("attribute_not_exists(PK)");
         } else {
@@ -403,44 +386,38 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
     public List<RecordedResponse> responses(TenantId t, String surveyId, Instant from, Instant to, int max) {
         List<RecordedResponse> out = new ArrayList<>();
         for (int shard = 0; shard < CounterShards.SHARDS; shard++) {
-            for (Map<String, AttributeValue> item : responseRange(SurveyTableKeys.responses(t, surveyId, shard), from, to,
-                    "responseId, surveyId, submittedAt, contactId, answers")) {
+            for (ResponseItem item : responseRange(SurveyTableKeys.responses(t, surveyId, shard), from, to,
+                    "responseId", "surveyId", "submittedAt", "contactId", "answers")) {
                 if (out.size() == max) {
                     throw new TooManyResponses();
                 }
-                out.add(readResponse(item));
+                out.add(item.toResponse());
             }
         }
         return out;
     }
 
-    /** The responses of one shard submitted in [from, to), reading only {@code projection}. */
-    private List<Map<String, AttributeValue>> responseRange(String pk, Instant from, Instant to, String projection) {
-        List<Map<String, AttributeValue>> out = new ArrayList<>();
+    /** The responses of one shard submitted in [from, to), reading only {@code attributes}. */
+    private List<ResponseItem> responseRange(String pk, Instant from, Instant to, String... attributes) {
+        List<ResponseItem> out = new ArrayList<>();
         if (!to.isAfter(from)) {
             return out;
         }
-        // '$' sorts right after the '#' that separates the instant from the id
-        String first = SurveyTableKeys.RESPONSE_PREFIX + Keys.sortableInstant(from);
-        String last = SurveyTableKeys.RESPONSE_PREFIX + Keys.sortableInstant(to.minusMillis(1)) + "$";
-        Map<String, AttributeValue> start = null;
-        do {
-            var b = QueryRequest.builder().tableName(table.name())
-                    .keyConditionExpression("PK = :pk AND SK BETWEEN :first AND :last")
-                    .expressionAttributeValues(Map.of(":pk", Attr.s(pk), ":first", Attr.s(first), ":last", Attr.s(last)))
-                    .projectionExpression(projection)
-                    .consistentRead(true);
-            if (start != null) {
-                b.exclusiveStartKey(start);
-            }
-            QueryResponse r = table.client().query(b.build());
-            out.addAll(r.items());
-            start = lastKey(r);
-        } while (start != null);
+        responseItems.query(QueryEnhancedRequest.builder()
+                .queryConditional(QueryConditional.sortBetween(key(pk, SurveyTableKeys.responsesFrom(from)),
+                        key(pk, SurveyTableKeys.responsesBefore(to))))
+                .attributesToProject(attributes)
+                .consistentRead(true)
+                .build()).items().forEach(out::add); // every page
         return out;
     }
 
-    // ---- segments ----
+    // ---- contacts and segments ----
+
+    @Override
+    public Contact contact(TenantId t, String contactId) {
+        return contacts.find(t, contactId);
+    }
 
     @Override
     public Object segmentRule(TenantId t, String segmentId) {
@@ -520,12 +497,11 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
         if (!c.items().isEmpty()) {
             counted = LocalDate.parse(Attr.str(c.items().get(0), Table.SK));
         }
-        String first = SurveyTableKeys.RESPONSE_PREFIX
-                + (from == null ? "" : Keys.sortableInstant(from.atStartOfDay(survey.zone()).toInstant()));
+        String first = SurveyTableKeys.responsesFrom(from == null ? null : from.atStartOfDay(survey.zone()).toInstant());
         QueryResponse r = table.client().query(QueryRequest.builder().tableName(table.name()).limit(1).consistentRead(true)
                 .keyConditionExpression("PK = :pk AND SK BETWEEN :first AND :last")
                 .expressionAttributeValues(Map.of(":pk", Attr.s(SurveyTableKeys.responses(t, survey.id(), shard)),
-                        ":first", Attr.s(first), ":last", Attr.s("T$")))
+                        ":first", Attr.s(first), ":last", Attr.s(SurveyTableKeys.AFTER_RESPONSES)))
                 .projectionExpression("submittedAt")
                 .build());
         LocalDate responded = r.items().isEmpty() ? null
@@ -548,8 +524,8 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
         List<Map<String, Object>> out = new ArrayList<>();
         Instant from = day.atStartOfDay(survey.zone()).toInstant();
         Instant to = day.plusDays(1).atStartOfDay(survey.zone()).toInstant();
-        for (var item : responseRange(SurveyTableKeys.responses(t, survey.id(), shard), from, to, "answers")) {
-            out.add(Attr.map(item, "answers"));
+        for (ResponseItem item : responseRange(SurveyTableKeys.responses(t, survey.id(), shard), from, to, "answers")) {
+            out.add(item.answers == null ? new LinkedHashMap<>() : item.answers);
         }
         return out;
     }
@@ -603,22 +579,6 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
 
     private TransactWriteItem delete(String pk, String sk) {
         return TransactWriteItem.builder().delete(Delete.builder().tableName(table.name()).key(Table.key(pk, sk)).build()).build();
-    }
-
-    private static Map<String, AttributeValue> plainKey(Map<String, Object> from) {
-        Map<String, AttributeValue> k = new HashMap<>();
-        from.forEach((name, v) -> k.put(name, Attr.of(v)));
-        return k;
-    }
-
-    private static Map<String, Object> next(QueryResponse r) {
-        Map<String, AttributeValue> last = lastKey(r);
-        if (last == null) {
-            return null;
-        }
-        Map<String, Object> next = new LinkedHashMap<>();
-        last.forEach((k, v) -> next.put(k, Attr.toPlain(v)));
-        return next;
     }
 
     private static Map<String, AttributeValue> lastKey(QueryResponse r) {

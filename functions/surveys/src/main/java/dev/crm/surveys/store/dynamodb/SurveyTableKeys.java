@@ -36,10 +36,22 @@ public final class SurveyTableKeys {
     }
 
     public static final String RESPONSE_PREFIX = "T#";
+    /** Sorts after every response's key (and before the id guards' {@code ID#}). */
+    static final String AFTER_RESPONSES = "T$";
 
     /** Responses sort by submission time, so a day's responses are one key range. */
     public static String response(Instant submittedAt, String responseId) {
         return RESPONSE_PREFIX + Keys.sortableInstant(submittedAt) + "#" + responseId;
+    }
+
+    /** The first response sort key possible at {@code from} or later (null: the first of all). */
+    static String responsesFrom(Instant from) {
+        return RESPONSE_PREFIX + (from == null ? "" : Keys.sortableInstant(from));
+    }
+
+    /** The last response sort key possible before {@code end} ('$' sorts right after the '#' before the id). */
+    static String responsesBefore(Instant end) {
+        return RESPONSE_PREFIX + Keys.sortableInstant(end.minusMillis(1)) + "$";
     }
 
     /** Guards a response id: a retried submission with the same derived id finds it and stores nothing. */

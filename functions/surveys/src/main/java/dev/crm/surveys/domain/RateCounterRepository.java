@@ -1,10 +1,10 @@
-package dev.crm.surveys.store;
+package dev.crm.surveys.domain;
 
 import dev.crm.shared.tenant.TenantId;
 import java.time.Instant;
 
-/** Counters shared by every Lambda instance, one per rate-limit window. */
-public interface RateCounters {
+/** The port to the rate-limit counters shared by every Lambda instance, one per window. */
+public interface RateCounterRepository {
     /**
      * Adds one request to a window's counter.
      *

@@ -1,10 +1,9 @@
-package dev.crm.surveys.store;
+package dev.crm.surveys.domain;
 
-import dev.crm.surveys.domain.RecordedResponse;
-import dev.crm.surveys.domain.ScoreCounts;
+import dev.crm.shared.contact.Contact;
 import dev.crm.shared.segment.ContactFacts;
-import dev.crm.surveys.domain.StoredSurvey;
-import dev.crm.surveys.domain.Survey;
+import dev.crm.shared.store.Cursor;
+import dev.crm.shared.store.Slice;
 import dev.crm.shared.tenant.TenantId;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -12,11 +11,11 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
-/** Surveys, their responses and running aggregates, always within one tenant (system lookups aside). */
+/**
+ * The port to the surveys' store: surveys, their responses and running aggregates, always within one
+ * tenant (system lookups aside). Domain types only; where things are kept is the adapter's business.
+ */
 public interface SurveyRepository {
-
-    /** A page of results and where the next one starts (null: no more). */
-    record Slice<T>(List<T> items, Map<String, Object> next) {}
 
     // ---- surveys ----
 
@@ -29,16 +28,16 @@ public interface SurveyRepository {
     /** @throws dev.crm.shared.store.StoreException.VersionConflict when it changed since {@code previous} */
     void replace(StoredSurvey previous, Survey updated);
 
-    /** Newest first. */
-    Slice<StoredSurvey> list(TenantId tenant, int limit, Map<String, Object> from);
+    /** Newest first, from {@code from} (null: the newest). */
+    Slice<StoredSurvey> list(TenantId tenant, int limit, Cursor from);
 
     /** The public id lookup: which tenant a survey id belongs to, or null. System path: no tenant yet. */
     TenantId tenantOf(String surveyId);
 
     // ---- responses ----
 
-    /** Who answered a survey through a respondent token: one per contact and survey. */
-    record Respondent(String contactId, String responseId, String responsePk, String responseSk) {}
+    /** Who answered a survey through a respondent token (one per contact and survey), and with which response. */
+    record Respondent(String contactId, String responseId, Instant submittedAt) {}
 
     /** @return the contact's response guard for the survey, or null when it has not responded */
     Respondent respondent(TenantId tenant, String surveyId, String contactId);
@@ -46,8 +45,8 @@ public interface SurveyRepository {
     /** @return the stored response with this id, or null (never stored, or replaced since) */
     RecordedResponse response(TenantId tenant, String surveyId, String responseId);
 
-    /** The response a respondent guard points at, or null. */
-    RecordedResponse response(Respondent respondent);
+    /** The response a respondent's guard points at, or null. */
+    RecordedResponse response(TenantId tenant, String surveyId, Respondent respondent);
 
     /** The contact's latest-scores view and the version it was read at (0: never written). */
     record ScoresView(Map<String, Object> view, long version) {}
@@ -77,11 +76,14 @@ public interface SurveyRepository {
         /** The contact's respondent guard is not as read: it has (or now has) another response. */
         RESPONDENT_TAKEN,
         /** The contact no longer exists or is being erased. */
-        CONTACT_GONE,
-        /** Another write touched the same items meanwhile; read again and retry. */
-        CONTENTION
+        CONTACT_GONE
     }
 
+    /**
+     * @throws dev.crm.shared.store.StoreException.Contention when another write touched the same items
+     *         meanwhile (the contact's latest scores changed since read, or a transaction conflict): read
+     *         again and retry
+     */
     Recorded record(NewResponse response);
 
     /** Summed over shards: counts per calendar day in [from, to), days without responses absent. */
@@ -103,7 +105,10 @@ public interface SurveyRepository {
      */
     List<RecordedResponse> responses(TenantId tenant, String surveyId, Instant from, Instant to, int max);
 
-    // ---- segments (owned by the contacts function; read here) ----
+    // ---- contacts and segments (owned by the contacts function; read here) ----
+
+    /** @return the contact, or null when it does not exist or is being erased */
+    Contact contact(TenantId tenant, String contactId);
 
     /** The stored rule of a segment (parsed JSON), or null when the tenant has no such segment. */
     Object segmentRule(TenantId tenant, String segmentId);
