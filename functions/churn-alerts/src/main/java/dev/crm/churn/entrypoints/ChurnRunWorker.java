@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import dev.crm.churn.domain.ChurnRun;
-import dev.crm.churn.store.dynamodb.DynamoDbChurnStore;
+import dev.crm.churn.store.dynamodb.DynamoDbChurnRepository;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.jobs.JobRunner;
 import dev.crm.shared.jobs.JobStreamEvents;
@@ -26,7 +26,7 @@ public final class ChurnRunWorker implements RequestHandler<DynamodbEvent, Void>
     public ChurnRunWorker(Infrastructure infra) {
         this.runner = infra.jobRunner();
         this.tenants = infra.tenants();
-        this.run = new ChurnRun(new DynamoDbChurnStore(infra.table()), infra.clock());
+        this.run = new ChurnRun(new DynamoDbChurnRepository(infra.table()), infra.clock());
     }
 
     @Override
