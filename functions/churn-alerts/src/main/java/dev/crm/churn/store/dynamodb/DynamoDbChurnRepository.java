@@ -18,41 +18,48 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Expression;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.model.BatchWriteItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.GetItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.UpdateItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.WriteBatch;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
-/** {@link ChurnRepository} on the single table (docs/data-model.md, "Churn"). */
+/**
+ * {@link ChurnRepository} on the single table (docs/data-model.md, "Churn"). The churn function's
+ * own items (scores, alerts, the latest run) and the preferences view it reads are mapped with the
+ * Enhanced Client's static schemas ({@link ChurnItems}); the contacts function's items are read
+ * low-level where noted.
+ */
 public final class DynamoDbChurnRepository implements ChurnRepository {
-    /** Value-at-risk sorts descending in the alert index by subtracting from this (cents). */
-    static final long SORT_CEILING = 999_999_999_999L;
+    private static final String SHARD = "shard";
 
     private final Table table;
+    private final DynamoDbTable<ChurnItems.Score> scores;
+    private final DynamoDbTable<ChurnItems.Alert> alerts;
+    private final DynamoDbTable<ChurnItems.LatestRun> latestRuns;
+    private final DynamoDbTable<ChurnItems.PreferencesView> preferences;
 
     public DynamoDbChurnRepository(Table table) {
         this.table = table;
-    }
-
-    static String alertSk(String period) {
-        return "AL#" + period;
-    }
-
-    static String churnState(TenantId t) {
-        return t.value() + "#CHURN";
+        this.scores = table.of(ChurnItems.SCORE);
+        this.alerts = table.of(ChurnItems.ALERT);
+        this.latestRuns = table.of(ChurnItems.LATEST_RUN);
+        this.preferences = table.of(ChurnItems.PREFERENCES_VIEW);
     }
 
     /**
@@ -67,12 +74,16 @@ public final class DynamoDbChurnRepository implements ChurnRepository {
         if (shard < 0 || shard >= Keys.SUMMARY_SHARDS) {
             throw new IllegalArgumentException("not a position in the purchase summaries");
         }
+        // Low-level: the contacts function's summary items, read with its own mapping (ContactItems.summary)
+        // so that both functions read them alike; no schema of ours to keep in step with theirs.
         var b = QueryRequest.builder().tableName(table.name()).indexName(Table.GSI1)
                 .keyConditionExpression("GSI1PK = :pk")
                 .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.summariesIndex(t, shard))))
                 .limit(limit);
         if (!position.isEmpty()) {
-            b.exclusiveStartKey(key(position));
+            Map<String, AttributeValue> start = new LinkedHashMap<>();
+            position.forEach((k, v) -> start.put(k, Attr.of(v)));
+            b.exclusiveStartKey(start);
         }
         QueryResponse r = table.client().query(b.build());
         List<CustomerHistory> out = new ArrayList<>();
@@ -82,8 +93,6 @@ public final class DynamoDbChurnRepository implements ChurnRepository {
         }
         return new Slice<>(out, nextInShards(shard, r));
     }
-
-    private static final String SHARD = "shard";
 
     /** The rest of this shard, else the beginning of the next one, else the end. */
     private static Cursor nextInShards(int shard, QueryResponse r) {
@@ -110,6 +119,8 @@ public final class DynamoDbChurnRepository implements ChurnRepository {
         for (int shard = 0; shard < Keys.SUMMARY_SHARDS; shard++) {
             Map<String, AttributeValue> start = null;
             do {
+                // Low-level: the contacts function's timeline entries, of which only contactId and the
+                // interaction's API form (data) are read.
                 var b = QueryRequest.builder().tableName(table.name()).indexName(Table.GSI2)
                         .keyConditionExpression("GSI2PK = :pk AND GSI2SK < :end")
                         .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.purchasesIndex(t, shard)),
@@ -138,27 +149,23 @@ public final class DynamoDbChurnRepository implements ChurnRepository {
     }
 
     @Override
-    public void writeScores(TenantId t, List<ChurnScore> scores) {
-        List<WriteRequest> writes = new ArrayList<>();
-        for (ChurnScore s : scores) {
-            Map<String, AttributeValue> item = new HashMap<>(Table.key(Keys.contact(t, s.contactId()), Keys.CHURN_SCORE));
-            item.put(Table.ENTITY, Attr.s("CHURN_SCORE"));
-            item.put("tenantId", Attr.s(t.value()));
-            item.put("contactId", Attr.s(s.contactId()));
-            item.put("view", Attr.of(s.toJson()));
-            writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
-        }
-        for (int i = 0; i < writes.size(); i += 25) {
-            Map<String, List<WriteRequest>> pending = Map.of(table.name(), writes.subList(i, Math.min(writes.size(), i + 25)));
+    public void writeScores(TenantId t, List<ChurnScore> list) {
+        for (int i = 0; i < list.size(); i += 25) {
+            List<ChurnItems.Score> pending = new ArrayList<>();
+            for (ChurnScore s : list.subList(i, Math.min(list.size(), i + 25))) {
+                pending.add(ChurnItems.Score.of(t, s));
+            }
             for (int attempt = 0; !pending.isEmpty(); attempt++) {
-                var r = table.client().batchWriteItem(BatchWriteItemRequest.builder().requestItems(pending).build());
-                pending = r.hasUnprocessedItems() ? r.unprocessedItems() : Map.of();
-                if (!pending.isEmpty()) {
-                    if (attempt > 10) {
+                if (attempt > 0) {
+                    if (attempt > 11) {
                         throw new IllegalStateException("score writes still throttled after retries");
                     }
-                    sleep(Math.min(1000, 20L << attempt));
+                    sleep(Math.min(1000, 20L << (attempt - 1)));
                 }
+                WriteBatch.Builder<ChurnItems.Score> batch = WriteBatch.builder(ChurnItems.Score.class).mappedTableResource(scores);
+                pending.forEach(batch::addPutItem);
+                var r = table.enhanced().batchWriteItem(BatchWriteItemEnhancedRequest.builder().addWriteBatch(batch.build()).build());
+                pending = r.unprocessedPutItemsForTable(scores);
             }
         }
     }
@@ -166,77 +173,43 @@ public final class DynamoDbChurnRepository implements ChurnRepository {
     @Override
     public boolean createAlert(TenantId t, ChurnAlert a) {
         try {
-            table.client().putItem(PutItemRequest.builder().tableName(table.name()).item(alertItem(t, a))
-                    .conditionExpression("attribute_not_exists(PK)").build());
+            alerts.putItem(PutItemEnhancedRequest.builder(ChurnItems.Alert.class).item(ChurnItems.Alert.of(t, a))
+                    .conditionExpression(Expression.builder().expression("attribute_not_exists(PK)").build()).build());
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
     }
 
-    private Map<String, AttributeValue> alertItem(TenantId t, ChurnAlert a) {
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(Keys.contact(t, a.contactId()), alertSk(a.period())));
-        item.put(Table.ENTITY, Attr.s("CHURN_ALERT"));
-        item.put("tenantId", Attr.s(t.value()));
-        item.put("alertId", Attr.s(a.id()));
-        item.put("contactId", Attr.s(a.contactId()));
-        item.put("period", Attr.s(a.period()));
-        item.put("status", Attr.s(a.status().wire()));
-        item.put("pAlive", AttributeValue.fromN(Double.toString(a.pAlive())));
-        item.put("riskTier", Attr.s(a.riskTier()));
-        item.put("clv", Attr.n(a.clv()));
-        item.put("valueAtRisk", Attr.n(a.valueAtRisk()));
-        item.put("currency", Attr.s(a.currency()));
-        item.put("reasons", Attr.ss(a.reasons()));
-        item.put("suggestedAction", Attr.of(a.suggestedAction()));
-        item.put("contact", Attr.of(a.contact() == null ? Map.of() : a.contact()));
-        item.put("runId", Attr.s(a.runId()));
-        item.put("createdAt", Attr.instant(a.createdAt()));
-        item.put(Table.GSI1PK, Attr.s(alertsIndex(t, a.status())));
-        item.put(Table.GSI1SK, Attr.s(sortKey(a)));
-        return item;
-    }
-
-    static String alertsIndex(TenantId t, ChurnAlert.Status status) {
-        return t.value() + "#ALERTS#" + status.wire();
-    }
-
-    /** Largest value at risk first, then the id for a stable order. */
-    static String sortKey(ChurnAlert a) {
-        long cents = a.valueAtRisk().movePointRight(2).longValue();
-        return String.format("%012d", Math.max(0, SORT_CEILING - Math.min(cents, SORT_CEILING))) + "#" + a.id();
-    }
-
     @Override
     public ChurnAlert alert(TenantId t, String contactId, String period) {
-        Map<String, AttributeValue> item = table.get(Keys.contact(t, contactId), alertSk(period));
-        return item == null ? null : read(item);
+        ChurnItems.Alert item = alerts.getItem(GetItemEnhancedRequest.builder()
+                .key(alerts.keyFrom(ChurnItems.Alert.key(t, contactId, period))).consistentRead(true).build());
+        return item == null ? null : item.toAlert();
     }
 
     @Override
     public ChurnAlert transition(TenantId t, ChurnAlert a, ChurnAlert.Status from, ChurnAlert.Status to, String by,
             Instant at, String resolution) {
-        String prefix = to == ChurnAlert.Status.ACKNOWLEDGED ? "acknowledged" : "resolved";
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":to", Attr.s(to.wire()));
-        values.put(":from", Attr.s(from.wire()));
-        values.put(":at", Attr.instant(at));
-        values.put(":by", Attr.s(by));
-        values.put(":gpk", Attr.s(alertsIndex(t, to)));
-        String expr = "SET #st = :to, " + prefix + "At = :at, " + prefix + "By = :by, GSI1PK = :gpk";
-        if (resolution != null) {
-            values.put(":res", Attr.s(resolution));
-            expr += ", resolution = :res";
+        // Only the attributes set here are written (ignoreNulls): status, who and when, the index partition.
+        ChurnItems.Alert change = ChurnItems.Alert.key(t, a.contactId(), a.period());
+        change.status = to.wire();
+        if (to == ChurnAlert.Status.ACKNOWLEDGED) {
+            change.acknowledgedAt = at;
+            change.acknowledgedBy = by;
+        } else {
+            change.resolvedAt = at;
+            change.resolvedBy = by;
         }
+        change.resolution = resolution;
+        change.gsi1pk = ChurnKeys.alertsIndex(t, to);
         try {
-            var r = table.client().updateItem(UpdateItemRequest.builder().tableName(table.name())
-                    .key(Table.key(Keys.contact(t, a.contactId()), alertSk(a.period())))
-                    .updateExpression(expr)
-                    .conditionExpression("#st = :from")
-                    .expressionAttributeNames(Map.of("#st", "status"))
-                    .expressionAttributeValues(values)
-                    .returnValues(ReturnValue.ALL_NEW).build());
-            return read(r.attributes());
+            ChurnItems.Alert after = alerts.updateItem(UpdateItemEnhancedRequest.builder(ChurnItems.Alert.class).item(change)
+                    .ignoreNulls(true)
+                    .conditionExpression(Expression.builder().expression("#st = :from")
+                            .putExpressionName("#st", "status").putExpressionValue(":from", Attr.s(from.wire())).build())
+                    .build());
+            return after.toAlert();
         } catch (ConditionalCheckFailedException e) {
             return null;
         }
@@ -244,36 +217,22 @@ public final class DynamoDbChurnRepository implements ChurnRepository {
 
     @Override
     public Slice<ChurnAlert> alerts(TenantId t, ChurnAlert.Status status, int limit, Cursor from) {
-        var b = QueryRequest.builder().tableName(table.name()).indexName(Table.GSI1)
-                .keyConditionExpression("GSI1PK = :pk")
-                .expressionAttributeValues(Map.of(":pk", Attr.s(alertsIndex(t, status))))
-                .limit(limit);
-        if (from != null) {
-            b.exclusiveStartKey(Cursors.startKey(from));
-        }
-        QueryResponse r = table.client().query(b.build());
-        List<ChurnAlert> out = new ArrayList<>();
-        for (var item : r.items()) {
-            out.add(read(item));
-        }
-        return new Slice<>(out, Cursors.of(r.lastEvaluatedKey()));
-    }
-
-    @SuppressWarnings("unchecked")
-    static ChurnAlert read(Map<String, AttributeValue> item) {
-        return new ChurnAlert(Attr.str(item, "alertId"), Attr.str(item, "contactId"), Attr.str(item, "period"),
-                ChurnAlert.Status.valueOf(Attr.str(item, "status").toUpperCase(java.util.Locale.ROOT)),
-                Attr.dbl(item, "pAlive"), Attr.str(item, "riskTier"), Attr.decimal(item, "clv"), Attr.decimal(item, "valueAtRisk"),
-                Attr.str(item, "currency"), Attr.strings(item, "reasons"), Attr.map(item, "suggestedAction"),
-                Attr.map(item, "contact"), Attr.str(item, "runId"), Attr.instant(item, "createdAt"),
-                Attr.instant(item, "acknowledgedAt"), Attr.str(item, "acknowledgedBy"), Attr.instant(item, "resolvedAt"),
-                Attr.str(item, "resolvedBy"), Attr.str(item, "resolution"));
+        var page = alerts.index(Table.GSI1).query(QueryEnhancedRequest.builder()
+                .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(ChurnKeys.alertsIndex(t, status)).build()))
+                .limit(limit).exclusiveStartKey(Cursors.startKey(from)).build())
+                .iterator().next(); // one page only: the client pages with the cursor
+        return new Slice<>(page.items().stream().map(ChurnItems.Alert::toAlert).toList(), Cursors.of(page.lastEvaluatedKey()));
     }
 
     @Override
     public Map<String, Object> preferences(TenantId t, String contactId) {
-        Map<String, AttributeValue> item = table.getEventually(Keys.contact(t, contactId), Keys.PREFERENCES);
-        return item == null ? null : Attr.map(item, "view");
+        ChurnItems.PreferencesView item = preferences.getItem(GetItemEnhancedRequest.builder()
+                .key(Key.builder().partitionValue(Keys.contact(t, contactId)).sortValue(Keys.PREFERENCES).build())
+                .consistentRead(false).build());
+        if (item == null) {
+            return null;
+        }
+        return item.view == null ? new LinkedHashMap<>() : item.view;
     }
 
     @Override
@@ -284,6 +243,8 @@ public final class DynamoDbChurnRepository implements ChurnRepository {
             keys.add(Table.key(Keys.contact(t, id), Keys.CONTACT_PROFILE));
         }
         for (int i = 0; i < keys.size(); i += 100) {
+            // Low-level: the Enhanced Client's batch read has no projection, and the contact item carries
+            // personal data the card must not load.
             Map<String, KeysAndAttributes> request = Map.of(table.name(), KeysAndAttributes.builder()
                     .keys(keys.subList(i, Math.min(keys.size(), i + 100)))
                     .projectionExpression("contactId, firstName, lastName, email, company, #st")
@@ -312,23 +273,18 @@ public final class DynamoDbChurnRepository implements ChurnRepository {
 
     @Override
     public void recordLatestRun(TenantId t, String runId) {
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(churnState(t), "LATEST_RUN"));
-        item.put(Table.ENTITY, Attr.s("CHURN_LATEST_RUN"));
-        item.put("tenantId", Attr.s(t.value()));
-        item.put("runId", Attr.s(runId));
-        table.client().putItem(PutItemRequest.builder().tableName(table.name()).item(item).build());
+        ChurnItems.LatestRun item = ChurnItems.LatestRun.key(t);
+        item.entity = "CHURN_LATEST_RUN";
+        item.tenantId = t.value();
+        item.runId = runId;
+        latestRuns.putItem(item);
     }
 
     @Override
     public String latestRun(TenantId t) {
-        Map<String, AttributeValue> item = table.get(churnState(t), "LATEST_RUN");
-        return item == null ? null : Attr.str(item, "runId");
-    }
-
-    private static Map<String, AttributeValue> key(Map<String, Object> from) {
-        Map<String, AttributeValue> k = new HashMap<>();
-        from.forEach((name, v) -> k.put(name, Attr.of(v)));
-        return k;
+        ChurnItems.LatestRun item = latestRuns.getItem(GetItemEnhancedRequest.builder()
+                .key(latestRuns.keyFrom(ChurnItems.LatestRun.key(t))).consistentRead(true).build());
+        return item == null ? null : item.runId;
     }
 
     private static void sleep(long millis) {
