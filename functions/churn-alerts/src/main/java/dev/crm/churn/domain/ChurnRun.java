@@ -6,6 +6,7 @@ import dev.crm.shared.jobs.JobRunner;
 import dev.crm.shared.store.Cursor;
 import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantId;
+import dev.crm.shared.tenant.store.TenantRepository;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
@@ -34,14 +35,32 @@ public final class ChurnRun {
     static final String FROM = "from";
     /** Checkpoint: every customer is scored; the next step finishes the run. */
     static final String ALL_SCORED = "allScored";
+    /** Checkpoint of the earlier versions, which read the index shards themselves. */
+    static final String EARLIER_SHARD = "shard";
     static final int TOP = 20;
 
     private final ChurnRepository store;
+    private final TenantRepository tenants;
     private final Clock clock;
 
-    public ChurnRun(ChurnRepository store, Clock clock) {
+    public ChurnRun(ChurnRepository store, TenantRepository tenants, Clock clock) {
         this.store = store;
+        this.tenants = tenants;
         this.clock = clock;
+    }
+
+    /** A run whose caller passes the tenant to each {@link #step(Tenant, Job)}. */
+    public ChurnRun(ChurnRepository store, Clock clock) {
+        this(store, null, clock);
+    }
+
+    /** The next step of the job, for its tenant as stored now (its settings may have changed). */
+    public JobRunner.Step step(Job job) {
+        Tenant tenant = tenants.find(new TenantId(job.tenantId()));
+        if (tenant == null) {
+            throw new JobRunner.PermanentFailure("the tenant no longer exists");
+        }
+        return step(tenant, job);
     }
 
     @SuppressWarnings("unchecked")
@@ -50,6 +69,9 @@ public final class ChurnRun {
         ChurnSettings settings = ChurnSettings.from(tenant.settings());
         String currency = tenant.settings().defaultCurrency();
         Map<String, Object> cp = job.checkpoint();
+        if (cp.containsKey("models") && cp.containsKey(EARLIER_SHARD)) {
+            cp = scoringFromTheStart(cp);
+        }
         String backtest = (String) job.input().get("asOf");
         if (!cp.containsKey("models")) {
             LocalDate asOf = backtest != null ? LocalDate.parse(backtest) : LocalDate.now(clock.withZone(tenant.settings().zone()));
@@ -162,6 +184,23 @@ public final class ChurnRun {
         next.put("tiers", tiers);
         next.put("top", top);
         return JobRunner.Step.progress(scored, models.customers(), next);
+    }
+
+    /**
+     * A run checkpointed by an earlier version names a shard, a position this version cannot resume
+     * from: it scores again from the beginning with fresh tallies (rewriting a score, or finding an
+     * alert raised already, is harmless), so its result is still exact.
+     */
+    private static Map<String, Object> scoringFromTheStart(Map<String, Object> cp) {
+        Map<String, Object> restart = new LinkedHashMap<>(cp);
+        restart.remove(EARLIER_SHARD);
+        restart.remove(FROM);
+        restart.remove(ALL_SCORED);
+        restart.put("scored", 0);
+        restart.put("alerts", 0);
+        restart.put("tiers", Map.of("low", 0, "medium", 0, "high", 0));
+        restart.put("top", List.of());
+        return restart;
     }
 
     /** A customer of the step whose score raises an alert. */

@@ -22,6 +22,7 @@ import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.tenant.TenantSecrets;
 import dev.crm.shared.tenant.TenantSettings;
+import dev.crm.shared.tenant.store.TenantRepository;
 import dev.crm.testing.TestHistories;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -306,5 +307,47 @@ class ChurnRunTest {
         runToEnd(repo, "run_erased");
         assertEquals(Map.of(), repo.alert(t, lapsed, "202611").contact());
         assertEquals(null, repo.alert(t, lapsed, "202611").suggestedAction().get("channel"), "no preferences: no channel");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRunCheckpointedByTheEarlierShardedVersionScoresAgainFromTheStartAndEndsExact() {
+        List<TestHistories.Customer> customers = customers(60, 13);
+        InMemoryChurnRepository repo = repositoryWith(t, customers);
+        Outcome clean = runToEnd(repo, "run_clean");
+        ChurnRun run = new ChurnRun(repo, clock);
+        Map<String, Object> cp = new LinkedHashMap<>(stored(run.step(tenant, job("run_old", Map.of(), Map.of())).checkpoint()));
+        // what the earlier version checkpointed halfway: a shard, a resume key and tallies so far
+        cp.put("shard", 5);
+        cp.put("from", Map.of("PK", "x", "SK", "A#PURCHASES"));
+        cp.put("scored", 41);
+        cp.put("alerts", 4);
+        Map<String, Object> checkpoint = cp;
+        Map<String, Object> result = null;
+        for (int i = 0; i < 20 && result == null; i++) {
+            JobRunner.Step s = run.step(tenant, job("run_old", Map.of(), checkpoint));
+            if (s.finished()) {
+                result = stored(s.result());
+            } else {
+                checkpoint = stored(s.checkpoint());
+            }
+        }
+        assertNotNull(result);
+        for (String k : List.of("model", "scored", "alerts", "riskTiers", "topAtRisk")) {
+            assertEquals(clean.result().get(k), result.get(k), k);
+        }
+    }
+
+    @Test
+    void aStepFindsItsTenantAndAGoneTenantFailsTheRunForGood() {
+        InMemoryChurnRepository repo = repositoryWith(t, customers(10, 14));
+        TenantRepository tenants = (TenantRepository) java.lang.reflect.Proxy.newProxyInstance(
+                TenantRepository.class.getClassLoader(), new Class<?>[] {TenantRepository.class},
+                (proxy, method, args) -> method.getName().equals("find") && t.equals(args[0]) ? tenant : null);
+        ChurnRun run = new ChurnRun(repo, tenants, clock);
+        assertEquals(10, run.step(job("run_t", Map.of(), Map.of())).total());
+        Job foreign = new Job(JobRef.of(TenantId.generate(), "run_x"), "run_x", ChurnRun.KIND, TenantId.generate().value(),
+                Job.Status.RUNNING, 0, 0, Map.of(), null, null, Map.of(), "worker", 0, 0, NOW, NOW);
+        assertThrows(JobRunner.PermanentFailure.class, () -> run.step(foreign));
     }
 }
