@@ -1,12 +1,12 @@
 package dev.crm.churn.domain;
 
-import dev.crm.churn.model.CustomerSummary;
-import dev.crm.churn.store.ChurnStore;
+import dev.crm.churn.statistics.CustomerSummary;
 import dev.crm.shared.jobs.Job;
 import dev.crm.shared.jobs.JobRunner;
-import dev.crm.shared.store.dynamodb.Keys;
+import dev.crm.shared.store.Cursor;
 import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantId;
+import dev.crm.shared.tenant.TenantRepository;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
@@ -30,14 +30,37 @@ import java.util.Map;
 public final class ChurnRun {
     public static final String KIND = "churn_run";
     static final int PAGE = 200;
+    static final int FIT_PAGE = 1000;
+    /** Checkpoint: where the next score step reads on (the repository's resume point), absent at the start. */
+    static final String FROM = "from";
+    /** Checkpoint: every customer is scored; the next step finishes the run. */
+    static final String ALL_SCORED = "allScored";
+    /** Checkpoint of the earlier versions, which read the index shards themselves. */
+    static final String EARLIER_SHARD = "shard";
     static final int TOP = 20;
 
-    private final ChurnStore store;
+    private final ChurnRepository store;
+    private final TenantRepository tenants;
     private final Clock clock;
 
-    public ChurnRun(ChurnStore store, Clock clock) {
+    public ChurnRun(ChurnRepository store, TenantRepository tenants, Clock clock) {
         this.store = store;
+        this.tenants = tenants;
         this.clock = clock;
+    }
+
+    /** A run whose caller passes the tenant to each {@link #step(Tenant, Job)}. */
+    public ChurnRun(ChurnRepository store, Clock clock) {
+        this(store, null, clock);
+    }
+
+    /** The next step of the job, for its tenant as stored now (its settings may have changed). */
+    public JobRunner.Step step(Job job) {
+        Tenant tenant = tenants.find(new TenantId(job.tenantId()));
+        if (tenant == null) {
+            throw new JobRunner.PermanentFailure("the tenant no longer exists");
+        }
+        return step(tenant, job);
     }
 
     @SuppressWarnings("unchecked")
@@ -46,6 +69,9 @@ public final class ChurnRun {
         ChurnSettings settings = ChurnSettings.from(tenant.settings());
         String currency = tenant.settings().defaultCurrency();
         Map<String, Object> cp = job.checkpoint();
+        if (cp.containsKey("models") && cp.containsKey(EARLIER_SHARD)) {
+            cp = scoringFromTheStart(cp);
+        }
         String backtest = (String) job.input().get("asOf");
         if (!cp.containsKey("models")) {
             LocalDate asOf = backtest != null ? LocalDate.parse(backtest) : LocalDate.now(clock.withZone(tenant.settings().zone()));
@@ -58,19 +84,17 @@ public final class ChurnRun {
                     }
                 }
             } else {
-                for (int shard = 0; shard < Keys.SUMMARY_SHARDS; shard++) {
-                    Map<String, Object> from = null;
-                    do {
-                        var page = store.histories(t, shard, from, 1000, currency);
-                        for (CustomerHistory h : page.items()) {
-                            CustomerSummary s = h.hasPurchases() ? h.summaryAt(asOf) : null;
-                            if (s != null) {
-                                summaries.add(s);
-                            }
+                Cursor from = null;
+                do {
+                    var page = store.histories(t, from, FIT_PAGE, currency);
+                    for (CustomerHistory h : page.items()) {
+                        CustomerSummary s = h.hasPurchases() ? h.summaryAt(asOf) : null;
+                        if (s != null) {
+                            summaries.add(s);
                         }
-                        from = page.next();
-                    } while (from != null);
-                }
+                    }
+                    from = page.next();
+                } while (from != null);
             }
             ChurnScorer.Models models = ChurnScorer.fit(summaries, settings);
             if (backtest != null) {
@@ -88,7 +112,6 @@ public final class ChurnRun {
             Map<String, Object> next = new LinkedHashMap<>();
             next.put("models", models.toJson());
             next.put("asOf", asOf.toString());
-            next.put("shard", 0);
             next.put("scored", 0);
             next.put("alerts", 0);
             next.put("tiers", Map.of("low", 0, "medium", 0, "high", 0));
@@ -98,12 +121,11 @@ public final class ChurnRun {
 
         ChurnScorer.Models models = ChurnScorer.Models.fromJson((Map<String, Object>) cp.get("models"));
         LocalDate asOf = LocalDate.parse((String) cp.get("asOf"));
-        int shard = ((Number) cp.get("shard")).intValue();
         long scored = ((Number) cp.get("scored")).longValue();
         long alerts = ((Number) cp.get("alerts")).longValue();
         Map<String, Object> tiers = new LinkedHashMap<>((Map<String, Object>) cp.get("tiers"));
         List<Map<String, Object>> top = new ArrayList<>((List<Map<String, Object>>) cp.get("top"));
-        if (shard >= Keys.SUMMARY_SHARDS) {
+        if (Boolean.TRUE.equals(cp.get(ALL_SCORED))) {
             store.recordLatestRun(t, job.id());
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("asOf", asOf.toString());
@@ -114,7 +136,7 @@ public final class ChurnRun {
             result.put("topAtRisk", top);
             return JobRunner.Step.finished(scored, models.customers(), result);
         }
-        var page = store.histories(t, shard, (Map<String, Object>) cp.get("from"), PAGE, currency);
+        var page = store.histories(t, cp.get(FROM) instanceof String from ? new Cursor(from) : null, PAGE, currency);
         Instant now = clock.instant();
         List<ChurnScore> scores = new ArrayList<>();
         List<Alerting> alerting = new ArrayList<>();
@@ -152,16 +174,33 @@ public final class ChurnRun {
         }
         Map<String, Object> next = new LinkedHashMap<>(cp);
         if (page.next() == null) {
-            next.put("shard", shard + 1);
-            next.remove("from");
+            next.put(ALL_SCORED, true);
+            next.remove(FROM);
         } else {
-            next.put("from", page.next());
+            next.put(FROM, page.next().value());
         }
         next.put("scored", scored);
         next.put("alerts", alerts);
         next.put("tiers", tiers);
         next.put("top", top);
         return JobRunner.Step.progress(scored, models.customers(), next);
+    }
+
+    /**
+     * A run checkpointed by an earlier version names a shard, a position this version cannot resume
+     * from: it scores again from the beginning with fresh tallies (rewriting a score, or finding an
+     * alert raised already, is harmless), so its result is still exact.
+     */
+    private static Map<String, Object> scoringFromTheStart(Map<String, Object> cp) {
+        Map<String, Object> restart = new LinkedHashMap<>(cp);
+        restart.remove(EARLIER_SHARD);
+        restart.remove(FROM);
+        restart.remove(ALL_SCORED);
+        restart.put("scored", 0);
+        restart.put("alerts", 0);
+        restart.put("tiers", Map.of("low", 0, "medium", 0, "high", 0));
+        restart.put("top", List.of());
+        return restart;
     }
 
     /** A customer of the step whose score raises an alert. */

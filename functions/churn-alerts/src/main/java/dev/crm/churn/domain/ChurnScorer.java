@@ -1,12 +1,12 @@
 package dev.crm.churn.domain;
 
-import dev.crm.churn.model.BgNbdModel;
-import dev.crm.churn.model.BgNbdParameters;
-import dev.crm.churn.model.ChurnModelFit;
-import dev.crm.churn.model.CustomerLifetimeValue;
-import dev.crm.churn.model.CustomerSummary;
-import dev.crm.churn.model.GammaGammaModel;
-import dev.crm.churn.model.GammaGammaParameters;
+import dev.crm.churn.statistics.BgNbdModel;
+import dev.crm.churn.statistics.BgNbdParameters;
+import dev.crm.churn.statistics.ChurnModelFit;
+import dev.crm.churn.statistics.CustomerLifetimeValue;
+import dev.crm.churn.statistics.CustomerSummary;
+import dev.crm.churn.statistics.GammaGammaModel;
+import dev.crm.churn.statistics.GammaGammaParameters;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;

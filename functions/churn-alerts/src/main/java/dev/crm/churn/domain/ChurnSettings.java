@@ -30,6 +30,6 @@ public record ChurnSettings(BigDecimal valueThreshold, double pAliveThreshold, i
     }
 
     public double horizonWeeks() {
-        return horizonMonths * dev.crm.churn.model.CustomerLifetimeValue.WEEKS_PER_MONTH;
+        return horizonMonths * dev.crm.churn.statistics.CustomerLifetimeValue.WEEKS_PER_MONTH;
     }
 }

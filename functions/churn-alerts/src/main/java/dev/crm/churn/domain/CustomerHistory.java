@@ -1,6 +1,6 @@
 package dev.crm.churn.domain;
 
-import dev.crm.churn.model.CustomerSummary;
+import dev.crm.churn.statistics.CustomerSummary;
 import dev.crm.shared.contact.PurchaseSummary;
 import java.math.BigDecimal;
 import java.math.MathContext;

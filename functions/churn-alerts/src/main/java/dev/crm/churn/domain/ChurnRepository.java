@@ -1,0 +1,64 @@
+package dev.crm.churn.domain;
+
+import dev.crm.shared.store.Cursor;
+import dev.crm.shared.store.Slice;
+import dev.crm.shared.tenant.TenantId;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+
+/** What the retention run, the alerts and the risk summary read and write. */
+public interface ChurnRepository {
+
+    /**
+     * One page of the tenant's customers (one purchase summary each), read in segments a run can
+     * resume: a page never spans two segments, and its {@code next} is where the following page
+     * starts (the next segment's beginning after a segment's last page), null after the last page of
+     * the last segment. Reading from {@code null} starts at the beginning.
+     *
+     * @param defaultCurrency the currency of a summary that names none
+     */
+    Slice<CustomerHistory> histories(TenantId t, Cursor from, int limit, String defaultCurrency);
+
+    /**
+     * Summaries rebuilt from the raw purchase touch points before {@code end} (a backtest), with
+     * days in {@code zone} and spend in {@code currency}, in contact id order.
+     */
+    List<CustomerHistory> historiesFromPurchases(TenantId t, Instant end, ZoneId zone, String currency);
+
+    /** Each score as its own record of the contact (never the contact record); replaces earlier ones. */
+    void writeScores(TenantId t, List<ChurnScore> scores);
+
+    /** @return false when the alert exists already (a rerun): the stored one is left as it is */
+    boolean createAlert(TenantId t, ChurnAlert alert);
+
+    /** @return the contact's alert of the period ({@code yyyymm}), or null */
+    ChurnAlert alert(TenantId t, String contactId, String period);
+
+    /**
+     * Moves an alert to {@code to} if it is still in {@code from}, recording who did it and when
+     * (and the resolution, when given).
+     *
+     * @return the alert after the change, or null when it was not in {@code from} (or is gone)
+     */
+    ChurnAlert transition(TenantId t, ChurnAlert alert, ChurnAlert.Status from, ChurnAlert.Status to, String by,
+            Instant at, String resolution);
+
+    /** The tenant's alerts in one status, largest value at risk first (then by id). */
+    Slice<ChurnAlert> alerts(TenantId t, ChurnAlert.Status status, int limit, Cursor from);
+
+    /** The contact's preferences as the API shows them (for the retention action), or null. */
+    Map<String, Object> preferences(TenantId t, String contactId);
+
+    /**
+     * Display fields (firstName, lastName, email, company) of the contacts that are active, by
+     * contact id; erased, anonymised and unknown contacts are left out.
+     */
+    Map<String, Map<String, Object>> contactCards(TenantId t, List<String> contactIds);
+
+    void recordLatestRun(TenantId t, String runId);
+
+    /** @return the id of the tenant's latest finished run, or null */
+    String latestRun(TenantId t);
+}

@@ -1,0 +1,84 @@
+package dev.crm.churn.domain;
+
+import dev.crm.shared.crypto.Hashes;
+import dev.crm.shared.jobs.Job;
+import dev.crm.shared.jobs.JobRef;
+import dev.crm.shared.jobs.JobRepository;
+import dev.crm.shared.jobs.NewJob;
+import dev.crm.shared.store.StoreException;
+import dev.crm.shared.tenant.Ids;
+import dev.crm.shared.tenant.TenantId;
+import dev.crm.shared.tenant.TenantRepository;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Queuing churn runs (on demand and nightly) and reading them back. */
+public final class ChurnRuns {
+    public static final String ID_PREFIX = "run_";
+
+    private final JobRepository jobs;
+    private final TenantRepository tenants;
+    private final Clock clock;
+
+    public ChurnRuns(JobRepository jobs, TenantRepository tenants, Clock clock) {
+        this.jobs = jobs;
+        this.tenants = tenants;
+        this.clock = clock;
+    }
+
+    /** How many nightly runs the schedule queued, and how many it found queued already (a second firing). */
+    public record Nightly(LocalDate day, int queued, int alreadyQueued) {}
+
+    /**
+     * Queues a run of the tenant's customers; creating the job starts its worker.
+     *
+     * @param asOf a backtest's day (scores as of that day from the raw purchases, writes nothing but
+     *             its result), or null for a run as of today
+     */
+    public Job start(TenantId t, LocalDate asOf) {
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("trigger", "api");
+        if (asOf != null) {
+            input.put("asOf", asOf.toString());
+        }
+        return jobs.create(NewJob.forTenant(JobRef.of(t, Ids.random(ID_PREFIX, 20)), ChurnRun.KIND, input, 0));
+    }
+
+    /** @return the tenant's churn run with this id, or null (no such run, or not a churn run) */
+    public Job find(TenantId t, String id) {
+        Job job = Ids.isValid(ID_PREFIX, id) ? jobs.find(JobRef.of(t, id)) : null;
+        return job != null && ChurnRun.KIND.equals(job.kind()) ? job : null;
+    }
+
+    /**
+     * Queues one run per tenant for today (UTC). The run's id is derived from the tenant and the day,
+     * so a schedule that fires twice queues each run once.
+     */
+    public Nightly queueNightly() {
+        LocalDate day = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        int queued = 0;
+        int already = 0;
+        for (TenantId t : tenants.listTenantIds()) {
+            try {
+                jobs.create(NewJob.forTenant(JobRef.of(t, nightlyRunId(t, day)), ChurnRun.KIND, Map.of("trigger", "schedule"), 0));
+                queued++;
+            } catch (StoreException.UniqueViolation e) {
+                already++;
+            }
+        }
+        return new Nightly(day, queued, already);
+    }
+
+    static String nightlyRunId(TenantId t, LocalDate day) {
+        String h = Hashes.sha256Hex("churn-run|" + t.value() + "|" + day);
+        StringBuilder sb = new StringBuilder(ID_PREFIX);
+        char[] alphabet = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
+        for (int i = 0; i < 20; i++) {
+            sb.append(alphabet[Character.digit(h.charAt(i * 2), 16) * 16 + Character.digit(h.charAt(i * 2 + 1), 16) & 31]);
+        }
+        return sb.toString();
+    }
+}

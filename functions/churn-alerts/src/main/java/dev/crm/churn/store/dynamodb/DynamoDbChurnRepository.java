@@ -1,0 +1,298 @@
+package dev.crm.churn.store.dynamodb;
+
+import dev.crm.churn.domain.ChurnAlert;
+import dev.crm.churn.domain.ChurnRepository;
+import dev.crm.churn.domain.ChurnScore;
+import dev.crm.churn.domain.CustomerHistory;
+import dev.crm.shared.contact.ContactItems;
+import dev.crm.shared.contact.PurchaseSummary;
+import dev.crm.shared.store.Cursor;
+import dev.crm.shared.store.Slice;
+import dev.crm.shared.store.dynamodb.Attr;
+import dev.crm.shared.store.dynamodb.Cursors;
+import dev.crm.shared.store.dynamodb.Keys;
+import dev.crm.shared.store.dynamodb.Table;
+import dev.crm.shared.tenant.TenantId;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Expression;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.model.BatchWriteItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.GetItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.UpdateItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.WriteBatch;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * {@link ChurnRepository} on the single table (docs/data-model.md, "Churn"). The churn function's
+ * own items (scores, alerts, the latest run) and the preferences view it reads are mapped with the
+ * Enhanced Client's static schemas ({@link ChurnItems}); the contacts function's items are read
+ * low-level where noted.
+ */
+public final class DynamoDbChurnRepository implements ChurnRepository {
+    private static final String SHARD = "shard";
+
+    private final Table table;
+    private final DynamoDbTable<ChurnItems.Score> scores;
+    private final DynamoDbTable<ChurnItems.Alert> alerts;
+    private final DynamoDbTable<ChurnItems.LatestRun> latestRuns;
+    private final DynamoDbTable<ChurnItems.PreferencesView> preferences;
+
+    public DynamoDbChurnRepository(Table table) {
+        this.table = table;
+        this.scores = table.of(ChurnItems.SCORE);
+        this.alerts = table.of(ChurnItems.ALERT);
+        this.latestRuns = table.of(ChurnItems.LATEST_RUN);
+        this.preferences = table.of(ChurnItems.PREFERENCES_VIEW);
+    }
+
+    /**
+     * The summaries' segments are the shards of their index ({@link Keys#summariesIndex}). The cursor
+     * names the shard and, within it, the query's resume key: {@code {"shard": n, <LastEvaluatedKey>}}.
+     */
+    @Override
+    public Slice<CustomerHistory> histories(TenantId t, Cursor from, int limit, String defaultCurrency) {
+        Map<String, Object> position = from == null ? new LinkedHashMap<>() : Cursors.plain(from);
+        Object shardValue = position.remove(SHARD);
+        int shard = shardValue instanceof Number n ? n.intValue() : 0;
+        if (shard < 0 || shard >= Keys.SUMMARY_SHARDS) {
+            throw new IllegalArgumentException("not a position in the purchase summaries");
+        }
+        // Low-level: the contacts function's summary items, read with its own mapping (ContactItems.summary)
+        // so that both functions read them alike; no schema of ours to keep in step with theirs.
+        var b = QueryRequest.builder().tableName(table.name()).indexName(Table.GSI1)
+                .keyConditionExpression("GSI1PK = :pk")
+                .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.summariesIndex(t, shard))))
+                .limit(limit);
+        if (!position.isEmpty()) {
+            Map<String, AttributeValue> start = new LinkedHashMap<>();
+            position.forEach((k, v) -> start.put(k, Attr.of(v)));
+            b.exclusiveStartKey(start);
+        }
+        QueryResponse r = table.client().query(b.build());
+        List<CustomerHistory> out = new ArrayList<>();
+        for (var item : r.items()) {
+            out.add(new CustomerHistory(Attr.str(item, "contactId"), ContactItems.summary(item, defaultCurrency),
+                    Attr.num(item, "complaints", 0), latestNps(item)));
+        }
+        return new Slice<>(out, nextInShards(shard, r));
+    }
+
+    /** The rest of this shard, else the beginning of the next one, else the end. */
+    private static Cursor nextInShards(int shard, QueryResponse r) {
+        Map<String, Object> next = new LinkedHashMap<>();
+        if (r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()) {
+            next.put(SHARD, shard);
+            r.lastEvaluatedKey().forEach((k, v) -> next.put(k, Attr.toPlain(v)));
+        } else if (shard + 1 < Keys.SUMMARY_SHARDS) {
+            next.put(SHARD, shard + 1);
+        } else {
+            return null;
+        }
+        return Cursors.ofPlain(next);
+    }
+
+    private static Integer latestNps(Map<String, AttributeValue> item) {
+        Long n = Attr.numOrNull(item, "latestNps");
+        return n == null ? null : n.intValue();
+    }
+
+    @Override
+    public List<CustomerHistory> historiesFromPurchases(TenantId t, Instant end, ZoneId zone, String currency) {
+        Map<String, List<PurchaseSummary.Purchase>> byContact = new TreeMap<>();
+        for (int shard = 0; shard < Keys.SUMMARY_SHARDS; shard++) {
+            Map<String, AttributeValue> start = null;
+            do {
+                // Low-level: the contacts function's timeline entries, of which only contactId and the
+                // interaction's API form (data) are read.
+                var b = QueryRequest.builder().tableName(table.name()).indexName(Table.GSI2)
+                        .keyConditionExpression("GSI2PK = :pk AND GSI2SK < :end")
+                        .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.purchasesIndex(t, shard)),
+                                ":end", Attr.s(Keys.sortableInstant(end))));
+                if (start != null) {
+                    b.exclusiveStartKey(start);
+                }
+                QueryResponse r = table.client().query(b.build());
+                for (var item : r.items()) {
+                    Map<String, Object> data = Attr.map(item, "data");
+                    Instant at = Instant.parse((String) data.get("occurredAt"));
+                    BigDecimal amount = null;
+                    if (data.get("value") instanceof Map<?, ?> v && currency.equals(v.get("currency"))) {
+                        amount = new BigDecimal(String.valueOf(v.get("amount")));
+                    }
+                    byContact.computeIfAbsent(Attr.str(item, "contactId"), k -> new ArrayList<>())
+                            .add(new PurchaseSummary.Purchase(LocalDate.ofInstant(at, zone), amount));
+                }
+                start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+            } while (start != null);
+        }
+        List<CustomerHistory> out = new ArrayList<>();
+        byContact.forEach((contactId, purchases) ->
+                out.add(new CustomerHistory(contactId, PurchaseSummary.recompute(currency, purchases), 0, null)));
+        return out;
+    }
+
+    @Override
+    public void writeScores(TenantId t, List<ChurnScore> list) {
+        for (int i = 0; i < list.size(); i += 25) {
+            List<ChurnItems.Score> pending = new ArrayList<>();
+            for (ChurnScore s : list.subList(i, Math.min(list.size(), i + 25))) {
+                pending.add(ChurnItems.Score.of(t, s));
+            }
+            for (int attempt = 0; !pending.isEmpty(); attempt++) {
+                if (attempt > 0) {
+                    if (attempt > 11) {
+                        throw new IllegalStateException("score writes still throttled after retries");
+                    }
+                    sleep(Math.min(1000, 20L << (attempt - 1)));
+                }
+                WriteBatch.Builder<ChurnItems.Score> batch = WriteBatch.builder(ChurnItems.Score.class).mappedTableResource(scores);
+                pending.forEach(batch::addPutItem);
+                var r = table.enhanced().batchWriteItem(BatchWriteItemEnhancedRequest.builder().addWriteBatch(batch.build()).build());
+                pending = r.unprocessedPutItemsForTable(scores);
+            }
+        }
+    }
+
+    @Override
+    public boolean createAlert(TenantId t, ChurnAlert a) {
+        try {
+            alerts.putItem(PutItemEnhancedRequest.builder(ChurnItems.Alert.class).item(ChurnItems.Alert.of(t, a))
+                    .conditionExpression(Expression.builder().expression("attribute_not_exists(PK)").build()).build());
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public ChurnAlert alert(TenantId t, String contactId, String period) {
+        ChurnItems.Alert item = alerts.getItem(GetItemEnhancedRequest.builder()
+                .key(alerts.keyFrom(ChurnItems.Alert.key(t, contactId, period))).consistentRead(true).build());
+        return item == null ? null : item.toAlert();
+    }
+
+    @Override
+    public ChurnAlert transition(TenantId t, ChurnAlert a, ChurnAlert.Status from, ChurnAlert.Status to, String by,
+            Instant at, String resolution) {
+        // Only the attributes set here are written (ignoreNulls): status, who and when, the index partition.
+        ChurnItems.Alert change = ChurnItems.Alert.key(t, a.contactId(), a.period());
+        change.status = to.wire();
+        if (to == ChurnAlert.Status.ACKNOWLEDGED) {
+            change.acknowledgedAt = at;
+            change.acknowledgedBy = by;
+        } else {
+            change.resolvedAt = at;
+            change.resolvedBy = by;
+        }
+        change.resolution = resolution;
+        change.gsi1pk = ChurnKeys.alertsIndex(t, to);
+        try {
+            ChurnItems.Alert after = alerts.updateItem(UpdateItemEnhancedRequest.builder(ChurnItems.Alert.class).item(change)
+                    .ignoreNulls(true)
+                    .conditionExpression(Expression.builder().expression("#st = :from")
+                            .putExpressionName("#st", "status").putExpressionValue(":from", Attr.s(from.wire())).build())
+                    .build());
+            return after.toAlert();
+        } catch (ConditionalCheckFailedException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public Slice<ChurnAlert> alerts(TenantId t, ChurnAlert.Status status, int limit, Cursor from) {
+        var page = alerts.index(Table.GSI1).query(QueryEnhancedRequest.builder()
+                .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(ChurnKeys.alertsIndex(t, status)).build()))
+                .limit(limit).exclusiveStartKey(Cursors.startKey(from)).build())
+                .iterator().next(); // one page only: the client pages with the cursor
+        return new Slice<>(page.items().stream().map(ChurnItems.Alert::toAlert).toList(), Cursors.of(page.lastEvaluatedKey()));
+    }
+
+    @Override
+    public Map<String, Object> preferences(TenantId t, String contactId) {
+        ChurnItems.PreferencesView item = preferences.getItem(GetItemEnhancedRequest.builder()
+                .key(Key.builder().partitionValue(Keys.contact(t, contactId)).sortValue(Keys.PREFERENCES).build())
+                .consistentRead(false).build());
+        if (item == null) {
+            return null;
+        }
+        return item.view == null ? new LinkedHashMap<>() : item.view;
+    }
+
+    @Override
+    public Map<String, Map<String, Object>> contactCards(TenantId t, List<String> contactIds) {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (String id : contactIds) {
+            keys.add(Table.key(Keys.contact(t, id), Keys.CONTACT_PROFILE));
+        }
+        for (int i = 0; i < keys.size(); i += 100) {
+            // Low-level: the Enhanced Client's batch read has no projection, and the contact item carries
+            // personal data the card must not load.
+            Map<String, KeysAndAttributes> request = Map.of(table.name(), KeysAndAttributes.builder()
+                    .keys(keys.subList(i, Math.min(keys.size(), i + 100)))
+                    .projectionExpression("contactId, firstName, lastName, email, company, #st")
+                    .expressionAttributeNames(Map.of("#st", "status")).build());
+            for (int attempt = 0; !request.isEmpty(); attempt++) {
+                var r = table.client().batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
+                for (var item : r.responses().getOrDefault(table.name(), List.of())) {
+                    if (!"active".equals(Attr.str(item, "status"))) {
+                        continue;
+                    }
+                    Map<String, Object> card = new LinkedHashMap<>();
+                    card.put("firstName", Attr.str(item, "firstName"));
+                    card.put("lastName", Attr.str(item, "lastName"));
+                    card.put("email", Attr.str(item, "email"));
+                    card.put("company", Attr.str(item, "company"));
+                    out.put(Attr.str(item, "contactId"), card);
+                }
+                request = r.hasUnprocessedKeys() ? r.unprocessedKeys() : Map.of();
+                if (!request.isEmpty() && attempt > 10) {
+                    throw new IllegalStateException("batch read still throttled after retries");
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void recordLatestRun(TenantId t, String runId) {
+        ChurnItems.LatestRun item = ChurnItems.LatestRun.key(t);
+        item.entity = "CHURN_LATEST_RUN";
+        item.tenantId = t.value();
+        item.runId = runId;
+        latestRuns.putItem(item);
+    }
+
+    @Override
+    public String latestRun(TenantId t) {
+        ChurnItems.LatestRun item = latestRuns.getItem(GetItemEnhancedRequest.builder()
+                .key(latestRuns.keyFrom(ChurnItems.LatestRun.key(t))).consistentRead(true).build());
+        return item == null ? null : item.runId;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
