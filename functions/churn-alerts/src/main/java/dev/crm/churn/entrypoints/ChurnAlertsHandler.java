@@ -8,7 +8,7 @@ import dev.crm.churn.domain.ChurnAlerts;
 import dev.crm.churn.domain.ChurnRepository;
 import dev.crm.churn.domain.ChurnRuns;
 import dev.crm.churn.domain.RiskSummaries;
-import dev.crm.churn.store.dynamodb.DynamoDbChurnRepository;
+import dev.crm.churn.config.ChurnComponents;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.http.ApiRequest;
 import dev.crm.shared.http.ApiRouter;
@@ -32,13 +32,12 @@ public final class ChurnAlertsHandler
     }
 
     public ChurnAlertsHandler(Infrastructure infra) {
-        ChurnRepository store = new DynamoDbChurnRepository(infra.table());
+        var components = new ChurnComponents(infra);
         TenantCache tenants = new TenantCache(infra.tenants(), infra.clock());
         ApiRouter r = new ApiRouter(infra.settings().list("ALLOWED_DASHBOARD_ORIGINS"));
-        new ChurnRunRoutes(new ChurnRuns(infra.jobs(), infra.tenants(), infra.clock()), tenants, infra.idempotency(),
-                infra.clock()).addTo(r);
-        new ChurnAlertRoutes(new ChurnAlerts(store, infra.clock()), tenants, infra.clock()).addTo(r);
-        new RiskSummaryRoutes(new RiskSummaries(store, infra.jobs())).addTo(r);
+        new ChurnRunRoutes(components.runs(), tenants, infra.idempotency(), infra.clock()).addTo(r);
+        new ChurnAlertRoutes(components.alerts(), tenants, infra.clock()).addTo(r);
+        new RiskSummaryRoutes(components.riskSummaries()).addTo(r);
         this.router = r;
     }
 

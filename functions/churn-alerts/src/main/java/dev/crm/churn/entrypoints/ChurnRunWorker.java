@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import dev.crm.churn.domain.ChurnRun;
-import dev.crm.churn.store.dynamodb.DynamoDbChurnRepository;
+import dev.crm.churn.config.ChurnComponents;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.jobs.JobRef;
 import dev.crm.shared.jobs.JobRunner;
@@ -21,7 +21,7 @@ public final class ChurnRunWorker implements RequestHandler<DynamodbEvent, Void>
 
     public ChurnRunWorker(Infrastructure infra) {
         this.runner = infra.jobRunner();
-        this.run = new ChurnRun(new DynamoDbChurnRepository(infra.table()), infra.tenants(), infra.clock());
+        this.run = new ChurnComponents(infra).run();
     }
 
     @Override

@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.log.Log;
 import dev.crm.surveys.domain.SurveyRecount;
-import dev.crm.surveys.store.dynamodb.DynamoDbSurveyRepository;
+import dev.crm.surveys.config.SurveysComponents;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
@@ -26,7 +26,7 @@ public final class RecountSchedule implements RequestHandler<Map<String, Object>
     }
 
     public RecountSchedule(Infrastructure infra) {
-        this.recount = new SurveyRecount(new DynamoDbSurveyRepository(infra.table()), infra.jobs(), infra.tenants());
+        this.recount = new SurveysComponents(infra).recount();
         this.clock = infra.clock();
     }
 

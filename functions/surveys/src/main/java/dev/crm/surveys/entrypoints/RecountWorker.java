@@ -9,7 +9,7 @@ import dev.crm.shared.jobs.JobRef;
 import dev.crm.shared.jobs.JobRunner;
 import dev.crm.shared.jobs.JobStreamEvents;
 import dev.crm.surveys.domain.SurveyRecount;
-import dev.crm.surveys.store.dynamodb.DynamoDbSurveyRepository;
+import dev.crm.surveys.config.SurveysComponents;
 import java.time.Clock;
 
 /**
@@ -36,7 +36,7 @@ public final class RecountWorker implements RequestHandler<DynamodbEvent, Void> 
 
     public RecountWorker(Infrastructure infra, int itemsPerStep) {
         this.itemsPerStep = itemsPerStep;
-        this.recount = new SurveyRecount(new DynamoDbSurveyRepository(infra.table()), infra.jobs(), infra.tenants());
+        this.recount = new SurveysComponents(infra).recount();
         this.runner = infra.jobRunner();
         this.clock = infra.clock();
     }

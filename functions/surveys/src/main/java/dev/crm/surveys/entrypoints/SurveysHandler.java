@@ -12,8 +12,7 @@ import dev.crm.surveys.domain.SubmissionLimits;
 import dev.crm.surveys.domain.SurveyRecount;
 import dev.crm.surveys.domain.SurveyRepository;
 import dev.crm.surveys.domain.SurveyService;
-import dev.crm.surveys.store.dynamodb.DynamoDbRateCounterRepository;
-import dev.crm.surveys.store.dynamodb.DynamoDbSurveyRepository;
+import dev.crm.surveys.config.SurveysComponents;
 import java.time.Duration;
 
 /**
@@ -41,12 +40,11 @@ public final class SurveysHandler
     }
 
     public SurveysHandler(Infrastructure infra) {
-        SurveyRepository surveys = new DynamoDbSurveyRepository(infra.table());
-        SurveyService service = new SurveyService(surveys);
-        SurveyRecount recount = new SurveyRecount(surveys, infra.jobs(), infra.tenants());
+        var components = new SurveysComponents(infra);
+        SurveyService service = components.service();
+        SurveyRecount recount = components.recount();
         TenantCache tenants = new TenantCache(infra.tenants(), infra.clock());
-        SubmissionLimits limits = new SubmissionLimits(new DynamoDbRateCounterRepository(infra.table()), Integer.parseInt(
-                infra.settings().get("SURVEY_SUBMISSIONS_PER_MINUTE", Integer.toString(SubmissionLimits.DEFAULT_SURVEY_PER_MINUTE))));
+        SubmissionLimits limits = components.submissionLimits();
         var idempotency = infra.idempotency();
         var clock = infra.clock();
         ApiRouter r = new ApiRouter(infra.settings().list("ALLOWED_DASHBOARD_ORIGINS"));

@@ -1,0 +1,39 @@
+package dev.crm.churn.config;
+
+import dev.crm.churn.domain.ChurnAlerts;
+import dev.crm.churn.domain.ChurnRepository;
+import dev.crm.churn.domain.ChurnRun;
+import dev.crm.churn.domain.ChurnRuns;
+import dev.crm.churn.domain.RiskSummaries;
+import dev.crm.churn.store.dynamodb.DynamoDbChurnRepository;
+import dev.crm.shared.config.Infrastructure;
+
+/**
+ * The churn function's composition root: which adapter stands behind the domain's port. Entrypoints
+ * take their services from here and never name an adapter themselves.
+ */
+public final class ChurnComponents {
+    private final Infrastructure infra;
+    private final ChurnRepository churn;
+
+    public ChurnComponents(Infrastructure infra) {
+        this.infra = infra;
+        this.churn = new DynamoDbChurnRepository(infra.table());
+    }
+
+    public ChurnRuns runs() {
+        return new ChurnRuns(infra.jobs(), infra.tenants(), infra.clock());
+    }
+
+    public ChurnRun run() {
+        return new ChurnRun(churn, infra.tenants(), infra.clock());
+    }
+
+    public ChurnAlerts alerts() {
+        return new ChurnAlerts(churn, infra.clock());
+    }
+
+    public RiskSummaries riskSummaries() {
+        return new RiskSummaries(churn, infra.jobs());
+    }
+}

@@ -1,0 +1,37 @@
+package dev.crm.surveys.config;
+
+import dev.crm.shared.config.Infrastructure;
+import dev.crm.surveys.domain.SubmissionLimits;
+import dev.crm.surveys.domain.SurveyRecount;
+import dev.crm.surveys.domain.SurveyRepository;
+import dev.crm.surveys.domain.SurveyService;
+import dev.crm.surveys.store.dynamodb.DynamoDbRateCounterRepository;
+import dev.crm.surveys.store.dynamodb.DynamoDbSurveyRepository;
+
+/**
+ * The surveys function's composition root: which adapter stands behind each of the domain's ports.
+ * Entrypoints take their services from here and never name an adapter themselves.
+ */
+public final class SurveysComponents {
+    private final Infrastructure infra;
+    private final SurveyRepository surveys;
+
+    public SurveysComponents(Infrastructure infra) {
+        this.infra = infra;
+        this.surveys = new DynamoDbSurveyRepository(infra.table());
+    }
+
+    public SurveyService service() {
+        return new SurveyService(surveys);
+    }
+
+    public SurveyRecount recount() {
+        return new SurveyRecount(surveys, infra.jobs(), infra.tenants());
+    }
+
+    /** Per-survey submission limits; {@code SURVEY_SUBMISSIONS_PER_MINUTE} overrides the default. */
+    public SubmissionLimits submissionLimits() {
+        return new SubmissionLimits(new DynamoDbRateCounterRepository(infra.table()), Integer.parseInt(
+                infra.settings().get("SURVEY_SUBMISSIONS_PER_MINUTE", Integer.toString(SubmissionLimits.DEFAULT_SURVEY_PER_MINUTE))));
+    }
+}
