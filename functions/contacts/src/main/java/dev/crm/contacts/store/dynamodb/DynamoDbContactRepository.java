@@ -7,7 +7,11 @@ import dev.crm.contacts.domain.Interaction;
 import dev.crm.contacts.domain.InteractionType;
 import dev.crm.shared.contact.PurchaseSummary;
 import dev.crm.contacts.domain.Segment;
-import dev.crm.contacts.store.ContactRepository;
+import dev.crm.contacts.domain.ContactRepository;
+import dev.crm.contacts.domain.TimelineEntry;
+import dev.crm.shared.store.Cursor;
+import dev.crm.shared.store.Slice;
+import dev.crm.shared.store.dynamodb.Cursors;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.json.Times;
 import dev.crm.shared.contact.ContactItems;
@@ -80,6 +84,17 @@ public final class DynamoDbContactRepository implements ContactRepository {
         if (f.conditionFailed(0)) {
             return new StoreException.VersionConflict();
         }
+        return unexpected(f);
+    }
+
+    /** A cancellation no condition of ours explains: a conflict to retry, throttling, or a failure. */
+    static RuntimeException unexpected(Table.TransactionFailure f) {
+        if (f.isConflict()) {
+            return new StoreException.Contention();
+        }
+        if (f.isThrottled()) {
+            return new StoreException.Busy();
+        }
         return f;
     }
 
@@ -143,7 +158,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
     }
 
     @Override
-    public Slice<Contact> list(TenantId t, ListQuery q, int limit, Map<String, Object> from) {
+    public Slice<Contact> list(TenantId t, ListQuery q, int limit, Cursor from) {
         boolean byStage = q.stage() != null;
         String index = byStage ? Table.GSI2 : Table.GSI1;
         String pkName = byStage ? Table.GSI2PK : Table.GSI1PK;
@@ -172,39 +187,24 @@ public final class DynamoDbContactRepository implements ContactRepository {
         }
         b.filterExpression(filter).expressionAttributeNames(names).expressionAttributeValues(values);
         if (from != null) {
-            b.exclusiveStartKey(plainKey(from));
+            b.exclusiveStartKey(Cursors.startKey(from));
         }
         QueryResponse r = table.client().query(b.build());
         List<Contact> items = new ArrayList<>();
         for (var item : r.items()) {
             items.add(ContactItems.contact(item));
         }
-        return new Slice<>(items, next(r));
+        return new Slice<>(items, Cursors.of(r.lastEvaluatedKey()));
     }
 
     @Override
-    public Map<String, Object> resumeAfter(TenantId t, Contact c) {
+    public Cursor resumeAfter(TenantId t, Contact c) {
         Map<String, Object> k = new LinkedHashMap<>();
         k.put(Table.PK, Keys.contact(t, c.id()));
         k.put(Table.SK, Keys.CONTACT_PROFILE);
         k.put(Table.GSI1PK, Keys.contactsIndex(t));
         k.put(Table.GSI1SK, ContactItems.indexSort(c));
-        return k;
-    }
-
-    static Map<String, AttributeValue> plainKey(Map<String, Object> from) {
-        Map<String, AttributeValue> k = new HashMap<>();
-        from.forEach((name, v) -> k.put(name, Attr.of(v)));
-        return k;
-    }
-
-    static Map<String, Object> next(QueryResponse r) {
-        if (!r.hasLastEvaluatedKey() || r.lastEvaluatedKey().isEmpty()) {
-            return null;
-        }
-        Map<String, Object> next = new LinkedHashMap<>();
-        r.lastEvaluatedKey().forEach((k, v) -> next.put(k, Attr.toPlain(v)));
-        return next;
+        return Cursors.ofPlain(k);
     }
 
     // ---- touch points ----
@@ -283,13 +283,11 @@ public final class DynamoDbContactRepository implements ContactRepository {
             }
             for (int k = firstContended; k < tx.size(); k++) {
                 if (f.conditionFailed(k)) {
-                    return AppendOutcome.CONTENTION;
+                    // the summary or the day moved on since it was read
+                    throw new StoreException.Contention();
                 }
             }
-            if (f.isConflict()) {
-                return AppendOutcome.CONTENTION;
-            }
-            throw f;
+            throw unexpected(f);
         }
     }
 
@@ -352,31 +350,26 @@ public final class DynamoDbContactRepository implements ContactRepository {
     }
 
     @Override
-    public Slice<Map<String, Object>> timeline(TenantId t, String contactId, int limit, Map<String, Object> from) {
+    public Slice<TimelineEntry> timeline(TenantId t, String contactId, int limit, Cursor from) {
         var b = QueryRequest.builder().tableName(table.name())
                 .keyConditionExpression("PK = :pk AND begins_with(SK, :t)")
                 .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.contact(t, contactId)), ":t", Attr.s(Keys.TIMELINE_PREFIX)))
                 .scanIndexForward(false)
                 .limit(limit);
         if (from != null) {
-            b.exclusiveStartKey(plainKey(from));
+            b.exclusiveStartKey(Cursors.startKey(from));
         }
         QueryResponse r = table.client().query(b.build());
-        List<Map<String, Object>> items = new ArrayList<>();
+        List<TimelineEntry> items = new ArrayList<>();
         for (var item : r.items()) {
             items.add(timelineEntry(item));
         }
-        return new Slice<>(items, next(r));
+        return new Slice<>(items, Cursors.of(r.lastEvaluatedKey()));
     }
 
-    static Map<String, Object> timelineEntry(Map<String, AttributeValue> item) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kind", Attr.str(item, "kind"));
-        m.put("id", Attr.str(item, "entryId"));
-        m.put("occurredAt", Times.format(Attr.instant(item, "occurredAt")));
-        m.putAll(Attr.map(item, "data"));
-        m.put("kind", Attr.str(item, "kind"));
-        return m;
+    static TimelineEntry timelineEntry(Map<String, AttributeValue> item) {
+        return new TimelineEntry(Attr.str(item, "kind"), Attr.str(item, "entryId"), Attr.instant(item, "occurredAt"),
+                Attr.map(item, "data"));
     }
 
     @Override
@@ -423,7 +416,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
         for (var item : state.items()) {
             bySk.put(Attr.str(item, Table.SK), item);
         }
-        List<Map<String, Object>> interactions = new ArrayList<>();
+        List<TimelineEntry> interactions = new ArrayList<>();
         for (var item : timeline.join().items()) {
             if (interactions.size() < recent) {
                 interactions.add(timelineEntry(item));
@@ -513,7 +506,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
             if (f.conditionFailed(0)) {
                 throw new StoreException.LimitReached("at most " + Segment.MAX_PER_TENANT + " segments");
             }
-            throw f;
+            throw unexpected(f);
         }
     }
 
@@ -559,7 +552,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
             if (f.conditionFailed(0)) {
                 return false;
             }
-            throw f;
+            throw unexpected(f);
         }
     }
 }
