@@ -2,7 +2,6 @@ package dev.crm.contacts.store.dynamodb;
 
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.segment.ContactFacts;
-import dev.crm.shared.contact.EmailAddress;
 import dev.crm.contacts.domain.Interaction;
 import dev.crm.contacts.domain.InteractionType;
 import dev.crm.shared.contact.PurchaseSummary;
@@ -12,9 +11,11 @@ import dev.crm.contacts.domain.TimelineEntry;
 import dev.crm.shared.store.Cursor;
 import dev.crm.shared.store.Slice;
 import dev.crm.shared.store.dynamodb.Cursors;
-import dev.crm.shared.json.Json;
-import dev.crm.shared.json.Times;
 import dev.crm.shared.contact.ContactItems;
+import dev.crm.contacts.store.dynamodb.EnhancedTransaction.Cancelled;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
 import dev.crm.shared.store.dynamodb.Attr;
 import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.StoreException;
@@ -35,7 +36,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
@@ -55,28 +55,33 @@ public final class DynamoDbContactRepository implements ContactRepository {
     });
 
     private final Table table;
+    private final DynamoDbTable<ContactRecord> profiles;
+    private final DynamoDbTable<SegmentItem> segmentItems;
     private final ContactGuards guards;
 
     public DynamoDbContactRepository(Table table) {
         this.table = table;
-        this.guards = new ContactGuards(table.name());
+        this.profiles = table.of(ContactRecord.SCHEMA);
+        this.segmentItems = table.of(SegmentItem.SCHEMA);
+        this.guards = new ContactGuards(table);
     }
 
     // ---- contacts ----
 
     @Override
     public void create(TenantId t, Contact c) {
-        List<TransactWriteItem> tx = new ArrayList<>();
-        tx.add(put(ContactItems.contact(t, c), "attribute_not_exists(PK)"));
+        EnhancedTransaction tx = new EnhancedTransaction(table.enhanced());
+        tx.put(profiles, ContactRecord.of(t, c), EnhancedTransaction.condition("attribute_not_exists(PK)"));
         ContactGuards.Placed guards = this.guards.addChanges(tx, t, null, c);
         try {
-            table.transact(tx);
-        } catch (Table.TransactionFailure f) {
+            tx.run();
+        } catch (Cancelled f) {
             throw uniqueViolation(f, guards);
         }
     }
 
-    private static RuntimeException uniqueViolation(Table.TransactionFailure f, ContactGuards.Placed guards) {
+    /** The contact's put is the transaction's first item; its guards' puts are where {@code guards} says. */
+    private static RuntimeException uniqueViolation(Cancelled f, ContactGuards.Placed guards) {
         RuntimeException taken = guards.violation(f);
         if (taken != null) {
             return taken;
@@ -84,7 +89,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
         if (f.conditionFailed(0)) {
             return new StoreException.VersionConflict();
         }
-        return unexpected(f);
+        return f.unexpected();
     }
 
     /** A cancellation no condition of ours explains: a conflict to retry, throttling, or a failure. */
@@ -108,36 +113,35 @@ public final class DynamoDbContactRepository implements ContactRepository {
 
     @Override
     public Contact find(TenantId t, String contactId) {
-        Map<String, AttributeValue> item = table.get(Keys.contact(t, contactId), Keys.CONTACT_PROFILE);
-        return item == null ? null : ContactItems.contact(item);
+        ContactRecord r = profiles.getItem(b -> b.key(key(Keys.contact(t, contactId), Keys.CONTACT_PROFILE)).consistentRead(true));
+        return r == null ? null : r.toContact();
+    }
+
+    static Key key(String pk, String sk) {
+        return Key.builder().partitionValue(pk).sortValue(sk).build();
     }
 
     @Override
     public void replace(TenantId t, Contact previous, Contact updated) {
-        List<TransactWriteItem> tx = new ArrayList<>();
-        tx.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(ContactItems.contact(t, updated))
-                .conditionExpression("version = :v AND #st = :st")
-                .expressionAttributeNames(Map.of("#st", "status"))
-                .expressionAttributeValues(Map.of(":v", Attr.n(previous.version()),
-                        ":st", Attr.s(previous.status().name().toLowerCase(java.util.Locale.ROOT))))
-                .build()).build());
+        var stillAsRead = EnhancedTransaction.condition("version = :v AND #st = :st", Map.of("#st", "status"),
+                Map.of(":v", Attr.n(previous.version()), ":st", Attr.s(previous.status().name().toLowerCase(java.util.Locale.ROOT))));
+        EnhancedTransaction tx = new EnhancedTransaction(table.enhanced());
+        tx.put(profiles, ContactRecord.of(t, updated), stillAsRead);
         ContactGuards.Placed guards = this.guards.addChanges(tx, t, previous, updated);
         if (tx.size() == 1) {
             // A plain conditional put: concurrent writers with one If-Match serialise on the version
             // instead of cancelling each other as transactions can.
             try {
-                table.client().putItem(PutItemRequest.builder().tableName(table.name()).item(tx.get(0).put().item())
-                        .conditionExpression(tx.get(0).put().conditionExpression())
-                        .expressionAttributeNames(tx.get(0).put().expressionAttributeNames())
-                        .expressionAttributeValues(tx.get(0).put().expressionAttributeValues()).build());
+                profiles.putItem(PutItemEnhancedRequest.builder(ContactRecord.class).item(ContactRecord.of(t, updated))
+                        .conditionExpression(stillAsRead).build());
                 return;
             } catch (ConditionalCheckFailedException e) {
                 throw new StoreException.VersionConflict();
             }
         }
         try {
-            table.transact(tx);
-        } catch (Table.TransactionFailure f) {
+            tx.run();
+        } catch (Cancelled f) {
             if (f.isConflict() && !f.anyConditionFailed()) {
                 throw new StoreException.VersionConflict();
             }
@@ -147,14 +151,12 @@ public final class DynamoDbContactRepository implements ContactRepository {
 
     @Override
     public String findIdByEmail(TenantId t, String email) {
-        Map<String, AttributeValue> guard = table.get(Keys.emailGuard(t, EmailAddress.hash(email)), Keys.ITEM);
-        return guard == null ? null : Attr.str(guard, "contactId");
+        return guards.emailHolder(t, email);
     }
 
     @Override
     public String findIdByExternalId(TenantId t, String externalId) {
-        Map<String, AttributeValue> guard = table.get(Keys.externalIdGuard(t, ContactItems.externalIdHash(externalId)), Keys.ITEM);
-        return guard == null ? null : Attr.str(guard, "contactId");
+        return guards.externalIdHolder(t, externalId);
     }
 
     @Override
@@ -192,7 +194,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
         QueryResponse r = table.client().query(b.build());
         List<Contact> items = new ArrayList<>();
         for (var item : r.items()) {
-            items.add(ContactItems.contact(item));
+            items.add(ContactRecord.read(item));
         }
         return new Slice<>(items, Cursors.of(r.lastEvaluatedKey()));
     }
@@ -255,6 +257,8 @@ public final class DynamoDbContactRepository implements ContactRepository {
         }
         tx.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(entry).build()).build());
         int firstContended = tx.size();
+        // Low-level transaction: the summary's ADD of complaints and its SET of the index identity
+        // are update expressions the Enhanced Client has no model for.
         if (purchase != null) {
             tx.add(summaryUpdate(t, contactId, purchase));
             tx.add(dayUpdate(pk, purchase));
@@ -427,7 +431,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
             return null;
         }
         Map<String, AttributeValue> summary = bySk.get(Keys.PURCHASE_SUMMARY);
-        return new View360(ContactItems.contact(profile), summary == null ? null : ContactItems.summary(summary, defaultCurrency),
+        return new View360(ContactRecord.read(profile), summary == null ? null : ContactItems.summary(summary, defaultCurrency),
                 summary == null ? 0 : Attr.num(summary, "complaints", 0),
                 view(bySk.get(Keys.PREFERENCES)), view(bySk.get(Keys.SURVEY_SCORES)), view(bySk.get(Keys.CHURN_SCORE)),
                 interactions);
@@ -481,16 +485,8 @@ public final class DynamoDbContactRepository implements ContactRepository {
 
     @Override
     public void createSegment(TenantId t, Segment s) {
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(Keys.segments(t), s.id()));
-        item.put(Table.ENTITY, Attr.s("SEGMENT"));
-        item.put("tenantId", Attr.s(t.value()));
-        item.put("segmentId", Attr.s(s.id()));
-        item.put("name", Attr.s(s.name()));
-        if (s.description() != null) {
-            item.put("description", Attr.s(s.description()));
-        }
-        item.put("rule", Attr.s(Json.write(s.rule().toJson())));
-        item.put("createdAt", Attr.instant(s.createdAt()));
+        Map<String, AttributeValue> item = SegmentItem.SCHEMA.itemToMap(SegmentItem.of(t, s), true);
+        // Low-level: the count's ADD has no Enhanced Client model, and it shares this transaction.
         List<TransactWriteItem> tx = new ArrayList<>();
         tx.add(TransactWriteItem.builder().update(Update.builder().tableName(table.name())
                 .key(Table.key(Keys.segments(t), Keys.ITEM))
@@ -512,8 +508,8 @@ public final class DynamoDbContactRepository implements ContactRepository {
 
     @Override
     public Segment findSegment(TenantId t, String segmentId) {
-        Map<String, AttributeValue> item = table.get(Keys.segments(t), segmentId);
-        return item == null ? null : SegmentItems.read(item);
+        SegmentItem item = segmentItems.getItem(b -> b.key(key(Keys.segments(t), segmentId)).consistentRead(true));
+        return item == null ? null : item.toSegment();
     }
 
     @Override
@@ -529,7 +525,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
             }
             QueryResponse r = table.client().query(b.build());
             for (var item : r.items()) {
-                out.add(SegmentItems.read(item));
+                out.add(SegmentItem.SCHEMA.mapToItem(item).toSegment());
             }
             start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
         } while (start != null);
@@ -538,6 +534,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
 
     @Override
     public boolean deleteSegment(TenantId t, String segmentId) {
+        // Low-level: the count's ADD has no Enhanced Client model, and it shares this transaction.
         List<TransactWriteItem> tx = new ArrayList<>();
         tx.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table.name())
                 .key(Table.key(Keys.segments(t), segmentId)).conditionExpression("attribute_exists(PK)").build()).build());

@@ -1,38 +1,37 @@
 package dev.crm.contacts.store.dynamodb;
 
 import dev.crm.contacts.domain.ImportRowRepository;
+import dev.crm.contacts.store.dynamodb.EnhancedTransaction.Cancelled;
+import dev.crm.contacts.store.dynamodb.ImportItems.Lines;
+import dev.crm.contacts.store.dynamodb.ImportItems.RowMarker;
 import dev.crm.shared.contact.Contact;
-import dev.crm.shared.contact.ContactItems;
-import dev.crm.shared.contact.EmailAddress;
 import dev.crm.shared.json.Json;
+import dev.crm.shared.store.StoreException;
 import dev.crm.shared.store.dynamodb.Attr;
 import dev.crm.shared.store.dynamodb.Keys;
-import dev.crm.shared.store.StoreException;
 import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.TenantId;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Expression;
+import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
-import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.Update;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /** {@link ImportRowRepository} on the single table (docs/data-model.md, "Contact jobs"). */
@@ -41,34 +40,50 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
     static final int CHUNK_BYTES = 300 * 1024;
     /** Import rows and outcomes are kept a week after the job, then expire. */
     static final Duration IMPORT_RETENTION = Duration.ofDays(7);
+    private static final Expression FIRST_OUTCOME = EnhancedTransaction.condition("attribute_not_exists(PK)");
 
     private final Table table;
-    private final java.time.Clock clock;
+    private final Clock clock;
+    private final DynamoDbTable<Lines> lines;
+    private final DynamoDbTable<RowMarker> markers;
+    private final DynamoDbTable<ContactRecord> profiles;
     private final ContactGuards guards;
 
-    public DynamoDbImportRowRepository(Table table, java.time.Clock clock) {
+    public DynamoDbImportRowRepository(Table table, Clock clock) {
         this.table = table;
         this.clock = clock;
-        this.guards = new ContactGuards(table.name());
+        this.lines = table.of(Lines.SCHEMA);
+        this.markers = table.of(RowMarker.SCHEMA);
+        this.profiles = table.of(ContactRecord.SCHEMA);
+        this.guards = new ContactGuards(table);
     }
 
-    private long expiry() {
-        return clock.instant().plus(IMPORT_RETENTION).getEpochSecond();
+    private Instant expiry() {
+        return clock.instant().plus(IMPORT_RETENTION);
     }
-
-    // ---- imports ----
 
     @Override
     public List<Integer> storeImportRows(TenantId t, String jobId, List<String> rows) {
         List<Integer> sizes = new ArrayList<>();
         List<WriteRequest> writes = new ArrayList<>();
+        for (List<String> chunk : chunks(rows)) {
+            writes.add(linesWrite(Lines.of(Keys.job(t, jobId), ContactKeys.importChunk(sizes.size()), "IMPORT_CHUNK", t.value(),
+                    chunk, expiry())));
+            sizes.add(chunk.size());
+        }
+        BatchWrites.write(table, writes);
+        return sizes;
+    }
+
+    /** Lines grouped so that no group exceeds {@link #CHUNK_BYTES} (counting 3 bytes a character). */
+    private static List<List<String>> chunks(List<String> rows) {
+        List<List<String>> out = new ArrayList<>();
         List<String> chunk = new ArrayList<>();
         int bytes = 0;
         for (String row : rows) {
             int len = row.length() * 3;
             if (!chunk.isEmpty() && bytes + len > CHUNK_BYTES) {
-                writes.add(chunkWrite(t, jobId, sizes.size(), chunk));
-                sizes.add(chunk.size());
+                out.add(chunk);
                 chunk = new ArrayList<>();
                 bytes = 0;
             }
@@ -76,34 +91,26 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
             bytes += len;
         }
         if (!chunk.isEmpty()) {
-            writes.add(chunkWrite(t, jobId, sizes.size(), chunk));
-            sizes.add(chunk.size());
+            out.add(chunk);
         }
-        batchWrite(writes);
-        return sizes;
+        return out;
     }
 
-    private WriteRequest chunkWrite(TenantId t, String jobId, int index, List<String> rows) {
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(Keys.job(t, jobId), ContactKeys.importChunk(index)));
-        item.put(Table.ENTITY, Attr.s("IMPORT_CHUNK"));
-        item.put("tenantId", Attr.s(t.value()));
-        item.put("rows", Attr.ss(rows));
-        item.put(Table.TTL, Attr.n(expiry()));
-        return WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build();
-    }
-
-    private void batchWrite(List<WriteRequest> writes) {
-        BatchWrites.write(table, writes);
+    /** Low-level batch write (its unprocessed items are retried by {@link BatchWrites}); the item is the schema's. */
+    private static WriteRequest linesWrite(Lines item) {
+        return WriteRequest.builder().putRequest(PutRequest.builder().item(Lines.SCHEMA.itemToMap(item, true)).build()).build();
     }
 
     @Override
     public List<String> importChunk(TenantId t, String jobId, int index) {
-        Map<String, AttributeValue> item = table.get(Keys.job(t, jobId), ContactKeys.importChunk(index));
-        return item == null ? List.of() : Attr.strings(item, "rows");
+        Lines chunk = lines.getItem(b -> b.key(DynamoDbContactRepository.key(Keys.job(t, jobId), ContactKeys.importChunk(index)))
+                .consistentRead(true));
+        return chunk == null ? List.of() : chunk.rows();
     }
 
     @Override
     public Set<Integer> rowsDone(TenantId t, String jobId, int fromRow, int toRowExclusive) {
+        // Low-level batch get: it reads the sort keys only (a projection), up to 100 keys a request.
         Set<Integer> done = new HashSet<>();
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
         for (int row = fromRow; row < toRowExclusive; row++) {
@@ -126,47 +133,30 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
         return done;
     }
 
-    private TransactWriteItem marker(TenantId t, String jobId, int row, RowOutcome outcome, String contactId,
+    private RowMarker marker(TenantId t, String jobId, int row, RowOutcome outcome, String contactId,
             List<Map<String, Object>> errors) {
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(Keys.job(t, jobId), ContactKeys.importRow(row)));
-        item.put(Table.ENTITY, Attr.s("IMPORT_ROW"));
-        item.put("tenantId", Attr.s(t.value()));
-        item.put("outcome", Attr.s(outcome.name().toLowerCase(java.util.Locale.ROOT)));
-        if (contactId != null) {
-            item.put("contactId", Attr.s(contactId));
-        }
-        if (errors != null) {
-            item.put("errors", Attr.s(Json.write(errors)));
-        }
-        item.put(Table.TTL, Attr.n(expiry()));
-        return TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(item)
-                .conditionExpression("attribute_not_exists(PK)").build()).build();
+        return RowMarker.of(Keys.job(t, jobId), ContactKeys.importRow(row), t.value(), outcome.name().toLowerCase(Locale.ROOT),
+                contactId, errors == null ? null : Json.write(errors), expiry());
     }
 
     @Override
     public boolean writeImportedContact(TenantId t, String jobId, int row, Contact previous, Contact contact,
             RowOutcome outcome) {
-        List<TransactWriteItem> tx = new ArrayList<>();
-        tx.add(marker(t, jobId, row, outcome, contact.id(), null));
-        if (previous == null) {
-            tx.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(ContactItems.contact(t, contact))
-                    .conditionExpression("attribute_not_exists(PK)").build()).build());
-        } else {
-            tx.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(ContactItems.contact(t, contact))
-                    .conditionExpression("version = :v AND #st = :active")
-                    .expressionAttributeNames(Map.of("#st", "status"))
-                    .expressionAttributeValues(Map.of(":v", Attr.n(previous.version()), ":active", Attr.s("active")))
-                    .build()).build());
-        }
-        ContactGuards.Placed guards = this.guards.addChanges(tx, t, previous, contact);
+        EnhancedTransaction tx = new EnhancedTransaction(table.enhanced());
+        tx.put(markers, marker(t, jobId, row, outcome, contact.id(), null), FIRST_OUTCOME);
+        tx.put(profiles, ContactRecord.of(t, contact), previous == null
+                ? EnhancedTransaction.condition("attribute_not_exists(PK)")
+                : EnhancedTransaction.condition("version = :v AND #st = :active", Map.of("#st", "status"),
+                        Map.of(":v", Attr.n(previous.version()), ":active", Attr.s("active"))));
+        ContactGuards.Placed placed = guards.addChanges(tx, t, previous, contact);
         try {
-            table.transact(tx);
+            tx.run();
             return true;
-        } catch (Table.TransactionFailure f) {
+        } catch (Cancelled f) {
             if (f.conditionFailed(0)) {
                 return false;
             }
-            StoreException.UniqueViolation taken = guards.violation(f);
+            StoreException.UniqueViolation taken = placed.violation(f);
             if (taken != null) {
                 throw taken;
             }
@@ -177,13 +167,11 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
     @Override
     public boolean rejectRow(TenantId t, String jobId, int row, List<Map<String, Object>> errors) {
         try {
-            table.transact(List.of(marker(t, jobId, row, RowOutcome.REJECTED, null, errors)));
+            markers.putItem(PutItemEnhancedRequest.builder(RowMarker.class)
+                    .item(marker(t, jobId, row, RowOutcome.REJECTED, null, errors)).conditionExpression(FIRST_OUTCOME).build());
             return true;
-        } catch (Table.TransactionFailure f) {
-            if (f.conditionFailed(0)) {
-                return false;
-            }
-            throw DynamoDbContactRepository.unexpected(f);
+        } catch (ConditionalCheckFailedException e) {
+            return false;
         }
     }
 
@@ -195,6 +183,7 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
         List<Rejection> rejected = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
+            // Low-level query: it reads three attributes of each marker only (a projection).
             var b = QueryRequest.builder().tableName(table.name())
                     .keyConditionExpression("PK = :pk AND begins_with(SK, :r)")
                     .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.job(t, jobId)), ":r", Attr.s(ContactKeys.IMPORT_ROW_PREFIX)))
@@ -206,11 +195,12 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
             }
             QueryResponse r = table.client().query(b.build());
             for (var item : r.items()) {
-                switch (Attr.str(item, "outcome")) {
+                RowMarker m = RowMarker.SCHEMA.mapToItem(item);
+                switch (m.outcome()) {
                     case "created" -> created++;
                     case "updated" -> updated++;
-                    default -> rejected.add(new Rejection(ContactKeys.rowOf(Attr.str(item, Table.SK)),
-                            (List<Map<String, Object>>) Json.parse(Attr.str(item, "errors"))));
+                    default -> rejected.add(new Rejection(ContactKeys.rowOf(m.sk()),
+                            (List<Map<String, Object>>) Json.parse(m.errors())));
                 }
             }
             start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
@@ -228,54 +218,26 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
             rows.add(Json.write(m));
         }
         List<WriteRequest> writes = new ArrayList<>();
-        List<String> chunk = new ArrayList<>();
-        int bytes = 0;
-        int index = 0;
-        for (String row : rows) {
-            if (!chunk.isEmpty() && bytes + row.length() * 3 > CHUNK_BYTES) {
-                writes.add(rejectionWrite(t, jobId, index++, chunk));
-                chunk = new ArrayList<>();
-                bytes = 0;
-            }
-            chunk.add(row);
-            bytes += row.length() * 3;
+        for (List<String> chunk : chunks(rows)) {
+            writes.add(linesWrite(Lines.of(Keys.job(t, jobId), ContactKeys.rejections(writes.size()), "IMPORT_REJECTIONS",
+                    t.value(), chunk, expiry())));
         }
-        if (!chunk.isEmpty()) {
-            writes.add(rejectionWrite(t, jobId, index, chunk));
-        }
-        batchWrite(writes);
-    }
-
-    private WriteRequest rejectionWrite(TenantId t, String jobId, int index, List<String> rows) {
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(Keys.job(t, jobId), ContactKeys.rejections(index)));
-        item.put(Table.ENTITY, Attr.s("IMPORT_REJECTIONS"));
-        item.put("tenantId", Attr.s(t.value()));
-        item.put("rows", Attr.ss(rows));
-        item.put(Table.TTL, Attr.n(expiry()));
-        return WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build();
+        BatchWrites.write(table, writes);
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public List<Rejection> rejections(TenantId t, String jobId) {
         List<Rejection> out = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            var b = QueryRequest.builder().tableName(table.name())
-                    .keyConditionExpression("PK = :pk AND begins_with(SK, :r)")
-                    .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.job(t, jobId)), ":r", Attr.s(ContactKeys.REJECTIONS_PREFIX)));
-            if (start != null) {
-                b.exclusiveStartKey(start);
-            }
-            QueryResponse r = table.client().query(b.build());
-            for (var item : r.items()) {
-                for (String row : Attr.strings(item, "rows")) {
+        for (var page : lines.query(q -> q.queryConditional(QueryConditional.sortBeginsWith(
+                DynamoDbContactRepository.key(Keys.job(t, jobId), ContactKeys.REJECTIONS_PREFIX))))) {
+            for (Lines item : page.items()) {
+                for (String row : item.rows()) {
                     Map<String, Object> m = (Map<String, Object>) Json.parse(row);
                     out.add(new Rejection(((Number) m.get("row")).intValue(), (List<Map<String, Object>>) m.get("errors")));
                 }
             }
-            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-        } while (start != null);
+        }
         return out;
     }
 }

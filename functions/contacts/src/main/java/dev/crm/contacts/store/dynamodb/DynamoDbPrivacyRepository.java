@@ -22,10 +22,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
-import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -43,16 +43,20 @@ public final class DynamoDbPrivacyRepository implements PrivacyRepository {
 
     private final Table table;
     private final Clock clock;
+    private final DynamoDbTable<ContactRecord> profiles;
     private final ContactGuards guards;
 
     public DynamoDbPrivacyRepository(Table table, Clock clock) {
         this.table = table;
         this.clock = clock;
-        this.guards = new ContactGuards(table.name());
+        this.profiles = table.of(ContactRecord.SCHEMA);
+        this.guards = new ContactGuards(table);
     }
 
     @Override
     public boolean beginErasure(TenantId t, String contactId, NewJob job) {
+        // Low-level transaction: the jobs adapter hands over its item as a low-level write, and the
+        // update REMOVEs the stage index attributes.
         try {
             table.transact(List.of(
                     TransactWriteItem.builder().update(Update.builder().tableName(table.name())
@@ -75,8 +79,9 @@ public final class DynamoDbPrivacyRepository implements PrivacyRepository {
 
     @Override
     public Contact findAnyState(TenantId t, String contactId) {
-        Map<String, AttributeValue> item = table.get(Keys.contact(t, contactId), Keys.CONTACT_PROFILE);
-        return item == null ? null : ContactItems.contact(item);
+        ContactRecord r = profiles.getItem(b -> b.key(DynamoDbContactRepository.key(Keys.contact(t, contactId),
+                Keys.CONTACT_PROFILE)).consistentRead(true));
+        return r == null ? null : r.toContact();
     }
 
     @Override
@@ -100,6 +105,7 @@ public final class DynamoDbPrivacyRepository implements PrivacyRepository {
 
     @Override
     public void releaseGuards(TenantId t, Contact contact) {
+        // One conditional delete per guard, each on its own: a guard another contact took meanwhile stays.
         List<String> guardKeys = new ArrayList<>();
         if (contact.data().email() != null) {
             guardKeys.add(Keys.emailGuard(t, EmailAddress.hash(contact.data().email())));
@@ -120,14 +126,13 @@ public final class DynamoDbPrivacyRepository implements PrivacyRepository {
 
     @Override
     public void anonymize(TenantId t, Contact previous, Contact anonymized) {
-        List<TransactWriteItem> tx = new ArrayList<>();
-        tx.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(ContactItems.contact(t, anonymized))
-                .conditionExpression("version = :v")
-                .expressionAttributeValues(Map.of(":v", Attr.n(previous.version()))).build()).build());
+        EnhancedTransaction tx = new EnhancedTransaction(table.enhanced());
+        tx.put(profiles, ContactRecord.of(t, anonymized), EnhancedTransaction.condition("version = :v", Map.of(),
+                Map.of(":v", Attr.n(previous.version()))));
         guards.addReleases(tx, t, previous);
         try {
-            table.transact(tx);
-        } catch (Table.TransactionFailure f) {
+            tx.run();
+        } catch (EnhancedTransaction.Cancelled f) {
             throw new StoreException.VersionConflict();
         }
     }
