@@ -235,7 +235,7 @@ class FaultsIT {
         ContactsHandler handler = new ContactsHandler(infra);
         String id = startImport(handler, t, 50);
         // a worker claims the job and dies without a trace (not even a hand-over): killed by a timeout, say
-        assertTrue(infra.jobs().claim(Keys.job(t, id), "vanished-worker", 120_000) != null);
+        assertTrue(infra.jobs().claim(dev.crm.shared.jobs.JobRef.of(t, id), "vanished-worker", 120_000) != null);
         var before = clock.instant();
         // the stream retries the dead invocation: the retry waits the lease out, then takes the job over
         new ContactJobsWorker(infra).handleRequest(queued(Keys.job(t, id)), new TestContext());
