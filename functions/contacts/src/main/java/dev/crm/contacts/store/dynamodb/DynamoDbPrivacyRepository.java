@@ -26,7 +26,6 @@ import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -44,12 +43,16 @@ public final class DynamoDbPrivacyRepository implements PrivacyRepository {
     private final Table table;
     private final Clock clock;
     private final DynamoDbTable<ContactRecord> profiles;
+    private final DynamoDbTable<ErasureItems.Suppression> suppressions;
+    private final DynamoDbTable<ErasureItems.Record> records;
     private final ContactGuards guards;
 
     public DynamoDbPrivacyRepository(Table table, Clock clock) {
         this.table = table;
         this.clock = clock;
         this.profiles = table.of(ContactRecord.SCHEMA);
+        this.suppressions = table.of(ErasureItems.Suppression.SCHEMA);
+        this.records = table.of(ErasureItems.Record.SCHEMA);
         this.guards = new ContactGuards(table);
     }
 
@@ -86,21 +89,9 @@ public final class DynamoDbPrivacyRepository implements PrivacyRepository {
 
     @Override
     public void suppress(TenantId t, String pseudonym, String reason, String jobId, Instant at) {
-        Map<String, AttributeValue> suppression = new HashMap<>(Table.key(Keys.suppression(t, pseudonym), Keys.ITEM));
-        suppression.put(Table.ENTITY, Attr.s("SUPPRESSION"));
-        suppression.put("tenantId", Attr.s(t.value()));
-        suppression.put("channels", Attr.s("all"));
-        suppression.put("reason", Attr.s(reason));
-        suppression.put("suppressedAt", Attr.instant(at));
-        Map<String, AttributeValue> record = new HashMap<>(Table.key(Keys.erasureRecord(t), jobId));
-        record.put(Table.ENTITY, Attr.s("ERASURE_RECORD"));
-        record.put("tenantId", Attr.s(t.value()));
-        record.put("pseudonym", Attr.s(pseudonym));
-        record.put("kind", Attr.s(reason));
-        record.put("at", Attr.instant(at));
         // Plain puts: re-running after a crash writes the same items again.
-        table.client().putItem(PutItemRequest.builder().tableName(table.name()).item(suppression).build());
-        table.client().putItem(PutItemRequest.builder().tableName(table.name()).item(record).build());
+        suppressions.putItem(ErasureItems.Suppression.of(t, pseudonym, reason, at));
+        records.putItem(ErasureItems.Record.of(t, jobId, pseudonym, reason, at));
     }
 
     @Override

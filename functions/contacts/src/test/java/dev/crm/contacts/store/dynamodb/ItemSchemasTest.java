@@ -49,4 +49,26 @@ class ItemSchemasTest {
         assertEquals(ContactItems.contact(tenant, c), ContactRecord.SCHEMA.itemToMap(ContactRecord.of(tenant, c), true));
         assertEquals(c, ContactRecord.read(ContactItems.contact(tenant, c)));
     }
+
+    @Test
+    void whatSurvivesAnErasureIsStoredAsBefore() {
+        Instant at = Instant.parse("2026-11-24T10:00:00.5Z");
+        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> suppression = new java.util.HashMap<>(
+                dev.crm.shared.store.dynamodb.Table.key(dev.crm.shared.store.dynamodb.Keys.suppression(tenant, "p1"),
+                        dev.crm.shared.store.dynamodb.Keys.ITEM));
+        suppression.put("entity", dev.crm.shared.store.dynamodb.Attr.s("SUPPRESSION"));
+        suppression.put("tenantId", dev.crm.shared.store.dynamodb.Attr.s(tenant.value()));
+        suppression.put("channels", dev.crm.shared.store.dynamodb.Attr.s("all"));
+        suppression.put("reason", dev.crm.shared.store.dynamodb.Attr.s("erasure"));
+        suppression.put("suppressedAt", dev.crm.shared.store.dynamodb.Attr.instant(at));
+        assertEquals(suppression, ErasureItems.Suppression.SCHEMA.itemToMap(ErasureItems.Suppression.of(tenant, "p1", "erasure", at), true));
+        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> record = new java.util.HashMap<>(
+                dev.crm.shared.store.dynamodb.Table.key(dev.crm.shared.store.dynamodb.Keys.erasureRecord(tenant), "era_1"));
+        record.put("entity", dev.crm.shared.store.dynamodb.Attr.s("ERASURE_RECORD"));
+        record.put("tenantId", dev.crm.shared.store.dynamodb.Attr.s(tenant.value()));
+        record.put("pseudonym", dev.crm.shared.store.dynamodb.Attr.s("p1"));
+        record.put("kind", dev.crm.shared.store.dynamodb.Attr.s("erasure"));
+        record.put("at", dev.crm.shared.store.dynamodb.Attr.instant(at));
+        assertEquals(record, ErasureItems.Record.SCHEMA.itemToMap(ErasureItems.Record.of(tenant, "era_1", "p1", "erasure", at), true));
+    }
 }
