@@ -1,12 +1,11 @@
 package dev.crm.contacts.domain;
 
-import dev.crm.contacts.store.ContactJobRepository;
 import dev.crm.shared.contact.AddressSuppression;
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.contact.ContactData;
 import dev.crm.shared.jobs.Job;
 import dev.crm.shared.jobs.JobRunner;
-import dev.crm.shared.store.dynamodb.Keys;
+import dev.crm.shared.store.Cursor;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.tenant.TenantSecrets;
 import java.time.Clock;
@@ -31,10 +30,10 @@ public final class ContactErasure {
     public static final String ANONYMIZATION = "contact_anonymization";
     static final int PAGE = 100;
 
-    private final ContactJobRepository jobs;
+    private final PrivacyRepository jobs;
     private final Clock clock;
 
-    public ContactErasure(ContactJobRepository jobs, Clock clock) {
+    public ContactErasure(PrivacyRepository jobs, Clock clock) {
         this.jobs = jobs;
         this.clock = clock;
     }
@@ -54,8 +53,9 @@ public final class ContactErasure {
         Map<String, Object> cp = job.checkpoint();
         String phase = (String) cp.getOrDefault("phase", "start");
         String pseudonym = (String) cp.get("pseudonym");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> from = (Map<String, Object>) cp.get("from");
+        // A checkpoint written before cursors were opaque held the resume key as a map: such a
+        // step starts its phase again, which is harmless (every step may be replayed).
+        Cursor from = cp.get("from") instanceof String f && !f.isEmpty() ? new Cursor(f) : null;
         long done = job.done();
         switch (phase) {
             case "start": {
@@ -75,20 +75,16 @@ public final class ContactErasure {
                 return next("ledger", pseudonym, null, done);
             }
             case "ledger": {
-                var page = jobs.items(t, contactId, Keys.LEDGER_PREFIX, from, PAGE);
-                jobs.copyLedgerPseudonymously(t, pseudonym, page.items());
-                done += jobs.delete(page.items());
-                // deleted as we go: the next page starts from the beginning again
-                return page.items().isEmpty() ? next("references", pseudonym, null, done) : next("ledger", pseudonym, null, done);
+                // moved as we go: the next page starts from the beginning again
+                int moved = jobs.moveLedgerPage(t, contactId, pseudonym, PAGE);
+                done += moved;
+                return moved == 0 ? next("references", pseudonym, null, done) : next("ledger", pseudonym, null, done);
             }
             case "references": {
-                var page = jobs.items(t, contactId, Keys.TIMELINE_PREFIX, from, PAGE);
-                jobs.detachReferences(page.items(), erase);
-                if (!erase) {
-                    jobs.stripPersonalData(page.items());
-                }
-                if (page.next() != null) {
-                    return next("references", pseudonym, page.next(), done);
+                Cursor more = erase ? jobs.detachReferences(t, contactId, from, PAGE)
+                        : jobs.anonymizeTimeline(t, contactId, from, PAGE);
+                if (more != null) {
+                    return next("references", pseudonym, more, done);
                 }
                 if (!erase) {
                     return JobRunner.Step.finished(done, done, Map.of("anonymized", true));
@@ -96,11 +92,11 @@ public final class ContactErasure {
                 return next("delete", pseudonym, null, done);
             }
             case "delete": {
-                var page = jobs.items(t, contactId, null, null, PAGE);
-                if (page.items().isEmpty()) {
+                int deleted = jobs.deletePage(t, contactId, PAGE);
+                if (deleted == 0) {
                     return JobRunner.Step.finished(done, done, Map.of("deletedItems", done));
                 }
-                done += jobs.delete(page.items());
+                done += deleted;
                 return next("delete", pseudonym, null, done);
             }
             default:
@@ -108,12 +104,12 @@ public final class ContactErasure {
         }
     }
 
-    private static JobRunner.Step next(String phase, String pseudonym, Map<String, Object> from, long done) {
+    private static JobRunner.Step next(String phase, String pseudonym, Cursor from, long done) {
         Map<String, Object> cp = new LinkedHashMap<>();
         cp.put("phase", phase);
         cp.put("pseudonym", pseudonym);
         if (from != null) {
-            cp.put("from", from);
+            cp.put("from", from.value());
         }
         return JobRunner.Step.progress(done, done, cp);
     }

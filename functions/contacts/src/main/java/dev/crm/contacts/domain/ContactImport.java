@@ -1,17 +1,19 @@
 package dev.crm.contacts.domain;
 
-import dev.crm.contacts.store.ContactJobRepository;
-import dev.crm.contacts.store.ContactJobRepository.RowOutcome;
-import dev.crm.contacts.store.ContactRepository;
+import dev.crm.contacts.domain.ImportRowRepository.RowOutcome;
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.contact.ContactData;
 import dev.crm.shared.crypto.Hashes;
 import dev.crm.shared.jobs.Job;
+import dev.crm.shared.jobs.JobRef;
+import dev.crm.shared.jobs.JobRepository;
 import dev.crm.shared.jobs.JobRunner;
+import dev.crm.shared.jobs.NewJob;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.json.JsonObject;
 import dev.crm.shared.json.Violations;
 import dev.crm.shared.store.StoreException;
+import dev.crm.shared.tenant.Ids;
 import dev.crm.shared.tenant.TenantId;
 import java.time.Clock;
 import java.time.Instant;
@@ -32,27 +34,64 @@ import java.util.concurrent.Future;
  */
 public final class ContactImport {
     public static final String KIND = "contact_import";
+    public static final String ID_PREFIX = "imp_";
     static final int BATCH = 250;
 
     private final ContactRepository contacts;
-    private final ContactJobRepository jobs;
+    private final ImportRowRepository jobs;
+    private final JobRepository jobRecords;
     private final ExecutorService workers;
     private final Clock clock;
 
-    public ContactImport(ContactRepository contacts, ContactJobRepository jobs, ExecutorService workers, Clock clock) {
+    /** @param workers the threads rows are written by (null: only {@link #start} and {@link #result} are used) */
+    public ContactImport(ContactRepository contacts, ImportRowRepository rows, JobRepository jobRecords,
+            ExecutorService workers, Clock clock) {
         this.contacts = contacts;
-        this.jobs = jobs;
+        this.jobs = rows;
+        this.jobRecords = jobRecords;
         this.workers = workers;
         this.clock = clock;
     }
 
+    /** Stores the rows and creates the import job (queued: the worker picks it up). */
+    public Job start(TenantId t, List<String> rows, boolean csv) {
+        String jobId = Ids.random(ID_PREFIX, 20);
+        Map<String, Object> input = stage(t, jobId, rows, csv);
+        return jobRecords.create(NewJob.forTenant(JobRef.of(t, jobId), KIND, input, rows.size()));
+    }
+
     /** Stores the rows and returns the job input (format and chunk sizes). */
-    public Map<String, Object> stage(TenantId t, String jobId, List<String> rows, boolean csv) {
+    Map<String, Object> stage(TenantId t, String jobId, List<String> rows, boolean csv) {
         List<Integer> chunks = jobs.storeImportRows(t, jobId, rows);
         Map<String, Object> input = new LinkedHashMap<>();
         input.put("format", csv ? "csv" : "ndjson");
         input.put("chunks", chunks);
         return input;
+    }
+
+    /**
+     * The import job as the API shows it: once it succeeded, its result lists the rejected rows in
+     * row order. Null when the tenant has no import with this id.
+     */
+    public Map<String, Object> result(TenantId t, String jobId) {
+        Job job = jobRecords.find(JobRef.of(t, jobId));
+        if (job == null || !KIND.equals(job.kind())) {
+            return null;
+        }
+        Map<String, Object> out = job.toJson();
+        if (job.status() == Job.Status.SUCCEEDED) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("created", job.result().get("created"));
+            result.put("updated", job.result().get("updated"));
+            List<Object> rejected = new ArrayList<>();
+            for (var r : jobs.rejections(t, job.id())) {
+                rejected.add(Map.of("row", r.row(), "errors", r.errors()));
+            }
+            rejected.sort(java.util.Comparator.comparingInt(o -> ((Number) ((Map<?, ?>) o).get("row")).intValue()));
+            result.put("rejected", rejected);
+            out.put("result", result);
+        }
+        return out;
     }
 
     @SuppressWarnings("unchecked")
@@ -137,7 +176,7 @@ public final class ContactImport {
                 if (upsert(t, jobId, row, body, data)) {
                     return;
                 }
-            } catch (StoreException.UniqueViolation | StoreException.VersionConflict | dev.crm.shared.store.dynamodb.Table.TransactionFailure e) {
+            } catch (StoreException.UniqueViolation | StoreException.VersionConflict | StoreException.Contention e) {
                 // another row or request got in between: look again
             } catch (Conflict c) {
                 jobs.rejectRow(t, jobId, row, List.of(Map.of("pointer", "", "detail", c.getMessage())));

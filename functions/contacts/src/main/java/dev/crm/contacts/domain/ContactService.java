@@ -4,10 +4,13 @@ import dev.crm.shared.segment.ContactFacts;
 import dev.crm.shared.contact.PurchaseSummary;
 import dev.crm.shared.contact.ContactData;
 import dev.crm.shared.contact.Contact;
-import dev.crm.contacts.store.ContactRepository;
-import dev.crm.contacts.store.ContactRepository.AppendOutcome;
-import dev.crm.contacts.store.ContactRepository.PurchaseState;
-import dev.crm.contacts.store.ContactRepository.PurchaseUpdate;
+import dev.crm.contacts.domain.ContactRepository.AppendOutcome;
+import dev.crm.contacts.domain.ContactRepository.ListQuery;
+import dev.crm.contacts.domain.ContactRepository.PurchaseState;
+import dev.crm.contacts.domain.ContactRepository.PurchaseUpdate;
+import dev.crm.shared.contact.LifecycleStage;
+import dev.crm.shared.store.Cursor;
+import dev.crm.shared.store.Slice;
 import dev.crm.shared.store.StoreException;
 import dev.crm.shared.tenant.Ids;
 import dev.crm.shared.tenant.TenantId;
@@ -34,10 +37,6 @@ public final class ContactService {
         this.clock = clock;
     }
 
-    public ContactRepository repository() {
-        return contacts;
-    }
-
     /** @throws StoreException.UniqueViolation naming the contact that holds the email or external id */
     public Contact create(TenantId t, ContactData data) {
         Instant now = clock.instant();
@@ -46,11 +45,11 @@ public final class ContactService {
             try {
                 contacts.create(t, c);
                 return c;
-            } catch (dev.crm.shared.store.dynamodb.Table.TransactionFailure f) {
+            } catch (StoreException.Contention e) {
                 // Another transaction touched the same guard at the same moment: try again; the
                 // next attempt either wins or sees the holder.
-                if (!f.isConflict() || attempt >= MAX_ATTEMPTS) {
-                    throw f;
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw e;
                 }
                 backoff(attempt);
             }
@@ -60,6 +59,54 @@ public final class ContactService {
     public Contact get(TenantId t, String id) {
         Contact c = contacts.find(t, id);
         return c == null || c.status() == Contact.Status.ERASING ? null : c;
+    }
+
+    /** Filters of the contact list; {@code segmentId} (optional) narrows it to a segment's members. */
+    public record ContactFilter(LifecycleStage stage, String tag, Instant updatedSince, String segmentId) {
+        boolean admits(Contact c) {
+            return (stage == null || stage == c.data().lifecycleStage())
+                    && (tag == null || c.data().tags().contains(tag))
+                    && (updatedSince == null || !c.updatedAt().isBefore(updatedSince));
+        }
+    }
+
+    /** Thrown when a list names a segment that does not exist. */
+    public static final class NoSuchSegment extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public NoSuchSegment() {
+            super("no such segment", null, false, false);
+        }
+    }
+
+    /**
+     * A page of the contact list. With a segment, examines at most {@code segmentBudget} contacts and
+     * filters the members by the other criteria.
+     *
+     * @throws NoSuchSegment when the filter names a segment that does not exist
+     */
+    public Slice<Contact> list(TenantId t, ContactFilter filter, int limit, Cursor from, int segmentBudget) {
+        if (filter.segmentId() == null) {
+            return contacts.list(t, new ListQuery(filter.stage(), filter.tag(), filter.updatedSince()), limit, from);
+        }
+        Segment s = contacts.findSegment(t, filter.segmentId());
+        if (s == null) {
+            throw new NoSuchSegment();
+        }
+        Slice<Contact> members = members(t, s, limit, from, segmentBudget);
+        return new Slice<>(members.items().stream().filter(filter::admits).toList(), members.next());
+    }
+
+    /**
+     * The contact with this email and/or external id (both must name the same one), if it also
+     * passes the filter's other criteria; null otherwise.
+     */
+    public Contact lookup(TenantId t, String email, String externalId, ContactFilter filter) {
+        String byEmail = email == null ? null : contacts.findIdByEmail(t, email);
+        String byExt = externalId == null ? null : contacts.findIdByExternalId(t, externalId);
+        String id = email != null ? byEmail : byExt;
+        Contact c = id == null || (email != null && externalId != null && !id.equals(byExt)) ? null : get(t, id);
+        return c != null && filter.admits(c) ? c : null;
     }
 
     /**
@@ -111,17 +158,28 @@ public final class ContactService {
                 switch (outcome) {
                     case CREATED:
                         return new RecordResult(Recorded.CREATED, i.toJson());
-                    case CONTACT_MISSING:
-                        return new RecordResult(Recorded.CONTACT_NOT_FOUND, null);
                     default:
-                        backoff(attempt);
+                        return new RecordResult(Recorded.CONTACT_NOT_FOUND, null);
                 }
+            } catch (StoreException.Contention e) {
+                backoff(attempt);
             } catch (ContactRepository.InteractionExists e) {
                 boolean same = i.fingerprint().equals(e.existing().fingerprint());
                 return new RecordResult(same ? Recorded.REPLAYED : Recorded.ID_CONFLICT, e.existing().json());
             }
         }
         throw new IllegalStateException("touch point still contended after " + MAX_ATTEMPTS + " attempts");
+    }
+
+    /** A page of an existing contact's timeline, newest first. */
+    public Slice<TimelineEntry> timeline(TenantId t, String contactId, int limit, Cursor from) {
+        return contacts.timeline(t, contactId, limit, from);
+    }
+
+    /** The 360° view; null when the contact does not exist (or is being erased). */
+    public ContactRepository.View360 view360(TenantId t, String contactId, int recent, String tenantCurrency) {
+        ContactRepository.View360 v = contacts.view360(t, contactId, recent, tenantCurrency);
+        return v == null || v.contact().status() == Contact.Status.ERASING ? null : v;
     }
 
     /** The summary as derived from every raw purchase: what the incremental one must equal. */
@@ -153,14 +211,27 @@ public final class ContactService {
         return s;
     }
 
+    public Segment segment(TenantId t, String segmentId) {
+        return contacts.findSegment(t, segmentId);
+    }
+
+    public List<Segment> segments(TenantId t) {
+        return contacts.segments(t);
+    }
+
+    /** @return false when there was no such segment */
+    public boolean deleteSegment(TenantId t, String segmentId) {
+        return contacts.deleteSegment(t, segmentId);
+    }
+
     /** A page of segment members and where to continue; examines at most {@code budget} contacts. */
-    public ContactRepository.Slice<Contact> members(TenantId t, Segment s, int limit, Map<String, Object> from, int budget) {
+    public Slice<Contact> members(TenantId t, Segment s, int limit, Cursor from, int budget) {
         List<Contact> out = new ArrayList<>();
-        Map<String, Object> next = from;
+        Cursor next = from;
         int examined = 0;
         do {
             int page = Math.min(100, Math.max(limit - out.size(), 25));
-            var slice = contacts.list(t, new ContactRepository.ListQuery(null, null, null), page, next);
+            var slice = contacts.list(t, ListQuery.ALL, page, next);
             List<Contact> candidates = slice.items();
             Map<String, ContactFacts> facts = s.rule().needsFacts() ? contacts.facts(t, candidates) : Map.of();
             next = slice.next();
@@ -177,6 +248,6 @@ public final class ContactService {
                 }
             }
         } while (next != null && out.size() < limit && examined < budget);
-        return new ContactRepository.Slice<>(out, next);
+        return new Slice<>(out, next);
     }
 }

@@ -6,8 +6,9 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import dev.crm.contacts.domain.ContactErasure;
 import dev.crm.contacts.domain.ContactImport;
-import dev.crm.contacts.store.dynamodb.DynamoDbContactJobRepository;
 import dev.crm.contacts.store.dynamodb.DynamoDbContactRepository;
+import dev.crm.contacts.store.dynamodb.DynamoDbImportRowRepository;
+import dev.crm.contacts.store.dynamodb.DynamoDbPrivacyRepository;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.jobs.JobRunner;
 import dev.crm.shared.jobs.JobStreamEvents;
@@ -40,17 +41,17 @@ public final class ContactJobsWorker implements RequestHandler<DynamodbEvent, Vo
             t.setDaemon(true);
             return t;
         });
-        var jobStore = new DynamoDbContactJobRepository(infra.table(), infra.clock());
         this.runner = infra.jobRunner();
         this.tenants = infra.tenants();
-        this.imports = new ContactImport(new DynamoDbContactRepository(infra.table()), jobStore, pool, infra.clock());
-        this.erasures = new ContactErasure(jobStore, infra.clock());
+        this.imports = new ContactImport(new DynamoDbContactRepository(infra.table()),
+                new DynamoDbImportRowRepository(infra.table(), infra.clock()), infra.jobs(), pool, infra.clock());
+        this.erasures = new ContactErasure(new DynamoDbPrivacyRepository(infra.table(), infra.clock()), infra.clock());
     }
 
     @Override
     public Void handleRequest(DynamodbEvent event, Context context) {
-        for (JobRef pk : JobStreamEvents.jobs(event)) {
-            runner.run(pk, JobStreamEvents.owner(context), context::getRemainingTimeInMillis, job -> {
+        for (JobRef ref : JobStreamEvents.jobs(event)) {
+            runner.run(ref, JobStreamEvents.owner(context), context::getRemainingTimeInMillis, job -> {
                 TenantId t = new TenantId(job.tenantId());
                 switch (job.kind()) {
                     case ContactImport.KIND:

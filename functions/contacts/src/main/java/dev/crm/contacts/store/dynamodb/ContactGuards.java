@@ -1,22 +1,20 @@
 package dev.crm.contacts.store.dynamodb;
 
+import static dev.crm.contacts.store.dynamodb.EnhancedTransaction.condition;
+
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.contact.ContactItems;
 import dev.crm.shared.contact.EmailAddress;
+import dev.crm.shared.store.StoreException;
 import dev.crm.shared.store.dynamodb.Attr;
 import dev.crm.shared.store.dynamodb.Keys;
-import dev.crm.shared.store.StoreException;
 import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.TenantId;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Expression;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.Delete;
-import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * The uniqueness guards of a contact's email and external id: one item per value, put with
@@ -24,20 +22,37 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * by reading first), deleted when the value changes or the contact goes.
  */
 final class ContactGuards {
-    private final String table;
+    private static final Expression FREE = condition("attribute_not_exists(PK)");
 
-    ContactGuards(String table) {
-        this.table = table;
+    private final DynamoDbTable<GuardItem> guards;
+
+    ContactGuards(Table table) {
+        this.guards = table.of(GuardItem.SCHEMA);
+    }
+
+    /** @return the id of the contact holding this email address, or null */
+    String emailHolder(TenantId t, String email) {
+        return holderOf(Keys.emailGuard(t, EmailAddress.hash(email)));
+    }
+
+    /** @return the id of the contact holding this external id, or null */
+    String externalIdHolder(TenantId t, String externalId) {
+        return holderOf(Keys.externalIdGuard(t, ContactItems.externalIdHash(externalId)));
+    }
+
+    private String holderOf(String pk) {
+        GuardItem g = guards.getItem(b -> b.key(DynamoDbContactRepository.key(pk, Keys.ITEM)).consistentRead(true));
+        return g == null ? null : g.contactId();
     }
 
     /** Where this transaction's new guard puts are, to tell which value was taken when it is cancelled. */
     record Placed(int email, int externalId) {
         /** @return the uniqueness violation the cancellation means, or null when no guard failed */
-        StoreException.UniqueViolation violation(Table.TransactionFailure f) {
-            if (email >= 0 && f.conditionFailed(email)) {
+        StoreException.UniqueViolation violation(EnhancedTransaction.Cancelled f) {
+            if (f.conditionFailed(email)) {
                 return new StoreException.UniqueViolation("email", holder(f.oldItem(email)));
             }
-            if (externalId >= 0 && f.conditionFailed(externalId)) {
+            if (f.conditionFailed(externalId)) {
                 return new StoreException.UniqueViolation("externalId", holder(f.oldItem(externalId)));
             }
             return null;
@@ -45,31 +60,32 @@ final class ContactGuards {
     }
 
     /** Adds the guard changes from {@code previous} (null: a new contact) to {@code next} to the transaction. */
-    Placed addChanges(List<TransactWriteItem> tx, TenantId t, Contact previous, Contact next) {
+    Placed addChanges(EnhancedTransaction tx, TenantId t, Contact previous, Contact next) {
         int email = change(tx, t, next.id(), emailHash(previous), emailHash(next), true);
         int ext = change(tx, t, next.id(), externalIdHash(previous), externalIdHash(next), false);
         return new Placed(email, ext);
     }
 
-    /** Adds the deletes of every guard the contact holds (erasure). */
-    void addReleases(List<TransactWriteItem> tx, TenantId t, Contact c) {
+    /** Adds the deletes of every guard the contact holds (anonymisation). */
+    void addReleases(EnhancedTransaction tx, TenantId t, Contact c) {
         change(tx, t, c.id(), emailHash(c), null, true);
         change(tx, t, c.id(), externalIdHash(c), null, false);
     }
 
-    private int change(List<TransactWriteItem> tx, TenantId t, String contactId, String old, String now, boolean email) {
+    private int change(EnhancedTransaction tx, TenantId t, String contactId, String old, String now, boolean email) {
         if (Objects.equals(old, now)) {
             return -1;
         }
         if (old != null) {
-            tx.add(delete(email ? Keys.emailGuard(t, old) : Keys.externalIdGuard(t, old), contactId));
+            // only while it still points at this contact
+            tx.delete(guards, email ? Keys.emailGuard(t, old) : Keys.externalIdGuard(t, old), Keys.ITEM,
+                    condition("contactId = :c", Map.of(), Map.of(":c", Attr.s(contactId))));
         }
         if (now == null) {
             return -1;
         }
-        tx.add(put(email ? Keys.emailGuard(t, now) : Keys.externalIdGuard(t, now), t, contactId,
-                email ? "EMAIL_GUARD" : "EXTERNAL_ID_GUARD"));
-        return tx.size() - 1;
+        return tx.putReportingHolder(guards, GuardItem.of(email ? Keys.emailGuard(t, now) : Keys.externalIdGuard(t, now), t,
+                contactId, email ? "EMAIL_GUARD" : "EXTERNAL_ID_GUARD"), FREE);
     }
 
     private static String emailHash(Contact c) {
@@ -81,22 +97,6 @@ final class ContactGuards {
     }
 
     private static String holder(Map<String, AttributeValue> guard) {
-        return guard == null ? null : Attr.str(guard, "contactId");
-    }
-
-    private TransactWriteItem put(String pk, TenantId t, String contactId, String entity) {
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(pk, Keys.ITEM));
-        item.put(Table.ENTITY, Attr.s(entity));
-        item.put("tenantId", Attr.s(t.value()));
-        item.put("contactId", Attr.s(contactId));
-        return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
-                .conditionExpression("attribute_not_exists(PK)")
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build();
-    }
-
-    private TransactWriteItem delete(String pk, String contactId) {
-        return TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(Table.key(pk, Keys.ITEM))
-                .conditionExpression("contactId = :c")
-                .expressionAttributeValues(Map.of(":c", Attr.s(contactId))).build()).build();
+        return guard == null ? null : GuardItem.SCHEMA.mapToItem(guard).contactId();
     }
 }

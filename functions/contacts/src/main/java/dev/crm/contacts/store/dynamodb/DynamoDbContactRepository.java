@@ -2,15 +2,20 @@ package dev.crm.contacts.store.dynamodb;
 
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.segment.ContactFacts;
-import dev.crm.shared.contact.EmailAddress;
 import dev.crm.contacts.domain.Interaction;
 import dev.crm.contacts.domain.InteractionType;
 import dev.crm.shared.contact.PurchaseSummary;
 import dev.crm.contacts.domain.Segment;
-import dev.crm.contacts.store.ContactRepository;
-import dev.crm.shared.json.Json;
-import dev.crm.shared.json.Times;
+import dev.crm.contacts.domain.ContactRepository;
+import dev.crm.contacts.domain.TimelineEntry;
+import dev.crm.shared.store.Cursor;
+import dev.crm.shared.store.Slice;
+import dev.crm.shared.store.dynamodb.Cursors;
 import dev.crm.shared.contact.ContactItems;
+import dev.crm.contacts.store.dynamodb.EnhancedTransaction.Cancelled;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
 import dev.crm.shared.store.dynamodb.Attr;
 import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.StoreException;
@@ -31,7 +36,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
@@ -51,34 +55,50 @@ public final class DynamoDbContactRepository implements ContactRepository {
     });
 
     private final Table table;
+    private final DynamoDbTable<ContactRecord> profiles;
+    private final DynamoDbTable<SegmentItem> segmentItems;
     private final ContactGuards guards;
 
     public DynamoDbContactRepository(Table table) {
         this.table = table;
-        this.guards = new ContactGuards(table.name());
+        this.profiles = table.of(ContactRecord.SCHEMA);
+        this.segmentItems = table.of(SegmentItem.SCHEMA);
+        this.guards = new ContactGuards(table);
     }
 
     // ---- contacts ----
 
     @Override
     public void create(TenantId t, Contact c) {
-        List<TransactWriteItem> tx = new ArrayList<>();
-        tx.add(put(ContactItems.contact(t, c), "attribute_not_exists(PK)"));
+        EnhancedTransaction tx = new EnhancedTransaction(table.enhanced());
+        tx.put(profiles, ContactRecord.of(t, c), EnhancedTransaction.condition("attribute_not_exists(PK)"));
         ContactGuards.Placed guards = this.guards.addChanges(tx, t, null, c);
         try {
-            table.transact(tx);
-        } catch (Table.TransactionFailure f) {
+            tx.run();
+        } catch (Cancelled f) {
             throw uniqueViolation(f, guards);
         }
     }
 
-    private static RuntimeException uniqueViolation(Table.TransactionFailure f, ContactGuards.Placed guards) {
+    /** The contact's put is the transaction's first item; its guards' puts are where {@code guards} says. */
+    private static RuntimeException uniqueViolation(Cancelled f, ContactGuards.Placed guards) {
         RuntimeException taken = guards.violation(f);
         if (taken != null) {
             return taken;
         }
         if (f.conditionFailed(0)) {
             return new StoreException.VersionConflict();
+        }
+        return f.unexpected();
+    }
+
+    /** A cancellation no condition of ours explains: a conflict to retry, throttling, or a failure. */
+    static RuntimeException unexpected(Table.TransactionFailure f) {
+        if (f.isConflict()) {
+            return new StoreException.Contention();
+        }
+        if (f.isThrottled()) {
+            return new StoreException.Busy();
         }
         return f;
     }
@@ -93,36 +113,35 @@ public final class DynamoDbContactRepository implements ContactRepository {
 
     @Override
     public Contact find(TenantId t, String contactId) {
-        Map<String, AttributeValue> item = table.get(Keys.contact(t, contactId), Keys.CONTACT_PROFILE);
-        return item == null ? null : ContactItems.contact(item);
+        ContactRecord r = profiles.getItem(b -> b.key(key(Keys.contact(t, contactId), Keys.CONTACT_PROFILE)).consistentRead(true));
+        return r == null ? null : r.toContact();
+    }
+
+    static Key key(String pk, String sk) {
+        return Key.builder().partitionValue(pk).sortValue(sk).build();
     }
 
     @Override
     public void replace(TenantId t, Contact previous, Contact updated) {
-        List<TransactWriteItem> tx = new ArrayList<>();
-        tx.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(ContactItems.contact(t, updated))
-                .conditionExpression("version = :v AND #st = :st")
-                .expressionAttributeNames(Map.of("#st", "status"))
-                .expressionAttributeValues(Map.of(":v", Attr.n(previous.version()),
-                        ":st", Attr.s(previous.status().name().toLowerCase(java.util.Locale.ROOT))))
-                .build()).build());
+        var stillAsRead = EnhancedTransaction.condition("version = :v AND #st = :st", Map.of("#st", "status"),
+                Map.of(":v", Attr.n(previous.version()), ":st", Attr.s(previous.status().name().toLowerCase(java.util.Locale.ROOT))));
+        EnhancedTransaction tx = new EnhancedTransaction(table.enhanced());
+        tx.put(profiles, ContactRecord.of(t, updated), stillAsRead);
         ContactGuards.Placed guards = this.guards.addChanges(tx, t, previous, updated);
         if (tx.size() == 1) {
             // A plain conditional put: concurrent writers with one If-Match serialise on the version
             // instead of cancelling each other as transactions can.
             try {
-                table.client().putItem(PutItemRequest.builder().tableName(table.name()).item(tx.get(0).put().item())
-                        .conditionExpression(tx.get(0).put().conditionExpression())
-                        .expressionAttributeNames(tx.get(0).put().expressionAttributeNames())
-                        .expressionAttributeValues(tx.get(0).put().expressionAttributeValues()).build());
+                profiles.putItem(PutItemEnhancedRequest.builder(ContactRecord.class).item(ContactRecord.of(t, updated))
+                        .conditionExpression(stillAsRead).build());
                 return;
             } catch (ConditionalCheckFailedException e) {
                 throw new StoreException.VersionConflict();
             }
         }
         try {
-            table.transact(tx);
-        } catch (Table.TransactionFailure f) {
+            tx.run();
+        } catch (Cancelled f) {
             if (f.isConflict() && !f.anyConditionFailed()) {
                 throw new StoreException.VersionConflict();
             }
@@ -132,18 +151,16 @@ public final class DynamoDbContactRepository implements ContactRepository {
 
     @Override
     public String findIdByEmail(TenantId t, String email) {
-        Map<String, AttributeValue> guard = table.get(Keys.emailGuard(t, EmailAddress.hash(email)), Keys.ITEM);
-        return guard == null ? null : Attr.str(guard, "contactId");
+        return guards.emailHolder(t, email);
     }
 
     @Override
     public String findIdByExternalId(TenantId t, String externalId) {
-        Map<String, AttributeValue> guard = table.get(Keys.externalIdGuard(t, ContactItems.externalIdHash(externalId)), Keys.ITEM);
-        return guard == null ? null : Attr.str(guard, "contactId");
+        return guards.externalIdHolder(t, externalId);
     }
 
     @Override
-    public Slice<Contact> list(TenantId t, ListQuery q, int limit, Map<String, Object> from) {
+    public Slice<Contact> list(TenantId t, ListQuery q, int limit, Cursor from) {
         boolean byStage = q.stage() != null;
         String index = byStage ? Table.GSI2 : Table.GSI1;
         String pkName = byStage ? Table.GSI2PK : Table.GSI1PK;
@@ -172,39 +189,24 @@ public final class DynamoDbContactRepository implements ContactRepository {
         }
         b.filterExpression(filter).expressionAttributeNames(names).expressionAttributeValues(values);
         if (from != null) {
-            b.exclusiveStartKey(plainKey(from));
+            b.exclusiveStartKey(Cursors.startKey(from));
         }
         QueryResponse r = table.client().query(b.build());
         List<Contact> items = new ArrayList<>();
         for (var item : r.items()) {
-            items.add(ContactItems.contact(item));
+            items.add(ContactRecord.read(item));
         }
-        return new Slice<>(items, next(r));
+        return new Slice<>(items, Cursors.of(r.lastEvaluatedKey()));
     }
 
     @Override
-    public Map<String, Object> resumeAfter(TenantId t, Contact c) {
+    public Cursor resumeAfter(TenantId t, Contact c) {
         Map<String, Object> k = new LinkedHashMap<>();
         k.put(Table.PK, Keys.contact(t, c.id()));
         k.put(Table.SK, Keys.CONTACT_PROFILE);
         k.put(Table.GSI1PK, Keys.contactsIndex(t));
         k.put(Table.GSI1SK, ContactItems.indexSort(c));
-        return k;
-    }
-
-    static Map<String, AttributeValue> plainKey(Map<String, Object> from) {
-        Map<String, AttributeValue> k = new HashMap<>();
-        from.forEach((name, v) -> k.put(name, Attr.of(v)));
-        return k;
-    }
-
-    static Map<String, Object> next(QueryResponse r) {
-        if (!r.hasLastEvaluatedKey() || r.lastEvaluatedKey().isEmpty()) {
-            return null;
-        }
-        Map<String, Object> next = new LinkedHashMap<>();
-        r.lastEvaluatedKey().forEach((k, v) -> next.put(k, Attr.toPlain(v)));
-        return next;
+        return Cursors.ofPlain(k);
     }
 
     // ---- touch points ----
@@ -255,6 +257,8 @@ public final class DynamoDbContactRepository implements ContactRepository {
         }
         tx.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(entry).build()).build());
         int firstContended = tx.size();
+        // Low-level transaction: the summary's ADD of complaints and its SET of the index identity
+        // are update expressions the Enhanced Client has no model for.
         if (purchase != null) {
             tx.add(summaryUpdate(t, contactId, purchase));
             tx.add(dayUpdate(pk, purchase));
@@ -283,13 +287,11 @@ public final class DynamoDbContactRepository implements ContactRepository {
             }
             for (int k = firstContended; k < tx.size(); k++) {
                 if (f.conditionFailed(k)) {
-                    return AppendOutcome.CONTENTION;
+                    // the summary or the day moved on since it was read
+                    throw new StoreException.Contention();
                 }
             }
-            if (f.isConflict()) {
-                return AppendOutcome.CONTENTION;
-            }
-            throw f;
+            throw unexpected(f);
         }
     }
 
@@ -352,31 +354,26 @@ public final class DynamoDbContactRepository implements ContactRepository {
     }
 
     @Override
-    public Slice<Map<String, Object>> timeline(TenantId t, String contactId, int limit, Map<String, Object> from) {
+    public Slice<TimelineEntry> timeline(TenantId t, String contactId, int limit, Cursor from) {
         var b = QueryRequest.builder().tableName(table.name())
                 .keyConditionExpression("PK = :pk AND begins_with(SK, :t)")
                 .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.contact(t, contactId)), ":t", Attr.s(Keys.TIMELINE_PREFIX)))
                 .scanIndexForward(false)
                 .limit(limit);
         if (from != null) {
-            b.exclusiveStartKey(plainKey(from));
+            b.exclusiveStartKey(Cursors.startKey(from));
         }
         QueryResponse r = table.client().query(b.build());
-        List<Map<String, Object>> items = new ArrayList<>();
+        List<TimelineEntry> items = new ArrayList<>();
         for (var item : r.items()) {
             items.add(timelineEntry(item));
         }
-        return new Slice<>(items, next(r));
+        return new Slice<>(items, Cursors.of(r.lastEvaluatedKey()));
     }
 
-    static Map<String, Object> timelineEntry(Map<String, AttributeValue> item) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kind", Attr.str(item, "kind"));
-        m.put("id", Attr.str(item, "entryId"));
-        m.put("occurredAt", Times.format(Attr.instant(item, "occurredAt")));
-        m.putAll(Attr.map(item, "data"));
-        m.put("kind", Attr.str(item, "kind"));
-        return m;
+    static TimelineEntry timelineEntry(Map<String, AttributeValue> item) {
+        return new TimelineEntry(Attr.str(item, "kind"), Attr.str(item, "entryId"), Attr.instant(item, "occurredAt"),
+                Attr.map(item, "data"));
     }
 
     @Override
@@ -423,7 +420,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
         for (var item : state.items()) {
             bySk.put(Attr.str(item, Table.SK), item);
         }
-        List<Map<String, Object>> interactions = new ArrayList<>();
+        List<TimelineEntry> interactions = new ArrayList<>();
         for (var item : timeline.join().items()) {
             if (interactions.size() < recent) {
                 interactions.add(timelineEntry(item));
@@ -434,7 +431,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
             return null;
         }
         Map<String, AttributeValue> summary = bySk.get(Keys.PURCHASE_SUMMARY);
-        return new View360(ContactItems.contact(profile), summary == null ? null : ContactItems.summary(summary, defaultCurrency),
+        return new View360(ContactRecord.read(profile), summary == null ? null : ContactItems.summary(summary, defaultCurrency),
                 summary == null ? 0 : Attr.num(summary, "complaints", 0),
                 view(bySk.get(Keys.PREFERENCES)), view(bySk.get(Keys.SURVEY_SCORES)), view(bySk.get(Keys.CHURN_SCORE)),
                 interactions);
@@ -488,16 +485,8 @@ public final class DynamoDbContactRepository implements ContactRepository {
 
     @Override
     public void createSegment(TenantId t, Segment s) {
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(Keys.segments(t), s.id()));
-        item.put(Table.ENTITY, Attr.s("SEGMENT"));
-        item.put("tenantId", Attr.s(t.value()));
-        item.put("segmentId", Attr.s(s.id()));
-        item.put("name", Attr.s(s.name()));
-        if (s.description() != null) {
-            item.put("description", Attr.s(s.description()));
-        }
-        item.put("rule", Attr.s(Json.write(s.rule().toJson())));
-        item.put("createdAt", Attr.instant(s.createdAt()));
+        Map<String, AttributeValue> item = SegmentItem.SCHEMA.itemToMap(SegmentItem.of(t, s), true);
+        // Low-level: the count's ADD has no Enhanced Client model, and it shares this transaction.
         List<TransactWriteItem> tx = new ArrayList<>();
         tx.add(TransactWriteItem.builder().update(Update.builder().tableName(table.name())
                 .key(Table.key(Keys.segments(t), Keys.ITEM))
@@ -513,14 +502,14 @@ public final class DynamoDbContactRepository implements ContactRepository {
             if (f.conditionFailed(0)) {
                 throw new StoreException.LimitReached("at most " + Segment.MAX_PER_TENANT + " segments");
             }
-            throw f;
+            throw unexpected(f);
         }
     }
 
     @Override
     public Segment findSegment(TenantId t, String segmentId) {
-        Map<String, AttributeValue> item = table.get(Keys.segments(t), segmentId);
-        return item == null ? null : SegmentItems.read(item);
+        SegmentItem item = segmentItems.getItem(b -> b.key(key(Keys.segments(t), segmentId)).consistentRead(true));
+        return item == null ? null : item.toSegment();
     }
 
     @Override
@@ -536,7 +525,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
             }
             QueryResponse r = table.client().query(b.build());
             for (var item : r.items()) {
-                out.add(SegmentItems.read(item));
+                out.add(SegmentItem.SCHEMA.mapToItem(item).toSegment());
             }
             start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
         } while (start != null);
@@ -545,6 +534,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
 
     @Override
     public boolean deleteSegment(TenantId t, String segmentId) {
+        // Low-level: the count's ADD has no Enhanced Client model, and it shares this transaction.
         List<TransactWriteItem> tx = new ArrayList<>();
         tx.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table.name())
                 .key(Table.key(Keys.segments(t), segmentId)).conditionExpression("attribute_exists(PK)").build()).build());
@@ -559,7 +549,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
             if (f.conditionFailed(0)) {
                 return false;
             }
-            throw f;
+            throw unexpected(f);
         }
     }
 }

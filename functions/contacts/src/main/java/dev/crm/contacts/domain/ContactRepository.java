@@ -1,12 +1,13 @@
-package dev.crm.contacts.store;
+package dev.crm.contacts.domain;
 
 import dev.crm.shared.contact.Contact;
-import dev.crm.shared.segment.ContactFacts;
-import dev.crm.contacts.domain.Interaction;
 import dev.crm.shared.contact.LifecycleStage;
 import dev.crm.shared.contact.PurchaseSummary;
-import dev.crm.contacts.domain.Segment;
+import dev.crm.shared.segment.ContactFacts;
+import dev.crm.shared.store.Cursor;
+import dev.crm.shared.store.Slice;
 import dev.crm.shared.tenant.TenantId;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -15,16 +16,18 @@ import java.util.Map;
 /** Contacts, their touch points and segments, always within one tenant. */
 public interface ContactRepository {
 
-    /** A page of results and where the next one starts (null: no more). */
-    record Slice<T>(List<T> items, Map<String, Object> next) {}
-
     /** Filters of the contact list that the store answers from its indexes. */
-    record ListQuery(LifecycleStage stage, String tag, Instant updatedSince) {}
+    record ListQuery(LifecycleStage stage, String tag, Instant updatedSince) {
+        public static final ListQuery ALL = new ListQuery(null, null, null);
+    }
 
-    /** @throws dev.crm.shared.store.StoreException.UniqueViolation with the holder's id (email, externalId) */
+    /**
+     * @throws dev.crm.shared.store.StoreException.UniqueViolation with the holder's id (email, externalId)
+     * @throws dev.crm.shared.store.StoreException.Contention when another write touched the same guard meanwhile
+     */
     void create(TenantId tenant, Contact contact);
 
-    /** @return the contact (strongly consistent), or null */
+    /** @return the contact in any state (strongly consistent), or null */
     Contact find(TenantId tenant, String contactId);
 
     /**
@@ -36,36 +39,39 @@ public interface ContactRepository {
      */
     void replace(TenantId tenant, Contact previous, Contact updated);
 
+    /** @return the id of the contact holding this email address, or null */
     String findIdByEmail(TenantId tenant, String email);
 
+    /** @return the id of the contact holding this external id, or null */
     String findIdByExternalId(TenantId tenant, String externalId);
 
-    Slice<Contact> list(TenantId tenant, ListQuery query, int limit, Map<String, Object> from);
+    /** Active contacts, newest change first (oldest first when {@code updatedSince} is given). */
+    Slice<Contact> list(TenantId tenant, ListQuery query, int limit, Cursor from);
 
-    /** The resume point of the unfiltered contact list right after {@code contact}. */
-    Map<String, Object> resumeAfter(TenantId tenant, Contact contact);
+    /** Where the unfiltered contact list continues right after {@code contact}. */
+    Cursor resumeAfter(TenantId tenant, Contact contact);
 
     // ---- touch points ----
 
     /** The purchase summary and whether {@code day} already had purchases: what a new purchase is applied to. */
-    record PurchaseState(PurchaseSummary summary, boolean dayHadPurchases, java.math.BigDecimal daySpend, long dayPurchases) {}
+    record PurchaseState(PurchaseSummary summary, boolean dayHadPurchases, BigDecimal daySpend, long dayPurchases) {}
 
     PurchaseState purchaseState(TenantId tenant, String contactId, LocalDate day, String defaultCurrency);
 
     /** A purchase's effect, written atomically with the touch point. */
-    record PurchaseUpdate(PurchaseSummary summary, long expectedVersion, LocalDate day, java.math.BigDecimal daySpend,
+    record PurchaseUpdate(PurchaseSummary summary, long expectedVersion, LocalDate day, BigDecimal daySpend,
             long dayPurchases, boolean dayExisted) {}
 
-    enum AppendOutcome { CREATED, CONTACT_MISSING, CONTENTION }
+    enum AppendOutcome { CREATED, CONTACT_MISSING }
 
-    /** The existing touch point with this id: its fingerprint and representation. */
+    /** The existing touch point with this id: its fingerprint and its API representation. */
     record ExistingInteraction(String fingerprint, Map<String, Object> json) {}
 
     /**
      * Appends a touch point (and its purchase or complaint effect) in one transaction.
      *
-     * @return CONTENTION when another write got in between (retry with fresh state)
      * @throws InteractionExists when the id is already used
+     * @throws dev.crm.shared.store.StoreException.Contention when another write got in between (retry with fresh state)
      */
     AppendOutcome appendInteraction(TenantId tenant, String contactId, Interaction interaction, PurchaseUpdate purchase,
             boolean complaint, Instant recordedAt);
@@ -86,15 +92,19 @@ public interface ContactRepository {
     }
 
     /** Timeline entries, newest first. */
-    Slice<Map<String, Object>> timeline(TenantId tenant, String contactId, int limit, Map<String, Object> from);
+    Slice<TimelineEntry> timeline(TenantId tenant, String contactId, int limit, Cursor from);
 
     /** Every purchase ever recorded for the contact (for recomputing the summary). */
     List<Interaction> purchases(TenantId tenant, String contactId);
 
-    /** The contact's whole current state and recent touch points: two parallel reads. */
+    /**
+     * The contact's whole current state and recent touch points. Preferences, survey scores and the
+     * churn score are the API representations their own functions keep beside the contact.
+     */
     record View360(Contact contact, PurchaseSummary purchases, long complaints, Map<String, Object> preferences,
-            Map<String, Object> surveyScores, Map<String, Object> churnScore, List<Map<String, Object>> recentInteractions) {}
+            Map<String, Object> surveyScores, Map<String, Object> churnScore, List<TimelineEntry> recentInteractions) {}
 
+    /** @return null when the contact does not exist */
     View360 view360(TenantId tenant, String contactId, int recent, String defaultCurrency);
 
     /** Purchase summaries, churn scores and survey scores for a page of contacts (batched reads). */
@@ -109,5 +119,6 @@ public interface ContactRepository {
 
     List<Segment> segments(TenantId tenant);
 
+    /** @return false when there was no such segment */
     boolean deleteSegment(TenantId tenant, String segmentId);
 }

@@ -1,0 +1,47 @@
+package dev.crm.contacts.domain;
+
+import dev.crm.shared.contact.Contact;
+import dev.crm.shared.tenant.TenantId;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The rows of a bulk import and their outcomes, kept under the import job until it expires. */
+public interface ImportRowRepository {
+
+    /** Stores the rows of an import in chunks under the job; returns the number of rows in each chunk. */
+    List<Integer> storeImportRows(TenantId tenant, String jobId, List<String> rows);
+
+    /** The rows of chunk {@code index} (empty when there is no such chunk). */
+    List<String> importChunk(TenantId tenant, String jobId, int index);
+
+    /** The rows (1-based) of this batch that already have an outcome. */
+    Set<Integer> rowsDone(TenantId tenant, String jobId, int fromRow, int toRowExclusive);
+
+    enum RowOutcome { CREATED, UPDATED, REJECTED }
+
+    /** One rejected row, as the job reports it: the row and its violations (pointer, detail). */
+    record Rejection(int row, List<Map<String, Object>> errors) {}
+
+    /**
+     * Writes a row's contact (new, or a new version of an existing one) together with the row's outcome
+     * marker, in one transaction.
+     *
+     * @return false when the row already has an outcome (a replay after a crash)
+     * @throws dev.crm.shared.store.StoreException.UniqueViolation when a guard is taken meanwhile
+     * @throws dev.crm.shared.store.StoreException.VersionConflict when the existing contact changed meanwhile
+     */
+    boolean writeImportedContact(TenantId tenant, String jobId, int row, Contact previous, Contact contact, RowOutcome outcome);
+
+    /** Records a rejected row (no contact written). @return false when the row already had an outcome */
+    boolean rejectRow(TenantId tenant, String jobId, int row, List<Map<String, Object>> errors);
+
+    /** Counts of every outcome and the rejected rows, read back from the markers. */
+    record ImportTally(long created, long updated, List<Rejection> rejected) {}
+
+    ImportTally tally(TenantId tenant, String jobId);
+
+    void storeRejections(TenantId tenant, String jobId, List<Rejection> rejected);
+
+    List<Rejection> rejections(TenantId tenant, String jobId);
+}

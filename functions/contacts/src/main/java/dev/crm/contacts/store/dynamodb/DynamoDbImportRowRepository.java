@@ -1,0 +1,243 @@
+package dev.crm.contacts.store.dynamodb;
+
+import dev.crm.contacts.domain.ImportRowRepository;
+import dev.crm.contacts.store.dynamodb.EnhancedTransaction.Cancelled;
+import dev.crm.contacts.store.dynamodb.ImportItems.Lines;
+import dev.crm.contacts.store.dynamodb.ImportItems.RowMarker;
+import dev.crm.shared.contact.Contact;
+import dev.crm.shared.json.Json;
+import dev.crm.shared.store.StoreException;
+import dev.crm.shared.store.dynamodb.Attr;
+import dev.crm.shared.store.dynamodb.Keys;
+import dev.crm.shared.store.dynamodb.Table;
+import dev.crm.shared.tenant.TenantId;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Expression;
+import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/** {@link ImportRowRepository} on the single table (docs/data-model.md, "Contact jobs"). */
+public final class DynamoDbImportRowRepository implements ImportRowRepository {
+    /** Import chunks stay well under DynamoDB's 400 KB item limit. */
+    static final int CHUNK_BYTES = 300 * 1024;
+    /** Import rows and outcomes are kept a week after the job, then expire. */
+    static final Duration IMPORT_RETENTION = Duration.ofDays(7);
+    private static final Expression FIRST_OUTCOME = EnhancedTransaction.condition("attribute_not_exists(PK)");
+
+    private final Table table;
+    private final Clock clock;
+    private final DynamoDbTable<Lines> lines;
+    private final DynamoDbTable<RowMarker> markers;
+    private final DynamoDbTable<ContactRecord> profiles;
+    private final ContactGuards guards;
+
+    public DynamoDbImportRowRepository(Table table, Clock clock) {
+        this.table = table;
+        this.clock = clock;
+        this.lines = table.of(Lines.SCHEMA);
+        this.markers = table.of(RowMarker.SCHEMA);
+        this.profiles = table.of(ContactRecord.SCHEMA);
+        this.guards = new ContactGuards(table);
+    }
+
+    private Instant expiry() {
+        return clock.instant().plus(IMPORT_RETENTION);
+    }
+
+    @Override
+    public List<Integer> storeImportRows(TenantId t, String jobId, List<String> rows) {
+        List<Integer> sizes = new ArrayList<>();
+        List<WriteRequest> writes = new ArrayList<>();
+        for (List<String> chunk : chunks(rows)) {
+            writes.add(linesWrite(Lines.of(Keys.job(t, jobId), ContactKeys.importChunk(sizes.size()), "IMPORT_CHUNK", t.value(),
+                    chunk, expiry())));
+            sizes.add(chunk.size());
+        }
+        BatchWrites.write(table, writes);
+        return sizes;
+    }
+
+    /** Lines grouped so that no group exceeds {@link #CHUNK_BYTES} (counting 3 bytes a character). */
+    private static List<List<String>> chunks(List<String> rows) {
+        List<List<String>> out = new ArrayList<>();
+        List<String> chunk = new ArrayList<>();
+        int bytes = 0;
+        for (String row : rows) {
+            int len = row.length() * 3;
+            if (!chunk.isEmpty() && bytes + len > CHUNK_BYTES) {
+                out.add(chunk);
+                chunk = new ArrayList<>();
+                bytes = 0;
+            }
+            chunk.add(row);
+            bytes += len;
+        }
+        if (!chunk.isEmpty()) {
+            out.add(chunk);
+        }
+        return out;
+    }
+
+    /** Low-level batch write (its unprocessed items are retried by {@link BatchWrites}); the item is the schema's. */
+    private static WriteRequest linesWrite(Lines item) {
+        return WriteRequest.builder().putRequest(PutRequest.builder().item(Lines.SCHEMA.itemToMap(item, true)).build()).build();
+    }
+
+    @Override
+    public List<String> importChunk(TenantId t, String jobId, int index) {
+        Lines chunk = lines.getItem(b -> b.key(DynamoDbContactRepository.key(Keys.job(t, jobId), ContactKeys.importChunk(index)))
+                .consistentRead(true));
+        return chunk == null ? List.of() : chunk.rows();
+    }
+
+    @Override
+    public Set<Integer> rowsDone(TenantId t, String jobId, int fromRow, int toRowExclusive) {
+        // Low-level batch get: it reads the sort keys only (a projection), up to 100 keys a request.
+        Set<Integer> done = new HashSet<>();
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (int row = fromRow; row < toRowExclusive; row++) {
+            keys.add(Table.key(Keys.job(t, jobId), ContactKeys.importRow(row)));
+        }
+        for (int i = 0; i < keys.size(); i += 100) {
+            Map<String, KeysAndAttributes> request = Map.of(table.name(), KeysAndAttributes.builder()
+                    .keys(keys.subList(i, Math.min(keys.size(), i + 100))).projectionExpression("SK").consistentRead(true).build());
+            for (int attempt = 0; !request.isEmpty(); attempt++) {
+                var r = table.client().batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
+                for (var item : r.responses().getOrDefault(table.name(), List.of())) {
+                    done.add(ContactKeys.rowOf(Attr.str(item, Table.SK)));
+                }
+                request = r.hasUnprocessedKeys() ? r.unprocessedKeys() : Map.of();
+                if (!request.isEmpty() && attempt > 10) {
+                    throw new IllegalStateException("batch read still throttled after retries");
+                }
+            }
+        }
+        return done;
+    }
+
+    private RowMarker marker(TenantId t, String jobId, int row, RowOutcome outcome, String contactId,
+            List<Map<String, Object>> errors) {
+        return RowMarker.of(Keys.job(t, jobId), ContactKeys.importRow(row), t.value(), outcome.name().toLowerCase(Locale.ROOT),
+                contactId, errors == null ? null : Json.write(errors), expiry());
+    }
+
+    @Override
+    public boolean writeImportedContact(TenantId t, String jobId, int row, Contact previous, Contact contact,
+            RowOutcome outcome) {
+        EnhancedTransaction tx = new EnhancedTransaction(table.enhanced());
+        tx.put(markers, marker(t, jobId, row, outcome, contact.id(), null), FIRST_OUTCOME);
+        tx.put(profiles, ContactRecord.of(t, contact), previous == null
+                ? EnhancedTransaction.condition("attribute_not_exists(PK)")
+                : EnhancedTransaction.condition("version = :v AND #st = :active", Map.of("#st", "status"),
+                        Map.of(":v", Attr.n(previous.version()), ":active", Attr.s("active"))));
+        ContactGuards.Placed placed = guards.addChanges(tx, t, previous, contact);
+        try {
+            tx.run();
+            return true;
+        } catch (Cancelled f) {
+            if (f.conditionFailed(0)) {
+                return false;
+            }
+            StoreException.UniqueViolation taken = placed.violation(f);
+            if (taken != null) {
+                throw taken;
+            }
+            throw new StoreException.VersionConflict();
+        }
+    }
+
+    @Override
+    public boolean rejectRow(TenantId t, String jobId, int row, List<Map<String, Object>> errors) {
+        try {
+            markers.putItem(PutItemEnhancedRequest.builder(RowMarker.class)
+                    .item(marker(t, jobId, row, RowOutcome.REJECTED, null, errors)).conditionExpression(FIRST_OUTCOME).build());
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public ImportTally tally(TenantId t, String jobId) {
+        long created = 0;
+        long updated = 0;
+        List<Rejection> rejected = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            // Low-level query: it reads three attributes of each marker only (a projection).
+            var b = QueryRequest.builder().tableName(table.name())
+                    .keyConditionExpression("PK = :pk AND begins_with(SK, :r)")
+                    .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.job(t, jobId)), ":r", Attr.s(ContactKeys.IMPORT_ROW_PREFIX)))
+                    .projectionExpression("SK, outcome, #e")
+                    .expressionAttributeNames(Map.of("#e", "errors"))
+                    .consistentRead(true);
+            if (start != null) {
+                b.exclusiveStartKey(start);
+            }
+            QueryResponse r = table.client().query(b.build());
+            for (var item : r.items()) {
+                RowMarker m = RowMarker.SCHEMA.mapToItem(item);
+                switch (m.outcome()) {
+                    case "created" -> created++;
+                    case "updated" -> updated++;
+                    default -> rejected.add(new Rejection(ContactKeys.rowOf(m.sk()),
+                            (List<Map<String, Object>>) Json.parse(m.errors())));
+                }
+            }
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
+        return new ImportTally(created, updated, rejected);
+    }
+
+    @Override
+    public void storeRejections(TenantId t, String jobId, List<Rejection> rejected) {
+        List<String> rows = new ArrayList<>();
+        for (Rejection r : rejected) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("row", r.row());
+            m.put("errors", r.errors());
+            rows.add(Json.write(m));
+        }
+        List<WriteRequest> writes = new ArrayList<>();
+        for (List<String> chunk : chunks(rows)) {
+            writes.add(linesWrite(Lines.of(Keys.job(t, jobId), ContactKeys.rejections(writes.size()), "IMPORT_REJECTIONS",
+                    t.value(), chunk, expiry())));
+        }
+        BatchWrites.write(table, writes);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<Rejection> rejections(TenantId t, String jobId) {
+        List<Rejection> out = new ArrayList<>();
+        for (var page : lines.query(q -> q.queryConditional(QueryConditional.sortBeginsWith(
+                DynamoDbContactRepository.key(Keys.job(t, jobId), ContactKeys.REJECTIONS_PREFIX))))) {
+            for (Lines item : page.items()) {
+                for (String row : item.rows()) {
+                    Map<String, Object> m = (Map<String, Object>) Json.parse(row);
+                    out.add(new Rejection(((Number) m.get("row")).intValue(), (List<Map<String, Object>>) m.get("errors")));
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,13 @@
+package dev.crm.contacts.store.dynamodb;
+
+import dev.crm.contacts.domain.ContactRepository;
+import dev.crm.contacts.domain.ContactRepositoryContract;
+import dev.crm.testing.MutableClock;
+import dev.crm.testing.TestInfrastructure;
+
+class DynamoDbContactRepositoryIT extends ContactRepositoryContract {
+    @Override
+    protected ContactRepository repository() {
+        return new DynamoDbContactRepository(TestInfrastructure.create(MutableClock.at("2026-11-24T10:00:00Z")).table());
+    }
+}

@@ -1,0 +1,120 @@
+package dev.crm.contacts.store.memory;
+
+import dev.crm.contacts.domain.ImportRowRepository;
+import dev.crm.shared.contact.Contact;
+import dev.crm.shared.store.StoreException;
+import dev.crm.shared.tenant.TenantId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** {@link ImportRowRepository} in memory, writing contacts into an {@link InMemoryContactRepository}. */
+public class InMemoryImportRowRepository implements ImportRowRepository {
+    record JobKey(TenantId tenant, String jobId) {}
+
+    record Marker(RowOutcome outcome, String contactId, List<Map<String, Object>> errors) {}
+
+    private final InMemoryContactRepository contacts;
+    private final int rowsPerChunk;
+    private final Map<JobKey, List<List<String>>> chunks = new HashMap<>();
+    private final Map<JobKey, TreeMap<Integer, Marker>> markers = new HashMap<>();
+    private final Map<JobKey, List<Rejection>> rejections = new HashMap<>();
+
+    /** @param rowsPerChunk how many rows a chunk holds (the DynamoDB adapter chunks by size) */
+    public InMemoryImportRowRepository(InMemoryContactRepository contacts, int rowsPerChunk) {
+        this.contacts = contacts;
+        this.rowsPerChunk = rowsPerChunk;
+    }
+
+    @Override
+    public synchronized List<Integer> storeImportRows(TenantId t, String jobId, List<String> rows) {
+        List<List<String>> stored = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i += rowsPerChunk) {
+            List<String> chunk = List.copyOf(rows.subList(i, Math.min(rows.size(), i + rowsPerChunk)));
+            stored.add(chunk);
+            sizes.add(chunk.size());
+        }
+        chunks.put(new JobKey(t, jobId), stored);
+        return sizes;
+    }
+
+    @Override
+    public synchronized List<String> importChunk(TenantId t, String jobId, int index) {
+        List<List<String>> stored = chunks.getOrDefault(new JobKey(t, jobId), List.of());
+        return index < stored.size() ? stored.get(index) : List.of();
+    }
+
+    @Override
+    public synchronized Set<Integer> rowsDone(TenantId t, String jobId, int fromRow, int toRowExclusive) {
+        Set<Integer> done = new HashSet<>();
+        var own = markers.getOrDefault(new JobKey(t, jobId), new TreeMap<>());
+        for (int row : own.subMap(fromRow, toRowExclusive).keySet()) {
+            done.add(row);
+        }
+        return done;
+    }
+
+    @Override
+    public boolean writeImportedContact(TenantId t, String jobId, int row, Contact previous, Contact contact,
+            RowOutcome outcome) {
+        synchronized (contacts) {
+            synchronized (this) {
+                var own = markers.computeIfAbsent(new JobKey(t, jobId), k -> new TreeMap<>());
+                if (own.containsKey(row)) {
+                    return false;
+                }
+                if (previous == null) {
+                    contacts.create(t, contact);
+                } else {
+                    Contact stored = contacts.find(t, previous.id());
+                    if (stored == null || stored.status() != Contact.Status.ACTIVE) {
+                        throw new StoreException.VersionConflict();
+                    }
+                    contacts.replace(t, previous, contact);
+                }
+                own.put(row, new Marker(outcome, contact.id(), null));
+                return true;
+            }
+        }
+    }
+
+    @Override
+    public synchronized boolean rejectRow(TenantId t, String jobId, int row, List<Map<String, Object>> errors) {
+        var own = markers.computeIfAbsent(new JobKey(t, jobId), k -> new TreeMap<>());
+        if (own.containsKey(row)) {
+            return false;
+        }
+        own.put(row, new Marker(RowOutcome.REJECTED, null, List.copyOf(errors)));
+        return true;
+    }
+
+    @Override
+    public synchronized ImportTally tally(TenantId t, String jobId) {
+        long created = 0;
+        long updated = 0;
+        List<Rejection> rejected = new ArrayList<>();
+        for (var e : markers.getOrDefault(new JobKey(t, jobId), new TreeMap<>()).entrySet()) {
+            switch (e.getValue().outcome()) {
+                case CREATED -> created++;
+                case UPDATED -> updated++;
+                default -> rejected.add(new Rejection(e.getKey(), e.getValue().errors()));
+            }
+        }
+        return new ImportTally(created, updated, rejected);
+    }
+
+    @Override
+    public synchronized void storeRejections(TenantId t, String jobId, List<Rejection> rejected) {
+        rejections.put(new JobKey(t, jobId), List.copyOf(rejected));
+    }
+
+    @Override
+    public synchronized List<Rejection> rejections(TenantId t, String jobId) {
+        return rejections.getOrDefault(new JobKey(t, jobId), List.of());
+    }
+}
