@@ -6,9 +6,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import dev.crm.contacts.domain.ContactErasure;
 import dev.crm.contacts.domain.ContactImport;
-import dev.crm.contacts.store.dynamodb.DynamoDbContactRepository;
-import dev.crm.contacts.store.dynamodb.DynamoDbImportRowRepository;
-import dev.crm.contacts.store.dynamodb.DynamoDbPrivacyRepository;
+import dev.crm.contacts.config.ContactsComponents;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.jobs.JobRunner;
 import dev.crm.shared.jobs.JobStreamEvents;
@@ -43,9 +41,9 @@ public final class ContactJobsWorker implements RequestHandler<DynamodbEvent, Vo
         });
         this.runner = infra.jobRunner();
         this.tenants = infra.tenants();
-        this.imports = new ContactImport(new DynamoDbContactRepository(infra.table()),
-                new DynamoDbImportRowRepository(infra.table(), infra.clock()), infra.jobs(), pool, infra.clock());
-        this.erasures = new ContactErasure(new DynamoDbPrivacyRepository(infra.table(), infra.clock()), infra.clock());
+        var components = new ContactsComponents(infra);
+        this.imports = components.imports(pool);
+        this.erasures = components.erasures();
     }
 
     @Override

@@ -7,9 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import dev.crm.contacts.domain.ContactImport;
 import dev.crm.contacts.domain.ContactPrivacy;
 import dev.crm.contacts.domain.ContactService;
-import dev.crm.contacts.store.dynamodb.DynamoDbContactRepository;
-import dev.crm.contacts.store.dynamodb.DynamoDbImportRowRepository;
-import dev.crm.contacts.store.dynamodb.DynamoDbPrivacyRepository;
+import dev.crm.contacts.config.ContactsComponents;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.http.ApiRouter;
 import dev.crm.shared.http.RoutedHandler;
@@ -29,12 +27,10 @@ public final class ContactsHandler
     }
 
     public ContactsHandler(Infrastructure infra) {
-        var repository = new DynamoDbContactRepository(infra.table());
-        var service = new ContactService(repository, infra.clock());
-        var imports = new ContactImport(repository, new DynamoDbImportRowRepository(infra.table(), infra.clock()),
-                infra.jobs(), null, infra.clock());
-        var privacy = new ContactPrivacy(service, new DynamoDbPrivacyRepository(infra.table(), infra.clock()),
-                infra.jobs(), infra.clock());
+        var components = new ContactsComponents(infra);
+        var service = components.service();
+        var imports = components.imports(null);
+        var privacy = components.privacy();
         var tenants = new TenantCache(infra.tenants(), infra.clock());
         var idempotency = infra.idempotency();
         var touchPoints = new TouchPointRoutes(service, tenants, idempotency, infra.clock());

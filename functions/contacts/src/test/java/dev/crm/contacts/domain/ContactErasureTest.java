@@ -17,7 +17,7 @@ import dev.crm.shared.jobs.JobRunner;
 import dev.crm.shared.tenant.Ids;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.tenant.TenantSecrets;
-import dev.crm.testing.MutableClock;
+import dev.crm.devkit.MutableClock;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;

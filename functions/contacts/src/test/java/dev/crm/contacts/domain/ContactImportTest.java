@@ -14,7 +14,7 @@ import dev.crm.shared.jobs.JobRunner;
 import dev.crm.shared.store.StoreException;
 import dev.crm.shared.tenant.Ids;
 import dev.crm.shared.tenant.TenantId;
-import dev.crm.testing.MutableClock;
+import dev.crm.devkit.MutableClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

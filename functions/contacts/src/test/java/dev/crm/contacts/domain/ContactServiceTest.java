@@ -21,7 +21,7 @@ import dev.crm.shared.store.Slice;
 import dev.crm.shared.store.StoreException;
 import dev.crm.shared.tenant.Ids;
 import dev.crm.shared.tenant.TenantId;
-import dev.crm.testing.MutableClock;
+import dev.crm.devkit.MutableClock;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

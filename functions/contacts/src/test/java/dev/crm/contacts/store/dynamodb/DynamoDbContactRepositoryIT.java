@@ -2,8 +2,8 @@ package dev.crm.contacts.store.dynamodb;
 
 import dev.crm.contacts.domain.ContactRepository;
 import dev.crm.contacts.domain.ContactRepositoryContract;
-import dev.crm.testing.MutableClock;
-import dev.crm.testing.TestInfrastructure;
+import dev.crm.devkit.MutableClock;
+import dev.crm.devkit.TestInfrastructure;
 
 class DynamoDbContactRepositoryIT extends ContactRepositoryContract {
     @Override

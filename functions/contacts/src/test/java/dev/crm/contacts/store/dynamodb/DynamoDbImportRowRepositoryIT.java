@@ -4,8 +4,8 @@ import dev.crm.contacts.domain.ContactRepository;
 import dev.crm.contacts.domain.ImportRowRepository;
 import dev.crm.contacts.domain.ImportRowRepositoryContract;
 import dev.crm.shared.config.Infrastructure;
-import dev.crm.testing.MutableClock;
-import dev.crm.testing.TestInfrastructure;
+import dev.crm.devkit.MutableClock;
+import dev.crm.devkit.TestInfrastructure;
 
 class DynamoDbImportRowRepositoryIT extends ImportRowRepositoryContract {
     private final Infrastructure infra = TestInfrastructure.create(MutableClock.at("2026-11-24T10:00:00Z"));
