@@ -1,5 +1,6 @@
 package dev.crm.contacts.domain;
 
+import dev.crm.shared.store.Backoff;
 import dev.crm.contacts.domain.ImportRowRepository.RowOutcome;
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.contact.ContactData;
@@ -182,7 +183,7 @@ public final class ContactImport {
                 jobs.rejectRow(t, jobId, row, List.of(Map.of("pointer", "", "detail", c.getMessage())));
                 return;
             }
-            sleep(attempt);
+            Backoff.JITTER.pause(attempt);
         }
         throw new IllegalStateException("import row still contended after retries");
     }
@@ -234,12 +235,4 @@ public final class ContactImport {
         return sb.toString();
     }
 
-    private static void sleep(int attempt) {
-        try {
-            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 5L + attempt * 10L));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.crm.contacts.domain;
 
+import dev.crm.shared.store.Backoff;
 import dev.crm.shared.segment.ContactFacts;
 import dev.crm.shared.contact.PurchaseSummary;
 import dev.crm.shared.contact.ContactData;
@@ -51,7 +52,7 @@ public final class ContactService {
                 if (attempt >= MAX_ATTEMPTS) {
                     throw e;
                 }
-                backoff(attempt);
+                Backoff.JITTER.pause(attempt);
             }
         }
     }
@@ -162,7 +163,7 @@ public final class ContactService {
                         return new RecordResult(Recorded.CONTACT_NOT_FOUND, null);
                 }
             } catch (StoreException.Contention e) {
-                backoff(attempt);
+                Backoff.JITTER.pause(attempt);
             } catch (ContactRepository.InteractionExists e) {
                 boolean same = i.fingerprint().equals(e.existing().fingerprint());
                 return new RecordResult(same ? Recorded.REPLAYED : Recorded.ID_CONFLICT, e.existing().json());
@@ -190,15 +191,6 @@ public final class ContactService {
             raw.add(new PurchaseSummary.Purchase(p.occurredAt().atZone(tenantZone).toLocalDate(), amount));
         }
         return PurchaseSummary.recompute(currency, raw);
-    }
-
-    private static void backoff(int attempt) {
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L + Math.min(attempt, 10) * 5L));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     // ---- segments ----

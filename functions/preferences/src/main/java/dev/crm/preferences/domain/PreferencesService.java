@@ -1,5 +1,6 @@
 package dev.crm.preferences.domain;
 
+import dev.crm.shared.store.Backoff;
 import dev.crm.shared.contact.AddressSuppression;
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.json.Violations;
@@ -102,7 +103,7 @@ public final class PreferencesService {
             } catch (StoreException.Contention e) {
                 // Another transaction touched the contact's items: if it moved the version, the next read
                 // answers 412; if not, the write is simply tried again.
-                pause(attempt);
+                Backoff.JITTER.pause(attempt);
             }
         }
         throw new StoreException.Contention();
@@ -129,7 +130,7 @@ public final class PreferencesService {
             try {
                 return write(t, contactId, current, changes.isEmpty() ? null : next, changes, evidence, token);
             } catch (StoreException.VersionConflict | StoreException.Contention e) {
-                pause(attempt);
+                Backoff.JITTER.pause(attempt);
             }
         }
         throw new StoreException.Contention();
@@ -150,15 +151,6 @@ public final class PreferencesService {
         }
         repository.write(t, contactId, current.version(), next, entries, token, now);
         return new Written(next == null ? current : next.withVersion(current.version() + 1), changes);
-    }
-
-    private static void pause(int attempt) {
-        try {
-            Thread.sleep(2L * attempt + ThreadLocalRandom.current().nextInt(5 + 5 * Math.min(attempt, 8)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.crm.surveys.domain;
 
+import dev.crm.shared.store.Backoff;
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.segment.SegmentRule;
 import dev.crm.shared.store.Cursor;
@@ -31,22 +32,6 @@ public final class SurveyService {
 
     private final SurveyRepository surveys;
     private final Backoff backoff;
-
-    /** Waits a little before attempt {@code attempt + 1} of a contended write. */
-    @FunctionalInterface
-    public interface Backoff {
-        void pause(int attempt);
-
-        /** A few random milliseconds, growing with the attempt, so contending writers spread out. */
-        Backoff JITTER = attempt -> {
-            try {
-                Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L + Math.min(attempt, 10) * 5L));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        };
-    }
 
     public SurveyService(SurveyRepository surveys) {
         this(surveys, Backoff.JITTER);

@@ -1,5 +1,6 @@
 package dev.crm.churn.store.dynamodb;
 
+import dev.crm.shared.store.dynamodb.BatchWrites;
 import dev.crm.churn.domain.ChurnAlert;
 import dev.crm.churn.domain.ChurnRepository;
 import dev.crm.churn.domain.ChurnScore;
@@ -150,24 +151,16 @@ public final class DynamoDbChurnRepository implements ChurnRepository {
 
     @Override
     public void writeScores(TenantId t, List<ChurnScore> list) {
-        for (int i = 0; i < list.size(); i += 25) {
-            List<ChurnItems.Score> pending = new ArrayList<>();
-            for (ChurnScore s : list.subList(i, Math.min(list.size(), i + 25))) {
-                pending.add(ChurnItems.Score.of(t, s));
-            }
-            for (int attempt = 0; !pending.isEmpty(); attempt++) {
-                if (attempt > 0) {
-                    if (attempt > 11) {
-                        throw new IllegalStateException("score writes still throttled after retries");
-                    }
-                    sleep(Math.min(1000, 20L << (attempt - 1)));
-                }
-                WriteBatch.Builder<ChurnItems.Score> batch = WriteBatch.builder(ChurnItems.Score.class).mappedTableResource(scores);
-                pending.forEach(batch::addPutItem);
-                var r = table.enhanced().batchWriteItem(BatchWriteItemEnhancedRequest.builder().addWriteBatch(batch.build()).build());
-                pending = r.unprocessedPutItemsForTable(scores);
-            }
+        List<ChurnItems.Score> items = new ArrayList<>(list.size());
+        for (ChurnScore s : list) {
+            items.add(ChurnItems.Score.of(t, s));
         }
+        BatchWrites.write(items, batch -> {
+            WriteBatch.Builder<ChurnItems.Score> b = WriteBatch.builder(ChurnItems.Score.class).mappedTableResource(scores);
+            batch.forEach(b::addPutItem);
+            return table.enhanced().batchWriteItem(BatchWriteItemEnhancedRequest.builder().addWriteBatch(b.build()).build())
+                    .unprocessedPutItemsForTable(scores);
+        });
     }
 
     @Override
@@ -285,14 +278,5 @@ public final class DynamoDbChurnRepository implements ChurnRepository {
         ChurnItems.LatestRun item = latestRuns.getItem(GetItemEnhancedRequest.builder()
                 .key(latestRuns.keyFrom(ChurnItems.LatestRun.key(t))).consistentRead(true).build());
         return item == null ? null : item.runId;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

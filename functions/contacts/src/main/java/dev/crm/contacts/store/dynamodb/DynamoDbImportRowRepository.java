@@ -1,5 +1,6 @@
 package dev.crm.contacts.store.dynamodb;
 
+import dev.crm.shared.store.dynamodb.BatchWrites;
 import dev.crm.contacts.domain.ImportRowRepository;
 import dev.crm.contacts.store.dynamodb.EnhancedTransaction.Cancelled;
 import dev.crm.contacts.store.dynamodb.ImportItems.Lines;

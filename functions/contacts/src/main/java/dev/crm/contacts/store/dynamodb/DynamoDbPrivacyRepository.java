@@ -1,5 +1,6 @@
 package dev.crm.contacts.store.dynamodb;
 
+import dev.crm.shared.store.dynamodb.BatchWrites;
 import dev.crm.contacts.domain.PrivacyRepository;
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.contact.ContactItems;

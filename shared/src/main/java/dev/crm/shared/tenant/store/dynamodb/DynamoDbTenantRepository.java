@@ -1,5 +1,6 @@
 package dev.crm.shared.tenant.store.dynamodb;
 
+import dev.crm.shared.store.dynamodb.BatchWrites;
 import dev.crm.shared.jobs.NewJob;
 import dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository;
 import dev.crm.shared.store.Cursor;
@@ -435,24 +436,8 @@ public final class DynamoDbTenantRepository implements TenantRepository {
     }
 
     private long deleteBatch(List<WriteRequest> batch) {
-        long count = batch.size();
-        Map<String, List<WriteRequest>> pending = Map.of(table.name(), batch);
-        for (int attempt = 0; !pending.isEmpty(); attempt++) {
-            var r = table.client().batchWriteItem(BatchWriteItemRequest.builder().requestItems(pending).build());
-            pending = r.hasUnprocessedItems() ? r.unprocessedItems() : Map.of();
-            if (!pending.isEmpty()) {
-                if (attempt >= 8) {
-                    throw new StoreException.Busy();
-                }
-                try {
-                    Thread.sleep(Math.min(1000, 25L << attempt));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return count;
+        BatchWrites.write(table, batch);
+        return batch.size();
     }
 
     // ---- transactions ----
