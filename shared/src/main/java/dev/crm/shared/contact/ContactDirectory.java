@@ -1,5 +1,6 @@
 package dev.crm.shared.contact;
 
+import dev.crm.shared.store.Backoff;
 import dev.crm.shared.store.dynamodb.Attr;
 import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.dynamodb.Table;
@@ -67,20 +68,11 @@ public final class ContactDirectory {
             guard.put("tenantId", Attr.s(t.value()));
             guard.put("contactId", Attr.s(c.id()));
             try {
-                table.transact(List.of(
-                        TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(ContactItems.contact(t, c))
-                                .conditionExpression("attribute_not_exists(PK)").build()).build(),
-                        TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(guard)
-                                .conditionExpression("attribute_not_exists(PK)").build()).build()));
+                table.transact(List.of(table.putIfAbsent(ContactItems.contact(t, c)), table.putIfAbsent(guard)));
                 return c;
             } catch (Table.TransactionFailure f) {
                 // someone else created it (or a conflict): look again
-                try {
-                    Thread.sleep(5L + attempt * 5L);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
+                Backoff.JITTER.pause(attempt);
             }
         }
         throw new IllegalStateException("could not find or create the contact");

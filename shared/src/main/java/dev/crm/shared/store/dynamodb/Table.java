@@ -1,5 +1,6 @@
 package dev.crm.shared.store.dynamodb;
 
+import dev.crm.shared.store.StoreException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -90,8 +92,22 @@ public final class Table {
         try {
             client.transactWriteItems(b.build());
         } catch (TransactionCanceledException e) {
-            throw new TransactionFailure(e.hasCancellationReasons() ? e.cancellationReasons() : List.of());
+            throw TransactionFailure.of(e);
         }
+    }
+
+    /** A transaction's put; {@code condition} null for an unconditional one. */
+    public TransactWriteItem put(Map<String, AttributeValue> item, String condition) {
+        var p = Put.builder().tableName(name).item(item);
+        if (condition != null) {
+            p.conditionExpression(condition);
+        }
+        return TransactWriteItem.builder().put(p.build()).build();
+    }
+
+    /** A transaction's put that fails its condition when an item with the same key exists. */
+    public TransactWriteItem putIfAbsent(Map<String, AttributeValue> item) {
+        return put(item, "attribute_not_exists(PK)");
     }
 
     public void transact(List<TransactWriteItem> items) {
@@ -108,15 +124,36 @@ public final class Table {
             this.reasons = reasons;
         }
 
-        public boolean conditionFailed(int index) {
-            return index < reasons.size() && "ConditionalCheckFailed".equals(reasons.get(index).code());
+        /** The reasons of a cancellation, from the low-level client or the Enhanced Client alike. */
+        public static TransactionFailure of(TransactionCanceledException e) {
+            return new TransactionFailure(e.hasCancellationReasons() ? e.cancellationReasons() : List.of());
         }
 
+        public boolean conditionFailed(int index) {
+            return index >= 0 && index < reasons.size() && "ConditionalCheckFailed".equals(reasons.get(index).code());
+        }
+
+        /** The item as it was when its condition failed (asked for with {@code ALL_OLD}), or null. */
         public Map<String, AttributeValue> oldItem(int index) {
-            if (index >= reasons.size() || !reasons.get(index).hasItem()) {
+            if (index < 0 || index >= reasons.size() || !reasons.get(index).hasItem() || reasons.get(index).item().isEmpty()) {
                 return null;
             }
             return reasons.get(index).item();
+        }
+
+        /**
+         * What a cancellation that no condition of the caller's explains means to the domain: a
+         * conflict with another writer ({@link StoreException.Contention}, retry with fresh state),
+         * capacity ({@link StoreException.Busy}, retry later), or this failure itself.
+         */
+        public RuntimeException storeOutcome() {
+            if (isConflict()) {
+                return new StoreException.Contention();
+            }
+            if (isThrottled()) {
+                return new StoreException.Busy();
+            }
+            return this;
         }
 
         /** Another transaction touched the same items: the write may simply be retried. */

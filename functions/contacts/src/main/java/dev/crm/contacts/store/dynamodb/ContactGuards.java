@@ -1,6 +1,7 @@
 package dev.crm.contacts.store.dynamodb;
 
-import static dev.crm.contacts.store.dynamodb.EnhancedTransaction.condition;
+import dev.crm.shared.store.dynamodb.EnhancedTransaction;
+import static dev.crm.shared.store.dynamodb.EnhancedTransaction.condition;
 
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.contact.ContactItems;
@@ -48,7 +49,7 @@ final class ContactGuards {
     /** Where this transaction's new guard puts are, to tell which value was taken when it is cancelled. */
     record Placed(int email, int externalId) {
         /** @return the uniqueness violation the cancellation means, or null when no guard failed */
-        StoreException.UniqueViolation violation(EnhancedTransaction.Cancelled f) {
+        StoreException.UniqueViolation violation(Table.TransactionFailure f) {
             if (f.conditionFailed(email)) {
                 return new StoreException.UniqueViolation("email", holder(f.oldItem(email)));
             }

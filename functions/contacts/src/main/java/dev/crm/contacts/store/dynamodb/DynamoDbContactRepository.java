@@ -1,5 +1,6 @@
 package dev.crm.contacts.store.dynamodb;
 
+import dev.crm.shared.store.dynamodb.EnhancedTransaction;
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.segment.ContactFacts;
 import dev.crm.contacts.domain.Interaction;
@@ -12,7 +13,6 @@ import dev.crm.shared.store.Cursor;
 import dev.crm.shared.store.Slice;
 import dev.crm.shared.store.dynamodb.Cursors;
 import dev.crm.shared.contact.ContactItems;
-import dev.crm.contacts.store.dynamodb.EnhancedTransaction.Cancelled;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
@@ -75,13 +75,13 @@ public final class DynamoDbContactRepository implements ContactRepository {
         ContactGuards.Placed guards = this.guards.addChanges(tx, t, null, c);
         try {
             tx.run();
-        } catch (Cancelled f) {
+        } catch (Table.TransactionFailure f) {
             throw uniqueViolation(f, guards);
         }
     }
 
     /** The contact's put is the transaction's first item; its guards' puts are where {@code guards} says. */
-    private static RuntimeException uniqueViolation(Cancelled f, ContactGuards.Placed guards) {
+    private static RuntimeException uniqueViolation(Table.TransactionFailure f, ContactGuards.Placed guards) {
         RuntimeException taken = guards.violation(f);
         if (taken != null) {
             return taken;
@@ -89,26 +89,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
         if (f.conditionFailed(0)) {
             return new StoreException.VersionConflict();
         }
-        return f.unexpected();
-    }
-
-    /** A cancellation no condition of ours explains: a conflict to retry, throttling, or a failure. */
-    static RuntimeException unexpected(Table.TransactionFailure f) {
-        if (f.isConflict()) {
-            return new StoreException.Contention();
-        }
-        if (f.isThrottled()) {
-            return new StoreException.Busy();
-        }
-        return f;
-    }
-
-    private TransactWriteItem put(Map<String, AttributeValue> item, String condition) {
-        var p = Put.builder().tableName(table.name()).item(item);
-        if (condition != null) {
-            p.conditionExpression(condition);
-        }
-        return TransactWriteItem.builder().put(p.build()).build();
+        return f.storeOutcome();
     }
 
     @Override
@@ -141,7 +122,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
         }
         try {
             tx.run();
-        } catch (Cancelled f) {
+        } catch (Table.TransactionFailure f) {
             if (f.isConflict() && !f.anyConditionFailed()) {
                 throw new StoreException.VersionConflict();
             }
@@ -255,7 +236,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
             entry.put(Table.GSI2PK, Attr.s(Keys.purchasesIndex(t, Keys.contactShard(contactId))));
             entry.put(Table.GSI2SK, Attr.s(Keys.sortableInstant(i.occurredAt()) + "#" + contactId + "#" + i.id()));
         }
-        tx.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(entry).build()).build());
+        tx.add(table.put(entry, null));
         int firstContended = tx.size();
         // Low-level transaction: the summary's ADD of complaints and its SET of the index identity
         // are update expressions the Enhanced Client has no model for.
@@ -291,7 +272,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
                     throw new StoreException.Contention();
                 }
             }
-            throw unexpected(f);
+            throw f.storeOutcome();
         }
     }
 
@@ -495,14 +476,14 @@ public final class DynamoDbContactRepository implements ContactRepository {
                 .expressionAttributeValues(Map.of(":one", Attr.n(1), ":max", Attr.n(Segment.MAX_PER_TENANT),
                         ":e", Attr.s("SEGMENT_COUNT"), ":tid", Attr.s(t.value())))
                 .build()).build());
-        tx.add(put(item, "attribute_not_exists(PK)"));
+        tx.add(table.put(item, "attribute_not_exists(PK)"));
         try {
             table.transact(tx);
         } catch (Table.TransactionFailure f) {
             if (f.conditionFailed(0)) {
                 throw new StoreException.LimitReached("at most " + Segment.MAX_PER_TENANT + " segments");
             }
-            throw unexpected(f);
+            throw f.storeOutcome();
         }
     }
 
@@ -549,7 +530,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
             if (f.conditionFailed(0)) {
                 return false;
             }
-            throw unexpected(f);
+            throw f.storeOutcome();
         }
     }
 }

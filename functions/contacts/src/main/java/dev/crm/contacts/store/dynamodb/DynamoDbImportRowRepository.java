@@ -1,8 +1,8 @@
 package dev.crm.contacts.store.dynamodb;
 
+import dev.crm.shared.store.dynamodb.EnhancedTransaction;
 import dev.crm.shared.store.dynamodb.BatchWrites;
 import dev.crm.contacts.domain.ImportRowRepository;
-import dev.crm.contacts.store.dynamodb.EnhancedTransaction.Cancelled;
 import dev.crm.contacts.store.dynamodb.ImportItems.Lines;
 import dev.crm.contacts.store.dynamodb.ImportItems.RowMarker;
 import dev.crm.shared.contact.Contact;
@@ -153,7 +153,7 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
         try {
             tx.run();
             return true;
-        } catch (Cancelled f) {
+        } catch (Table.TransactionFailure f) {
             if (f.conditionFailed(0)) {
                 return false;
             }

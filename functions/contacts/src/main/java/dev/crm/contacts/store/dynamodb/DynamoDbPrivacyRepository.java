@@ -1,5 +1,6 @@
 package dev.crm.contacts.store.dynamodb;
 
+import dev.crm.shared.store.dynamodb.EnhancedTransaction;
 import dev.crm.shared.store.dynamodb.BatchWrites;
 import dev.crm.contacts.domain.PrivacyRepository;
 import dev.crm.shared.contact.Contact;
@@ -77,7 +78,7 @@ public final class DynamoDbPrivacyRepository implements PrivacyRepository {
             if (f.conditionFailed(0)) {
                 return false;
             }
-            throw DynamoDbContactRepository.unexpected(f);
+            throw f.storeOutcome();
         }
     }
 
@@ -124,7 +125,7 @@ public final class DynamoDbPrivacyRepository implements PrivacyRepository {
         guards.addReleases(tx, t, previous);
         try {
             tx.run();
-        } catch (EnhancedTransaction.Cancelled f) {
+        } catch (Table.TransactionFailure f) {
             throw new StoreException.VersionConflict();
         }
     }

@@ -1,5 +1,6 @@
 package dev.crm.preferences.store.dynamodb;
 
+import dev.crm.shared.store.Backoff;
 import dev.crm.preferences.domain.Channel;
 import dev.crm.preferences.domain.FrequencyCap;
 import dev.crm.preferences.domain.LedgerEntry;
@@ -191,7 +192,7 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
         try {
             table.enhanced().transactWriteItems(tx.build());
         } catch (TransactionCanceledException e) {
-            TransactionCancellation c = new TransactionCancellation(e);
+            Table.TransactionFailure c = Table.TransactionFailure.of(e);
             if (c.conditionFailed(0)) {
                 throw new StoreException.NotFound();
             }
@@ -265,7 +266,7 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
                 table.enhanced().transactWriteItems(tx);
                 return RecordedSend.created(send);
             } catch (TransactionCanceledException e) {
-                TransactionCancellation c = new TransactionCancellation(e);
+                Table.TransactionFailure c = Table.TransactionFailure.of(e);
                 if (c.conditionFailed(1)) {
                     Map<String, AttributeValue> oldItem = c.oldItem(1);
                     SendItem old = oldItem != null ? SendItem.SCHEMA.mapToItem(oldItem)
@@ -285,7 +286,7 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
                     throw c.isThrottled() ? new StoreException.Busy() : e;
                 }
                 // a concurrent replay of the same id: the next attempt sees its guard
-                pause(attempt);
+                Backoff.JITTER.pause(attempt);
             }
         }
         throw new StoreException.Contention();
@@ -316,9 +317,7 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
                         .expressionAttributeValues(Map.of(":one", Attr.n(1), ":max", Attr.n(Topic.MAX_PER_TENANT),
                                 ":e", Attr.s("TOPIC_COUNT"), ":tid", Attr.s(t.value())))
                         .build()).build(),
-                TransactWriteItem.builder().put(Put.builder().tableName(table.name())
-                        .item(TopicItem.SCHEMA.itemToMap(TopicItem.of(t, topic), true))
-                        .conditionExpression("attribute_not_exists(PK)").build()).build());
+                table.putIfAbsent(TopicItem.SCHEMA.itemToMap(TopicItem.of(t, topic), true)));
         for (int attempt = 1; attempt <= TOPIC_ATTEMPTS; attempt++) {
             try {
                 table.transact(tx);
@@ -335,20 +334,12 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
                 }
                 // Every topic of the tenant goes through its counter, so concurrent creates of different
                 // topics conflict there; the next attempt sees the other's result.
-                pause(attempt);
+                Backoff.JITTER.pause(attempt);
             }
         }
         throw new StoreException.Contention();
     }
 
-    private static void pause(int attempt) {
-        try {
-            Thread.sleep(attempt * 5L + ThreadLocalRandom.current().nextInt(10 * attempt));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** Topic keys start with a letter or digit, so they all sort after the counter's "#". */
     private static QueryConditional topicsOf(TenantId t) {

@@ -1,5 +1,6 @@
 package dev.crm.surveys.store.dynamodb;
 
+import dev.crm.shared.store.Backoff;
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.contact.ContactDirectory;
 import dev.crm.shared.contact.ContactItems;
@@ -221,9 +222,9 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
         boolean known = r.contactId() != null;
 
         List<TransactWriteItem> tx = new ArrayList<>();
-        tx.add(put(ResponseItem.SCHEMA.itemToMap(ResponseItem.of(t, r, pk, sk, day, shard), true), null));
+        tx.add(table.put(ResponseItem.SCHEMA.itemToMap(ResponseItem.of(t, r, pk, sk, day, shard), true), null));
         int idGuard = tx.size();
-        tx.add(put(ResponseIdItem.SCHEMA.itemToMap(ResponseIdItem.of(t, pk, r.id(), sk), true), "attribute_not_exists(PK)"));
+        tx.add(table.put(ResponseIdItem.SCHEMA.itemToMap(ResponseIdItem.of(t, pk, r.id(), sk), true), "attribute_not_exists(PK)"));
 
         // Day counters; a replaced response's counts leave its own day and shard in the same
         // transaction (one update when it is the same item: a transaction touches an item once).
@@ -250,7 +251,7 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
             tx.add(contacts.requireActive(t, r.contactId()));
             respondentGuard = tx.size();
             tx.add(respondentGuard(t, surveyId, r, pk, sk, n.replaced()));
-            tx.add(put(timelineEntry(t, r, n.timelineData(), pk, sk), null));
+            tx.add(table.put(timelineEntry(t, r, n.timelineData(), pk, sk), null));
             if (n.replaced() != null) {
                 Respondent replaced = n.replaced();
                 tx.add(delete(responsesOf(t, surveyId, replaced.responseId()),
@@ -444,7 +445,7 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
                     KeysAndAttributes.builder().keys(keys.subList(i, Math.min(keys.size(), i + 100))).consistentRead(true).build());
             for (int attempt = 0; !request.isEmpty(); attempt++) {
                 if (attempt > 0) {
-                    pause(attempt);
+                    THROTTLED.pause(attempt);
                 }
                 var r = table.client().batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
                 for (var item : r.responses().getOrDefault(table.name(), List.of())) {
@@ -569,13 +570,7 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
 
     // ---- helpers ----
 
-    private TransactWriteItem put(Map<String, AttributeValue> item, String condition) {
-        var p = Put.builder().tableName(table.name()).item(item);
-        if (condition != null) {
-            p.conditionExpression(condition);
-        }
-        return TransactWriteItem.builder().put(p.build()).build();
-    }
+    private static final Backoff THROTTLED = Backoff.exponential(20, 1000);
 
     private TransactWriteItem delete(String pk, String sk) {
         return TransactWriteItem.builder().delete(Delete.builder().tableName(table.name()).key(Table.key(pk, sk)).build()).build();
@@ -585,12 +580,4 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
         return r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
     }
 
-    private static void pause(int attempt) {
-        try {
-            Thread.sleep(Math.min(1000, 20L << Math.min(attempt, 6)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }

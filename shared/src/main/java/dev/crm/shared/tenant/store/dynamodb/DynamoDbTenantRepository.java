@@ -167,7 +167,6 @@ public final class DynamoDbTenantRepository implements TenantRepository {
             .build();
 
     private static final Expression MUST_BE_NEW = Expression.builder().expression("attribute_not_exists(PK)").build();
-    private static final String MUST_BE_NEW_LOW_LEVEL = "attribute_not_exists(PK)";
 
     private final Table table;
     private final DynamoDbTable<TenantItem> tenants;
@@ -211,10 +210,10 @@ public final class DynamoDbTenantRepository implements TenantRepository {
         try {
             table.enhanced().transactWriteItems(tx);
         } catch (TransactionCanceledException e) {
-            if (conditionFailed(e, 0)) {
+            if (Table.TransactionFailure.of(e).conditionFailed(0)) {
                 throw new StoreException.UniqueViolation("slug", null);
             }
-            throw storeFailure(e);
+            throw Table.TransactionFailure.of(e).storeOutcome();
         }
     }
 
@@ -274,15 +273,15 @@ public final class DynamoDbTenantRepository implements TenantRepository {
                 .conditionExpression("activeKeys < :max AND #st = :active")
                 .expressionAttributeNames(Map.of("#st", "status"))
                 .expressionAttributeValues(values).build()).build());
-        tx.add(putNew(KEY_SCHEMA.itemToMap(keyItem(key), true)));
-        tx.add(putNew(LOOKUP_SCHEMA.itemToMap(keyLookup(key), true)));
+        tx.add(table.putIfAbsent(KEY_SCHEMA.itemToMap(keyItem(key), true)));
+        tx.add(table.putIfAbsent(LOOKUP_SCHEMA.itemToMap(keyLookup(key), true)));
         try {
             table.transact(tx);
         } catch (Table.TransactionFailure f) {
             if (f.conditionFailed(0)) {
                 throw new StoreException.LimitReached("at most " + MAX_ACTIVE_KEYS + " active keys per tenant");
             }
-            throw storeFailure(f);
+            throw f.storeOutcome();
         }
     }
 
@@ -333,7 +332,7 @@ public final class DynamoDbTenantRepository implements TenantRepository {
             if (f.conditionFailed(0)) {
                 return; // revoked concurrently
             }
-            throw storeFailure(f);
+            throw f.storeOutcome();
         }
     }
 
@@ -389,7 +388,7 @@ public final class DynamoDbTenantRepository implements TenantRepository {
             if (f.conditionFailed(0)) {
                 return false;
             }
-            throw storeFailure(f);
+            throw f.storeOutcome();
         }
     }
 
@@ -442,43 +441,12 @@ public final class DynamoDbTenantRepository implements TenantRepository {
 
     // ---- transactions ----
 
-    private TransactWriteItem putNew(Map<String, AttributeValue> item) {
-        return TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(item)
-                .conditionExpression(MUST_BE_NEW_LOW_LEVEL).build()).build();
-    }
 
     private TransactWriteItem deleteItem(String pk, String sk) {
         return TransactWriteItem.builder().delete(Delete.builder().tableName(table.name()).key(Table.key(pk, sk)).build())
                 .build();
     }
 
-    private static boolean conditionFailed(TransactionCanceledException e, int index) {
-        List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
-        return index < reasons.size() && "ConditionalCheckFailed".equals(reasons.get(index).code());
-    }
-
-    /** A cancellation that no condition explains: contention or capacity, in the store-neutral terms. */
-    private static RuntimeException storeFailure(TransactionCanceledException e) {
-        List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
-        for (CancellationReason r : reasons) {
-            if ("ThrottlingError".equals(r.code()) || "ProvisionedThroughputExceeded".equals(r.code())) {
-                return new StoreException.Busy();
-            }
-        }
-        for (CancellationReason r : reasons) {
-            if ("TransactionConflict".equals(r.code())) {
-                return new StoreException.Contention();
-            }
-        }
-        return e;
-    }
-
-    private static RuntimeException storeFailure(Table.TransactionFailure f) {
-        if (f.isThrottled()) {
-            return new StoreException.Busy();
-        }
-        return f.isConflict() ? new StoreException.Contention() : f;
-    }
 
     // ---- mapping ----
 
