@@ -113,16 +113,29 @@ public final class SampleWalk {
             if (!include.test(p)) {
                 continue;
             }
-            mintTokens(replace);
-            Map<String, Object> json = SampleEvents.read(p, replace);
-            if (!SampleEvents.isApiEvent(json)) {
-                continue;
+            Exchange e = run(p, replace, adminKey);
+            if (e != null) {
+                out.add(e);
             }
-            Exchange e = send(p, json, isOperator(json) ? operatorKey : adminKey);
-            learn(e.response().body(), replace);
-            out.add(e);
         }
         return out;
+    }
+
+    /**
+     * Sends one sample with the replacements (minting tokens first once a contact is known) and learns
+     * the id its response carries.
+     *
+     * @return the exchange, or null when the sample is not an API request
+     */
+    public Exchange run(Path sample, Map<String, String> replace, String adminKey) throws Exception {
+        mintTokens(replace);
+        Map<String, Object> json = SampleEvents.read(sample, replace);
+        if (!SampleEvents.isApiEvent(json)) {
+            return null;
+        }
+        Exchange e = send(sample, json, isOperator(json) ? operatorKey : adminKey);
+        learn(e.response().body(), replace);
+        return e;
     }
 
     public static boolean isOperator(Map<String, Object> sample) {
