@@ -128,14 +128,28 @@ public final class SampleWalk {
      * @return the exchange, or null when the sample is not an API request
      */
     public Exchange run(Path sample, Map<String, String> replace, String adminKey) throws Exception {
+        Exchange e = run(sample, replace, adminKey, json -> json);
+        if (e != null) {
+            learn(e.response().body(), replace);
+        }
+        return e;
+    }
+
+    /**
+     * Sends one sample as {@code change} alters it (the sample's event JSON: body, headers, …), with the
+     * replacements and tokens of {@link #run(Path, Map, String)}; learns nothing from the answer.
+     *
+     * @return the exchange, or null when the sample is not an API request
+     */
+    public Exchange run(Path sample, Map<String, String> replace, String adminKey,
+            java.util.function.UnaryOperator<Map<String, Object>> change) throws Exception {
         mintTokens(replace);
         Map<String, Object> json = SampleEvents.read(sample, replace);
         if (!SampleEvents.isApiEvent(json)) {
             return null;
         }
-        Exchange e = send(sample, json, isOperator(json) ? operatorKey : adminKey);
-        learn(e.response().body(), replace);
-        return e;
+        boolean operator = isOperator(json);
+        return send(sample, change.apply(json), operator ? operatorKey : adminKey);
     }
 
     public static boolean isOperator(Map<String, Object> sample) {
