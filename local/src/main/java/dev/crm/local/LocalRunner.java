@@ -44,6 +44,7 @@ public final class LocalRunner implements AutoCloseable {
     private String demoAdminKey;
 
     private LocalRunner(Options options, Map<String, String> environment) throws IOException {
+        requireUsableOperatorKey(environment.get("CRM_OPERATOR_KEY"));
         // Bind first: a taken port should fail before anything else starts.
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", options.port()), 128);
         this.url = "http://127.0.0.1:" + server.getAddress().getPort();
@@ -92,6 +93,26 @@ public final class LocalRunner implements AutoCloseable {
         server.createContext("/", this::serve);
         server.start();
         provisionDemoTenantIfNone(client);
+    }
+
+    /**
+     * A CRM_OPERATOR_KEY the authorizer can never accept would make every operator request a 401
+     * with no hint why: the runner refuses to start with one (unset or blank: one is generated).
+     *
+     * @throws IllegalArgumentException naming CRM_OPERATOR_KEY, what is wrong and the form required
+     *                                  (never the value)
+     */
+    static void requireUsableOperatorKey(String configured) {
+        if (configured == null || configured.isBlank()) {
+            return;
+        }
+        String problem = dev.crm.authorizer.domain.OperatorKeyForm.problem(configured);
+        if (problem != null) {
+            throw new IllegalArgumentException("CRM_OPERATOR_KEY is not a usable operator key: " + problem + ". The authorizer"
+                    + " accepts only " + dev.crm.authorizer.domain.OperatorKeyForm.FORM + " (for example crm_op_ and 40 random letters"
+                    + " and digits), so every operator request would be answered 401. Set CRM_OPERATOR_KEY to such a"
+                    + " value, or unset it to have one generated.");
+        }
     }
 
     /** Starts the runner; used by main and by the end-to-end tests. */
@@ -266,6 +287,10 @@ public final class LocalRunner implements AutoCloseable {
             runner = start(options, System.getenv());
         } catch (BindException e) {
             System.err.println("Port " + options.port() + " is already in use. Stop the other process or pass --port N.");
+            System.exit(2);
+            return;
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
             System.exit(2);
             return;
         } catch (IOException e) {

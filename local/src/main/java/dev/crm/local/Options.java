@@ -13,7 +13,8 @@ record Options(int port, boolean inMemory, Path dataDir, Path template, List<Str
               --data-dir DIR        where DynamoDB Local keeps its data (default ./.crm-local)
               --template FILE       the SAM template (default ./template.yaml)
               --fire-schedule NAME  fire a schedule from the template once after start (repeatable)
-            Environment: CRM_OPERATOR_KEY sets the operator key (else one is generated and printed).
+            Environment: CRM_OPERATOR_KEY sets the operator key: crm_op_ followed by ASCII letters, digits
+              or _, 20 to 128 characters in all (else one is generated and printed).
             """;
 
     static Options parse(String[] args) {

@@ -126,6 +126,21 @@ public final class ApiContract {
         }
     }
 
+    /** Whether the operation takes a JSON object body (application/json or a JSON merge patch). */
+    public boolean takesJsonBody(String method, String template) {
+        JsonNode rb = spec.get("paths").get(template).get(method.toLowerCase(Locale.ROOT)).get("requestBody");
+        if (rb == null || rb.get("content") == null) {
+            return false;
+        }
+        for (Iterator<String> it = rb.get("content").fieldNames(); it.hasNext();) {
+            String media = it.next();
+            if (media.equals("application/json") || media.equals("application/merge-patch+json")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether the operation requires a body (an optional one may be empty). */
     public boolean requestBodyRequired(String method, String template) {
         JsonNode rb = spec.get("paths").get(template).get(method.toLowerCase(Locale.ROOT)).get("requestBody");

@@ -113,16 +113,43 @@ public final class SampleWalk {
             if (!include.test(p)) {
                 continue;
             }
-            mintTokens(replace);
-            Map<String, Object> json = SampleEvents.read(p, replace);
-            if (!SampleEvents.isApiEvent(json)) {
-                continue;
+            Exchange e = run(p, replace, adminKey);
+            if (e != null) {
+                out.add(e);
             }
-            Exchange e = send(p, json, isOperator(json) ? operatorKey : adminKey);
-            learn(e.response().body(), replace);
-            out.add(e);
         }
         return out;
+    }
+
+    /**
+     * Sends one sample with the replacements (minting tokens first once a contact is known) and learns
+     * the id its response carries.
+     *
+     * @return the exchange, or null when the sample is not an API request
+     */
+    public Exchange run(Path sample, Map<String, String> replace, String adminKey) throws Exception {
+        Exchange e = run(sample, replace, adminKey, json -> json);
+        if (e != null) {
+            learn(e.response().body(), replace);
+        }
+        return e;
+    }
+
+    /**
+     * Sends one sample as {@code change} alters it (the sample's event JSON: body, headers, …), with the
+     * replacements and tokens of {@link #run(Path, Map, String)}; learns nothing from the answer.
+     *
+     * @return the exchange, or null when the sample is not an API request
+     */
+    public Exchange run(Path sample, Map<String, String> replace, String adminKey,
+            java.util.function.UnaryOperator<Map<String, Object>> change) throws Exception {
+        mintTokens(replace);
+        Map<String, Object> json = SampleEvents.read(sample, replace);
+        if (!SampleEvents.isApiEvent(json)) {
+            return null;
+        }
+        boolean operator = isOperator(json);
+        return send(sample, change.apply(json), operator ? operatorKey : adminKey);
     }
 
     public static boolean isOperator(Map<String, Object> sample) {

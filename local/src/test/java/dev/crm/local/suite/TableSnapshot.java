@@ -1,5 +1,10 @@
 package dev.crm.local.suite;
 
+import dev.crm.shared.store.dynamodb.Keys;
+import dev.crm.shared.tenant.TenantId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -53,5 +58,32 @@ public final class TableSnapshot {
             start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
         } while (start != null);
         return items;
+    }
+
+    /**
+     * The email of every contact profile the tenant has stored (partition {@code {tenantId}#C#{contactId}},
+     * sort key {@code A#PROFILE}), read from the table itself: unlike the API's email lookup, which goes
+     * through the unique-email guard and can never show two, this sees every profile written. Sorted;
+     * a profile without an email is listed as null.
+     */
+    public static List<String> contactEmails(DynamoDbClient client, String table, TenantId tenant) {
+        List<String> emails = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            var b = ScanRequest.builder().tableName(table).consistentRead(true)
+                    .filterExpression("begins_with(PK, :p) AND SK = :sk")
+                    .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(Keys.contact(tenant, "")),
+                            ":sk", AttributeValue.fromS(Keys.CONTACT_PROFILE)));
+            if (start != null) {
+                b.exclusiveStartKey(start);
+            }
+            var r = client.scan(b.build());
+            for (var item : r.items()) {
+                emails.add(item.containsKey("email") ? item.get("email").s() : null);
+            }
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
+        emails.sort(Comparator.nullsFirst(Comparator.naturalOrder()));
+        return emails;
     }
 }
