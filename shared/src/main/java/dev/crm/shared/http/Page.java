@@ -3,7 +3,6 @@ package dev.crm.shared.http;
 import dev.crm.shared.crypto.Hashes;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.store.Cursor;
-import dev.crm.shared.store.dynamodb.Attr;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.tenant.TenantSecrets;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +11,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * List paging as the conventions define it: {@code ?limit=} (default 50, at most 200) and an opaque
@@ -83,73 +81,11 @@ public final class Page {
         return new Cursor(c);
     }
 
-    /**
-     * @param query a canonical description of the query (route and filters), so a cursor from one
-     *              query cannot be replayed against another
-     * @deprecated ports page with {@link Cursor}: use {@link #cursor}
-     */
-    @Deprecated(forRemoval = true)
-    public static String encode(TenantId tenant, TenantSecrets secrets, String query,
-            Map<String, AttributeValue> lastKey, Instant now) {
-        if (lastKey == null || lastKey.isEmpty()) {
-            return null;
-        }
-        Map<String, Object> key = new LinkedHashMap<>();
-        for (var e : lastKey.entrySet()) {
-            key.put(e.getKey(), Attr.toPlain(e.getValue()));
-        }
-        return encodePlain(tenant, secrets, query, key, now);
-    }
-
-    /** @deprecated ports page with {@link Cursor}: use {@link #cursor} */
-    @Deprecated(forRemoval = true)
-    public static String encodePlain(TenantId tenant, TenantSecrets secrets, String query, Map<String, Object> key,
-            Instant now) {
-        if (key == null || key.isEmpty()) {
-            return null;
-        }
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("k", key);
-        payload.put("x", now.plus(CURSOR_LIFETIME).getEpochSecond());
-        return sign(tenant, secrets, query, payload);
-    }
-
     private static String sign(TenantId tenant, TenantSecrets secrets, String query, Map<String, Object> payload) {
         var signingKey = secrets.current();
         String body = Hashes.base64Url(Json.write(payload).getBytes(StandardCharsets.UTF_8));
         String mac = Hashes.base64Url(Hashes.hmac(signingKey.secret(), macInput(tenant, query, signingKey.kid(), body)));
         return signingKey.kid() + "." + body + "." + mac;
-    }
-
-    /**
-     * @return the store's resume key, or null when no cursor was given
-     * @deprecated ports page with {@link Cursor}: use {@link #from}
-     */
-    @Deprecated(forRemoval = true)
-    public static Map<String, AttributeValue> decode(ApiRequest request, TenantId tenant, TenantSecrets secrets,
-            String query, Instant now) {
-        Map<String, Object> plain = decodePlain(request, tenant, secrets, query, now);
-        if (plain == null) {
-            return null;
-        }
-        Map<String, AttributeValue> out = new LinkedHashMap<>();
-        plain.forEach((k, v) -> out.put(k, Attr.of(v)));
-        return out;
-    }
-
-    /** @deprecated ports page with {@link Cursor}: use {@link #from} */
-    @Deprecated(forRemoval = true)
-    @SuppressWarnings("unchecked")
-    public static Map<String, Object> decodePlain(ApiRequest request, TenantId tenant, TenantSecrets secrets,
-            String query, Instant now) {
-        Map<String, Object> payload = verified(request, tenant, secrets, query, now);
-        if (payload == null) {
-            return null;
-        }
-        if (!(payload.get("k") instanceof Map<?, ?> k)) {
-            throw invalid();
-        }
-        return new LinkedHashMap<>((Map<String, Object>) k);
     }
 
     /** The cursor's payload once its signature, tenant, query and expiry hold; null when none was given. */

@@ -1,5 +1,6 @@
 package dev.crm.churn.store.dynamodb;
 
+import dev.crm.shared.store.dynamodb.BatchReads;
 import dev.crm.shared.store.dynamodb.BatchWrites;
 import dev.crm.churn.domain.ChurnAlert;
 import dev.crm.churn.domain.ChurnRepository;
@@ -235,31 +236,19 @@ public final class DynamoDbChurnRepository implements ChurnRepository {
         for (String id : contactIds) {
             keys.add(Table.key(Keys.contact(t, id), Keys.CONTACT_PROFILE));
         }
-        for (int i = 0; i < keys.size(); i += 100) {
-            // Low-level: the Enhanced Client's batch read has no projection, and the contact item carries
-            // personal data the card must not load.
-            Map<String, KeysAndAttributes> request = Map.of(table.name(), KeysAndAttributes.builder()
-                    .keys(keys.subList(i, Math.min(keys.size(), i + 100)))
-                    .projectionExpression("contactId, firstName, lastName, email, company, #st")
-                    .expressionAttributeNames(Map.of("#st", "status")).build());
-            for (int attempt = 0; !request.isEmpty(); attempt++) {
-                var r = table.client().batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
-                for (var item : r.responses().getOrDefault(table.name(), List.of())) {
-                    if (!"active".equals(Attr.str(item, "status"))) {
-                        continue;
-                    }
-                    Map<String, Object> card = new LinkedHashMap<>();
-                    card.put("firstName", Attr.str(item, "firstName"));
-                    card.put("lastName", Attr.str(item, "lastName"));
-                    card.put("email", Attr.str(item, "email"));
-                    card.put("company", Attr.str(item, "company"));
-                    out.put(Attr.str(item, "contactId"), card);
-                }
-                request = r.hasUnprocessedKeys() ? r.unprocessedKeys() : Map.of();
-                if (!request.isEmpty() && attempt > 10) {
-                    throw new IllegalStateException("batch read still throttled after retries");
-                }
+        // Low-level: the Enhanced Client's batch read has no projection, and the contact item carries
+        // personal data the card must not load.
+        for (var item : BatchReads.items(table, keys, b -> b.projectionExpression("contactId, firstName, lastName, email, company, #st")
+                .expressionAttributeNames(Map.of("#st", "status")))) {
+            if (!"active".equals(Attr.str(item, "status"))) {
+                continue;
             }
+            Map<String, Object> card = new LinkedHashMap<>();
+            card.put("firstName", Attr.str(item, "firstName"));
+            card.put("lastName", Attr.str(item, "lastName"));
+            card.put("email", Attr.str(item, "email"));
+            card.put("company", Attr.str(item, "company"));
+            out.put(Attr.str(item, "contactId"), card);
         }
         return out;
     }

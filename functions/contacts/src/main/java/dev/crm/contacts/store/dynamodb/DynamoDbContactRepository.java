@@ -1,5 +1,6 @@
 package dev.crm.contacts.store.dynamodb;
 
+import dev.crm.shared.store.dynamodb.BatchReads;
 import dev.crm.shared.store.dynamodb.EnhancedTransaction;
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.segment.ContactFacts;
@@ -426,7 +427,6 @@ public final class DynamoDbContactRepository implements ContactRepository {
     @Override
     public Map<String, ContactFacts> facts(TenantId t, List<Contact> contacts) {
         Map<String, ContactFacts> out = new LinkedHashMap<>();
-        Map<String, Map<String, Map<String, AttributeValue>>> found = new HashMap<>();
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
         for (Contact c : contacts) {
             String pk = Keys.contact(t, c.id());
@@ -434,20 +434,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
             keys.add(Table.key(pk, Keys.CHURN_SCORE));
             keys.add(Table.key(pk, Keys.SURVEY_SCORES));
         }
-        for (int i = 0; i < keys.size(); i += 99) {
-            Map<String, KeysAndAttributes> request = Map.of(table.name(),
-                    KeysAndAttributes.builder().keys(keys.subList(i, Math.min(keys.size(), i + 99))).build());
-            for (int attempt = 0; !request.isEmpty(); attempt++) {
-                var r = table.client().batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
-                for (var item : r.responses().getOrDefault(table.name(), List.of())) {
-                    found.computeIfAbsent(Attr.str(item, Table.PK), k -> new HashMap<>()).put(Attr.str(item, Table.SK), item);
-                }
-                request = r.hasUnprocessedKeys() ? r.unprocessedKeys() : Map.of();
-                if (!request.isEmpty() && attempt > 8) {
-                    throw new IllegalStateException("batch read still throttled after retries");
-                }
-            }
-        }
+        var found = BatchReads.get(table, keys, false);
         for (Contact c : contacts) {
             var items = found.getOrDefault(Keys.contact(t, c.id()), Map.of());
             var summary = items.get(Keys.PURCHASE_SUMMARY);

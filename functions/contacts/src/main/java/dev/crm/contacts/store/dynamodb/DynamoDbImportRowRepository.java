@@ -1,5 +1,6 @@
 package dev.crm.contacts.store.dynamodb;
 
+import dev.crm.shared.store.dynamodb.BatchReads;
 import dev.crm.shared.store.dynamodb.EnhancedTransaction;
 import dev.crm.shared.store.dynamodb.BatchWrites;
 import dev.crm.contacts.domain.ImportRowRepository;
@@ -117,19 +118,8 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
         for (int row = fromRow; row < toRowExclusive; row++) {
             keys.add(Table.key(Keys.job(t, jobId), ContactKeys.importRow(row)));
         }
-        for (int i = 0; i < keys.size(); i += 100) {
-            Map<String, KeysAndAttributes> request = Map.of(table.name(), KeysAndAttributes.builder()
-                    .keys(keys.subList(i, Math.min(keys.size(), i + 100))).projectionExpression("SK").consistentRead(true).build());
-            for (int attempt = 0; !request.isEmpty(); attempt++) {
-                var r = table.client().batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
-                for (var item : r.responses().getOrDefault(table.name(), List.of())) {
-                    done.add(ContactKeys.rowOf(Attr.str(item, Table.SK)));
-                }
-                request = r.hasUnprocessedKeys() ? r.unprocessedKeys() : Map.of();
-                if (!request.isEmpty() && attempt > 10) {
-                    throw new IllegalStateException("batch read still throttled after retries");
-                }
-            }
+        for (var item : BatchReads.items(table, keys, b -> b.projectionExpression("SK").consistentRead(true))) {
+            done.add(ContactKeys.rowOf(Attr.str(item, Table.SK)));
         }
         return done;
     }

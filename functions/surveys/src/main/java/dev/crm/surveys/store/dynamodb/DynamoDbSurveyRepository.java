@@ -1,5 +1,6 @@
 package dev.crm.surveys.store.dynamodb;
 
+import dev.crm.shared.store.dynamodb.BatchReads;
 import dev.crm.shared.store.Backoff;
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.contact.ContactDirectory;
@@ -439,24 +440,7 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
                 keys.add(Table.key(pk, Keys.SURVEY_SCORES));
             }
         }
-        Map<String, Map<String, Map<String, AttributeValue>>> found = new HashMap<>();
-        for (int i = 0; i < keys.size(); i += 100) {
-            Map<String, KeysAndAttributes> request = Map.of(table.name(),
-                    KeysAndAttributes.builder().keys(keys.subList(i, Math.min(keys.size(), i + 100))).consistentRead(true).build());
-            for (int attempt = 0; !request.isEmpty(); attempt++) {
-                if (attempt > 0) {
-                    THROTTLED.pause(attempt);
-                }
-                var r = table.client().batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
-                for (var item : r.responses().getOrDefault(table.name(), List.of())) {
-                    found.computeIfAbsent(Attr.str(item, Table.PK), k -> new HashMap<>()).put(Attr.str(item, Table.SK), item);
-                }
-                request = r.hasUnprocessedKeys() ? r.unprocessedKeys() : Map.of();
-                if (!request.isEmpty() && attempt > 8) {
-                    throw new IllegalStateException("batch read still throttled after retries");
-                }
-            }
-        }
+        var found = BatchReads.get(table, keys, true);
         Map<String, ContactFacts> out = new LinkedHashMap<>();
         for (String id : contactIds) {
             var items = found.getOrDefault(Keys.contact(t, id), Map.of());
