@@ -34,6 +34,10 @@ public final class BatchWrites {
      * answers those the table left unprocessed.
      */
     public static <T> void write(List<T> items, Function<List<T>, List<T>> send) {
+        write(items, send, PAUSE);
+    }
+
+    static <T> void write(List<T> items, Function<List<T>, List<T>> send, Backoff pause) {
         for (int i = 0; i < items.size(); i += MAX_ITEMS) {
             List<T> pending = items.subList(i, Math.min(items.size(), i + MAX_ITEMS));
             for (int attempt = 0; !pending.isEmpty(); attempt++) {
@@ -42,7 +46,7 @@ public final class BatchWrites {
                     if (attempt >= MAX_RETRIES) {
                         throw new StoreException.Busy();
                     }
-                    PAUSE.pause(attempt);
+                    pause.pause(attempt);
                 }
             }
         }
