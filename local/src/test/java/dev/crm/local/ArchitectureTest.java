@@ -31,7 +31,7 @@ class ArchitectureTest {
     static final List<String> FUNCTIONS = List.of("authorizer", "tenants", "contacts", "preferences", "surveys", "churn");
     static final String[] PRODUCT = {"dev.crm.shared..", "dev.crm.authorizer..", "dev.crm.tenants..",
             "dev.crm.contacts..", "dev.crm.preferences..", "dev.crm.surveys..", "dev.crm.churn.."};
-    static final String[] ADAPTERS = {"..store.dynamodb..", "..store.memory..", "..store.secrets.."};
+    static final String[] ADAPTERS = {"..store.dynamodb..", "..store.memory..", "..store.secrets..", "dev.crm.preferences.outbound.."};
 
     static JavaClasses main;
 

@@ -7,7 +7,7 @@ import dev.crm.preferences.domain.RateLimit;
 import dev.crm.preferences.domain.SubscribeRequest;
 import dev.crm.preferences.domain.TokenUse;
 import dev.crm.preferences.domain.TokenUsed;
-import dev.crm.preferences.outbound.MessageSendException;
+import dev.crm.shared.outbound.MessageSendException;
 import dev.crm.shared.contact.AddressSuppression;
 import dev.crm.shared.contact.EmailAddress;
 import dev.crm.shared.crypto.Hashes;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.crm.shared.outbound.MessageSendException;
 import dev.crm.shared.config.Settings;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.outbound.EmailMessage;

@@ -1,7 +1,7 @@
-package dev.crm.preferences.outbound;
+package dev.crm.shared.outbound;
 
 /**
- * The provider did not accept a message. The message says what the provider answered (a status and an
+ * What a {@link MessageSender} reports when the provider did not accept a message. The message says what the provider answered (a status and an
  * error code), never the recipient or the content, so it is safe to log.
  */
 public final class MessageSendException extends RuntimeException {
