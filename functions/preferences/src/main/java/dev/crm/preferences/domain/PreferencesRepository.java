@@ -33,9 +33,6 @@ public interface PreferencesRepository {
     /** Whether an erased contact's address, by its pseudonym, is suppressed for marketing. */
     boolean isSuppressed(TenantId t, String addressPseudonym);
 
-    /** Lifts a suppression: the address's owner has confirmed a double opt-in. */
-    void liftSuppression(TenantId t, String addressPseudonym);
-
     // ---- preferences and the ledger ----
 
     /** @return the stored state, or {@link Preferences#empty()} (version 0) when never written */
@@ -44,7 +41,8 @@ public interface PreferencesRepository {
     /**
      * One consent write, all or nothing: the new state (with {@code expectedVersion + 1}) and one ledger
      * entry and one timeline entry per change; the contact must be active; a single-use token, when
-     * given, is marked used. At most {@link #MAX_TRANSACTION_ITEMS} items: 2 fixed, 1 for a token, 2 per entry.
+     * given, is marked used and the suppression it lifts ({@link TokenUse#liftsSuppression()}) removed.
+     * At most {@link #MAX_TRANSACTION_ITEMS} items: 2 fixed, 2 for a token, 2 per entry.
      *
      * @param next null when the state itself does not change (a confirmation with nothing pending still
      *             uses up its token)

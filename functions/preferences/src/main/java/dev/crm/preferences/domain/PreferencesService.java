@@ -30,10 +30,10 @@ import java.util.function.UnaryOperator;
 public final class PreferencesService {
     /**
      * One write is one transaction of at most 100 items: the contact check, the state, a token's
-     * used-marker, and two items (ledger, timeline) per change. So one request changes at most 48 statuses;
+     * used-marker and the suppression it lifts, and two items (ledger, timeline) per change. So one request changes at most 48 statuses;
      * a bigger change is split by the client into several PUTs.
      */
-    public static final int MAX_CONSENT_CHANGES_PER_WRITE = (PreferencesRepository.MAX_TRANSACTION_ITEMS - 3) / 2;
+    public static final int MAX_CONSENT_CHANGES_PER_WRITE = (PreferencesRepository.MAX_TRANSACTION_ITEMS - 4) / 2;
     /**
      * Read-modify-write attempts when other writers keep moving the version (public and system changes):
      * every round lets at least one of the concurrent writers through, and the jittered pauses spread
@@ -265,8 +265,8 @@ public final class PreferencesService {
     }
 
     /**
-     * Confirms a double opt-in and uses up its token, in one write. The owner of the address has now
-     * asked for messages themselves, so a suppression left by an earlier erasure is lifted.
+     * Confirms a double opt-in, uses up its token and, the owner of the address having now asked for
+     * messages themselves, lifts a suppression left by an earlier erasure: all in one write.
      *
      * @param secrets the tenant's, for the pseudonym of the contact's address
      * @throws StoreException.NotFound   the contact does not exist (or is being erased)
@@ -278,11 +278,8 @@ public final class PreferencesService {
         Contact contact = repository.findContact(t, contactId);
         String addressPseudonym = contact == null || contact.data().email() == null ? null
                 : AddressSuppression.ofEmail(secrets, contact.data().email());
-        Written w = modify(t, contactId, p -> ConsentActions.confirm(p, channel, topics), evidence, token);
-        if (addressPseudonym != null) {
-            repository.liftSuppression(t, addressPseudonym);
-        }
-        return w;
+        TokenUse use = addressPseudonym == null ? token : token.liftingSuppressionOf(addressPseudonym);
+        return modify(t, contactId, p -> ConsentActions.confirm(p, channel, topics), evidence, use);
     }
 
     /** What the preference centre shows: the state, the tenant's topics, the contact (for its zone). */

@@ -84,9 +84,37 @@ public abstract class PreferencesRepositoryContract {
         givenSuppressed(tenant, pseudonym);
         assertTrue(repository().isSuppressed(tenant, pseudonym));
         assertFalse(repository().isSuppressed(otherTenant, pseudonym));
-        repository().liftSuppression(tenant, pseudonym);
+        givenSuppressed(otherTenant, pseudonym);
+        String c = givenContact(tenant, email());
+        TokenUse token = new TokenUse("n" + UUID.randomUUID().toString().replace("-", ""), NOW.plus(Duration.ofDays(7)))
+                .liftingSuppressionOf(pseudonym);
+        repository().write(tenant, c, 0, null, List.of(), token, NOW);
         assertFalse(repository().isSuppressed(tenant, pseudonym));
-        repository().liftSuppression(tenant, pseudonym); // lifting what is not there is harmless
+        assertTrue(repository().isSuppressed(otherTenant, pseudonym));
+        // lifting what is not there is harmless
+        repository().write(tenant, c, 0, null, List.of(),
+                new TokenUse("n" + UUID.randomUUID().toString().replace("-", ""), NOW.plus(Duration.ofDays(7)))
+                        .liftingSuppressionOf(pseudonym), NOW);
+    }
+
+    @Test
+    void aSuppressionIsLiftedOnlyWithTheWriteThatUsesTheToken() {
+        String pseudonym = "p" + UUID.randomUUID().toString().replace("-", "");
+        givenSuppressed(tenant, pseudonym);
+        String c = givenContact(tenant, email());
+        TokenUse token = new TokenUse("n" + UUID.randomUUID().toString().replace("-", ""), NOW.plus(Duration.ofDays(7)));
+        repository().write(tenant, c, 0, null, List.of(), token, NOW);
+        // The token was used already: the whole write fails, the suppression stays.
+        assertThrows(TokenUsed.class, () -> repository().write(tenant, c, 0, null, List.of(),
+                token.liftingSuppressionOf(pseudonym), NOW));
+        assertTrue(repository().isSuppressed(tenant, pseudonym));
+        // The contact is being erased: the same.
+        String erasing = givenContact(tenant, email());
+        givenErasing(tenant, erasing);
+        assertThrows(StoreException.NotFound.class, () -> repository().write(tenant, erasing, 0, null, List.of(),
+                new TokenUse("n" + UUID.randomUUID().toString().replace("-", ""), NOW.plus(Duration.ofDays(7)))
+                        .liftingSuppressionOf(pseudonym), NOW));
+        assertTrue(repository().isSuppressed(tenant, pseudonym));
     }
 
     // ---- preferences and the ledger ----

@@ -181,6 +181,26 @@ class PreferencesServiceTest {
     }
 
     @Test
+    void aConfirmationThatFailsLeavesTheTokenUnusedAndTheSuppressionInPlaceForARetry() {
+        topics("news");
+        String email = "retry@example.com";
+        String c = contact(email);
+        String pseudonym = AddressSuppression.ofEmail(secrets, email);
+        repository.suppress(tenant, pseudonym);
+        service.subscribe(tenant, new SubscribeRequest(email, Channel.EMAIL, List.of("news")), evidence(), pseudonym);
+        TokenUse token = new TokenUse("nonce-2", clock.instant().plus(Duration.ofDays(7)));
+        repository.failNextWrites(1, StoreException.Busy::new);
+        assertThrows(StoreException.Busy.class, () -> service.confirm(tenant, c, Channel.EMAIL, List.of("news"), token,
+                evidence(), secrets));
+        assertFalse(repository.isTokenUsed(tenant, c, "nonce-2"));
+        assertTrue(repository.isSuppressed(tenant, pseudonym));
+        // the retry of the same link goes through, and lifts the suppression with the consent
+        service.confirm(tenant, c, Channel.EMAIL, List.of("news"), token, evidence(), secrets);
+        assertEquals(ConsentStatus.OPTED_IN, repository.find(tenant, c).topicStatus(Channel.EMAIL, "news"));
+        assertFalse(repository.isSuppressed(tenant, pseudonym));
+    }
+
+    @Test
     void aSubscriptionOfAnAddressBeingErasedDoesNothing() {
         String c = contact("gone@example.com");
         repository.markErasing(tenant, c);

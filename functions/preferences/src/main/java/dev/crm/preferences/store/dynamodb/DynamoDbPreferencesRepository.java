@@ -125,11 +125,6 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
         return keys.getItem(r -> r.key(key(Keys.suppression(t, addressPseudonym), Keys.ITEM)).consistentRead(true)) != null;
     }
 
-    @Override
-    public void liftSuppression(TenantId t, String addressPseudonym) {
-        keys.deleteItem(key(Keys.suppression(t, addressPseudonym), Keys.ITEM));
-    }
-
     // ---- preferences and the ledger ----
 
     @Override
@@ -179,6 +174,11 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
             used.usedAt = now;
             used.expiresAt = token.expiresAt();
             tx.addPutItem(tokenUses, putNew(TokenUseItem.class, used));
+            if (token.liftsSuppression() != null) {
+                // Unconditional: lifting a suppression that is not there is harmless.
+                items++;
+                tx.addDeleteItem(keys, key(Keys.suppression(t, token.liftsSuppression()), Keys.ITEM));
+            }
         }
         for (int i = 0; i < entries.size(); i++) {
             LedgerEntry e = entries.get(i);

@@ -151,11 +151,6 @@ public final class InMemoryPreferencesRepository implements PreferencesRepositor
         return suppressions.contains(t.value() + "|" + addressPseudonym);
     }
 
-    @Override
-    public synchronized void liftSuppression(TenantId t, String addressPseudonym) {
-        suppressions.remove(t.value() + "|" + addressPseudonym);
-    }
-
     // ---- preferences and the ledger ----
 
     @Override
@@ -169,7 +164,8 @@ public final class InMemoryPreferencesRepository implements PreferencesRepositor
         if (next == null && !entries.isEmpty()) {
             throw new IllegalArgumentException("ledger entries come with a state change");
         }
-        int items = 1 + (next == null ? 0 : 1) + (token == null ? 0 : 1) + 2 * entries.size();
+        int items = 1 + (next == null ? 0 : 1) + (token == null ? 0 : token.liftsSuppression() == null ? 1 : 2)
+                + 2 * entries.size();
         if (items > MAX_TRANSACTION_ITEMS) {
             throw new IllegalArgumentException("a consent write of " + items + " items exceeds one transaction");
         }
@@ -199,6 +195,9 @@ public final class InMemoryPreferencesRepository implements PreferencesRepositor
         }
         if (token != null) {
             usedTokens.computeIfAbsent(k, x -> new HashSet<>()).add(token.nonce());
+            if (token.liftsSuppression() != null) {
+                suppressions.remove(t.value() + "|" + token.liftsSuppression());
+            }
         }
         for (int i = 0; i < entries.size(); i++) {
             LedgerEntry e = entries.get(i);
