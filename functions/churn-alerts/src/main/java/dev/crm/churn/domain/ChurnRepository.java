@@ -27,10 +27,20 @@ public interface ChurnRepository {
      */
     List<CustomerHistory> historiesFromPurchases(TenantId t, Instant end, ZoneId zone, String currency);
 
-    /** Each score as its own record of the contact (never the contact record); replaces earlier ones. */
+    /**
+     * Each score as its own record of the contact (never the contact record); replaces earlier ones.
+     * Only active contacts keep a score: one erased, anonymised or being erased while the run scored
+     * it is left without one.
+     */
     void writeScores(TenantId t, List<ChurnScore> scores);
 
-    /** @return false when the alert exists already (a rerun): the stored one is left as it is */
+    /**
+     * Raises the alert if the contact is still active (an erasure that started after the card was read
+     * must not get the contact's name back).
+     *
+     * @return false when the alert exists already (a rerun: the stored one is left as it is) or the
+     *         contact is no longer active: nothing is written
+     */
     boolean createAlert(TenantId t, ChurnAlert alert);
 
     /** @return the contact's alert of the period ({@code yyyymm}), or null */

@@ -26,6 +26,7 @@ class ChurnAlertsTest {
 
     ChurnAlert raised(BigDecimal valueAtRisk) {
         String c = TestHistories.newContactId();
+        repo.putCard(t, c, Map.of("firstName", "A"), true);
         ChurnAlert a = new ChurnAlert(ChurnAlert.id(c, "202611"), c, "202611", ChurnAlert.Status.OPEN, 0.1, "high",
                 BigDecimal.TEN, valueAtRisk, "EUR", List.of("p_alive_below_threshold"), Map.of("channel", "email"),
                 Map.of("firstName", "A"), "run_a", NOW.minusSeconds(3600), null, null, null, null, null);
@@ -76,6 +77,7 @@ class ChurnAlertsTest {
                 return null; // someone else moved it meanwhile
             }
         };
+        racing.putCard(t, a.contactId(), Map.of("firstName", "A"), true);
         racing.createAlert(t, a);
         ChurnAlerts service = new ChurnAlerts(racing, Clock.fixed(NOW, ZoneOffset.UTC));
         var e = assertThrows(ChurnAlerts.StatusConflict.class, () -> service.resolve(t, a.id(), "key:k", null));

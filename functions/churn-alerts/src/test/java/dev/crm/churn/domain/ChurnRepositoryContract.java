@@ -55,6 +55,13 @@ public abstract class ChurnRepositoryContract {
     /** The stored score's API view (as the 360° view reads it), or null. */
     protected abstract Map<String, Object> storedScore(TenantId t, String contactId);
 
+    /** One active contact (a customer with a purchase summary), by id. */
+    protected String activeContact(TenantId t) {
+        TestHistories.Customer c = TestHistories.fromWeeks(AS_OF, "EUR", 1, 10, 30, 12.5, BigDecimal.TEN, 0, null);
+        givenCustomers(t, List.of(c));
+        return c.contactId();
+    }
+
     protected static List<TestHistories.Customer> customers(int n) {
         List<TestHistories.Customer> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -165,7 +172,7 @@ public abstract class ChurnRepositoryContract {
         TenantId t = newTenant();
         List<ChurnScore> scores = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            scores.add(new ChurnScore(TestHistories.newContactId(), 0.25, 1.5, new BigDecimal("10.00"), new BigDecimal("5.00"),
+            scores.add(new ChurnScore(activeContact(t), 0.25, 1.5, new BigDecimal("10.00"), new BigDecimal("5.00"),
                     RiskTier.HIGH, true, NOW, "EUR", "run_a"));
         }
         repository().writeScores(t, scores);
@@ -186,9 +193,40 @@ public abstract class ChurnRepositoryContract {
     }
 
     @Test
+    void onlyActiveContactsKeepAScore() {
+        TenantId t = newTenant();
+        String active = activeContact(t);
+        String erased = activeContact(t);
+        givenErased(t, erased);
+        String unknown = TestHistories.newContactId();
+        List<ChurnScore> scores = new ArrayList<>();
+        for (String c : List.of(active, erased, unknown)) {
+            scores.add(new ChurnScore(c, 0.25, 1.5, new BigDecimal("10.00"), new BigDecimal("5.00"), RiskTier.HIGH, true, NOW,
+                    "EUR", "run_a"));
+        }
+        repository().writeScores(t, scores);
+        assertNotNull(storedScore(t, active));
+        assertNull(storedScore(t, erased), "an erasure that started during the run leaves no score behind");
+        assertNull(storedScore(t, unknown));
+    }
+
+    @Test
+    void noAlertIsRaisedForAContactNoLongerActive() {
+        TenantId t = newTenant();
+        String c = activeContact(t);
+        givenErased(t, c);
+        assertFalse(repository().createAlert(t, alert(c, "202611", BigDecimal.TEN, "run_a")));
+        assertNull(repository().alert(t, c, "202611"));
+        assertEquals(List.of(), repository().alerts(t, ChurnAlert.Status.OPEN, 10, null).items());
+        String unknown = TestHistories.newContactId();
+        assertFalse(repository().createAlert(t, alert(unknown, "202611", BigDecimal.TEN, "run_a")));
+        assertNull(repository().alert(t, unknown, "202611"));
+    }
+
+    @Test
     void anAlertIsRaisedOncePerContactAndPeriodAndReadBackWhole() {
         TenantId t = newTenant();
-        String c = TestHistories.newContactId();
+        String c = activeContact(t);
         ChurnAlert a = alert(c, "202611", new BigDecimal("120.25"), "run_first");
         assertTrue(repository().createAlert(t, a));
         assertFalse(repository().createAlert(t, alert(c, "202611", new BigDecimal("999"), "run_second")), "a rerun");
@@ -216,7 +254,7 @@ public abstract class ChurnRepositoryContract {
     @Test
     void anAlertWithoutACardHasAnEmptyOne() {
         TenantId t = newTenant();
-        String c = TestHistories.newContactId();
+        String c = activeContact(t);
         ChurnAlert a = alert(c, "202611", BigDecimal.TEN, "run_a");
         repository().createAlert(t, new ChurnAlert(a.id(), c, a.period(), a.status(), a.pAlive(), a.riskTier(), a.clv(),
                 a.valueAtRisk(), a.currency(), a.reasons(), a.suggestedAction(), null, a.runId(), a.createdAt(), null, null, null,
@@ -227,7 +265,7 @@ public abstract class ChurnRepositoryContract {
     @Test
     void unknownAndOtherTenantsAlertsAreNotFound() {
         TenantId t = newTenant();
-        String c = TestHistories.newContactId();
+        String c = activeContact(t);
         repository().createAlert(t, alert(c, "202611", BigDecimal.TEN, "run_a"));
         assertNull(repository().alert(t, c, "202610"));
         assertNull(repository().alert(t, TestHistories.newContactId(), "202611"));
@@ -242,7 +280,7 @@ public abstract class ChurnRepositoryContract {
     @Test
     void transitionsMoveAnAlertOnlyFromTheStatusTheyNameAndRecordWhoAndWhen() {
         TenantId t = newTenant();
-        String c = TestHistories.newContactId();
+        String c = activeContact(t);
         repository().createAlert(t, alert(c, "202611", BigDecimal.TEN, "run_a"));
         ChurnAlert a = repository().alert(t, c, "202611");
         Instant later = NOW.plusSeconds(60);
@@ -278,7 +316,7 @@ public abstract class ChurnRepositoryContract {
         List<ChurnAlert> given = new ArrayList<>();
         String[] values = {"10.00", "250.50", "10.00", "99.99", "0", "1000000", "10.004"};
         for (String v : values) {
-            ChurnAlert a = alert(TestHistories.newContactId(), "202611", new BigDecimal(v), "run_a");
+            ChurnAlert a = alert(activeContact(t), "202611", new BigDecimal(v), "run_a");
             given.add(a);
             repository().createAlert(t, a);
         }

@@ -299,14 +299,18 @@ class ChurnRunTest {
     }
 
     @Test
-    void aCustomerErasedSinceTheirSummaryIsAlertedWithoutACard() {
+    void aCustomerErasedSinceTheirSummaryGetsNeitherAnAlertNorAScore() {
         List<TestHistories.Customer> customers = customers(20, 12);
         InMemoryChurnRepository repo = repositoryWith(t, customers);
         String lapsed = customers.get(0).contactId();
-        repo.putCard(t, lapsed, new LinkedHashMap<>(), false);
-        runToEnd(repo, "run_erased");
-        assertEquals(Map.of(), repo.alert(t, lapsed, "202611").contact());
-        assertEquals(null, repo.alert(t, lapsed, "202611").suggestedAction().get("channel"), "no preferences: no channel");
+        runToEnd(repo, "run_before");
+        assertNotNull(repo.alert(t, lapsed, "202611"), "the lapsed customer is alerted while active");
+        assertNotNull(repo.score(t, lapsed));
+        InMemoryChurnRepository erasedRepo = repositoryWith(t, customers);
+        erasedRepo.putCard(t, lapsed, new LinkedHashMap<>(), false);
+        runToEnd(erasedRepo, "run_erased");
+        assertNull(erasedRepo.alert(t, lapsed, "202611"));
+        assertNull(erasedRepo.score(t, lapsed));
     }
 
     @Test

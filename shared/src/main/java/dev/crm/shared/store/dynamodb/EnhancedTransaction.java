@@ -5,6 +5,7 @@ import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.enhanced.dynamodb.model.TransactDeleteItemEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
@@ -57,6 +58,13 @@ public final class EnhancedTransaction {
 
     public int delete(DynamoDbTable<?> table, String pk, String sk, Expression condition) {
         request.addDeleteItem(table, TransactDeleteItemEnhancedRequest.builder()
+                .key(Key.builder().partitionValue(pk).sortValue(sk).build()).conditionExpression(condition).build());
+        return size++;
+    }
+
+    /** Writes nothing, but the whole transaction fails unless {@code condition} holds for the item. */
+    public int check(DynamoDbTable<?> table, String pk, String sk, Expression condition) {
+        request.addConditionCheck(table, ConditionCheck.builder()
                 .key(Key.builder().partitionValue(pk).sortValue(sk).build()).conditionExpression(condition).build());
         return size++;
     }

@@ -84,7 +84,7 @@ class DynamoDbChurnRepositoryIT extends ChurnRepositoryContract {
     @Test
     void itemsKeepTheirStoredShape() {
         TenantId t = newTenant();
-        String c = TestHistories.newContactId();
+        String c = activeContact(t);
         ChurnAlert a = alert(c, "202611", new BigDecimal("120.25"), "run_a");
         repository.createAlert(t, a);
         Map<String, AttributeValue> item = table.get(Keys.contact(t, c), "AL#202611");

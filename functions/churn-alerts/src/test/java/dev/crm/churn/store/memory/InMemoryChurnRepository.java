@@ -184,7 +184,9 @@ public class InMemoryChurnRepository implements ChurnRepository {
         write();
         Map<String, ChurnScore> m = scores.computeIfAbsent(t, k -> new ConcurrentHashMap<>());
         for (ChurnScore s : list) {
-            m.put(s.contactId(), s);
+            if (isActive(t, s.contactId())) {
+                m.put(s.contactId(), s);
+            }
         }
     }
 
@@ -193,7 +195,7 @@ public class InMemoryChurnRepository implements ChurnRepository {
         write();
         Map<String, ChurnAlert> m = alerts.computeIfAbsent(t, k -> new ConcurrentHashMap<>());
         String key = alert.contactId() + "|" + alert.period();
-        if (m.containsKey(key)) {
+        if (m.containsKey(key) || !isActive(t, alert.contactId())) {
             return false;
         }
         m.put(key, stored(alert));
@@ -261,6 +263,11 @@ public class InMemoryChurnRepository implements ChurnRepository {
     public synchronized Map<String, Object> preferences(TenantId t, String contactId) {
         Map<String, Object> view = preferences.getOrDefault(t, Map.of()).get(contactId);
         return view == null ? null : new LinkedHashMap<>(view);
+    }
+
+    private boolean isActive(TenantId t, String contactId) {
+        Card c = cards.getOrDefault(t, Map.of()).get(contactId);
+        return c != null && c.active();
     }
 
     @Override
