@@ -66,6 +66,11 @@ public final class FaultInjector implements ExecutionInterceptor {
         return injected.get();
     }
 
+    /** Matching calls since the last mode was set (with {@code crashAfter(Integer.MAX_VALUE, ops)}: a count, no fault). */
+    public int calls() {
+        return calls.get();
+    }
+
     private void reset(Mode m, int n, Set<String> ops) {
         operations = ops;
         budget = n;
