@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
@@ -21,6 +22,7 @@ import dev.crm.preferences.entrypoints.PreferencesHandler;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.contact.ContactDirectory;
 import dev.crm.shared.crypto.Hashes;
+import dev.crm.shared.contact.EmailAddress;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.log.Log;
 import dev.crm.shared.outbound.LocalOutbox;
@@ -322,8 +324,17 @@ class PublicRoutesIT {
                 .json(subscription(Fixtures.uniqueEmail("elsewhere")))), 202);
         clock.advance(Duration.ofMinutes(10));
         status(subscribe(slug, subscription(Fixtures.uniqueEmail("later"))), 202);
-        // counters are kept by hash: no address or IP in any key
-        assertFalse(fx.partition(other.value() + "#RATE#client#" + Hashes.sha256Hex("ip|203.0.113.7")).isEmpty());
+        // counters are kept by keyed pseudonyms: no address or IP in any key, nor an unkeyed hash of one
+        var secrets = infra.tenants().find(other).secrets();
+        assertFalse(fx.partition(other.value() + "#RATE#client#" + secrets.pseudonym("subscribe-client", "203.0.113.7")).isEmpty());
+        assertTrue(fx.partition(other.value() + "#RATE#client#" + Hashes.sha256Hex("ip|203.0.113.7")).isEmpty());
+        String limitedKey = tenant.value() + "#RATE#address#";
+        assertFalse(fx.partition(limitedKey + infra.tenants().find(tenant).secrets().pseudonym("subscribe-address",
+                EmailAddress.normalize(email))).isEmpty());
+        assertTrue(fx.partition(limitedKey + EmailAddress.hash(email)).isEmpty());
+        // another tenant's pseudonym of the same client is unrelated (its own key)
+        assertNotEquals(secrets.pseudonym("subscribe-client", "203.0.113.7"),
+                infra.tenants().find(tenant).secrets().pseudonym("subscribe-client", "203.0.113.7"));
     }
 
     // ---- one-click unsubscribe ----

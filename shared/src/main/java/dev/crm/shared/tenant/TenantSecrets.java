@@ -23,6 +23,16 @@ public record TenantSecrets(List<SigningKey> signingKeys, byte[] pseudonymKey) {
         return new SigningKey(Ids.random("k", 8), randomBytes(32));
     }
 
+    /**
+     * A keyed pseudonym of a personal value (an IP address, an email address) for one purpose, for
+     * use in keys: HMAC-SHA256 under the tenant's pseudonym key, so neither a dictionary of addresses
+     * nor the small IPv4 space reverses it, and the same value pseudonymised for two tenants or two
+     * purposes gives unrelated keys. 32 hex digits (128 bits).
+     */
+    public String pseudonym(String purpose, String value) {
+        return Hashes.hmacHex(pseudonymKey, purpose + "|" + value).substring(0, 32);
+    }
+
     public SigningKey current() {
         return signingKeys.get(0);
     }

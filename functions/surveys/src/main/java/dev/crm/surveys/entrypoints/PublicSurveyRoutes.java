@@ -1,6 +1,5 @@
 package dev.crm.surveys.entrypoints;
 
-import dev.crm.shared.crypto.Hashes;
 import dev.crm.shared.http.ApiProblem;
 import dev.crm.shared.http.ApiRequest;
 import dev.crm.shared.http.ApiResponse;
@@ -180,6 +179,6 @@ final class PublicSurveyRoutes {
      */
     private static String clientPseudonym(ApiRequest request, Tenant tenant) {
         String ip = request.sourceIp() == null ? "unknown" : request.sourceIp();
-        return Hashes.hmacHex(tenant.secrets().pseudonymKey(), "survey-client|" + ip).substring(0, 32);
+        return tenant.secrets().pseudonym("survey-client", ip);
     }
 }
