@@ -118,6 +118,13 @@ class LogWatchTest {
     }
 
     @Test
+    void theBuildRunsThisTestUnderTheWatch() {
+        // Registered by autodetection (META-INF/services and the parent pom's surefire configuration), not by this class.
+        assertTrue(new LambdaContext().getLogger() instanceof LogWatch.WatchedLogger,
+                "LogWatch is not registered: is junit.jupiter.extensions.autodetection.enabled still set for surefire?");
+    }
+
+    @Test
     @WritesPersonalData("runs test classes that plant personal data on every output")
     void everyOutputIsWatchedForEveryKindAndNothingElseIsFlagged() {
         Map<String, TestExecutionResult> results = run(Planted.class);
