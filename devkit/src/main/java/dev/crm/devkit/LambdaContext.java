@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The repository's one Lambda {@link Context}: what Lambda's runtime hands a handler, for the tests,
@@ -49,6 +50,12 @@ public final class LambdaContext implements Context {
     private final LongSupplier remainingMillis;
     private final long deadlineNanos;
     private final LambdaLogger logger;
+
+    /**
+     * Set by {@link LogWatch} while a test runs: wraps every logger a context hands out, so what a
+     * handler writes through it is watched. null (always, outside tests): the logger as is.
+     */
+    static volatile UnaryOperator<LambdaLogger> loggerWatch;
 
     /** A test's context with 900 s remaining throughout. */
     public LambdaContext() {
@@ -159,7 +166,8 @@ public final class LambdaContext implements Context {
 
     @Override
     public LambdaLogger getLogger() {
-        return logger;
+        UnaryOperator<LambdaLogger> watch = loggerWatch;
+        return watch == null ? logger : watch.apply(logger);
     }
 
     /** A context other than the factories' (see {@link LambdaContext#builder()} for the defaults). */

@@ -11,7 +11,7 @@ import dev.crm.shared.http.ApiRouter;
 import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.devkit.ApiEvents;
-import java.util.ArrayList;
+import dev.crm.devkit.CapturedLogs;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
@@ -49,16 +49,14 @@ class ApiRouterTest {
 
     @Test
     void unexpectedErrorsAre500WithACorrelationIdAndNothingInternal() {
-        List<String> logs = new ArrayList<>();
-        dev.crm.shared.log.Log.sink(logs::add);
-        try {
+        List<String> logs;
+        try (var captured = CapturedLogs.start()) {
             var r = router.handle(ApiEvents.request("GET", "/v1/boom").as(TenantId.generate(), Scope.READ).build());
             var body = problem(r, 500, "internal-error");
             assertFalse(r.getBody().contains("secret"));
             assertFalse(r.getBody().contains("IllegalState"));
             assertEquals(36, ((String) body.get("correlationId")).length());
-        } finally {
-            dev.crm.shared.log.Log.sink(System.out::println);
+            logs = captured.lines();
         }
         String all = String.join("\n", logs);
         assertFalse(all.contains("jane@example.com"));

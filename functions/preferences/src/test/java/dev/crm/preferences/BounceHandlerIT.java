@@ -14,16 +14,15 @@ import dev.crm.preferences.entrypoints.BounceHandler;
 import dev.crm.preferences.entrypoints.PreferencesHandler;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.json.Json;
-import dev.crm.shared.log.Log;
 import dev.crm.shared.store.dynamodb.Attr;
 import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.TenantId;
+import dev.crm.devkit.CapturedLogs;
 import dev.crm.devkit.MutableClock;
 import dev.crm.devkit.SampleEvents;
 import dev.crm.devkit.LambdaContext;
 import dev.crm.devkit.TestInfrastructure;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -119,9 +118,8 @@ class BounceHandlerIT {
         String email = Fixtures.uniqueEmail("kept");
         String c = optedIn(email);
         Map<String, String> before = fx.contactPartition(tenant, c);
-        List<String> lines = new ArrayList<>();
-        Log.sink(lines::add);
-        try {
+        List<String> lines;
+        try (var logs = CapturedLogs.start()) {
             for (String message : List.of(
                     ses("eventType", "Bounce", "\"bounceType\": \"Transient\", ", to(email), tenant),
                     ses("eventType", "Complaint", "\"complaintFeedbackType\": \"not-spam\", ", to(email), tenant),
@@ -135,8 +133,7 @@ class BounceHandlerIT {
                 bounces.handleRequest(sns(message), new LambdaContext());
             }
             bounces.handleRequest(new SNSEvent(), new LambdaContext());
-        } finally {
-            Log.sink(System.out::println);
+            lines = logs.lines();
         }
         assertEquals(before, fx.contactPartition(tenant, c));
         assertEquals(10, lines.size());

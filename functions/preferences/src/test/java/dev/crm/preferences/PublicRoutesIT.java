@@ -24,7 +24,6 @@ import dev.crm.shared.contact.ContactDirectory;
 import dev.crm.shared.crypto.Hashes;
 import dev.crm.shared.contact.EmailAddress;
 import dev.crm.shared.json.Json;
-import dev.crm.shared.log.Log;
 import dev.crm.shared.outbound.LocalOutbox;
 import dev.crm.shared.store.dynamodb.Attr;
 import dev.crm.shared.store.dynamodb.Keys;
@@ -35,6 +34,7 @@ import dev.crm.shared.tenant.TenantSettings;
 import dev.crm.shared.tokens.SignedTokens;
 import dev.crm.shared.tokens.TokenPurpose;
 import dev.crm.devkit.ApiEvents;
+import dev.crm.devkit.CapturedLogs;
 import dev.crm.devkit.MutableClock;
 import dev.crm.devkit.TestInfrastructure;
 import java.net.URLDecoder;
@@ -48,7 +48,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -162,16 +161,12 @@ class PublicRoutesIT {
         fx.topic(tenant, "newsletter");
         fx.settings(tenant, new TenantSettings(List.of(), "UTC", "EUR", Map.of(), "2026-01"));
         String email = Fixtures.uniqueEmail("Jane.Doe");
-        List<String> logLines = new CopyOnWriteArrayList<>();
-        Log.sink(logLines::add);
-        try {
-            doubleOptIn(email, logLines);
-        } finally {
-            Log.sink(System.out::println);
+        try (var logs = CapturedLogs.start()) {
+            doubleOptIn(email, logs);
         }
     }
 
-    private void doubleOptIn(String email, List<String> logLines) {
+    private void doubleOptIn(String email, CapturedLogs logs) {
         var accepted = subscribe(tenantA.slug(), subscription(email, "newsletter"));
         status(accepted, 202);
 
@@ -248,6 +243,7 @@ class PublicRoutesIT {
         assertEquals(1, LocalOutbox.INSTANCE.messagesTo(email).size());
 
         // one log line per request, and neither the address nor the token in any of them
+        List<String> logLines = logs.lines();
         assertTrue(logLines.size() >= 8, logLines::toString);
         for (String line : logLines) {
             assertFalse(line.toLowerCase(Locale.ROOT).contains(email.toLowerCase(Locale.ROOT)), line);

@@ -2,15 +2,19 @@ package dev.crm.shared.log;
 
 import dev.crm.shared.json.Json;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
  * Structured logs: one JSON object per line on stdout, which Lambda ships to CloudWatch. Callers
- * pass chosen fields, never request bodies; as a second line of defence every string value is
- * scrubbed of anything shaped like an API key, a signed token, an email address or a phone number.
+ * pass chosen fields, never request bodies; as a second line of defence the message and every string
+ * value (inside lists and maps too) are scrubbed of anything shaped like an API key, a signed token,
+ * an email address or a phone number.
  */
 public final class Log {
     private static final Pattern API_KEY = Pattern.compile("crm_[a-z]+_[A-Za-z0-9]{8,}");
@@ -65,14 +69,31 @@ public final class Log {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("time", Instant.now().toString());
         line.put("level", level);
-        line.put("message", message);
+        line.put("message", scrub(message));
         if (fields != null) {
             for (var e : fields.entrySet()) {
-                Object v = e.getValue();
-                line.put(e.getKey(), v instanceof String s ? scrub(s) : v);
+                line.put(e.getKey(), scrubbed(e.getValue()));
             }
         }
         sink.accept(Json.write(line));
+    }
+
+    /** Strings scrubbed, inside lists and maps too; other values as they are. */
+    private static Object scrubbed(Object v) {
+        if (v instanceof String s) {
+            return scrub(s);
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            m.forEach((k, x) -> out.put(k, scrubbed(x)));
+            return out;
+        }
+        if (v instanceof Collection<?> c) {
+            List<Object> out = new ArrayList<>(c.size());
+            c.forEach(x -> out.add(scrubbed(x)));
+            return out;
+        }
+        return v;
     }
 
     public static String scrub(String s) {
