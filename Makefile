@@ -26,6 +26,9 @@ build-TenantsFunction:
 build-TenantJobsFunction:
 	$(call package,tenants)
 
+build-JobSweepFunction:
+	$(call package,tenants)
+
 build-ContactsFunction:
 	$(call package,contacts)
 

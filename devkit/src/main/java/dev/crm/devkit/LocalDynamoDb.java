@@ -154,7 +154,22 @@ public final class LocalDynamoDb implements AutoCloseable {
         try {
             client.createTable(b.build());
         } catch (ResourceInUseException e) {
-            // already there (a persistent data directory)
+            // already there (a persistent data directory): add the indexes the template gained since
+            addMissingIndexes(client, name, attrs, gsis);
+        }
+    }
+
+    /** As a deployment would: an index added to the template is created on the existing table, one at a time. */
+    private static void addMissingIndexes(DynamoDbClient client, String name, List<AttributeDefinition> attrs,
+            List<GlobalSecondaryIndex> gsis) {
+        var existing = client.describeTable(d -> d.tableName(name)).table().globalSecondaryIndexes().stream()
+                .map(software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription::indexName).toList();
+        for (GlobalSecondaryIndex gsi : gsis) {
+            if (existing.contains(gsi.indexName())) {
+                continue;
+            }
+            client.updateTable(u -> u.tableName(name).attributeDefinitions(attrs).globalSecondaryIndexUpdates(
+                    g -> g.create(c -> c.indexName(gsi.indexName()).keySchema(gsi.keySchema()).projection(gsi.projection()))));
         }
     }
 

@@ -98,6 +98,77 @@ class TemplateConsistencyTest {
     }
 
     @Test
+    void theOpenJobsIndexIsTheOneTheSweeperQueries() {
+        Map<String, Object> index = null;
+        for (Object o : SamTemplate.list(template.tableProperties().get("GlobalSecondaryIndexes"))) {
+            if (Table.OPEN_JOBS.equals(SamTemplate.map(o).get("IndexName"))) {
+                index = SamTemplate.map(o);
+            }
+        }
+        assertNotNull(index, "no index " + Table.OPEN_JOBS);
+        assertEquals(List.of(Map.of("AttributeName", Table.OPEN_JOBS_PK, "KeyType", "HASH"),
+                Map.of("AttributeName", Table.OPEN_JOBS_SK, "KeyType", "RANGE")), index.get("KeySchema"));
+        // keys only: a checkpoint's write to the index stays one small item, whatever the job holds
+        assertEquals("KEYS_ONLY", SamTemplate.map(index.get("Projection")).get("ProjectionType"));
+        assertTrue(SamTemplate.list(template.tableProperties().get("AttributeDefinitions"))
+                .contains(Map.of("AttributeName", Table.OPEN_JOBS_SK, "AttributeType", "N")), "dueBy is epoch milliseconds");
+    }
+
+    /**
+     * Nothing asynchronous gives up silently: every stream event, schedule and pipe sends what its
+     * retries could not deliver to a queue, and every such queue has an alarm.
+     */
+    @Test
+    void everyAsynchronousTriggerHasAnOnFailureQueueWithAnAlarm() {
+        Set<String> queues = new TreeSet<>();
+        for (SamTemplate.Function f : template.functions()) {
+            for (var ev : f.events().entrySet()) {
+                Object type = ev.getValue().get("Type");
+                Map<String, Object> p = SamTemplate.map(ev.getValue().get("Properties"));
+                String where = f.logicalId() + "." + ev.getKey();
+                if ("DynamoDB".equals(type)) {
+                    Map<String, Object> onFailure = SamTemplate.map(SamTemplate.map(p.get("DestinationConfig")).get("OnFailure"));
+                    assertEquals("SQS", onFailure.get("Type"), where + ": Type SQS makes SAM grant sqs:SendMessage");
+                    queues.add(queueOf(onFailure.get("Destination"), where));
+                } else if ("Schedule".equals(type) || "ScheduleV2".equals(type)) {
+                    queues.add(queueOf(SamTemplate.map(p.get("DeadLetterConfig")).get("Arn"), where));
+                } else {
+                    assertTrue(List.of("Api", "SNS").contains(type), where + ": an event type this test does not know: " + type);
+                }
+            }
+        }
+        for (var r : template.resources().entrySet()) {
+            if (!"AWS::Pipes::Pipe".equals(r.getValue().get("Type"))) {
+                continue;
+            }
+            Map<String, Object> p = SamTemplate.map(r.getValue().get("Properties"));
+            Map<String, Object> stream = SamTemplate.map(SamTemplate.map(p.get("SourceParameters")).get("DynamoDBStreamParameters"));
+            String queue = queueOf(SamTemplate.map(stream.get("DeadLetterConfig")).get("Arn"), r.getKey());
+            queues.add(queue);
+            String role = (String) SamTemplate.list(SamTemplate.map(p.get("RoleArn")).get("Fn::GetAtt")).get(0);
+            assertTrue(Json.write(template.resources().get(role)).contains("\"Action\":\"sqs:SendMessage\",\"Resource\":{\"Fn::GetAtt\":[\""
+                    + queue + "\",\"Arn\"]}"), r.getKey() + ": its role may not send to " + queue);
+        }
+        assertTrue(!queues.isEmpty());
+        for (String queue : queues) {
+            assertEquals("AWS::SQS::Queue", template.resources().get(queue).get("Type"), queue);
+            boolean alarmed = template.resources().values().stream()
+                    .filter(res -> "AWS::CloudWatch::Alarm".equals(res.get("Type")))
+                    .map(res -> SamTemplate.map(res.get("Properties")))
+                    .anyMatch(a -> "ApproximateNumberOfMessagesVisible".equals(a.get("MetricName"))
+                            && Json.write(a.get("Dimensions")).contains("\"Fn::GetAtt\":[\"" + queue + "\",\"QueueName\"]"));
+            assertTrue(alarmed, queue + " has no alarm on ApproximateNumberOfMessagesVisible");
+        }
+    }
+
+    private static String queueOf(Object arn, String where) {
+        assertNotNull(arn, where + " has no on-failure destination");
+        List<Object> att = SamTemplate.list(SamTemplate.map(arn).get("Fn::GetAtt"));
+        assertEquals("Arn", att.get(1), where);
+        return (String) att.get(0);
+    }
+
+    @Test
     void streamFiltersSelectJobItemsAsTheJobStoreWritesThem() {
         for (SamTemplate.Function f : template.functions()) {
             for (var ev : f.events().values()) {

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -52,7 +53,7 @@ public final class InMemoryJobRepository implements JobRepository {
             return null;
         }
         Job claimed = with(j, Job.Status.RUNNING, j.done(), j.total(), j.input(), j.result(), j.error(), j.checkpoint(),
-                owner, now + leaseMillis, j.handovers());
+                owner, now + leaseMillis, j.handovers(), j.failures(), j.recoveries());
         jobs.put(ref, claimed);
         return claimed;
     }
@@ -62,28 +63,66 @@ public final class InMemoryJobRepository implements JobRepository {
             long leaseMillis) {
         Job j = held(ref, owner);
         jobs.put(ref, with(j, j.status(), done, total, j.input(), j.result(), j.error(), copy(checkpoint), owner,
-                clock.millis() + leaseMillis, j.handovers()));
+                clock.millis() + leaseMillis, j.handovers(), 0, j.recoveries()));
     }
 
     @Override
     public synchronized void handOver(JobRef ref, String owner) {
         Job j = held(ref, owner);
         jobs.put(ref, with(j, Job.Status.QUEUED, j.done(), j.total(), j.input(), j.result(), j.error(), j.checkpoint(),
-                null, 0, j.handovers() + 1));
+                null, 0, j.handovers() + 1, j.failures(), j.recoveries()));
+    }
+
+    @Override
+    public synchronized void handOverAfterFailure(JobRef ref, String owner) {
+        Job j = held(ref, owner);
+        jobs.put(ref, with(j, Job.Status.QUEUED, j.done(), j.total(), j.input(), j.result(), j.error(), j.checkpoint(),
+                null, 0, j.handovers() + 1, j.failures() + 1, j.recoveries()));
     }
 
     @Override
     public synchronized void complete(JobRef ref, String owner, long done, long total, Map<String, Object> result) {
         Job j = held(ref, owner);
         jobs.put(ref, with(j, Job.Status.SUCCEEDED, done, total, Map.of(), copy(result), j.error(), Map.of(), null, 0,
-                j.handovers()));
+                j.handovers(), j.failures(), j.recoveries()));
     }
 
     @Override
     public synchronized void fail(JobRef ref, String owner, String error) {
         Job j = held(ref, owner);
         jobs.put(ref, with(j, Job.Status.FAILED, j.done(), j.total(), j.input(), j.result(), error, j.checkpoint(), null,
-                0, j.handovers()));
+                0, j.handovers(), j.failures(), j.recoveries()));
+    }
+
+    @Override
+    public List<JobRef> stalled(Instant dueBefore, int limit) {
+        return jobs.values().stream().filter(j -> isStalled(j, dueBefore)).map(Job::ref).limit(limit).toList();
+    }
+
+    private static boolean isStalled(Job j, Instant dueBefore) {
+        return j != null && j.dueBy() != null && j.dueBy().isBefore(dueBefore);
+    }
+
+    @Override
+    public synchronized boolean requeueStalled(JobRef ref, Instant dueBefore) {
+        Job j = jobs.get(ref);
+        if (!isStalled(j, dueBefore)) {
+            return false;
+        }
+        jobs.put(ref, with(j, Job.Status.QUEUED, j.done(), j.total(), j.input(), j.result(), j.error(), j.checkpoint(),
+                null, 0, j.handovers(), j.failures(), j.recoveries() + 1));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean failStalled(JobRef ref, Instant dueBefore, String error) {
+        Job j = jobs.get(ref);
+        if (!isStalled(j, dueBefore)) {
+            return false;
+        }
+        jobs.put(ref, with(j, Job.Status.FAILED, j.done(), j.total(), j.input(), j.result(), error, j.checkpoint(),
+                null, 0, j.handovers(), j.failures(), j.recoveries()));
+        return true;
     }
 
     private Job held(JobRef ref, String owner) {
@@ -96,9 +135,9 @@ public final class InMemoryJobRepository implements JobRepository {
 
     private Job with(Job j, Job.Status status, long done, long total, Map<String, Object> input,
             Map<String, Object> result, String error, Map<String, Object> checkpoint, String owner, long leaseUntil,
-            long handovers) {
+            long handovers, long failures, long recoveries) {
         return new Job(j.ref(), j.id(), j.kind(), j.tenantId(), status, done, total, input, result, error, checkpoint,
-                owner, leaseUntil, handovers, j.createdAt(), now());
+                owner, leaseUntil, handovers, j.createdAt(), now(), failures, recoveries);
     }
 
     private Instant now() {

@@ -71,4 +71,46 @@ class JobRunnerIT {
         assertEquals(JobRunner.Outcome.NOT_CLAIMED, runner().run(pk, "b", () -> 900_000, work));
         assertEquals(1, steps.get());
     }
+
+    @Test
+    void aJobThatKeepsFailingWithoutProgressEndsAsFailedWithAReasonInsteadOfRetryingForEver() {
+        jobs.create(new NewJob(pk, "test", null, Map.of(), 1));
+        JobRunner.Work broken = job -> {
+            steps.incrementAndGet();
+            throw new IllegalStateException("a bug");
+        };
+        for (int attempt = 1; attempt < JobRunner.MAX_FAILED_ATTEMPTS; attempt++) {
+            assertThrows(IllegalStateException.class, () -> runner().run(pk, "w", () -> 900_000, broken),
+                    "an attempt before the last fails its invocation, so the stream retries");
+            assertEquals(Job.Status.QUEUED, jobs.find(pk).status());
+            assertEquals(attempt, jobs.find(pk).failures());
+        }
+        assertEquals(JobRunner.Outcome.FAILED, runner().run(pk, "last", () -> 900_000, broken));
+        Job failed = jobs.find(pk);
+        assertEquals(Job.Status.FAILED, failed.status());
+        assertEquals(JobRunner.GAVE_UP, failed.error());
+        assertEquals("failed", failed.toJson().get("status"));
+        assertEquals(JobRunner.GAVE_UP, failed.toJson().get("error"), "what the job's GET route shows");
+        assertEquals(JobRunner.Outcome.NOT_CLAIMED, runner().run(pk, "redelivered", () -> 900_000, broken));
+        assertEquals(JobRunner.MAX_FAILED_ATTEMPTS, steps.get());
+    }
+
+    @Test
+    void failuresWithProgressBetweenThemDoNotEndTheJob() {
+        jobs.create(new NewJob(pk, "test", null, Map.of(), 1));
+        // every attempt makes one step of progress, then fails (throttling now and then on a long import)
+        JobRunner.Work flaky = job -> {
+            if (steps.incrementAndGet() % 2 == 0) {
+                throw new IllegalStateException("throttled");
+            }
+            return JobRunner.Step.progress(job.done() + 1, 100, Map.of("at", job.done() + 1));
+        };
+        for (int attempt = 0; attempt < 2 * JobRunner.MAX_FAILED_ATTEMPTS; attempt++) {
+            assertThrows(IllegalStateException.class, () -> runner().run(pk, "w", () -> 900_000, flaky));
+        }
+        Job j = jobs.find(pk);
+        assertEquals(Job.Status.QUEUED, j.status());
+        assertEquals(2 * JobRunner.MAX_FAILED_ATTEMPTS, j.done());
+        assertEquals(1, j.failures());
+    }
 }

@@ -38,8 +38,39 @@ public interface JobRepository {
      */
     void complete(JobRef ref, String owner, long done, long total, java.util.Map<String, Object> result);
 
+    /**
+     * Gives the job back as queued after an attempt failed, counting the failure in
+     * {@link Job#failures()} (a checkpoint resets the count: the job made progress). @throws LeaseLost
+     */
+    void handOverAfterFailure(JobRef ref, String owner);
+
     /** Ends the job as failed with a reason a client may read. @throws LeaseLost */
     void fail(JobRef ref, String owner, String error);
+
+    /**
+     * Open jobs (queued or running) that were due to show a sign of life before {@code dueBefore}
+     * ({@link Job#dueBy()}): queued and never claimed, or running under a lease nobody renewed. Read
+     * from an index of open jobs only, so the cost follows the number of open jobs, not the table.
+     * The index is eventually consistent: check each job before acting on it.
+     *
+     * @return at most {@code limit} jobs, in no particular order
+     */
+    java.util.List<JobRef> stalled(java.time.Instant dueBefore, int limit);
+
+    /**
+     * Queues a stalled job again (its lease, if any, is dropped) so the stream starts a fresh worker,
+     * counting it in {@link Job#recoveries()}.
+     *
+     * @return false when the job is no longer stalled (finished, or a worker wrote since)
+     */
+    boolean requeueStalled(JobRef ref, java.time.Instant dueBefore);
+
+    /**
+     * Ends a stalled job as failed with a reason a client may read.
+     *
+     * @return false when the job is no longer stalled (finished, or a worker wrote since)
+     */
+    boolean failStalled(JobRef ref, java.time.Instant dueBefore, String error);
 
     /** Another worker took the job over (our lease expired): stop without writing anything more. */
     final class LeaseLost extends RuntimeException {

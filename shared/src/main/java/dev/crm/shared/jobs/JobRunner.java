@@ -15,6 +15,15 @@ public final class JobRunner {
     /** Time kept in reserve for the last checkpoint and the handover write. */
     public static final long SAFETY_MILLIS = 10_000;
     public static final long LEASE_MILLIS = 120_000;
+    /**
+     * Attempts in a row that may fail without progress before the job is ended as failed. Each failed
+     * attempt hands the job over and fails its invocation, so without a bound a job that always fails
+     * would be retried for ever (every hand-over is a new stream record) and never say so.
+     */
+    public static final int MAX_FAILED_ATTEMPTS = 5;
+    /** What a client reads on a job that kept failing (no internals: the log has the exception class). */
+    public static final String GAVE_UP = "the job failed " + MAX_FAILED_ATTEMPTS
+            + " times in a row without making progress; it is not retried automatically";
     /** How often an invocation waiting on another's lease looks whether that worker is still alive. */
     static final long WATCH_MILLIS = 5_000;
 
@@ -90,7 +99,7 @@ public final class JobRunner {
                 jobs.checkpoint(pk, owner, step.done(), step.total(), step.checkpoint(), LEASE_MILLIS);
                 job = new Job(job.ref(), job.id(), job.kind(), job.tenantId(), job.status(), step.done(), step.total(),
                         job.input(), job.result(), job.error(), step.checkpoint(), owner, job.leaseUntilMillis(),
-                        job.handovers(), job.createdAt(), job.updatedAt());
+                        job.handovers(), job.createdAt(), job.updatedAt(), 0, job.recoveries());
             }
         } catch (JobRepository.LeaseLost e) {
             return Outcome.LEASE_LOST;
@@ -99,10 +108,21 @@ public final class JobRunner {
             log("job failed", job);
             return Outcome.FAILED;
         } catch (RuntimeException e) {
-            // Transient (throttling, a timeout): give the job back so the stream retries it from the
-            // last checkpoint; if even that write fails, the lease expires and a retry claims it.
+            if (job.failures() + 1 >= MAX_FAILED_ATTEMPTS) {
+                // The last attempt: end the job where its client can see it, and let the stream move on.
+                try {
+                    jobs.fail(pk, owner, GAVE_UP);
+                } catch (RuntimeException notEvenThat) {
+                    throw e; // the lease expires; a retry or the sweeper (StalledJobs) ends it
+                }
+                log("job failed: attempts exhausted (" + e.getClass().getSimpleName() + ")", job);
+                return Outcome.FAILED;
+            }
+            // Perhaps transient (throttling, a timeout): give the job back, counting the failure, so a
+            // fresh invocation retries it from the last checkpoint; if even that write fails, the lease
+            // expires and a retry claims it.
             try {
-                jobs.handOver(pk, owner);
+                jobs.handOverAfterFailure(pk, owner);
             } catch (RuntimeException ignored) {
                 // the lease will expire
             }

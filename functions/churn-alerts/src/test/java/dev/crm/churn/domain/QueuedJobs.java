@@ -72,4 +72,24 @@ final class QueuedJobs implements JobRepository {
     public void fail(JobRef ref, String owner, String error) {
         throw new UnsupportedOperationException();
     }
+
+    @Override
+    public void handOverAfterFailure(JobRef ref, String owner) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<JobRef> stalled(Instant dueBefore, int limit) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public boolean requeueStalled(JobRef ref, Instant dueBefore) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public boolean failStalled(JobRef ref, Instant dueBefore, String error) {
+        throw new UnsupportedOperationException();
+    }
 }

@@ -37,6 +37,18 @@ public final class Keys {
         return "OPS#JOB#" + jobId;
     }
 
+    /** The open-jobs index's partitions, spread so the checkpoints of many jobs do not share one. */
+    public static final int OPEN_JOB_SHARDS = 8;
+
+    /** The open-jobs index partition of the job item with this partition key: stable per job. */
+    public static String openJobs(String jobPk) {
+        return openJobsShard(Math.floorMod(jobPk.hashCode(), OPEN_JOB_SHARDS));
+    }
+
+    public static String openJobsShard(int shard) {
+        return "OPS#OPENJOBS#" + shard;
+    }
+
     public static String operatorIdempotency(String hash) {
         return "OPS#IDEM#" + hash;
     }

@@ -30,6 +30,14 @@ public final class Table {
     public static final String GSI2 = "GSI2";
     public static final String GSI2PK = "GSI2PK";
     public static final String GSI2SK = "GSI2SK";
+    /**
+     * The sparse index of open jobs: only queued and running job items carry its keys (a shard and
+     * the time the job is next due to show a sign of life), so the sweeper reads open jobs, never the
+     * table (docs/data-model.md, "Open jobs").
+     */
+    public static final String OPEN_JOBS = "OpenJobs";
+    public static final String OPEN_JOBS_PK = "openJobsShard";
+    public static final String OPEN_JOBS_SK = "dueBy";
     /** Epoch seconds; DynamoDB deletes expired items eventually, so readers also check it. */
     public static final String TTL = "expiresAt";
     /** The kind of item, so streams, exports and deprovisioning can tell items apart. */

@@ -2,6 +2,7 @@ package dev.crm.shared.jobs.store.dynamodb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crm.shared.jobs.JobRef;
 import dev.crm.shared.jobs.JobRepository;
@@ -12,16 +13,45 @@ import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.Ids;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.devkit.LocalDynamoDb;
+import dev.crm.devkit.SamTemplate;
 import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DynamoDbJobRepositoryIT extends JobRepositoryContract {
-    private final Table table = new Table(LocalDynamoDb.shared().client(), LocalDynamoDb.TABLE);
+    /**
+     * A table of this test's own (as template.yaml defines it), so the open-jobs index holds this
+     * test's jobs only and what {@code stalled} returns can be asserted exactly.
+     */
+    private final Table table = ownTable();
+
+    private static Table ownTable() {
+        String name = "Jobs_" + Ids.random("", 12);
+        LocalDynamoDb.createTable(LocalDynamoDb.shared().client(), SamTemplate.load(), name);
+        return new Table(LocalDynamoDb.shared().client(), name);
+    }
 
     @Override
     protected JobRepository repository(Clock clock) {
         return new DynamoDbJobRepository(table, clock);
+    }
+
+    @Test
+    void onlyOpenJobsCarryTheOpenJobsIndexKeys() {
+        TenantId t = TenantId.generate();
+        JobRef ref = JobRef.of(t, Ids.random("job_", 20));
+        var jobs = repository(clock);
+        jobs.create(NewJob.forTenant(ref, "import", Map.of(), 1));
+        var item = table.get(Keys.job(t, ref.id()), Keys.ITEM);
+        assertEquals(Keys.openJobs(Keys.job(t, ref.id())), item.get(Table.OPEN_JOBS_PK).s());
+        assertTrue(item.get(Table.OPEN_JOBS_PK).s().startsWith("OPS#OPENJOBS#"));
+        assertEquals(Long.toString(clock.millis()), item.get(Table.OPEN_JOBS_SK).n());
+        jobs.claim(ref, "w1", 1000);
+        item = table.get(Keys.job(t, ref.id()), Keys.ITEM);
+        assertEquals(item.get("leaseUntil").n(), item.get(Table.OPEN_JOBS_SK).n(), "running: due when its lease ends");
+        jobs.complete(ref, "w1", 1, 1, Map.of());
+        item = table.get(Keys.job(t, ref.id()), Keys.ITEM);
+        assertFalse(item.containsKey(Table.OPEN_JOBS_PK) || item.containsKey(Table.OPEN_JOBS_SK), "a finished job leaves the index");
     }
 
     @Test

@@ -11,8 +11,10 @@ import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.dynamodb.Table;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.EnhancedType;
@@ -24,6 +26,8 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.model.GetItemEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.IgnoreNullsMode;
 import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.UpdateItemEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -56,6 +60,11 @@ public final class DynamoDbJobRepository implements JobRepository {
         String leaseOwner;
         Long leaseUntil;
         Long handovers;
+        Long failures;
+        Long recoveries;
+        /** The open-jobs index keys: present only while the job is queued or running. */
+        String openJobsShard;
+        Long dueBy;
         Instant createdAt;
         Instant updatedAt;
     }
@@ -85,6 +94,12 @@ public final class DynamoDbJobRepository implements JobRepository {
             .addAttribute(String.class, a -> a.name("leaseOwner").getter(i -> i.leaseOwner).setter((i, v) -> i.leaseOwner = v))
             .addAttribute(Long.class, a -> a.name("leaseUntil").getter(i -> i.leaseUntil).setter((i, v) -> i.leaseUntil = v))
             .addAttribute(Long.class, a -> a.name("handovers").getter(i -> i.handovers).setter((i, v) -> i.handovers = v))
+            .addAttribute(Long.class, a -> a.name("failures").getter(i -> i.failures).setter((i, v) -> i.failures = v))
+            .addAttribute(Long.class, a -> a.name("recoveries").getter(i -> i.recoveries).setter((i, v) -> i.recoveries = v))
+            .addAttribute(String.class, a -> a.name(Table.OPEN_JOBS_PK).getter(i -> i.openJobsShard)
+                    .setter((i, v) -> i.openJobsShard = v).tags(StaticAttributeTags.secondaryPartitionKey(Table.OPEN_JOBS)))
+            .addAttribute(Long.class, a -> a.name(Table.OPEN_JOBS_SK).getter(i -> i.dueBy).setter((i, v) -> i.dueBy = v)
+                    .tags(StaticAttributeTags.secondarySortKey(Table.OPEN_JOBS)))
             .addAttribute(Instant.class, a -> a.name("createdAt").getter(i -> i.createdAt).setter((i, v) -> i.createdAt = v)
                     .attributeConverter(Converters.INSTANT))
             .addAttribute(Instant.class, a -> a.name("updatedAt").getter(i -> i.updatedAt).setter((i, v) -> i.updatedAt = v)
@@ -137,6 +152,10 @@ public final class DynamoDbJobRepository implements JobRepository {
         item.total = job.total();
         item.input = job.input();
         item.handovers = 0L;
+        item.failures = 0L;
+        item.recoveries = 0L;
+        item.openJobsShard = Keys.openJobs(item.pk);
+        item.dueBy = now.toEpochMilli();
         item.createdAt = now;
         item.updatedAt = now;
         return item;
@@ -197,6 +216,9 @@ public final class DynamoDbJobRepository implements JobRepository {
         claim.status = Job.Status.RUNNING.wire();
         claim.leaseOwner = owner;
         claim.leaseUntil = now + leaseMillis;
+        // open while running (set again here so a job stored before the index existed joins it)
+        claim.openJobsShard = Keys.openJobs(claim.pk);
+        claim.dueBy = claim.leaseUntil;
         claim.updatedAt = clock.instant();
         try {
             return fromItem(update(claim, Expression.builder()
@@ -224,6 +246,9 @@ public final class DynamoDbJobRepository implements JobRepository {
         progress.total = total;
         progress.checkpoint = checkpoint;
         progress.leaseUntil = clock.millis() + leaseMillis;
+        progress.dueBy = progress.leaseUntil;
+        progress.openJobsShard = Keys.openJobs(progress.pk);
+        progress.failures = 0L; // progress: the failures before it were not in a row
         progress.updatedAt = clock.instant();
         try {
             update(progress, heldBy(owner));
@@ -232,15 +257,40 @@ public final class DynamoDbJobRepository implements JobRepository {
         }
     }
 
-    // handOver, complete and fail stay on the low-level client: they REMOVE attributes (the lease, the
-    // input) and increment a counter, which the Enhanced Client's update cannot express.
+    // handOver, complete, fail and the sweeper's writes stay on the low-level client: they REMOVE
+    // attributes (the lease, the input, the open-jobs index keys) and increment counters, which the
+    // Enhanced Client's update cannot express.
 
     /** Gives the job back as queued so the stream starts a fresh invocation that resumes it. */
     @Override
     public void handOver(JobRef ref, String owner) {
-        lowLevelUpdate(ref, owner, "SET #s = :queued, handovers = handovers + :one, updatedAt = :u REMOVE leaseOwner, leaseUntil",
-                values(":queued", Attr.s(Job.Status.QUEUED.wire()), ":one", Attr.n(1), ":u", Attr.instant(clock.instant())),
+        Instant now = clock.instant();
+        lowLevelUpdate(ref, owner, "SET #s = :queued, handovers = handovers + :one, updatedAt = :u, " + OPEN
+                + " REMOVE leaseOwner, leaseUntil",
+                open(ref, now, ":queued", Attr.s(Job.Status.QUEUED.wire()), ":one", Attr.n(1), ":u", Attr.instant(now)),
                 Map.of("#s", "status"));
+    }
+
+    @Override
+    public void handOverAfterFailure(JobRef ref, String owner) {
+        Instant now = clock.instant();
+        lowLevelUpdate(ref, owner, "SET #s = :queued, handovers = handovers + :one, failures = if_not_exists(failures, :zero) + :one, "
+                + "updatedAt = :u, " + OPEN + " REMOVE leaseOwner, leaseUntil",
+                open(ref, now, ":queued", Attr.s(Job.Status.QUEUED.wire()), ":one", Attr.n(1), ":zero", Attr.n(0),
+                        ":u", Attr.instant(now)),
+                Map.of("#s", "status"));
+    }
+
+    /** SETs the open-jobs index keys of a queued job: due at once. */
+    private static final String OPEN = Table.OPEN_JOBS_PK + " = :shard, " + Table.OPEN_JOBS_SK + " = :due";
+    /** REMOVEs the open-jobs index keys: a finished job leaves the index. */
+    private static final String CLOSED = Table.OPEN_JOBS_PK + ", " + Table.OPEN_JOBS_SK;
+
+    private static Map<String, AttributeValue> open(JobRef ref, Instant now, Object... kv) {
+        Map<String, AttributeValue> v = values(kv);
+        v.put(":shard", Attr.s(Keys.openJobs(partition(ref))));
+        v.put(":due", Attr.n(now.toEpochMilli()));
+        return v;
     }
 
     /**
@@ -249,7 +299,7 @@ public final class DynamoDbJobRepository implements JobRepository {
      */
     @Override
     public void complete(JobRef ref, String owner, long done, long total, Map<String, Object> result) {
-        lowLevelUpdate(ref, owner, "SET #s = :ok, #d = :d, #t = :t, #r = :r, updatedAt = :u REMOVE leaseOwner, leaseUntil, #c, #i",
+        lowLevelUpdate(ref, owner, "SET #s = :ok, #d = :d, #t = :t, #r = :r, updatedAt = :u REMOVE leaseOwner, leaseUntil, #c, #i, " + CLOSED,
                 values(":ok", Attr.s(Job.Status.SUCCEEDED.wire()), ":d", Attr.n(done), ":t", Attr.n(total),
                         ":r", Attr.of(result), ":u", Attr.instant(clock.instant())),
                 Map.of("#s", "status", "#r", "result", "#d", "done", "#t", "total", "#c", "checkpoint", "#i", "input"));
@@ -257,7 +307,7 @@ public final class DynamoDbJobRepository implements JobRepository {
 
     @Override
     public void fail(JobRef ref, String owner, String error) {
-        lowLevelUpdate(ref, owner, "SET #s = :failed, #e = :e, updatedAt = :u REMOVE leaseOwner, leaseUntil",
+        lowLevelUpdate(ref, owner, "SET #s = :failed, #e = :e, updatedAt = :u REMOVE leaseOwner, leaseUntil, " + CLOSED,
                 values(":failed", Attr.s(Job.Status.FAILED.wire()), ":e", Attr.s(error), ":u", Attr.instant(clock.instant())),
                 Map.of("#s", "status", "#e", "error"));
     }
@@ -280,6 +330,57 @@ public final class DynamoDbJobRepository implements JobRepository {
         }
     }
 
+    @Override
+    public List<JobRef> stalled(Instant dueBefore, int limit) {
+        List<JobRef> out = new ArrayList<>();
+        var index = items.index(Table.OPEN_JOBS);
+        for (int shard = 0; shard < Keys.OPEN_JOB_SHARDS && out.size() < limit; shard++) {
+            var due = QueryConditional.sortLessThan(Key.builder().partitionValue(Keys.openJobsShard(shard))
+                    .sortValue(dueBefore.toEpochMilli()).build());
+            int wanted = limit - out.size();
+            index.query(QueryEnhancedRequest.builder().queryConditional(due).limit(Math.min(wanted, 100)).build())
+                    .stream().flatMap(page -> page.items().stream()).limit(wanted)
+                    .forEach(item -> out.add(ref(item.pk)));
+        }
+        return out;
+    }
+
+    /** Still open and still overdue when the write lands: a worker's claim or checkpoint in between wins. */
+    private static final String STILL_STALLED = Table.OPEN_JOBS_SK + " < :before AND (#s = :queued OR #s = :running)";
+
+    @Override
+    public boolean requeueStalled(JobRef ref, Instant dueBefore) {
+        Instant now = clock.instant();
+        return stalledUpdate(ref, dueBefore, "SET #s = :queued, recoveries = if_not_exists(recoveries, :zero) + :one, "
+                + "updatedAt = :u, " + OPEN + " REMOVE leaseOwner, leaseUntil",
+                open(ref, now, ":one", Attr.n(1), ":zero", Attr.n(0), ":u", Attr.instant(now)), Map.of());
+    }
+
+    @Override
+    public boolean failStalled(JobRef ref, Instant dueBefore, String error) {
+        return stalledUpdate(ref, dueBefore, "SET #s = :failed, #e = :e, updatedAt = :u REMOVE leaseOwner, leaseUntil, " + CLOSED,
+                values(":failed", Attr.s(Job.Status.FAILED.wire()), ":e", Attr.s(error), ":u", Attr.instant(clock.instant())),
+                Map.of("#e", "error"));
+    }
+
+    private boolean stalledUpdate(JobRef ref, Instant dueBefore, String expression, Map<String, AttributeValue> values,
+            Map<String, String> names) {
+        Map<String, AttributeValue> v = new HashMap<>(values);
+        v.put(":before", Attr.n(dueBefore.toEpochMilli()));
+        v.put(":queued", Attr.s(Job.Status.QUEUED.wire()));
+        v.put(":running", Attr.s(Job.Status.RUNNING.wire()));
+        Map<String, String> n = new HashMap<>(names);
+        n.put("#s", "status");
+        try {
+            table.client().updateItem(UpdateItemRequest.builder().tableName(table.name())
+                    .key(Table.key(partition(ref), Keys.ITEM)).updateExpression(expression)
+                    .conditionExpression(STILL_STALLED).expressionAttributeValues(v).expressionAttributeNames(n).build());
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
     static Map<String, AttributeValue> values(Object... kv) {
         Map<String, AttributeValue> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
@@ -297,7 +398,8 @@ public final class DynamoDbJobRepository implements JobRepository {
         Job.Status status = Job.Status.valueOf(item.status.toUpperCase(java.util.Locale.ROOT));
         return new Job(ref(item.pk), item.jobId, item.jobKind, item.tenantId, status, orZero(item.done),
                 orZero(item.total), document(item.input), document(item.result), item.error, document(item.checkpoint),
-                item.leaseOwner, orZero(item.leaseUntil), orZero(item.handovers), item.createdAt, item.updatedAt);
+                item.leaseOwner, orZero(item.leaseUntil), orZero(item.handovers), item.createdAt, item.updatedAt,
+                orZero(item.failures), orZero(item.recoveries));
     }
 
     private static long orZero(Long n) {
