@@ -39,6 +39,11 @@ public final class TableSnapshot {
         } while (start != null);
     }
 
+    /**
+     * Every item of the table, idempotency records included (a rejected or failed request must leave
+     * none behind: a non-2xx answer releases its key). Rate counters are left out: a rejected request
+     * may be counted against its client's limit, so that a flood of invalid requests is limited too.
+     */
     public static Map<String, String> take(DynamoDbClient client, String table) {
         Map<String, String> items = new TreeMap<>();
         Map<String, AttributeValue> start = null;
@@ -50,7 +55,7 @@ public final class TableSnapshot {
             var r = client.scan(b.build());
             for (var item : r.items()) {
                 String pk = item.get("PK").s();
-                if (pk.contains("#IDEM#") || pk.contains("#RATE") || pk.contains("RATE#")) {
+                if (pk.contains("#RATE") || pk.contains("RATE#")) {
                     continue;
                 }
                 items.put(pk + " | " + item.get("SK").s(), new TreeMap<>(item).toString());
