@@ -46,6 +46,8 @@ class TenantIsolationIT {
     static Owner b;
     /** Everything of tenant A that no answer to tenant B may contain. */
     static final Set<String> secretsOfA = new LinkedHashSet<>();
+    /** What of A tenant B's own requests (its setup, its reads of its own resources) were answered with. */
+    static final List<String> answersToB = new ArrayList<>();
     /** The ids the product issues: a kind prefix and 20 base-32 characters (an alert adds its month). */
     static final Pattern ID = Pattern.compile("(?<![A-Za-z0-9])[a-z]{1,4}_[0-9a-z]{20}(?:_[0-9]{6})?(?![0-9A-Za-z])");
 
@@ -216,6 +218,13 @@ class TenantIsolationIT {
         expected.put("/v1/segments/" + b.ids().get("seg_example0000000000000") + "/contacts", b.ids().get("c_example0000000000000"));
         expected.put("/v1/contacts/" + b.ids().get("c_example0000000000000") + "/timeline", "order-b-1");
         expected.put("/v1/contacts/" + b.ids().get("c_example0000000000000") + "/consent-history", "bee-news");
+        // B's own resources whose answers gather from several places (the 360 view, the export, results, a run)
+        expected.put("/v1/contacts/" + b.ids().get("c_example0000000000000") + "?view=360", "order-b-1");
+        expected.put("/v1/contacts/" + b.ids().get("c_example0000000000000") + "/export", "bertram@tenant-b.example");
+        expected.put("/v1/contacts/" + b.ids().get("c_example0000000000000") + "/preferences", "bee-news");
+        expected.put("/v1/surveys/" + b.ids().get("srv_example0000000000000") + "/results?from=2026-01-01&to=2027-01-01&interval=month",
+                b.ids().get("srv_example0000000000000"));
+        expected.put("/v1/churn-runs/" + b.ids().get("run_example0000000000000"), b.ids().get("run_example0000000000000"));
         Set<String> lists = new TreeSet<>();
         for (SamTemplate.ApiRoute r : SamTemplate.load().apiRoutes()) {
             if (r.method().equals("GET") && !r.isPublic() && !r.path().contains("{") && SCOPES.get("GET " + r.path()) != Scope.OPERATOR) {
@@ -243,9 +252,51 @@ class TenantIsolationIT {
         if (!(scored instanceof Number n) || n.intValue() != 4) {
             failures.add("GET /v1/churn-scores/summary: tenant B's run scored " + scored + " customers, B has 4: " + summary.body());
         }
+        failures.addAll(answersToB);
         assertEquals(List.of(), failures);
         read.retainAll(lists);
         assertEquals(lists, read, "every list route without an id was read by tenant B");
+    }
+
+    /**
+     * A's ids where a request carries them in its body or query, on B's own resources: A's contact in a
+     * respondent link, A's segment in a results filter, A's respondent token on B's survey. Each answers
+     * exactly as the same request with an id (or token) that exists nowhere.
+     */
+    @Test
+    void tenantAsIdsInBodiesAndQueriesAreUnknownToTenantB() throws Exception {
+        List<String> failures = new ArrayList<>();
+        String survey = b.ids().get("srv_example0000000000000");
+        String contact = a.ids().get("c_example0000000000000");
+        String unknownContact = missingLike(contact);
+        String links = "/v1/surveys/" + survey + "/respondent-links";
+        same(failures, "POST " + links + " {contactId: A's}", "\"pointer\":\"/contactId\"",
+                contact, send(b.key(), "POST", links, Map.of(), "{\"contactId\": \"" + contact + "\"}"),
+                unknownContact, send(b.key(), "POST", links, Map.of(), "{\"contactId\": \"" + unknownContact + "\"}"));
+        String segment = a.ids().get("seg_example0000000000000");
+        String unknownSegment = missingLike(segment);
+        String results = "/v1/surveys/" + survey + "/results?from=2026-01-01&to=2027-01-01&interval=month&segment=";
+        same(failures, "GET results?segment=A's", "\"parameter\":\"segment\"",
+                segment, send(b.key(), "GET", results + segment, Map.of(), null),
+                unknownSegment, send(b.key(), "GET", results + unknownSegment, Map.of(), null));
+        String token = a.ids().get("respondent_token");
+        String forged = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
+        String submit = "/v1/public/surveys/" + survey + "/responses";
+        same(failures, "POST " + submit + " {respondentToken: A's}", "/invalid-token",
+                token, send(b.key(), "POST", submit, Map.of(), "{\"answers\": {\"score\": 4}, \"respondentToken\": \"" + token + "\"}"),
+                forged, send(b.key(), "POST", submit, Map.of(), "{\"answers\": {\"score\": 4}, \"respondentToken\": \"" + forged + "\"}"));
+        failures.addAll(answersToB);
+        assertEquals(List.of(), failures);
+    }
+
+    /** The answer with A's id is the 400 naming {@code expected}, identical to the answer with an unknown one (each id read as {id}). */
+    static void same(List<String> failures, String what, String expected, String id, HttpResponse<String> mine, String unknownId,
+            HttpResponse<String> none) {
+        if (mine.statusCode() != 400 || !mine.body().contains(expected) || mine.statusCode() != none.statusCode()
+                || !Json.parse(mine.body().replace(id, "{id}")).equals(Json.parse(none.body().replace(unknownId, "{id}")))) {
+            failures.add(what + ": tenant B got " + mine.statusCode() + " " + mine.body() + "; an unknown one got " + none.statusCode() + " "
+                    + none.body());
+        }
     }
 
     /** A cursor of one of A's lists, sent by B on the same list, is a 400 invalid-cursor and tells B nothing. */
@@ -390,10 +441,11 @@ class TenantIsolationIT {
         }));
         for (String sample : List.of("preferences/create-topic.json", "preferences/put-preferences.json", "contacts/record-purchase.json",
                 "contacts/create-segment.json", "contacts/create-import.json", "surveys/create-nps-survey.json",
-                "surveys/submit-survey-response.json", "surveys/create-recount.json", "surveys/create-respondent-link.json",
-                "tenants/create-key.json")) {
+                "surveys/submit-survey-response.json", "surveys/create-recount.json", "tenants/create-key.json")) {
             runA(t, sample, json -> json);
         }
+        var link = runA(t, "surveys/create-respondent-link.json", Map.of());
+        t.ids().put("respondent_token", (String) ((Map<?, ?>) Json.parse(link.body())).get("token"));
         // an erasure and an anonymisation of contacts of their own; and the contacts the routes' own erasing
         // and anonymising requests name
         String erased = createContact(t, "Erasmus", "era");
@@ -446,13 +498,14 @@ class TenantIsolationIT {
     }
 
     /** Runs a sample for A (placeholders replaced by A's ids and the overrides); it must succeed; learns its id. */
-    static void runA(Owner t, String sample, Map<String, String> overrides) throws Exception {
+    static HttpResponse<String> runA(Owner t, String sample, Map<String, String> overrides) throws Exception {
         Map<String, String> replace = new LinkedHashMap<>(t.ids());
         replace.putAll(overrides);
         var r = walk.run(SampleEvents.directory().resolve(sample), replace, t.key(), TenantIsolationIT::freshIdempotencyKey).response();
         assertTrue(r.statusCode() / 100 == 2, sample + " for tenant A: " + r.statusCode() + " " + r.body());
         harvest(r);
         learn(r.body(), t.ids());
+        return r;
     }
 
     static void runA(Owner t, String sample, UnaryOperator<Map<String, Object>> change) throws Exception {
@@ -612,7 +665,11 @@ class TenantIsolationIT {
             h.put("Content-Type", "application/json");
         }
         String[] pq = path.split("\\?", 2);
-        return walk.send(null, method, pq[0], pq[0], pq.length > 1 ? pq[1] : null, h, body).response();
+        var r = walk.send(null, method, pq[0], pq[0], pq.length > 1 ? pq[1] : null, h, body).response();
+        if (b != null && key.equals(b.key())) {
+            leaks(method + " " + path, r, answersToB);
+        }
+        return r;
     }
 
     /** A's request must succeed: then a 404 for B means isolation, not a broken id. Null when it did. */
