@@ -377,14 +377,30 @@ class TenantIsolationIT {
             for (var k : keys.entrySet()) {
                 Map<String, String> replace = new LinkedHashMap<>(a.ids());
                 replace.putAll(a.perSample().getOrDefault("scope:" + name, Map.of()));
+                // a fresh one of what the request consumes, and a request that proves it is still there
+                String[] stillThere = null;
                 switch (route) {
-                    case "DELETE /v1/contacts/{id}", "POST /v1/contacts/{id}/anonymize" ->
-                            replace.put("c_example0000000000000", createContact(a, "Fresh", "scope"));
-                    case "DELETE /v1/segments/{id}" -> replace.put("seg_example0000000000000", created(a, "/v1/segments",
-                            "{\"name\": \"fresh " + UUID.randomUUID() + "\", \"rule\": {\"field\": \"email\", \"op\": \"exists\", \"value\": true}}"));
-                    case "DELETE /v1/tenant/keys/{keyId}" -> replace.put("key_example0000000000000", createKey(a, "read").get("keyId"));
-                    case "DELETE /v1/tenants/{tenantId}" -> replace.put(SampleEvents.EXAMPLE_TENANT,
-                            provision("iso-gone-" + k.getKey().wire()).tenantId());
+                    case "DELETE /v1/contacts/{id}", "POST /v1/contacts/{id}/anonymize" -> {
+                        String c = createContact(a, "Fresh", "scope");
+                        replace.put("c_example0000000000000", c);
+                        stillThere = new String[] {a.key(), "/v1/contacts/" + c};
+                    }
+                    case "DELETE /v1/segments/{id}" -> {
+                        String seg = created(a, "/v1/segments", "{\"name\": \"fresh " + UUID.randomUUID()
+                                + "\", \"rule\": {\"field\": \"email\", \"op\": \"exists\", \"value\": true}}");
+                        replace.put("seg_example0000000000000", seg);
+                        stillThere = new String[] {a.key(), "/v1/segments/" + seg};
+                    }
+                    case "DELETE /v1/tenant/keys/{keyId}" -> {
+                        Map<String, String> key = createKey(a, "read");
+                        replace.put("key_example0000000000000", key.get("keyId"));
+                        stillThere = new String[] {key.get("apiKey"), "/v1/key"};
+                    }
+                    case "DELETE /v1/tenants/{tenantId}" -> {
+                        Owner gone = provision("iso-gone-" + k.getKey().wire());
+                        replace.put(SampleEvents.EXAMPLE_TENANT, gone.tenantId());
+                        stillThere = new String[] {gone.key(), "/v1/tenant"};
+                    }
                     case "GET /v1/tenants/{tenantId}/deprovisioning" ->
                             replace.put(SampleEvents.EXAMPLE_TENANT, deprovisioned == null ? a.tenantId() : deprovisioned);
                     default -> { }
@@ -402,6 +418,12 @@ class TenantIsolationIT {
                     }
                 } else if (r.statusCode() != 403 || !problemType(r).endsWith("/forbidden")) {
                     failures.add(who + " got " + r.statusCode() + " (403 forbidden expected) " + r.body());
+                } else if (stillThere != null) {
+                    // a refused request changes nothing
+                    var after = send(stillThere[0], "GET", stillThere[1], Map.of(), null);
+                    if (after.statusCode() != 200) {
+                        failures.add(who + " was refused, and then GET " + stillThere[1] + " answered " + after.statusCode() + " " + after.body());
+                    }
                 }
             }
             covered.add(route);
