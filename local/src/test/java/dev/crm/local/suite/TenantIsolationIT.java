@@ -449,13 +449,13 @@ class TenantIsolationIT {
 
     /**
      * Tenant A: the samples' resources (their ids replace the placeholders), with its contact's personal
-     * data made unmistakable; a second contact for each erasing or anonymising request; three lapsed
+     * data made unmistakable; a second contact for each erasing or anonymising request; two lapsed
      * customers and the churn run that raised an alert for each; a read and a write key.
      */
     static void ownOneOfEverything(Owner t) throws Exception {
         String nonce = Ids.random("", 8);
         String email = "isolde." + nonce + "@tenant-a.example";
-        String phone = "+4477009" + (10000 + new java.util.Random().nextInt(89999));
+        String phone = phone(t);
         java.util.Collections.addAll(secretsOfA, email, phone, "Isolde", "Aardvark-" + nonce, "ext-a-" + nonce,
                 // what the samples give A: the import's rows, the segment's name, the survey's free text, the topic's wording
                 "nina.new@example.com", "john@example.com", "Valuable customers", "Quick and friendly support.",
@@ -557,12 +557,17 @@ class TenantIsolationIT {
     static String createContact(Owner t, String firstName, String tag) throws Exception {
         String nonce = Ids.random("", 8);
         String email = tag + "." + nonce + "@tenant-" + (t == a ? "a" : "b") + ".example";
-        String phone = "+4477009" + (10000 + new java.util.Random().nextInt(89999));
+        String phone = phone(t);
         if (t == a) {
             java.util.Collections.addAll(secretsOfA, email, phone);
         }
         return created(t, "/v1/contacts", "{\"firstName\": \"" + firstName + "\", \"lastName\": \"" + tag + "-" + nonce
                 + "\", \"email\": \"" + email + "\", \"phone\": \"" + phone + "\"}");
+    }
+
+    /** A phone number of the tenant's own range (A's and B's can never be the same). */
+    static String phone(Owner t) {
+        return (t == a ? "+44770091" : "+44770092") + (1000 + Ids.secureRandom().nextInt(9000));
     }
 
     @SuppressWarnings("unchecked")
