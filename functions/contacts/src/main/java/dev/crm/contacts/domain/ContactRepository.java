@@ -22,6 +22,8 @@ public interface ContactRepository {
     }
 
     /**
+     * @throws dev.crm.shared.store.StoreException.VersionConflict when a contact with this id exists
+     *         (whatever its email or external id)
      * @throws dev.crm.shared.store.StoreException.UniqueViolation with the holder's id (email, externalId)
      * @throws dev.crm.shared.store.StoreException.Contention when another write touched the same guard meanwhile
      */

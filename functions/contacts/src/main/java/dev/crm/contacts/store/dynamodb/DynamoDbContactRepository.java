@@ -77,6 +77,10 @@ public final class DynamoDbContactRepository implements ContactRepository {
         try {
             tx.run();
         } catch (Table.TransactionFailure f) {
+            if (f.conditionFailed(0)) {
+                // The id is taken, by a re-run's own first run (its guards then fail too, held by itself).
+                throw new StoreException.VersionConflict();
+            }
             throw uniqueViolation(f, guards);
         }
     }
