@@ -70,17 +70,27 @@ public final class IdempotentRequests {
         private final byte[] sealKey;
         private final String idSeed;
         private final Instant lockUntil;
+        private final boolean rerun;
         private boolean completionHandedOut;
 
-        private Attempt(IdempotencyKey id, byte[] sealKey, String idSeed, Instant lockUntil) {
+        private Attempt(IdempotencyKey id, byte[] sealKey, String idSeed, Instant lockUntil, boolean rerun) {
             this.id = id;
             this.sealKey = sealKey;
             this.idSeed = idSeed;
             this.lockUntil = lockUntil;
+            this.rerun = rerun;
         }
 
         static Attempt unkeyed() {
-            return new Attempt(null, null, null, null);
+            return new Attempt(null, null, null, null, false);
+        }
+
+        /**
+         * Whether an earlier attempt of this very request (same key, same content) ran and left no
+         * answer: it may have done its work, so what this run finds in the way may be that work.
+         */
+        public boolean isRerun() {
+            return rerun;
         }
 
         /**
@@ -172,7 +182,7 @@ public final class IdempotentRequests {
                 return replayOrReject(id, existing, fingerprint, sealKey, idSeed, now, action);
             }
         }
-        return runAndRecord(new Attempt(id, sealKey, idSeed, now.plus(LOCK)), action);
+        return runAndRecord(new Attempt(id, sealKey, idSeed, now.plus(LOCK), false), action);
     }
 
     private boolean acquire(IdempotencyKey id, String fingerprint, Instant now) {
@@ -195,7 +205,7 @@ public final class IdempotentRequests {
         }
         // In progress: a crashed first attempt is taken over once its lock runs out.
         if (existing.lockExpiredAt(now) && records.takeOver(id, fingerprint, now, now.plus(LOCK))) {
-            return runAndRecord(new Attempt(id, sealKey, idSeed, now.plus(LOCK)), action);
+            return runAndRecord(new Attempt(id, sealKey, idSeed, now.plus(LOCK), true), action);
         }
         throw inProgress();
     }

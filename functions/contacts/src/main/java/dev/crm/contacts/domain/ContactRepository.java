@@ -114,7 +114,10 @@ public interface ContactRepository {
 
     // ---- segments ----
 
-    /** @throws dev.crm.shared.store.StoreException.LimitReached over {@link Segment#MAX_PER_TENANT} */
+    /**
+     * @throws dev.crm.shared.store.StoreException.LimitReached over {@link Segment#MAX_PER_TENANT}
+     * @throws dev.crm.shared.store.StoreException.VersionConflict when a segment with this id exists
+     */
     void createSegment(TenantId tenant, Segment segment);
 
     Segment findSegment(TenantId tenant, String segmentId);

@@ -215,9 +215,30 @@ public final class ContactService {
 
     /** @throws StoreException.LimitReached over the per-tenant cap */
     public Segment createSegment(TenantId t, Segment.Draft draft) {
-        Segment s = new Segment(Ids.random(Segment.ID_PREFIX, 20), draft.name(), draft.description(), draft.rule(),
-                clock.instant());
-        contacts.createSegment(t, s);
+        return createSegment(t, draft, Ids.random(Segment.ID_PREFIX, 20));
+    }
+
+    /**
+     * Creates the segment under {@code id}; a segment that already has that id is the answer instead
+     * (the id derives from an Idempotency-Key, and an earlier run of the same request created it).
+     *
+     * @throws StoreException.LimitReached over the per-tenant cap
+     */
+    public Segment createSegment(TenantId t, Segment.Draft draft, String id) {
+        Segment existing = contacts.findSegment(t, id);
+        if (existing != null) {
+            return existing;
+        }
+        Segment s = new Segment(id, draft.name(), draft.description(), draft.rule(), clock.instant());
+        try {
+            contacts.createSegment(t, s);
+        } catch (StoreException.VersionConflict e) {
+            existing = contacts.findSegment(t, id);
+            if (existing == null) {
+                throw e;
+            }
+            return existing;
+        }
         return s;
     }
 

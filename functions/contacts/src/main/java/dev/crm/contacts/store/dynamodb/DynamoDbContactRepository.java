@@ -471,6 +471,9 @@ public final class DynamoDbContactRepository implements ContactRepository {
         try {
             table.transact(tx);
         } catch (Table.TransactionFailure f) {
+            if (f.conditionFailed(1)) {
+                throw new StoreException.VersionConflict();
+            }
             if (f.conditionFailed(0)) {
                 throw new StoreException.LimitReached("at most " + Segment.MAX_PER_TENANT + " segments");
             }
