@@ -274,4 +274,18 @@ class IdempotentRequestsTest {
         assertEquals(first.body(), replay.body());
         assertEquals(1, runs.get());
     }
+
+    @Test
+    void anEffectCancelledWithItsCompletionIsInProgressAndKeepsTheRecord() {
+        // The effect's transaction carried the completion and was cancelled (the lock may be a
+        // retry's now): nothing was written, and the record is not this attempt's to release.
+        var service = new IdempotentRequests(records, clock, attempt -> { });
+        ApiRequest r = request("k1", "{}");
+        assertProblem(ProblemType.IDEMPOTENCY_IN_PROGRESS, () -> service.execute(r, tenant, null, attempt -> {
+            attempt.completion(ApiResponse.created("/v1/things/1", Map.of()));
+            throw new StoreException.Contention();
+        }));
+        assertProblem(ProblemType.IDEMPOTENCY_IN_PROGRESS, () -> service.execute(r, tenant, null, created()));
+        assertEquals(0, runs.get());
+    }
 }
