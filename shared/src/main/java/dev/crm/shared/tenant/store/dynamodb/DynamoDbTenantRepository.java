@@ -165,7 +165,6 @@ public final class DynamoDbTenantRepository implements TenantRepository {
             .addAttribute(String.class, a -> a.name("keyId").getter(i -> i.keyId).setter((i, v) -> i.keyId = v))
             .build();
 
-
     private final Table table;
     private final DynamoDbTable<TenantItem> tenants;
     private final DynamoDbTable<KeyItem> keys;
