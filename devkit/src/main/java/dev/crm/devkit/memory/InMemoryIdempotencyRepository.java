@@ -1,5 +1,6 @@
 package dev.crm.devkit.memory;
 
+import dev.crm.shared.idempotency.IdempotencyCompletion;
 import dev.crm.shared.idempotency.IdempotencyKey;
 import dev.crm.shared.idempotency.IdempotencyRecord;
 import dev.crm.shared.idempotency.IdempotencyRepository;
@@ -49,6 +50,23 @@ public final class InMemoryIdempotencyRepository implements IdempotencyRepositor
         String fingerprint = s == null ? null : s.record().fingerprint();
         records.put(key, new Stored(new IdempotencyRecord(fingerprint, true, null, sealedResponse.clone()),
                 s == null ? null : s.expiresAt()));
+    }
+
+    /**
+     * What another repository's transaction does with an {@link IdempotencyCompletion}: completes the
+     * record if it is still in progress under the completion's lock.
+     *
+     * @return false (writing nothing) when the lock changed hands or the record is gone
+     */
+    public synchronized boolean completeHeld(IdempotencyCompletion completion) {
+        Stored s = records.get(completion.key());
+        if (s == null || s.record().completed() || s.record().lockUntil() == null
+                || s.record().lockUntil().toEpochMilli() != completion.lockUntil().toEpochMilli()) {
+            return false;
+        }
+        records.put(completion.key(), new Stored(new IdempotencyRecord(s.record().fingerprint(), true, null,
+                completion.sealedResponse().clone()), s.expiresAt()));
+        return true;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.crm.devkit.memory;
 
+import dev.crm.shared.idempotency.IdempotencyCompletion;
 import dev.crm.shared.jobs.JobRepository;
 import dev.crm.shared.jobs.NewJob;
 import dev.crm.shared.store.Cursor;
@@ -34,20 +35,44 @@ public final class InMemoryTenantRepository implements TenantRepository {
     private final TreeSet<String> registry = new TreeSet<>();
     private final Map<TenantId, TreeMap<String, ApiKeyRecord>> keys = new HashMap<>();
     private final Map<String, KeyRef> keyLookups = new HashMap<>();
+    private final InMemoryIdempotencyRepository idempotency;
 
     /** @param jobs where {@link #beginDeprovisioning} queues its job */
     public InMemoryTenantRepository(JobRepository jobs) {
+        this(jobs, null);
+    }
+
+    /**
+     * @param jobs where {@link #beginDeprovisioning} queues its job
+     * @param idempotency where the creates complete a request's record "in the same transaction"
+     */
+    public InMemoryTenantRepository(JobRepository jobs, InMemoryIdempotencyRepository idempotency) {
         this.jobs = jobs;
+        this.idempotency = idempotency;
+    }
+
+    /** The completion's part of a transaction, checked and written before anything else is. */
+    private void complete(IdempotencyCompletion completion) {
+        if (completion == null) {
+            return;
+        }
+        if (idempotency == null) {
+            throw new IllegalStateException("this fake was built without an idempotency repository");
+        }
+        if (!idempotency.completeHeld(completion)) {
+            throw new StoreException.Contention();
+        }
     }
 
     @Override
-    public synchronized void create(Tenant tenant, ApiKeyRecord firstKey) {
+    public synchronized void create(Tenant tenant, ApiKeyRecord firstKey, IdempotencyCompletion completion) {
         if (slugs.containsKey(tenant.slug())) {
             throw new StoreException.UniqueViolation("slug", null);
         }
         if (tenants.containsKey(tenant.id())) {
             throw new IllegalStateException("tenant exists");
         }
+        complete(completion);
         slugs.put(tenant.slug(), tenant.id());
         registry.add(tenant.id().value());
         tenants.put(tenant.id(), stored(tenant));
@@ -78,7 +103,7 @@ public final class InMemoryTenantRepository implements TenantRepository {
     }
 
     @Override
-    public synchronized void createKey(ApiKeyRecord key) {
+    public synchronized void createKey(ApiKeyRecord key, IdempotencyCompletion completion) {
         Tenant t = tenants.get(key.tenantId());
         int[] active = activeKeys.get(key.tenantId());
         if (t == null || t.status() != Tenant.Status.ACTIVE || active[0] >= MAX_ACTIVE_KEYS) {
@@ -87,6 +112,7 @@ public final class InMemoryTenantRepository implements TenantRepository {
         if (keys.getOrDefault(key.tenantId(), new TreeMap<>()).containsKey(key.keyId()) || keyLookups.containsKey(key.keyHash())) {
             throw new IllegalStateException("key exists");
         }
+        complete(completion);
         active[0]++;
         if (key.scope() == Scope.ADMIN) {
             active[1]++;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crm.shared.http.ApiProblem;
 import dev.crm.shared.http.ApiRequest;
@@ -144,6 +145,8 @@ class IdempotentRequestsTest {
         private final IdempotencyRepository delegate = new InMemoryIdempotencyRepository();
         int busyAcquires;
         boolean failComplete;
+        int failCompletes;
+        int completes;
 
         @Override
         public boolean acquire(IdempotencyKey key, String fingerprint, Instant now, Instant lockUntil, Instant expiresAt) {
@@ -166,6 +169,11 @@ class IdempotentRequestsTest {
 
         @Override
         public void complete(IdempotencyKey key, byte[] sealedResponse) {
+            completes++;
+            if (failCompletes > 0) {
+                failCompletes--;
+                throw new StoreException.Busy();
+            }
             if (failComplete) {
                 throw new StoreException.Busy();
             }
@@ -201,5 +209,83 @@ class IdempotentRequestsTest {
         failing.failComplete = false;
         assertEquals(201, service.execute(r, tenant, null, created()).status());
         assertEquals(2, runs.get());
+    }
+
+    @Test
+    void aCompletionThatFailsIsWrittenAgainBeforeTheAnswer() {
+        FailingRecords failing = new FailingRecords();
+        failing.failCompletes = IdempotentRequests.COMPLETE_ATTEMPTS - 1;
+        AtomicInteger pauses = new AtomicInteger();
+        var service = new IdempotentRequests(failing, clock, attempt -> pauses.incrementAndGet());
+        ApiRequest r = request("k1", "{}");
+        assertEquals(201, service.execute(r, tenant, null, created()).status());
+        assertEquals(IdempotentRequests.COMPLETE_ATTEMPTS, failing.completes);
+        assertEquals(IdempotentRequests.COMPLETE_ATTEMPTS - 1, pauses.get());
+        assertEquals("true", service.execute(r, tenant, null, created()).headers().get("Idempotent-Replayed"));
+        assertEquals(1, runs.get());
+    }
+
+    private IdempotentRequests.Action createdWithId(java.util.List<String> ids) {
+        return attempt -> {
+            String id = attempt.newId("thing_");
+            ids.add(id);
+            return ApiResponse.created("/v1/things/" + id, Map.of("id", id));
+        };
+    }
+
+    @Test
+    void aReRunAfterALostCompletionDerivesTheSameIds() {
+        FailingRecords failing = new FailingRecords();
+        failing.failComplete = true;
+        var service = new IdempotentRequests(failing, clock, attempt -> { });
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        service.execute(request("k1", "{\"a\":1}"), tenant, null, createdWithId(ids));
+        clock.advance(IdempotentRequests.LOCK.plusSeconds(1));
+        service.execute(request("k1", "{\"a\":1}"), tenant, null, createdWithId(ids));
+        assertEquals(2, ids.size());
+        assertEquals(ids.get(0), ids.get(1));
+        assertTrue(dev.crm.shared.tenant.Ids.isValid("thing_", ids.get(0)));
+
+        // another key, another tenant, or no key at all: another id
+        service.execute(request("k2", "{\"a\":1}"), tenant, null, createdWithId(ids));
+        service.execute(request("k1", "{\"a\":1}"), TenantId.generate(), null, createdWithId(ids));
+        service.execute(request(null, "{\"a\":1}"), tenant, null, createdWithId(ids));
+        assertEquals(5, ids.size());
+        assertEquals(4, new java.util.HashSet<>(ids).size(), ids.toString());
+    }
+
+    @Test
+    void aCompletionWrittenWithTheEffectIsNotWrittenAgain() {
+        FailingRecords failing = new FailingRecords();
+        var service = new IdempotentRequests(failing, clock, attempt -> { });
+        ApiRequest r = request("k1", "{}");
+        IdempotencyCompletion[] handedOut = new IdempotencyCompletion[1];
+        ApiResponse first = service.execute(r, tenant, null, attempt -> {
+            ApiResponse response = ApiResponse.created("/v1/things/1", Map.of("run", runs.incrementAndGet()));
+            handedOut[0] = attempt.completion(response);
+            // the effect's transaction writes it: here, the fake's own completion of a held record
+            assertTrue(((InMemoryIdempotencyRepository) failing.delegate).completeHeld(handedOut[0]));
+            return response;
+        });
+        assertEquals(201, first.status());
+        assertEquals(0, failing.completes);
+        ApiResponse replay = service.execute(r, tenant, null, created());
+        assertEquals("true", replay.headers().get("Idempotent-Replayed"));
+        assertEquals(first.body(), replay.body());
+        assertEquals(1, runs.get());
+    }
+
+    @Test
+    void anEffectCancelledWithItsCompletionIsInProgressAndKeepsTheRecord() {
+        // The effect's transaction carried the completion and was cancelled (the lock may be a
+        // retry's now): nothing was written, and the record is not this attempt's to release.
+        var service = new IdempotentRequests(records, clock, attempt -> { });
+        ApiRequest r = request("k1", "{}");
+        assertProblem(ProblemType.IDEMPOTENCY_IN_PROGRESS, () -> service.execute(r, tenant, null, attempt -> {
+            attempt.completion(ApiResponse.created("/v1/things/1", Map.of()));
+            throw new StoreException.Contention();
+        }));
+        assertProblem(ProblemType.IDEMPOTENCY_IN_PROGRESS, () -> service.execute(r, tenant, null, created()));
+        assertEquals(0, runs.get());
     }
 }

@@ -2,7 +2,9 @@ package dev.crm.shared.tenant;
 
 import dev.crm.shared.jobs.JobRepository;
 import dev.crm.devkit.memory.InMemoryJobRepository;
+import dev.crm.devkit.memory.InMemoryIdempotencyRepository;
 import dev.crm.devkit.memory.InMemoryTenantRepository;
+import dev.crm.shared.idempotency.IdempotencyRepository;
 import java.time.Clock;
 
 class InMemoryTenantRepositoryTest extends TenantRepositoryContract {
@@ -11,8 +13,15 @@ class InMemoryTenantRepositoryTest extends TenantRepositoryContract {
         return new InMemoryJobRepository(clock);
     }
 
+    private final InMemoryIdempotencyRepository idempotency = new InMemoryIdempotencyRepository();
+
     @Override
     protected TenantRepository tenants(JobRepository jobs) {
-        return new InMemoryTenantRepository(jobs);
+        return new InMemoryTenantRepository(jobs, idempotency);
+    }
+
+    @Override
+    protected IdempotencyRepository idempotency() {
+        return idempotency;
     }
 }

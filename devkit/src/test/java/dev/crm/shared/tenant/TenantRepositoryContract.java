@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.crm.shared.idempotency.IdempotencyCompletion;
+import dev.crm.shared.idempotency.IdempotencyKey;
+import dev.crm.shared.idempotency.IdempotencyRecord;
+import dev.crm.shared.idempotency.IdempotencyRepository;
 import dev.crm.shared.jobs.Job;
 import dev.crm.shared.jobs.JobRef;
 import dev.crm.shared.jobs.JobRepository;
@@ -34,6 +38,9 @@ public abstract class TenantRepositoryContract {
 
     /** A tenant repository that queues deprovisioning jobs where {@code jobs} finds them. */
     protected abstract TenantRepository tenants(JobRepository jobs);
+
+    /** The idempotency records the tenant repository's creates complete. */
+    protected abstract IdempotencyRepository idempotency();
 
     @BeforeEach
     void setUp() {
@@ -229,5 +236,50 @@ public abstract class TenantRepositoryContract {
         assertNotNull(tenants.find(keep.id()), "other tenants are untouched");
         assertEquals(1, tenants.listKeys(keep.id()).size());
         assertEquals(keep.id(), tenants.findBySlug(keep.slug()));
+    }
+
+    /** A keyed request's record in progress under a lock until {@code lockUntil}. */
+    private IdempotencyKey inProgress(Instant lockUntil) {
+        IdempotencyKey key = IdempotencyKey.ofOperator(Ids.random("", 20));
+        assertTrue(idempotency().acquire(key, "fp", clock.instant(), lockUntil, clock.instant().plus(Duration.ofHours(24))));
+        return key;
+    }
+
+    @Test
+    void creatingWithACompletionCompletesTheRequestsRecordInTheSameWrite() {
+        Instant lock = clock.instant().plusSeconds(60);
+        IdempotencyKey key = inProgress(lock);
+        Tenant t = newTenant();
+        tenants.create(t, newKey(t.id(), Scope.ADMIN), new IdempotencyCompletion(key, lock, new byte[] {1, 2, 3}));
+        assertNotNull(tenants.find(t.id()));
+        IdempotencyRecord record = idempotency().find(key);
+        assertTrue(record.completed());
+        assertArrayEquals(new byte[] {1, 2, 3}, record.sealedResponse());
+
+        IdempotencyKey keyRequest = inProgress(lock);
+        ApiKeyRecord read = newKey(t.id(), Scope.READ);
+        tenants.createKey(read, new IdempotencyCompletion(keyRequest, lock, new byte[] {4}));
+        assertNotNull(tenants.findByKeyHash(read.keyHash()));
+        assertTrue(idempotency().find(keyRequest).completed());
+    }
+
+    @Test
+    void aCompletionWhoseLockChangedHandsWritesNothing() {
+        Instant lock = clock.instant().plusSeconds(60);
+        IdempotencyKey key = inProgress(lock);
+        // a retry took the record over: the lock is another attempt's now
+        var stale = new IdempotencyCompletion(key, lock.minusSeconds(61), new byte[] {1});
+        Tenant t = newTenant();
+        assertThrows(StoreException.Contention.class, () -> tenants.create(t, newKey(t.id(), Scope.ADMIN), stale));
+        assertNull(tenants.find(t.id()));
+        assertNull(tenants.findBySlug(t.slug()));
+        assertFalse(idempotency().find(key).completed());
+
+        Tenant other = created();
+        ApiKeyRecord read = newKey(other.id(), Scope.READ);
+        assertThrows(StoreException.Contention.class, () -> tenants.createKey(read, stale));
+        assertNull(tenants.findByKeyHash(read.keyHash()));
+        assertEquals(1, tenants.listKeys(other.id()).size());
+        assertFalse(idempotency().find(key).completed());
     }
 }

@@ -15,6 +15,26 @@ public interface JobRepository {
      */
     Job create(NewJob job);
 
+    /**
+     * Queues the job, or finds it queued already: a job whose id derives from a request's
+     * Idempotency-Key exists when an earlier run of the same request created it (and lost its
+     * completion), and that job is the answer, not a second one.
+     *
+     * @return the job as stored (the existing one, in whatever state it is now)
+     * @throws dev.crm.shared.store.StoreException.UniqueViolation when a job of another kind holds the id
+     */
+    default Job createOrFind(NewJob job) {
+        try {
+            return create(job);
+        } catch (dev.crm.shared.store.StoreException.UniqueViolation e) {
+            Job existing = find(job.ref());
+            if (existing == null || !job.kind().equals(existing.kind())) {
+                throw e;
+            }
+            return existing;
+        }
+    }
+
     /** @return the job (strongly consistent), or null */
     Job find(JobRef ref);
 

@@ -22,6 +22,22 @@ public final class Ids {
         return prefix + new String(out);
     }
 
+    /**
+     * An id drawn from {@code digest} (at least 20 bytes of a cryptographic hash) instead of the
+     * random source: the same digest gives the same id, so a re-run of one request names the record
+     * the first run created.
+     */
+    public static String derived(String prefix, byte[] digest) {
+        if (digest.length < 20) {
+            throw new IllegalArgumentException("a digest of at least 20 bytes");
+        }
+        char[] out = new char[20];
+        for (int i = 0; i < 20; i++) {
+            out[i] = ALPHABET[digest[i] & 31];
+        }
+        return prefix + new String(out);
+    }
+
     /** Ids the product issues: a prefix naming the kind and 20 base-32 characters (100 bits). */
     public static boolean isValid(String prefix, String value) {
         if (value == null || value.length() != prefix.length() + 20 || !value.startsWith(prefix)) {

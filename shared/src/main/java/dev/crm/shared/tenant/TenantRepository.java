@@ -1,5 +1,6 @@
 package dev.crm.shared.tenant;
 
+import dev.crm.shared.idempotency.IdempotencyCompletion;
 import dev.crm.shared.jobs.NewJob;
 import dev.crm.shared.store.Cursor;
 import java.time.Instant;
@@ -14,7 +15,21 @@ public interface TenantRepository {
      *
      * @throws dev.crm.shared.store.StoreException.UniqueViolation when the slug is taken
      */
-    void create(Tenant tenant, ApiKeyRecord firstKey);
+    default void create(Tenant tenant, ApiKeyRecord firstKey) {
+        create(tenant, firstKey, null);
+    }
+
+    /**
+     * As {@link #create(Tenant, ApiKeyRecord)}, completing the provisioning request's idempotency record
+     * in the same transaction: the first key's secret is answered once and kept only sealed in that
+     * record, so the tenant must not exist without it.
+     *
+     * @param completion the record's completion, or null for a request without an Idempotency-Key
+     * @throws dev.crm.shared.store.StoreException.UniqueViolation when the slug is taken
+     * @throws dev.crm.shared.store.StoreException.Contention when the completion no longer holds (the
+     *         request's lock changed hands); nothing is written
+     */
+    void create(Tenant tenant, ApiKeyRecord firstKey, IdempotencyCompletion completion);
 
     /** @return the tenant, or null */
     Tenant find(TenantId id);
@@ -29,7 +44,19 @@ public interface TenantRepository {
     Tenant updateSettings(TenantId id, long expectedVersion, TenantSettings settings, Instant now);
 
     /** @throws dev.crm.shared.store.StoreException.LimitReached over {@link #MAX_ACTIVE_KEYS} (or the tenant is not active) */
-    void createKey(ApiKeyRecord key);
+    default void createKey(ApiKeyRecord key) {
+        createKey(key, null);
+    }
+
+    /**
+     * As {@link #createKey(ApiKeyRecord)}, completing the request's idempotency record in the same
+     * transaction (the key's secret is answered once and kept only sealed in that record).
+     *
+     * @param completion the record's completion, or null for a request without an Idempotency-Key
+     * @throws dev.crm.shared.store.StoreException.LimitReached over {@link #MAX_ACTIVE_KEYS} (or the tenant is not active)
+     * @throws dev.crm.shared.store.StoreException.Contention when the completion no longer holds; nothing is written
+     */
+    void createKey(ApiKeyRecord key, IdempotencyCompletion completion);
 
     /** Every key of the tenant, revoked ones included, in no particular order. */
     List<ApiKeyRecord> listKeys(TenantId id);

@@ -39,12 +39,20 @@ public final class ChurnRuns {
      *             its result), or null for a run as of today
      */
     public Job start(TenantId t, LocalDate asOf) {
+        return start(t, asOf, Ids.random(ID_PREFIX, 20));
+    }
+
+    /**
+     * As {@link #start(TenantId, LocalDate)}, under {@code jobId}: a run with that id that exists is
+     * the answer (the id derives from an Idempotency-Key, and an earlier run of the request queued it).
+     */
+    public Job start(TenantId t, LocalDate asOf, String jobId) {
         Map<String, Object> input = new LinkedHashMap<>();
         input.put("trigger", "api");
         if (asOf != null) {
             input.put("asOf", asOf.toString());
         }
-        return jobs.create(NewJob.forTenant(JobRef.of(t, Ids.random(ID_PREFIX, 20)), ChurnRun.KIND, input, 0));
+        return jobs.createOrFind(NewJob.forTenant(JobRef.of(t, jobId), ChurnRun.KIND, input, 0));
     }
 
     /** @return the tenant's churn run with this id, or null (no such run, or not a churn run) */

@@ -53,8 +53,9 @@ final class ChurnRunRoutes {
         }
         ApiProblem.throwIfAny(body.violations());
         LocalDate day = asOf;
-        return idempotency.execute(request, () -> {
-            Job run = runs.start(request.tenant(), day);
+        return idempotency.execute(request, attempt -> {
+            // A re-run after a lost completion derives the same id and answers with the queued run.
+            Job run = runs.start(request.tenant(), day, attempt.newId(ChurnRuns.ID_PREFIX));
             return ApiResponse.accepted("/v1/churn-runs/" + run.id(), run.toJson());
         });
     }

@@ -56,9 +56,21 @@ public final class ContactImport {
 
     /** Stores the rows and creates the import job (queued: the worker picks it up). */
     public Job start(TenantId t, List<String> rows, boolean csv) {
-        String jobId = Ids.random(ID_PREFIX, 20);
+        return start(t, rows, csv, Ids.random(ID_PREFIX, 20));
+    }
+
+    /**
+     * As {@link #start(TenantId, List, boolean)}, under {@code jobId}: an import with that id that
+     * exists is the answer and its rows are not staged again (the id derives from an Idempotency-Key,
+     * and an earlier run of the same request created it).
+     */
+    public Job start(TenantId t, List<String> rows, boolean csv, String jobId) {
+        Job existing = jobRecords.find(JobRef.of(t, jobId));
+        if (existing != null && KIND.equals(existing.kind())) {
+            return existing;
+        }
         Map<String, Object> input = stage(t, jobId, rows, csv);
-        return jobRecords.create(NewJob.forTenant(JobRef.of(t, jobId), KIND, input, rows.size()));
+        return jobRecords.createOrFind(NewJob.forTenant(JobRef.of(t, jobId), KIND, input, rows.size()));
     }
 
     /** Stores the rows and returns the job input (format and chunk sizes). */

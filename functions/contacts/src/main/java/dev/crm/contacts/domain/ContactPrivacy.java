@@ -110,8 +110,15 @@ public final class ContactPrivacy {
 
     /** Creates the anonymisation job of an existing contact. */
     public Job requestAnonymization(TenantId t, Contact contact) {
-        String jobId = Ids.random(ANONYMIZATION_PREFIX, 20);
-        return jobs.create(NewJob.forTenant(JobRef.of(t, jobId), ContactErasure.ANONYMIZATION,
+        return requestAnonymization(t, contact, Ids.random(ANONYMIZATION_PREFIX, 20));
+    }
+
+    /**
+     * As {@link #requestAnonymization(TenantId, Contact)}, under {@code jobId}: a job with that id that
+     * exists is the answer (the id derives from an Idempotency-Key, and an earlier run created it).
+     */
+    public Job requestAnonymization(TenantId t, Contact contact, String jobId) {
+        return jobs.createOrFind(NewJob.forTenant(JobRef.of(t, jobId), ContactErasure.ANONYMIZATION,
                 Map.of("contactId", contact.id()), 0));
     }
 

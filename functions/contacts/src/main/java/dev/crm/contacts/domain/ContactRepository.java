@@ -22,6 +22,8 @@ public interface ContactRepository {
     }
 
     /**
+     * @throws dev.crm.shared.store.StoreException.VersionConflict when a contact with this id exists
+     *         (whatever its email or external id)
      * @throws dev.crm.shared.store.StoreException.UniqueViolation with the holder's id (email, externalId)
      * @throws dev.crm.shared.store.StoreException.Contention when another write touched the same guard meanwhile
      */
@@ -112,7 +114,10 @@ public interface ContactRepository {
 
     // ---- segments ----
 
-    /** @throws dev.crm.shared.store.StoreException.LimitReached over {@link Segment#MAX_PER_TENANT} */
+    /**
+     * @throws dev.crm.shared.store.StoreException.LimitReached over {@link Segment#MAX_PER_TENANT}
+     * @throws dev.crm.shared.store.StoreException.VersionConflict when a segment with this id exists
+     */
     void createSegment(TenantId tenant, Segment segment);
 
     Segment findSegment(TenantId tenant, String segmentId);

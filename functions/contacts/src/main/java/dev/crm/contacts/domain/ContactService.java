@@ -40,12 +40,30 @@ public final class ContactService {
 
     /** @throws StoreException.UniqueViolation naming the contact that holds the email or external id */
     public Contact create(TenantId t, ContactData data) {
+        return create(t, data, Ids.random(Contact.ID_PREFIX, 20));
+    }
+
+    /**
+     * Creates the contact under {@code id}. A contact that already has that id is the answer instead
+     * of a second one: the id derives from a request's Idempotency-Key, and an earlier run of the same
+     * request (whose completion was lost) created it.
+     *
+     * @throws StoreException.UniqueViolation naming the contact that holds the email or external id
+     * @throws StoreException.VersionConflict when the contact with that id is being erased
+     */
+    public Contact create(TenantId t, ContactData data, String id) {
         Instant now = clock.instant();
-        Contact c = new Contact(Ids.random(Contact.ID_PREFIX, 20), data, now, now, 1, Contact.Status.ACTIVE);
+        Contact c = new Contact(id, data, now, now, 1, Contact.Status.ACTIVE);
         for (int attempt = 1; ; attempt++) {
             try {
                 contacts.create(t, c);
                 return c;
+            } catch (StoreException.VersionConflict e) {
+                Contact existing = get(t, id);
+                if (existing == null) {
+                    throw e;
+                }
+                return existing;
             } catch (StoreException.Contention e) {
                 // Another transaction touched the same guard at the same moment: try again; the
                 // next attempt either wins or sees the holder.
@@ -197,9 +215,30 @@ public final class ContactService {
 
     /** @throws StoreException.LimitReached over the per-tenant cap */
     public Segment createSegment(TenantId t, Segment.Draft draft) {
-        Segment s = new Segment(Ids.random(Segment.ID_PREFIX, 20), draft.name(), draft.description(), draft.rule(),
-                clock.instant());
-        contacts.createSegment(t, s);
+        return createSegment(t, draft, Ids.random(Segment.ID_PREFIX, 20));
+    }
+
+    /**
+     * Creates the segment under {@code id}; a segment that already has that id is the answer instead
+     * (the id derives from an Idempotency-Key, and an earlier run of the same request created it).
+     *
+     * @throws StoreException.LimitReached over the per-tenant cap
+     */
+    public Segment createSegment(TenantId t, Segment.Draft draft, String id) {
+        Segment existing = contacts.findSegment(t, id);
+        if (existing != null) {
+            return existing;
+        }
+        Segment s = new Segment(id, draft.name(), draft.description(), draft.rule(), clock.instant());
+        try {
+            contacts.createSegment(t, s);
+        } catch (StoreException.VersionConflict e) {
+            existing = contacts.findSegment(t, id);
+            if (existing == null) {
+                throw e;
+            }
+            return existing;
+        }
         return s;
     }
 

@@ -101,12 +101,16 @@ final class ContactRoutes {
         ContactData data = ContactFields.create(body);
         ApiProblem.throwIfAny(body.violations());
         TenantId tenant = request.tenant();
-        return idempotency.execute(request, () -> {
+        return idempotency.execute(request, attempt -> {
             try {
-                Contact c = service.create(tenant, data);
+                // With an Idempotency-Key the id derives from it: a re-run after a lost completion
+                // answers with the contact the first run created.
+                Contact c = service.create(tenant, data, attempt.newId(Contact.ID_PREFIX));
                 return ApiResponse.created("/v1/contacts/" + c.id(), c.toJson()).etag(c.version());
             } catch (StoreException.UniqueViolation e) {
                 throw duplicate(e);
+            } catch (StoreException.VersionConflict e) {
+                throw ApiProblem.of(ProblemType.CONFLICT, "the contact this request created is being erased");
             }
         });
     }

@@ -44,8 +44,9 @@ final class ImportRoutes {
             throw ApiProblem.validation("", e.getMessage());
         }
         TenantId t = request.tenant();
-        return idempotency.execute(request, () -> {
-            Job job = imports.start(t, rows, csv);
+        return idempotency.execute(request, attempt -> {
+            // A re-run after a lost completion derives the same id and answers with the import it started.
+            Job job = imports.start(t, rows, csv, attempt.newId(ContactImport.ID_PREFIX));
             return ApiResponse.accepted("/v1/contacts/imports/" + job.id(), job.toJson());
         });
     }

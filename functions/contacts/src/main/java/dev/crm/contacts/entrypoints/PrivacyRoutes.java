@@ -66,8 +66,9 @@ final class PrivacyRoutes {
         // Not found is answered before the Idempotency-Key is looked at.
         Contact c = ContactRoutes.existing(contacts, request);
         TenantId t = request.tenant();
-        return idempotency.execute(request, () -> {
-            Job job = privacy.requestAnonymization(t, c);
+        return idempotency.execute(request, attempt -> {
+            // A re-run after a lost completion derives the same id and answers with the job it created.
+            Job job = privacy.requestAnonymization(t, c, attempt.newId(ContactPrivacy.ANONYMIZATION_PREFIX));
             return ApiResponse.accepted("/v1/contacts/anonymizations/" + job.id(), job.toJson());
         });
     }

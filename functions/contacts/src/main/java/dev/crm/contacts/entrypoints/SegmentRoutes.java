@@ -59,9 +59,10 @@ final class SegmentRoutes {
         Segment.Draft draft = Segment.read(body);
         ApiProblem.throwIfAny(body.violations());
         TenantId t = request.tenant();
-        return idempotency.execute(request, () -> {
+        return idempotency.execute(request, attempt -> {
             try {
-                Segment s = service.createSegment(t, draft);
+                // A re-run after a lost completion derives the same id and answers with the first segment.
+                Segment s = service.createSegment(t, draft, attempt.newId(Segment.ID_PREFIX));
                 return ApiResponse.created("/v1/segments/" + s.id(), s.toJson());
             } catch (StoreException.LimitReached e) {
                 throw ApiProblem.of(ProblemType.CONFLICT, "a tenant may have at most " + Segment.MAX_PER_TENANT + " segments");

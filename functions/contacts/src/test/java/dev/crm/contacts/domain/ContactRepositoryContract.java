@@ -117,6 +117,21 @@ public abstract class ContactRepositoryContract {
     }
 
     @Test
+    void creatingAnIdThatExistsIsAVersionConflictWhateverItsGuards() {
+        // A re-run of a keyed create derives the same id: it must learn that the id exists, also when
+        // the email and external id it carries are held by that very contact.
+        Contact plain = created(data(null, null, LifecycleStage.LEAD, List.of()), T0);
+        Contact again = new Contact(plain.id(), plain.data(), T0.plusSeconds(61), T0.plusSeconds(61), 1, Contact.Status.ACTIVE);
+        assertThrows(StoreException.VersionConflict.class, () -> contacts().create(tenant, again));
+
+        Contact guarded = created(data(email(), "ext-" + UUID.randomUUID(), LifecycleStage.LEAD, List.of()), T0);
+        Contact guardedAgain = new Contact(guarded.id(), guarded.data(), T0.plusSeconds(61), T0.plusSeconds(61), 1,
+                Contact.Status.ACTIVE);
+        assertThrows(StoreException.VersionConflict.class, () -> contacts().create(tenant, guardedAgain));
+        assertEquals(T0, contacts().find(tenant, guarded.id()).createdAt());
+    }
+
+    @Test
     void aReplaceChecksTheVersionAndMovesTheGuards() {
         String first = email();
         String second = email();

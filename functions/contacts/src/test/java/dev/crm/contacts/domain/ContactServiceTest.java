@@ -73,6 +73,18 @@ class ContactServiceTest {
     }
 
     @Test
+    void creatingUnderAnIdThatExistsAnswersWithThatContact() {
+        // The id a keyed request derives: a re-run finds the first run's contact.
+        String id = Ids.random(Contact.ID_PREFIX, 20);
+        Contact first = service.create(tenant, data(null, null, LifecycleStage.LEAD, List.of()), id);
+        clock.advance(Duration.ofSeconds(61));
+        Contact again = service.create(tenant, data(null, null, LifecycleStage.LEAD, List.of()), id);
+        assertEquals(first.id(), again.id());
+        assertEquals(first.createdAt(), again.createdAt());
+        assertEquals(1, service.list(tenant, new ContactFilter(null, null, null, null), 100, null, 1000).items().size());
+    }
+
+    @Test
     void aCreateContendedForAWhileIsRetriedUntilItIsWritten() {
         repository.contendedCreates.set(3);
         Contact c = service.create(tenant, data("ada@example.com", null, null, List.of()));

@@ -176,6 +176,43 @@ public final class PreferencesService {
         repository.createTopic(t, topic);
     }
 
+    /**
+     * Creates the topic. On a re-run of a keyed request whose first run left no answer ({@code rerun}),
+     * a topic with the same key, name and description is taken for that first run's and returned
+     * (topic keys are the client's, so the id cannot derive from the Idempotency-Key).
+     *
+     * @return the topic as stored
+     * @throws StoreException.UniqueViolation when another topic holds the key
+     */
+    public Topic createTopic(TenantId t, Topic topic, boolean rerun) {
+        try {
+            repository.createTopic(t, topic);
+            return topic;
+        } catch (StoreException.UniqueViolation e) {
+            Topic existing = rerun ? topic(t, topic.key()) : null;
+            if (existing != null && existing.name().equals(topic.name())
+                    && java.util.Objects.equals(existing.description(), topic.description())) {
+                return existing;
+            }
+            throw e;
+        }
+    }
+
+    /** The tenant's topic with this key, or null (topics are few: at most {@link Topic#MAX_PER_TENANT}). */
+    Topic topic(TenantId t, String key) {
+        Cursor from = null;
+        do {
+            Slice<Topic> page = repository.topics(t, Topic.MAX_PER_TENANT, from);
+            for (Topic topic : page.items()) {
+                if (topic.key().equals(key)) {
+                    return topic;
+                }
+            }
+            from = page.next();
+        } while (from != null);
+        return null;
+    }
+
     public Slice<Topic> topics(TenantId t, int limit, Cursor from) {
         return repository.topics(t, limit, from);
     }

@@ -36,10 +36,11 @@ final class TopicRoutes {
         Topic topic = Topic.parse(body, clock.instant());
         ApiProblem.throwIfAny(body.violations());
         TenantId t = request.tenant();
-        return idempotency.execute(request, () -> {
+        return idempotency.execute(request, attempt -> {
             try {
-                service.createTopic(t, topic);
-                return ApiResponse.json(201, topic.toJson());
+                // A re-run after a lost completion finds its own topic under the key: the first result.
+                Topic created = service.createTopic(t, topic, attempt.isRerun());
+                return ApiResponse.json(201, created.toJson());
             } catch (StoreException.UniqueViolation e) {
                 throw ApiProblem.of(ProblemType.DUPLICATE, "a topic with the key '" + topic.key() + "' already exists")
                         .with("errors", List.of(Map.of("pointer", "/key", "detail", "already used by another topic")));

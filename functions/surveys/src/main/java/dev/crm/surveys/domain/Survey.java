@@ -70,6 +70,12 @@ public record Survey(String id, TenantId tenantId, SurveyKind kind, String title
         questions = List.copyOf(questions);
     }
 
+    /** The same survey under another id (the one a keyed create derives from its Idempotency-Key). */
+    public Survey withId(String newId) {
+        return new Survey(newId, tenantId, kind, title, questions, opensAt, closesAt, allowAnonymous, duplicatePolicy,
+                perClientPerMinute, createdAt, updatedAt, version);
+    }
+
     public static String newId() {
         return Ids.random(ID_PREFIX, 20);
     }

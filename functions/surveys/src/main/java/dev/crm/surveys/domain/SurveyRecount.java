@@ -52,7 +52,7 @@ public final class SurveyRecount {
     public static final int MAX_LISTED_DIFFERENCES = 100;
     static final int MAX_ATTEMPTS = 5;
     public static final String JOB_KIND = "survey_recount";
-    static final String JOB_PREFIX = "rcn_";
+    public static final String JOB_PREFIX = "rcn_";
     static final String ALL_OPEN_SURVEYS = "open_surveys";
     static final int SURVEYS_PER_PAGE = 25;
 
@@ -75,11 +75,18 @@ public final class SurveyRecount {
 
     /** Queues the recount of one survey. */
     public Job start(TenantId tenant, StoredSurvey survey) {
-        String jobId = Ids.random(JOB_PREFIX, 20);
+        return start(tenant, survey, Ids.random(JOB_PREFIX, 20));
+    }
+
+    /**
+     * As {@link #start(TenantId, StoredSurvey)}, under {@code jobId}: a recount with that id that
+     * exists is the answer (the id derives from an Idempotency-Key, and an earlier run queued it).
+     */
+    public Job start(TenantId tenant, StoredSurvey survey, String jobId) {
         Map<String, Object> input = new LinkedHashMap<>();
         input.put("tenantId", tenant.value());
         input.put("surveyId", survey.id());
-        return jobs.create(NewJob.forTenant(JobRef.of(tenant, jobId), JOB_KIND, input, CounterShards.SHARDS));
+        return jobs.createOrFind(NewJob.forTenant(JobRef.of(tenant, jobId), JOB_KIND, input, CounterShards.SHARDS));
     }
 
     /** @return the tenant's recount job with this id, or null (no such job, or not a recount) */

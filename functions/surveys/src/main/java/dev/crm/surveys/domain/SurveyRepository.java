@@ -19,7 +19,11 @@ public interface SurveyRepository {
 
     // ---- surveys ----
 
-    /** Creates the survey and its public id lookup in one transaction. */
+    /**
+     * Creates the survey and its public id lookup in one transaction.
+     *
+     * @throws dev.crm.shared.store.StoreException.VersionConflict when a survey with this id exists
+     */
     void create(StoredSurvey survey);
 
     /** @return the survey (strongly consistent), or null */

@@ -45,8 +45,23 @@ public final class SurveyService {
     // ---- surveys ----
 
     /** Stores a new survey with its public id lookup. */
-    public void create(StoredSurvey survey) {
-        surveys.create(survey);
+    /**
+     * Creates the survey; a survey of the tenant that already has its id is the answer instead (the id
+     * derives from an Idempotency-Key, and an earlier run of the same request created it).
+     *
+     * @return the survey as stored
+     */
+    public StoredSurvey create(StoredSurvey survey) {
+        try {
+            surveys.create(survey);
+            return survey;
+        } catch (StoreException.VersionConflict e) {
+            StoredSurvey existing = surveys.find(survey.survey().tenantId(), survey.id());
+            if (existing == null) {
+                throw e;
+            }
+            return existing;
+        }
     }
 
     /** @return the tenant's survey, or null (another tenant's survey is simply not found) */

@@ -34,8 +34,9 @@ final class RecountRoutes {
 
     private ApiResponse start(ApiRequest request) {
         StoredSurvey stored = existing(service, request);
-        return idempotency.execute(request, () -> {
-            Job job = recount.start(request.tenant(), stored);
+        return idempotency.execute(request, attempt -> {
+            // A re-run after a lost completion derives the same id and answers with the queued recount.
+            Job job = recount.start(request.tenant(), stored, attempt.newId(SurveyRecount.JOB_PREFIX));
             return ApiResponse.accepted("/v1/surveys/recounts/" + job.id(), jobJson(job));
         });
     }

@@ -58,9 +58,12 @@ final class SurveyRoutes {
         TenantId t = tenant.id();
         Survey survey = Survey.create(body, Survey.newId(), t, clock.instant());
         ApiProblem.throwIfAny(body.violations());
-        return idempotency.execute(request, () -> {
-            service.create(new StoredSurvey(survey, tenant.settings().zone()));
-            return ApiResponse.created("/v1/surveys/" + survey.id(), survey.toJson()).etag(survey.version());
+        return idempotency.execute(request, attempt -> {
+            // With an Idempotency-Key the id derives from it: a re-run after a lost completion answers
+            // with the survey the first run created.
+            Survey stored = service.create(new StoredSurvey(survey.withId(attempt.newId(Survey.ID_PREFIX)),
+                    tenant.settings().zone())).survey();
+            return ApiResponse.created("/v1/surveys/" + stored.id(), stored.toJson()).etag(stored.version());
         });
     }
 

@@ -111,6 +111,15 @@ public abstract class SurveyRepositoryContract {
     // ---- surveys ----
 
     @Test
+    void creatingAnIdThatExistsIsAVersionConflictAndChangesNothing() {
+        // A re-run of a keyed create derives the same id: it must learn that the survey exists.
+        StoredSurvey s = created(CREATED);
+        StoredSurvey again = new StoredSurvey(s.survey(), java.time.ZoneId.of("UTC"));
+        assertThrows(dev.crm.shared.store.StoreException.VersionConflict.class, () -> repository.create(again));
+        assertEquals(BERLIN, repository.find(tenant, s.id()).zone());
+    }
+
+    @Test
     void aCreatedSurveyIsFoundInItsTenantOnlyAndItsPublicIdNamesTheTenant() {
         StoredSurvey s = created(CREATED);
         StoredSurvey found = repository.find(tenant, s.id());

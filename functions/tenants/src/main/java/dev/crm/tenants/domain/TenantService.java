@@ -1,5 +1,6 @@
 package dev.crm.tenants.domain;
 
+import dev.crm.shared.idempotency.IdempotencyCompletion;
 import dev.crm.shared.jobs.Job;
 import dev.crm.shared.jobs.JobRef;
 import dev.crm.shared.jobs.NewJob;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /** Provisioning, settings, keys and deprovisioning of tenants, over the tenant and job repositories. */
@@ -46,13 +48,27 @@ public final class TenantService {
 
     /** @throws StoreException.UniqueViolation when the slug is taken */
     public Provisioned provision(NewTenant request) {
+        return provision(request, p -> null);
+    }
+
+    /**
+     * Provisions the tenant and completes the request's idempotency record in the same transaction:
+     * the admin key's secret exists only in the answer, so the record that replays that answer (sealed
+     * under the client's Idempotency-Key) is stored with the tenant or the tenant is not stored.
+     *
+     * @param completion the record's completion answering with the provisioned tenant (null: none)
+     * @throws StoreException.UniqueViolation when the slug is taken
+     * @throws StoreException.Contention when the completion no longer holds; nothing is written
+     */
+    public Provisioned provision(NewTenant request, Function<Provisioned, IdempotencyCompletion> completion) {
         Instant now = clock.instant();
         TenantId id = TenantId.generate();
         Tenant tenant = new Tenant(id, request.name(), request.slug(), Tenant.Status.ACTIVE, TenantSettings.defaults(),
                 TenantSecrets.generate(), now, now, 1);
         IssuedKey key = issue(id, Scope.ADMIN, "initial admin key", null, now);
-        tenants.create(tenant, key.record());
-        return new Provisioned(tenant, key);
+        Provisioned provisioned = new Provisioned(tenant, key);
+        tenants.create(tenant, key.record(), completion.apply(provisioned));
+        return provisioned;
     }
 
     public Tenant get(TenantId id) {
@@ -80,8 +96,20 @@ public final class TenantService {
 
     /** @throws StoreException.LimitReached over the active-key cap */
     public IssuedKey createKey(TenantId id, NewApiKey request) {
+        return createKey(id, request, k -> null);
+    }
+
+    /**
+     * Creates the key and completes the request's idempotency record in the same transaction (the
+     * secret exists only in the answer, as for {@link #provision(NewTenant, Function)}).
+     *
+     * @param completion the record's completion answering with the issued key (null: none)
+     * @throws StoreException.LimitReached over the active-key cap
+     * @throws StoreException.Contention when the completion no longer holds; nothing is written
+     */
+    public IssuedKey createKey(TenantId id, NewApiKey request, Function<IssuedKey, IdempotencyCompletion> completion) {
         IssuedKey key = issue(id, request.scope(), request.name(), request.expiresAt(), clock.instant());
-        tenants.createKey(key.record());
+        tenants.createKey(key.record(), completion.apply(key));
         return key;
     }
 

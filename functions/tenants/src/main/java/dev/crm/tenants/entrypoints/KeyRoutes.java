@@ -50,17 +50,21 @@ final class KeyRoutes {
         NewApiKey cmd = NewApiKey.from(body, clock.instant());
         ApiProblem.throwIfAny(body.violations());
         TenantId tenant = request.tenant();
-        return idempotency.execute(request, () -> {
+        return idempotency.execute(request, attempt -> {
             try {
-                TenantService.IssuedKey key = service.createKey(tenant, cmd);
-                Map<String, Object> out = new LinkedHashMap<>(key.record().toJson());
-                out.put("apiKey", key.secret());
-                return ApiResponse.created("/v1/tenant/keys/" + key.record().keyId(), out);
+                // The answer (with the secret) is sealed into the idempotency record in the key's own transaction.
+                return created(service.createKey(tenant, cmd, k -> attempt.completion(created(k))));
             } catch (StoreException.LimitReached e) {
                 throw ApiProblem.of(ProblemType.CONFLICT, "a tenant may have at most "
                         + TenantRepository.MAX_ACTIVE_KEYS + " active keys; revoke one first");
             }
         });
+    }
+
+    private static ApiResponse created(TenantService.IssuedKey key) {
+        Map<String, Object> out = new LinkedHashMap<>(key.record().toJson());
+        out.put("apiKey", key.secret());
+        return ApiResponse.created("/v1/tenant/keys/" + key.record().keyId(), out);
     }
 
     private ApiResponse listKeys(ApiRequest request) {

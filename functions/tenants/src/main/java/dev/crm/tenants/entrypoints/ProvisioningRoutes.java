@@ -38,22 +38,27 @@ final class ProvisioningRoutes {
         JsonObject body = request.jsonObject();
         NewTenant cmd = NewTenant.from(body);
         ApiProblem.throwIfAny(body.violations());
-        return idempotency.execute(request, () -> {
+        return idempotency.execute(request, attempt -> {
             try {
-                TenantService.Provisioned p = service.provision(cmd);
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("tenantId", p.tenant().id().value());
-                out.put("name", p.tenant().name());
-                out.put("slug", p.tenant().slug());
-                out.put("apiKey", p.adminKey().secret());
-                out.put("key", p.adminKey().record().toJson());
-                out.put("createdAt", p.tenant().createdAt());
-                return ApiResponse.created("/v1/tenants/" + p.tenant().id().value(), out);
+                // The answer is sealed into the idempotency record in the tenant's own transaction: a
+                // client that lost it gets it back from a retry with the same key, and no second tenant.
+                return created(service.provision(cmd, p -> attempt.completion(created(p))));
             } catch (StoreException.UniqueViolation e) {
                 throw ApiProblem.of(ProblemType.DUPLICATE, "the slug '" + cmd.slug() + "' is taken")
                         .with("errors", List.of(Map.of("pointer", "/slug", "detail", "already taken")));
             }
         });
+    }
+
+    private static ApiResponse created(TenantService.Provisioned p) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("tenantId", p.tenant().id().value());
+        out.put("name", p.tenant().name());
+        out.put("slug", p.tenant().slug());
+        out.put("apiKey", p.adminKey().secret());
+        out.put("key", p.adminKey().record().toJson());
+        out.put("createdAt", p.tenant().createdAt());
+        return ApiResponse.created("/v1/tenants/" + p.tenant().id().value(), out);
     }
 
     private ApiResponse deprovision(ApiRequest request) {

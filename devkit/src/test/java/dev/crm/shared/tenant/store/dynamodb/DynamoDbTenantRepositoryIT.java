@@ -2,6 +2,8 @@ package dev.crm.shared.tenant.store.dynamodb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.crm.shared.idempotency.IdempotencyRepository;
+import dev.crm.shared.idempotency.store.dynamodb.DynamoDbIdempotencyRepository;
 import dev.crm.shared.jobs.JobRepository;
 import dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository;
 import dev.crm.shared.store.dynamodb.Keys;
@@ -33,6 +35,11 @@ class DynamoDbTenantRepositoryIT extends TenantRepositoryContract {
     @Override
     protected TenantRepository tenants(JobRepository jobs) {
         return new DynamoDbTenantRepository(table);
+    }
+
+    @Override
+    protected IdempotencyRepository idempotency() {
+        return new DynamoDbIdempotencyRepository(table);
     }
 
     private static Set<String> names(java.util.Map<String, ?> item) {

@@ -77,6 +77,10 @@ public final class DynamoDbContactRepository implements ContactRepository {
         try {
             tx.run();
         } catch (Table.TransactionFailure f) {
+            if (f.conditionFailed(0)) {
+                // The id is taken, by a re-run's own first run (its guards then fail too, held by itself).
+                throw new StoreException.VersionConflict();
+            }
             throw uniqueViolation(f, guards);
         }
     }
@@ -467,6 +471,9 @@ public final class DynamoDbContactRepository implements ContactRepository {
         try {
             table.transact(tx);
         } catch (Table.TransactionFailure f) {
+            if (f.conditionFailed(1)) {
+                throw new StoreException.VersionConflict();
+            }
             if (f.conditionFailed(0)) {
                 throw new StoreException.LimitReached("at most " + Segment.MAX_PER_TENANT + " segments");
             }

@@ -294,11 +294,11 @@ public class InMemoryContactRepository implements ContactRepository {
     @Override
     public synchronized void createSegment(TenantId t, Segment s) {
         TreeMap<String, Segment> own = segments.computeIfAbsent(t, k -> new TreeMap<>());
+        if (own.containsKey(s.id())) {
+            throw new StoreException.VersionConflict();
+        }
         if (own.size() >= Segment.MAX_PER_TENANT) {
             throw new StoreException.LimitReached("at most " + Segment.MAX_PER_TENANT + " segments");
-        }
-        if (own.containsKey(s.id())) {
-            throw new IllegalStateException("segment id taken");
         }
         own.put(s.id(), s);
     }

@@ -108,6 +108,9 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
                             .item(SurveyLookupItem.of(stored.id(), stored.survey().tenantId())).conditionExpression(NEW_ITEM).build())
                     .build());
         } catch (TransactionCanceledException e) {
+            if (Table.TransactionFailure.of(e).conditionFailed(0)) {
+                throw new StoreException.VersionConflict();
+            }
             throw throttled(e) ? new StoreException.Busy() : e;
         }
     }

@@ -81,7 +81,7 @@ public final class InMemorySurveyRepository implements SurveyRepository {
     public synchronized void create(StoredSurvey survey) {
         SurveyKey key = new SurveyKey(survey.survey().tenantId(), survey.id());
         if (surveys.containsKey(key) || lookups.containsKey(survey.id())) {
-            throw new IllegalStateException("the survey exists already");
+            throw new StoreException.VersionConflict();
         }
         surveys.put(key, survey);
         lookups.put(survey.id(), survey.survey().tenantId());

@@ -1,5 +1,6 @@
 package dev.crm.shared.idempotency.store.dynamodb;
 
+import dev.crm.shared.idempotency.IdempotencyCompletion;
 import dev.crm.shared.idempotency.IdempotencyKey;
 import dev.crm.shared.idempotency.IdempotencyRecord;
 import dev.crm.shared.idempotency.IdempotencyRepository;
@@ -23,6 +24,8 @@ import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.UpdateItemEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
@@ -167,6 +170,24 @@ public final class DynamoDbIdempotencyRepository implements IdempotencyRepositor
                 .expressionAttributeValues(Map.of(":done", Attr.s(COMPLETED),
                         ":r", AttributeValue.fromB(SdkBytes.fromByteArray(sealedResponse))))
                 .build());
+    }
+
+    /**
+     * The completion as one item of another adapter's transaction (the request's effect): the record
+     * becomes completed with its sealed response only while it is still in progress under the
+     * attempt's own lock. A cancellation on this item means the lock changed hands (a retry took it
+     * over) or the record is gone.
+     */
+    public static TransactWriteItem completionWrite(Table table, IdempotencyCompletion completion) {
+        return TransactWriteItem.builder().update(Update.builder().tableName(table.name())
+                .key(Table.key(partition(completion.key()), Keys.ITEM))
+                .updateExpression("SET #st = :done, #resp = :r REMOVE lockUntil")
+                .conditionExpression("#st = :ip AND lockUntil = :lu")
+                .expressionAttributeNames(Map.of("#st", "state", "#resp", "response"))
+                .expressionAttributeValues(Map.of(":done", Attr.s(COMPLETED), ":ip", Attr.s(IN_PROGRESS),
+                        ":lu", Attr.n(completion.lockUntil().toEpochMilli()),
+                        ":r", AttributeValue.fromB(SdkBytes.fromByteArray(completion.sealedResponse()))))
+                .build()).build();
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.crm.shared.tenant.store.dynamodb;
 
 import dev.crm.shared.store.dynamodb.BatchWrites;
+import dev.crm.shared.idempotency.IdempotencyCompletion;
+import dev.crm.shared.idempotency.store.dynamodb.DynamoDbIdempotencyRepository;
 import dev.crm.shared.jobs.NewJob;
 import dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository;
 import dev.crm.shared.store.Cursor;
@@ -34,8 +36,6 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.model.GetItemEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.IgnoreNullsMode;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
-import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedRequest;
-import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.UpdateItemEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
@@ -47,7 +47,6 @@ import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -166,8 +165,6 @@ public final class DynamoDbTenantRepository implements TenantRepository {
             .addAttribute(String.class, a -> a.name("keyId").getter(i -> i.keyId).setter((i, v) -> i.keyId = v))
             .build();
 
-    private static final Expression MUST_BE_NEW = Expression.builder().expression("attribute_not_exists(PK)").build();
-
     private final Table table;
     private final DynamoDbTable<TenantItem> tenants;
     private final DynamoDbTable<KeyItem> keys;
@@ -193,32 +190,35 @@ public final class DynamoDbTenantRepository implements TenantRepository {
     // ---- operations ----
 
     @Override
-    public void create(Tenant tenant, ApiKeyRecord firstKey) {
+    public void create(Tenant tenant, ApiKeyRecord firstKey, IdempotencyCompletion completion) {
         TenantId id = tenant.id();
         TenantItem profile = tenantItem(tenant);
         profile.activeKeys = 1L;
         profile.activeAdminKeys = firstKey.scope() == Scope.ADMIN ? 1L : 0L;
-        var tx = TransactWriteItemsEnhancedRequest.builder()
-                .addPutItem(lookups, mustBeNew(LookupItem.class, lookup(Keys.slugMapping(tenant.slug()), Keys.ITEM,
-                        SLUG_MAPPING, id, null)))
-                .addPutItem(lookups, mustBeNew(LookupItem.class, lookup(Keys.TENANT_REGISTRY, id.value(), TENANT_REGISTRY,
-                        id, null)))
-                .addPutItem(tenants, mustBeNew(TenantItem.class, profile))
-                .addPutItem(keys, mustBeNew(KeyItem.class, keyItem(firstKey)))
-                .addPutItem(lookups, mustBeNew(LookupItem.class, keyLookup(firstKey)))
-                .build();
+        // Low-level items: the idempotency record's completion (another adapter's item, with a REMOVE)
+        // joins the transaction.
+        List<TransactWriteItem> tx = new ArrayList<>();
+        tx.add(table.putIfAbsent(LOOKUP_SCHEMA.itemToMap(lookup(Keys.slugMapping(tenant.slug()), Keys.ITEM, SLUG_MAPPING,
+                id, null), true)));
+        tx.add(table.putIfAbsent(LOOKUP_SCHEMA.itemToMap(lookup(Keys.TENANT_REGISTRY, id.value(), TENANT_REGISTRY, id,
+                null), true)));
+        tx.add(table.putIfAbsent(TENANT_SCHEMA.itemToMap(profile, true)));
+        tx.add(table.putIfAbsent(KEY_SCHEMA.itemToMap(keyItem(firstKey), true)));
+        tx.add(table.putIfAbsent(LOOKUP_SCHEMA.itemToMap(keyLookup(firstKey), true)));
+        if (completion != null) {
+            tx.add(DynamoDbIdempotencyRepository.completionWrite(table, completion));
+        }
         try {
-            table.enhanced().transactWriteItems(tx);
-        } catch (TransactionCanceledException e) {
-            if (Table.TransactionFailure.of(e).conditionFailed(0)) {
+            table.transact(tx);
+        } catch (Table.TransactionFailure f) {
+            if (f.conditionFailed(0)) {
                 throw new StoreException.UniqueViolation("slug", null);
             }
-            throw Table.TransactionFailure.of(e).storeOutcome();
+            if (completion != null && f.conditionFailed(tx.size() - 1)) {
+                throw new StoreException.Contention();
+            }
+            throw f.storeOutcome();
         }
-    }
-
-    private static <T> TransactPutItemEnhancedRequest<T> mustBeNew(Class<T> type, T item) {
-        return TransactPutItemEnhancedRequest.builder(type).item(item).conditionExpression(MUST_BE_NEW).build();
     }
 
     @Override
@@ -260,7 +260,7 @@ public final class DynamoDbTenantRepository implements TenantRepository {
     // transactional API cannot express. Their items still come from the static schemas.
 
     @Override
-    public void createKey(ApiKeyRecord key) {
+    public void createKey(ApiKeyRecord key, IdempotencyCompletion completion) {
         boolean admin = key.scope() == Scope.ADMIN;
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":one", Attr.n(1));
@@ -275,11 +275,17 @@ public final class DynamoDbTenantRepository implements TenantRepository {
                 .expressionAttributeValues(values).build()).build());
         tx.add(table.putIfAbsent(KEY_SCHEMA.itemToMap(keyItem(key), true)));
         tx.add(table.putIfAbsent(LOOKUP_SCHEMA.itemToMap(keyLookup(key), true)));
+        if (completion != null) {
+            tx.add(DynamoDbIdempotencyRepository.completionWrite(table, completion));
+        }
         try {
             table.transact(tx);
         } catch (Table.TransactionFailure f) {
             if (f.conditionFailed(0)) {
                 throw new StoreException.LimitReached("at most " + MAX_ACTIVE_KEYS + " active keys per tenant");
+            }
+            if (completion != null && f.conditionFailed(tx.size() - 1)) {
+                throw new StoreException.Contention();
             }
             throw f.storeOutcome();
         }
