@@ -311,7 +311,6 @@ class CrashPointsIT {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("fails today (a second contact): issue 14 item 2 lands the fix")
     void aContactCreatedWithAKeyIsCreatedOnce() {
         int points = atEveryWrite(() -> {
             var tenant = TestInfrastructure.tenant(plain);
