@@ -4,10 +4,12 @@ import static dev.crm.devkit.Responses.body;
 import static dev.crm.devkit.Responses.header;
 import static dev.crm.devkit.Responses.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.crm.contacts.entrypoints.ContactJobsWorker;
 import dev.crm.contacts.entrypoints.ContactsHandler;
 import dev.crm.devkit.ApiEvents;
 import dev.crm.devkit.LambdaContext;
@@ -22,6 +24,7 @@ import dev.crm.shared.jobs.JobRef;
 import dev.crm.shared.jobs.JobRunner;
 import dev.crm.shared.jobs.NewJob;
 import dev.crm.shared.jobs.StalledJobs;
+import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.tenant.Ids;
 import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.TenantId;
@@ -65,11 +68,14 @@ class StalledJobSweepIT {
         return infra.jobs().find(ref);
     }
 
+    private String erasedContact;
+
     /** An erasure of a new contact, queued through the DELETE route (its worker never runs here). */
     private JobRef erasure() {
         var created = call(ApiEvents.request("POST", "/v1/contacts").json("{\"firstName\": \"Ada\"}"));
         status(created, 201);
-        var started = call(ApiEvents.request("DELETE", "/v1/contacts/{id}").path("id", (String) body(created).get("id")));
+        erasedContact = (String) body(created).get("id");
+        var started = call(ApiEvents.request("DELETE", "/v1/contacts/{id}").path("id", erasedContact));
         status(started, 202);
         String jobId = (String) body(started).get("id");
         assertEquals("/v1/contacts/erasures/" + jobId, header(started, "Location"));
@@ -128,6 +134,20 @@ class StalledJobSweepIT {
         clock.advance(PAST_GRACE.multipliedBy(4));
         assertEquals(Map.of("requeued", 0, "failed", 0, "skipped", 0), sweep(), "finished jobs leave the index");
         assertEquals(StalledJobs.GAVE_UP, job(erasure).error());
+
+        // The right to erasure is not lost with the failed job: the contact still reads as absent, and a
+        // new DELETE hands the erasure to a new job, which a healthy worker finishes.
+        String contactId = erasedContact;
+        status(call(ApiEvents.request("GET", "/v1/contacts/{id}").path("id", contactId)), 404);
+        var again = call(ApiEvents.request("DELETE", "/v1/contacts/{id}").path("id", contactId));
+        status(again, 202);
+        String retryId = (String) body(again).get("id");
+        assertNotEquals(erasure.id(), retryId);
+        status(call(ApiEvents.request("DELETE", "/v1/contacts/{id}").path("id", contactId)), 404);
+        new ContactJobsWorker(infra).handleRequest(SampleEvents.jobQueued(Keys.job(tenant, retryId)), new LambdaContext());
+        assertEquals("succeeded", readErasure(JobRef.of(tenant, retryId)).get("status"));
+        assertNull(infra.table().get(Keys.contact(tenant, contactId), Keys.CONTACT_PROFILE), "the contact is erased");
+        status(call(ApiEvents.request("DELETE", "/v1/contacts/{id}").path("id", contactId)), 404);
     }
 
     @Test

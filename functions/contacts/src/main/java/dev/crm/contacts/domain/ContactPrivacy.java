@@ -95,17 +95,24 @@ public final class ContactPrivacy {
     }
 
     /**
-     * Marks the contact as being erased and creates the erasure job, atomically.
+     * Marks the contact as being erased and creates the erasure job, atomically. A contact whose
+     * erasure failed (its job gave up) stays marked, reading as absent; a new request hands the
+     * erasure to a new job, so a right to erasure is never stuck behind a failed attempt.
      *
-     * @return the job, or null when there is no such contact (or it is already being erased)
+     * @return the job, or null when there is no such contact (or its erasure is under way)
      */
     public Job requestErasure(TenantId t, String contactId) {
         String jobId = Ids.random(ERASURE_PREFIX, 20);
         var job = NewJob.forTenant(JobRef.of(t, jobId), ContactErasure.ERASURE, Map.of("contactId", contactId), 0);
-        if (!privacy.beginErasure(t, contactId, job)) {
-            return null;
+        if (privacy.beginErasure(t, contactId, job)) {
+            return jobs.find(JobRef.of(t, jobId));
         }
-        return jobs.find(JobRef.of(t, jobId));
+        String previous = privacy.erasureJobOf(t, contactId);
+        Job failed = previous == null ? null : jobs.find(JobRef.of(t, previous));
+        if (failed != null && failed.status() == Job.Status.FAILED && privacy.restartErasure(t, contactId, previous, job)) {
+            return jobs.find(JobRef.of(t, jobId));
+        }
+        return null;
     }
 
     /** Creates the anonymisation job of an existing contact. */

@@ -15,8 +15,24 @@ import java.util.Map;
  */
 public interface PrivacyRepository {
 
-    /** Marks the contact as being erased (it reads as absent from now on) and creates the job, atomically. */
+    /**
+     * Marks the contact as being erased by {@code job} (it reads as absent from now on) and creates the
+     * job, atomically.
+     *
+     * @return false when the contact does not exist or is already being erased
+     */
     boolean beginErasure(TenantId tenant, String contactId, NewJob job);
+
+    /** @return the id of the erasure job that marked the contact, while it is being erased; else null */
+    String erasureJobOf(TenantId tenant, String contactId);
+
+    /**
+     * Hands the erasure of a contact over from {@code failedJobId} (a job that gave up) to {@code job},
+     * creating it, atomically.
+     *
+     * @return false when the contact is no longer being erased by {@code failedJobId}
+     */
+    boolean restartErasure(TenantId tenant, String contactId, String failedJobId, NewJob job);
 
     /** The contact in any state (an erasure reads it after marking it), or null. */
     Contact findAnyState(TenantId tenant, String contactId);

@@ -88,6 +88,29 @@ public abstract class PrivacyRepositoryContract {
     }
 
     @Test
+    void anErasureIsHandedToANewJobOnlyFromTheJobThatMarkedTheContact() {
+        Contact c = created();
+        assertNull(privacy().erasureJobOf(tenant, c.id()), "not being erased");
+        JobRef first = JobRef.of(tenant, Ids.random("era_", 20));
+        assertTrue(privacy().beginErasure(tenant, c.id(), NewJob.forTenant(first, ContactErasure.ERASURE, Map.of("contactId", c.id()), 0)));
+        assertEquals(first.id(), privacy().erasureJobOf(tenant, c.id()));
+        JobRef stray = JobRef.of(tenant, Ids.random("era_", 20));
+        assertFalse(privacy().restartErasure(tenant, c.id(), "era_" + "0".repeat(20),
+                NewJob.forTenant(stray, ContactErasure.ERASURE, Map.of("contactId", c.id()), 0)), "not the job that marked it");
+        assertFalse(jobExists(stray));
+        JobRef second = JobRef.of(tenant, Ids.random("era_", 20));
+        assertTrue(privacy().restartErasure(tenant, c.id(), first.id(),
+                NewJob.forTenant(second, ContactErasure.ERASURE, Map.of("contactId", c.id()), 0)));
+        assertTrue(jobExists(second));
+        assertEquals(second.id(), privacy().erasureJobOf(tenant, c.id()));
+        JobRef third = JobRef.of(tenant, Ids.random("era_", 20));
+        assertFalse(privacy().restartErasure(tenant, c.id(), first.id(),
+                NewJob.forTenant(third, ContactErasure.ERASURE, Map.of("contactId", c.id()), 0)), "handed over once");
+        assertFalse(jobExists(third));
+        assertNull(privacy().erasureJobOf(tenant, Ids.random(Contact.ID_PREFIX, 20)));
+    }
+
+    @Test
     void guardsAreReleasedOnlyWhileTheyPointAtTheContact() {
         Contact c = created();
         privacy().releaseGuards(tenant, c);

@@ -66,11 +66,43 @@ public final class DynamoDbPrivacyRepository implements PrivacyRepository {
             table.transact(List.of(
                     TransactWriteItem.builder().update(Update.builder().tableName(table.name())
                             .key(Table.key(Keys.contact(t, contactId), Keys.CONTACT_PROFILE))
-                            .updateExpression("SET #st = :erasing, GSI1PK = :gone REMOVE GSI2PK, GSI2SK")
+                            .updateExpression("SET #st = :erasing, GSI1PK = :gone, erasureJobId = :job REMOVE GSI2PK, GSI2SK")
                             .conditionExpression("#st IN (:active, :anon)")
                             .expressionAttributeNames(Map.of("#st", "status"))
                             .expressionAttributeValues(Map.of(":erasing", Attr.s("erasing"), ":active", Attr.s("active"),
-                                    ":anon", Attr.s("anonymized"), ":gone", Attr.s(ContactKeys.erasingIndex(t))))
+                                    ":anon", Attr.s("anonymized"), ":gone", Attr.s(ContactKeys.erasingIndex(t)),
+                                    ":job", Attr.s(job.ref().id())))
+                            .build()).build(),
+                    DynamoDbJobRepository.createItem(table.name(), job, clock.instant())));
+            return true;
+        } catch (Table.TransactionFailure f) {
+            if (f.conditionFailed(0)) {
+                return false;
+            }
+            throw f.storeOutcome();
+        }
+    }
+
+    @Override
+    public String erasureJobOf(TenantId t, String contactId) {
+        // Low-level: erasureJobId is set by the erasure's own update, outside the profile's schema.
+        var item = table.client().getItem(b -> b.tableName(table.name()).consistentRead(true)
+                .key(Table.key(Keys.contact(t, contactId), Keys.CONTACT_PROFILE))
+                .projectionExpression("#st, erasureJobId").expressionAttributeNames(Map.of("#st", "status")));
+        return item.hasItem() && "erasing".equals(Attr.str(item.item(), "status")) ? Attr.str(item.item(), "erasureJobId") : null;
+    }
+
+    @Override
+    public boolean restartErasure(TenantId t, String contactId, String failedJobId, NewJob job) {
+        try {
+            table.transact(List.of(
+                    TransactWriteItem.builder().update(Update.builder().tableName(table.name())
+                            .key(Table.key(Keys.contact(t, contactId), Keys.CONTACT_PROFILE))
+                            .updateExpression("SET erasureJobId = :job")
+                            .conditionExpression("#st = :erasing AND erasureJobId = :failed")
+                            .expressionAttributeNames(Map.of("#st", "status"))
+                            .expressionAttributeValues(Map.of(":erasing", Attr.s("erasing"), ":failed", Attr.s(failedJobId),
+                                    ":job", Attr.s(job.ref().id())))
                             .build()).build(),
                     DynamoDbJobRepository.createItem(table.name(), job, clock.instant())));
             return true;

@@ -35,6 +35,8 @@ public class InMemoryPrivacyRepository implements PrivacyRepository {
     private final Map<PseudonymKey, List<Map<String, Object>>> pseudonymousLedgers = new HashMap<>();
     private final Map<PseudonymKey, String> suppressions = new HashMap<>();
 
+    private final Map<ContactKey, String> erasureJobs = new HashMap<>();
+
     /** @param jobs where the jobs {@link #beginErasure} creates go */
     public InMemoryPrivacyRepository(InMemoryContactRepository contacts, Consumer<NewJob> jobs) {
         this.contacts = contacts;
@@ -83,6 +85,27 @@ public class InMemoryPrivacyRepository implements PrivacyRepository {
             }
             contacts.contacts.put(new ContactKey(t, contactId),
                     new Contact(c.id(), c.data(), c.createdAt(), c.updatedAt(), c.version(), Contact.Status.ERASING));
+            erasureJobs.put(new ContactKey(t, contactId), job.ref().id());
+            jobs.accept(job);
+            return true;
+        }
+    }
+
+    @Override
+    public String erasureJobOf(TenantId t, String contactId) {
+        synchronized (contacts) {
+            Contact c = contacts.contacts.get(new ContactKey(t, contactId));
+            return c == null || c.status() != Contact.Status.ERASING ? null : erasureJobs.get(new ContactKey(t, contactId));
+        }
+    }
+
+    @Override
+    public boolean restartErasure(TenantId t, String contactId, String failedJobId, NewJob job) {
+        synchronized (contacts) {
+            if (!failedJobId.equals(erasureJobOf(t, contactId))) {
+                return false;
+            }
+            erasureJobs.put(new ContactKey(t, contactId), job.ref().id());
             jobs.accept(job);
             return true;
         }
