@@ -23,7 +23,7 @@ public final class JobRunner {
     public static final int MAX_FAILED_ATTEMPTS = 5;
     /** What a client reads on a job that kept failing (no internals: the log has the exception class). */
     public static final String GAVE_UP = "the job failed " + MAX_FAILED_ATTEMPTS
-            + " times in a row without making progress; it is not retried automatically";
+            + " times in a row without making progress; it is not retried automatically: request it again";
     /** How often an invocation waiting on another's lease looks whether that worker is still alive. */
     static final long WATCH_MILLIS = 5_000;
 

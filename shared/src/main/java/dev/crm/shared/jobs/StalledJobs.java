@@ -27,7 +27,7 @@ public final class StalledJobs {
     /** Jobs looked at per sweep; the rest wait for the next (every 5 minutes). */
     public static final int BATCH = 100;
     public static final String GAVE_UP = "the job stopped making progress and was restarted " + MAX_RECOVERIES
-            + " times without finishing; it is not retried automatically";
+            + " times without finishing; it is not retried automatically: request it again";
 
     private final JobRepository jobs;
     private final Clock clock;
