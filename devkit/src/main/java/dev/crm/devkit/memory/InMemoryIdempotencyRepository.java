@@ -70,9 +70,10 @@ public final class InMemoryIdempotencyRepository implements IdempotencyRepositor
     }
 
     @Override
-    public synchronized void release(IdempotencyKey key) {
+    public synchronized void release(IdempotencyKey key, Instant lockUntil) {
         Stored s = records.get(key);
-        if (s != null && !s.record().completed()) {
+        if (s != null && !s.record().completed() && s.record().lockUntil() != null
+                && s.record().lockUntil().toEpochMilli() == lockUntil.toEpochMilli()) {
             records.remove(key);
         }
     }

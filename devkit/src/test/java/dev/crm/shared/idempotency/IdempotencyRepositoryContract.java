@@ -73,7 +73,7 @@ public abstract class IdempotencyRepositoryContract {
         assertEquals("fp1", r.fingerprint());
         assertArrayEquals(sealed, r.sealedResponse());
         assertNull(r.lockUntil());
-        records.release(k);
+        records.release(k, NOW.plus(LOCK));
         assertTrue(records.find(k).completed(), "a completed record is not released");
     }
 
@@ -81,10 +81,23 @@ public abstract class IdempotencyRepositoryContract {
     void releasingFreesAKeyInProgress() {
         IdempotencyKey k = key();
         acquire(k, "fp1", NOW);
-        records.release(k);
+        records.release(k, NOW.plus(LOCK));
         assertNull(records.find(k));
-        records.release(k); // nothing to release: no failure
+        records.release(k, NOW.plus(LOCK)); // nothing to release: no failure
         assertTrue(acquire(k, "fp2", NOW));
+    }
+
+    @Test
+    void anAttemptWhoseLockWasTakenOverCannotReleaseTheRetrysRecord() {
+        IdempotencyKey k = key();
+        acquire(k, "fp1", NOW);
+        Instant later = NOW.plus(LOCK).plusMillis(1);
+        assertTrue(records.takeOver(k, "fp1", later, later.plus(LOCK)));
+        // the slow first attempt fails at last and releases what it believes is its record
+        records.release(k, NOW.plus(LOCK));
+        assertEquals(later.plus(LOCK), records.find(k).lockUntil(), "the retry still holds it");
+        records.release(k, later.plus(LOCK));
+        assertNull(records.find(k));
     }
 
     @Test

@@ -181,8 +181,8 @@ class IdempotentRequestsTest {
         }
 
         @Override
-        public void release(IdempotencyKey key) {
-            delegate.release(key);
+        public void release(IdempotencyKey key, Instant lockUntil) {
+            delegate.release(key, lockUntil);
         }
     }
 

@@ -30,6 +30,9 @@ public interface IdempotencyRepository {
     /** Marks the record completed with the sealed response and clears its lock. */
     void complete(IdempotencyKey key, byte[] sealedResponse);
 
-    /** Deletes the record if it is still in progress (a completed one stays). */
-    void release(IdempotencyKey key);
+    /**
+     * Deletes the record if it is still in progress under the lock {@code lockUntil} (the releasing
+     * attempt's own): a completed record stays, and so does one a retry has taken over meanwhile.
+     */
+    void release(IdempotencyKey key, Instant lockUntil);
 }

@@ -227,10 +227,10 @@ public final class IdempotentRequests {
                 // Nothing was written; a retry replays or runs.
                 throw inProgress();
             }
-            records.release(id);
+            records.release(id, attempt.lockUntil);
             throw e;
         } catch (RuntimeException e) {
-            records.release(id);
+            records.release(id, attempt.lockUntil);
             throw e;
         }
         if (response.status() >= 200 && response.status() < 300) {
@@ -238,7 +238,7 @@ public final class IdempotentRequests {
                 complete(id, seal(attempt.sealKey, response));
             }
         } else {
-            records.release(id);
+            records.release(id, attempt.lockUntil);
         }
         return response;
     }

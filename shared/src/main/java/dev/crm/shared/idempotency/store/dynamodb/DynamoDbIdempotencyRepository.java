@@ -81,9 +81,6 @@ public final class DynamoDbIdempotencyRepository implements IdempotencyRepositor
             .addAttribute(SdkBytes.class, a -> a.name("response").getter(Item::getResponse).setter(Item::setResponse))
             .build();
 
-    private static final Expression IN_PROGRESS_ONLY = Expression.builder().expression("#st = :ip")
-            .putExpressionName("#st", "state").putExpressionValue(":ip", Attr.s(IN_PROGRESS)).build();
-
     private final Table table;
     private final DynamoDbTable<Item> items;
 
@@ -191,11 +188,14 @@ public final class DynamoDbIdempotencyRepository implements IdempotencyRepositor
     }
 
     @Override
-    public void release(IdempotencyKey key) {
+    public void release(IdempotencyKey key, Instant lockUntil) {
         try {
-            items.deleteItem(DeleteItemEnhancedRequest.builder().key(key(key)).conditionExpression(IN_PROGRESS_ONLY).build());
+            items.deleteItem(DeleteItemEnhancedRequest.builder().key(key(key)).conditionExpression(Expression.builder()
+                    .expression("#st = :ip AND lockUntil = :lu").putExpressionName("#st", "state")
+                    .putExpressionValue(":ip", Attr.s(IN_PROGRESS))
+                    .putExpressionValue(":lu", Attr.n(lockUntil.toEpochMilli())).build()).build());
         } catch (ConditionalCheckFailedException e) {
-            // already completed or released
+            // already completed or released, or a retry holds it now
         }
     }
 }
