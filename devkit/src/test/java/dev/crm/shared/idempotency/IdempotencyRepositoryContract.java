@@ -3,6 +3,7 @@ package dev.crm.shared.idempotency;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -95,6 +96,7 @@ public abstract class IdempotencyRepositoryContract {
         assertTrue(records.takeOver(k, "fp1", later, later.plus(LOCK)));
         // the slow first attempt fails at last and releases what it believes is its record
         records.release(k, NOW.plus(LOCK));
+        assertNotNull(records.find(k), "the retry's record is not the first attempt's to release");
         assertEquals(later.plus(LOCK), records.find(k).lockUntil(), "the retry still holds it");
         records.release(k, later.plus(LOCK));
         assertNull(records.find(k));
