@@ -168,6 +168,7 @@ class EmailGuardKeysIT {
         assertEquals(old, holder(keyedGuardKey(legacy, "x2@example.com")));
         assertNull(findByEmail(legacy, "x@example.com"));
         // meeting the legacy tenant queued its migration
+        assertNotNull(migrationJob(), "the handler queued the tenant's migration");
         assertEquals(Job.Status.QUEUED, migrationJob().status());
     }
 
@@ -178,6 +179,7 @@ class EmailGuardKeysIT {
         List<String> emails = new ArrayList<>();
         Map<String, String> holders = seedForMigration(emails);
         call(ApiEvents.request("GET", "/v1/contacts").as(legacy, Scope.READ)); // the handler meets the tenant
+        assertNotNull(migrationJob(), "the handler queued the tenant's migration");
         assertEquals(Job.Status.QUEUED, migrationJob().status());
         runMigration(worker);
         assertMigrated(emails, holders);

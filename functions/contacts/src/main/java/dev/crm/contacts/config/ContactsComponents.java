@@ -25,6 +25,7 @@ public final class ContactsComponents {
     private final Infrastructure infra;
     private final ContactRepository contacts;
     private final ContactService service;
+    private final TenantCache tenants;
     private final EmailGuardMigration guardMigration;
     /**
      * Each tenant's secrets (cached), which key its email guards; meeting a tenant whose guards are
@@ -36,9 +37,15 @@ public final class ContactsComponents {
         this.infra = infra;
         this.guardMigration = new EmailGuardMigration(new DynamoDbEmailGuardMigrationRepository(infra.table()),
                 infra.tenants(), infra.jobs());
-        this.secrets = guardMigration.startingFor(new TenantCache(infra.tenants(), infra.clock())::secretsOf);
+        this.tenants = new TenantCache(infra.tenants(), infra.clock());
+        this.secrets = guardMigration.startingFor(tenants::secretsOf);
         this.contacts = new DynamoDbContactRepository(infra.table(), secrets);
         this.service = new ContactService(contacts, infra.clock());
+    }
+
+    /** The function's tenant cache: the routes' and the email guards' secrets come from one. */
+    public TenantCache tenants() {
+        return tenants;
     }
 
     public ContactService service() {
