@@ -95,6 +95,7 @@ class EmailGuardKeysIT {
         if (erasing) {
             item.put(Table.GSI1PK, Attr.s(t.value() + "#ERASING"));
         }
+        item.put("emailHash", Attr.s(dev.crm.shared.crypto.Hashes.sha256Hex("email|" + email.trim().toLowerCase())));
         infra.table().client().putItem(b -> b.tableName(infra.table().name()).item(item));
         Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> guard = new HashMap<>(
                 Table.key(unkeyedGuardKey(t, email), Keys.ITEM));
@@ -183,8 +184,8 @@ class EmailGuardKeysIT {
         assertEquals(Job.Status.QUEUED, migrationJob().status());
         runMigration(worker);
         assertMigrated(emails, holders);
-        assertEquals(Long.valueOf(emails.size() - 1), ((Number) migrationJob().result().get("moved")).longValue(),
-                "every old guard moved; the one created keyed had none");
+        assertEquals(Long.valueOf(emails.size() - 2), ((Number) migrationJob().result().get("moved")).longValue(),
+                "every old guard moved; the one created keyed and the one moved before had none");
     }
 
     @Test
@@ -206,7 +207,7 @@ class EmailGuardKeysIT {
         assertMigrated(emails, holders);
     }
 
-    /** 230 old contacts (three pages), one being erased, one created keyed, one without an address. */
+    /** 230 old contacts (three pages), one being erased, one moved already, one created keyed, one without an address. */
     private Map<String, String> seedForMigration(List<String> emails) {
         Map<String, String> holders = new HashMap<>();
         for (int i = 0; i < 230; i++) {
@@ -216,6 +217,15 @@ class EmailGuardKeysIT {
         }
         emails.add("erasing@example.com");
         holders.put("erasing@example.com", oldContact(legacy, "erasing@example.com", true));
+        // one whose guard an earlier run moved already (a replayed page)
+        emails.add("moved@example.com");
+        String moved = oldContact(legacy, "moved@example.com", false);
+        holders.put("moved@example.com", moved);
+        var guard = new HashMap<>(infra.table().get(unkeyedGuardKey(legacy, "moved@example.com"), Keys.ITEM));
+        infra.table().client().deleteItem(b -> b.tableName(infra.table().name())
+                .key(Table.key(unkeyedGuardKey(legacy, "moved@example.com"), Keys.ITEM)));
+        guard.putAll(Table.key(keyedGuardKey(legacy, "moved@example.com"), Keys.ITEM));
+        infra.table().client().putItem(b -> b.tableName(infra.table().name()).item(guard));
         emails.add("new@example.com");
         holders.put("new@example.com", create(legacy, "new@example.com"));
         var r = call(ApiEvents.request("POST", "/v1/contacts").as(legacy, Scope.WRITE).json("{\"firstName\": \"NoMail\"}"));
@@ -231,6 +241,9 @@ class EmailGuardKeysIT {
         for (String e : emails) {
             assertNull(holder(unkeyedGuardKey(legacy, e)), "old guard left for " + e);
             assertEquals(holders.get(e), holder(keyedGuardKey(legacy, e)), "keyed guard of " + e);
+            var profile = infra.table().get(Keys.contact(legacy, holders.get(e)), Keys.CONTACT_PROFILE);
+            assertFalse(profile.containsKey("emailHash"), "the profile of " + e + " keeps the unkeyed hash");
+            assertEquals(e, Attr.str(profile, "email"));
         }
         // once the caches have read the marker, only keyed guards count, and they hold
         clock.advance(Duration.ofMillis(TenantCache.TTL_MILLIS + 1));

@@ -22,7 +22,8 @@ public interface EmailGuardMigrationRepository {
      * Moves the unkeyed email guard of each contact of one page to its keyed key: in one transaction
      * per contact, while the contact is unchanged, the unkeyed guard is deleted if this contact holds
      * it and the keyed one put if free or already this contact's. A contact without an unkeyed guard
-     * (keyed already, released by its erasure) is left alone, so a page may be run again.
+     * (keyed already, released by its erasure) is left alone, so a page may be run again. The
+     * unkeyed hash of the address kept on older profiles ({@code emailHash}) is removed as well.
      */
     Page moveEmailGuards(TenantId t, TenantSecrets secrets, Source source, Cursor from, int limit);
 }

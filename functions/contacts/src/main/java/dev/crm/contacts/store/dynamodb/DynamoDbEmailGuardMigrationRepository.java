@@ -14,17 +14,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * The email guard migration's store work: contacts from the list index (oldest change first, so a
  * contact changed meanwhile moves ahead of the cursor and is met again) or the erasing contacts'
- * partition of that index, and one transaction per contact that moves its guard.
+ * partition of that index, and one transaction per contact that moves its guard and removes the
+ * unkeyed {@code emailHash} that profiles written before keyed guards carry (nothing reads it).
  */
 public final class DynamoDbEmailGuardMigrationRepository implements EmailGuardMigrationRepository {
     /** Tries per contact when it changes under the move (each change re-reads it). */
@@ -72,13 +74,14 @@ public final class DynamoDbEmailGuardMigrationRepository implements EmailGuardMi
             keyed.put(Table.ENTITY, Attr.s("EMAIL_GUARD"));
             keyed.put("tenantId", Attr.s(t.value()));
             keyed.put("contactId", c);
+            Map<String, AttributeValue> profileKey = Table.key(Keys.contact(t, contactId), Keys.CONTACT_PROFILE);
+            AttributeValue version = profile.get("version");
             try {
                 table.transact(List.of(
-                        // the address read is still the contact's
-                        TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table.name())
-                                .key(Table.key(Keys.contact(t, contactId), Keys.CONTACT_PROFILE))
-                                .conditionExpression("version = :v")
-                                .expressionAttributeValues(Map.of(":v", profile.get("version"))).build()).build(),
+                        // the address read is still the contact's; its unkeyed hash goes too
+                        TransactWriteItem.builder().update(Update.builder().tableName(table.name()).key(profileKey)
+                                .updateExpression("REMOVE emailHash").conditionExpression("version = :v")
+                                .expressionAttributeValues(Map.of(":v", version)).build()).build(),
                         // only a guard this contact holds moves: none left means moved already or released
                         TransactWriteItem.builder().delete(Delete.builder().tableName(table.name())
                                 .key(Table.key(Keys.emailGuard(t, EmailAddress.legacyHash(email)), Keys.ITEM))
@@ -92,7 +95,10 @@ public final class DynamoDbEmailGuardMigrationRepository implements EmailGuardMi
                 if (f.conditionFailed(0)) {
                     profile = table.get(Keys.contact(t, contactId), Keys.CONTACT_PROFILE); // changed: read it again
                 } else if (f.conditionFailed(1)) {
-                    return Outcome.NOTHING_TO_MOVE;
+                    if (!profile.containsKey("emailHash") || stripEmailHash(profileKey, version)) {
+                        return Outcome.NOTHING_TO_MOVE;
+                    }
+                    profile = table.get(Keys.contact(t, contactId), Keys.CONTACT_PROFILE);
                 } else if (f.conditionFailed(2)) {
                     return Outcome.CONFLICT;
                 } else if (f.isConflict()) {
@@ -103,5 +109,21 @@ public final class DynamoDbEmailGuardMigrationRepository implements EmailGuardMi
             }
         }
         throw new IllegalStateException("the contact kept changing while its email guard moved"); // the job retries
+    }
+
+    /**
+     * Removes the unkeyed hash a profile written before keyed guards carries, from a contact with no
+     * guard to move (moved by an earlier run of the page).
+     *
+     * @return false when the profile changed since it was read
+     */
+    private boolean stripEmailHash(Map<String, AttributeValue> profileKey, AttributeValue version) {
+        try {
+            table.client().updateItem(b -> b.tableName(table.name()).key(profileKey).updateExpression("REMOVE emailHash")
+                    .conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", version)));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
     }
 }
