@@ -179,7 +179,7 @@ class EmailGuardKeysIT {
     void theMigrationMovesEveryGuardThenMarksTheTenantKeyed() {
         List<String> emails = new ArrayList<>();
         Map<String, String> holders = seedForMigration(emails);
-        call(ApiEvents.request("GET", "/v1/contacts").as(legacy, Scope.READ)); // the handler meets the tenant
+        findByEmail(legacy, "person0@example.com"); // the handler touches the tenant's guards
         assertNotNull(migrationJob(), "the handler queued the tenant's migration");
         assertEquals(Job.Status.QUEUED, migrationJob().status());
         runMigration(worker);
@@ -192,7 +192,7 @@ class EmailGuardKeysIT {
     void aMigrationWhoseProcessCrashesTwiceResumesAndEndsTheSame() {
         List<String> emails = new ArrayList<>();
         Map<String, String> holders = seedForMigration(emails);
-        call(ApiEvents.request("GET", "/v1/contacts").as(legacy, Scope.READ));
+        findByEmail(legacy, "person0@example.com");
         FaultInjector faults = new FaultInjector();
         ContactJobsWorker crashing = new ContactJobsWorker(TestInfrastructure.create(clock, Map.of(), faults));
         for (int writesBeforeCrash : new int[] {40, 150}) {

@@ -26,8 +26,9 @@ import java.util.function.Function;
  * while the unkeyed one is free), so uniqueness and lookups hold throughout. Each page may run again
  * after a crash: a contact whose unkeyed guard is gone is skipped.
  *
- * <p>Started without a route: the contacts function queues it the first time a process meets a
- * legacy tenant ({@link #startOnce}); its id is fixed per tenant, so it is queued once.
+ * <p>Started without a route: the contacts function queues it the first time a process reads or
+ * writes an email guard of a legacy tenant ({@link #startingFor}); its id is fixed per tenant, so it
+ * is queued once.
  */
 public final class EmailGuardMigration {
     public static final String KIND = "email_guard_migration";
