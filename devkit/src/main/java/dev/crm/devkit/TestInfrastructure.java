@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /** Infrastructure against the JVM's shared DynamoDB Local, with a clock the test chooses. */
 public final class TestInfrastructure {
@@ -52,6 +53,20 @@ public final class TestInfrastructure {
 
     public static Infrastructure create() {
         return create(Clock.systemUTC());
+    }
+
+    /** The secrets of a tenant no test stored (repository contracts use made-up tenant ids). */
+    private static final TenantSecrets UNSTORED_TENANTS = TenantSecrets.generate();
+
+    /**
+     * Each tenant's secrets as the adapters that key email guards by them take them: the stored
+     * tenant's, uncached, or one fixed set for a tenant id the test never stored.
+     */
+    public static Function<TenantId, TenantSecrets> tenantSecrets(Infrastructure infra) {
+        return id -> {
+            Tenant t = infra.tenants().find(id);
+            return t == null ? UNSTORED_TENANTS : t.secrets();
+        };
     }
 
     /** A tenant made directly in the store (not through the API), with an admin key. */

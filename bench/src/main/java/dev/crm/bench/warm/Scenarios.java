@@ -185,7 +185,6 @@ public final class Scenarios {
         contact.put("firstName", s("Jane"));
         contact.put("lastName", s("Doe"));
         contact.put("email", s(email));
-        contact.put("emailHash", s(emailHash));
         contact.put("phone", s("+447700900123"));
         contact.put("locale", s("en-GB"));
         contact.put("timeZone", s("Europe/London"));

@@ -11,6 +11,7 @@ import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.tenant.TenantRepository;
+import dev.crm.shared.tenant.TenantSecrets;
 import dev.crm.shared.tenant.TenantSettings;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -100,6 +101,18 @@ public final class InMemoryTenantRepository implements TenantRepository {
                 now, t.version() + 1));
         tenants.put(id, updated);
         return updated;
+    }
+
+    @Override
+    public synchronized boolean markEmailGuardsKeyed(TenantId id) {
+        Tenant t = tenants.get(id);
+        if (t == null) {
+            return false;
+        }
+        TenantSecrets s = t.secrets();
+        tenants.put(id, new Tenant(t.id(), t.name(), t.slug(), t.status(), t.settings(),
+                new TenantSecrets(s.signingKeys(), s.pseudonymKey(), true), t.createdAt(), t.updatedAt(), t.version()));
+        return true;
     }
 
     @Override

@@ -90,6 +90,27 @@ public abstract class TenantRepositoryContract {
     }
 
     @Test
+    void aTenantWithoutTheKeyedGuardsMarkIsLegacyUntilMarked() {
+        assertTrue(TenantSecrets.generate().keyedEmailGuards(), "tenants provisioned now are keyed");
+        Tenant keyed = created();
+        assertTrue(tenants.find(keyed.id()).secrets().keyedEmailGuards());
+        Tenant t = newTenant();
+        TenantSecrets s = t.secrets();
+        Tenant legacy = new Tenant(t.id(), t.name(), t.slug(), t.status(), t.settings(),
+                new TenantSecrets(s.signingKeys(), s.pseudonymKey(), false), t.createdAt(), t.updatedAt(), t.version());
+        tenants.create(legacy, newKey(t.id(), Scope.ADMIN));
+        assertFalse(tenants.find(t.id()).secrets().keyedEmailGuards());
+
+        assertTrue(tenants.markEmailGuardsKeyed(t.id()));
+        Tenant marked = tenants.find(t.id());
+        assertTrue(marked.secrets().keyedEmailGuards());
+        assertArrayEquals(s.pseudonymKey(), marked.secrets().pseudonymKey(), "the key the pseudonyms are made with stays");
+        assertEquals(s.current().kid(), marked.secrets().current().kid());
+        assertEquals(1, marked.version(), "a settings change in flight is not conflicted by the mark");
+        assertFalse(tenants.markEmailGuardsKeyed(TenantId.generate()));
+    }
+
+    @Test
     void unknownTenantsSlugsAndKeysAreNotFound() {
         assertNull(tenants.find(TenantId.generate()));
         assertNull(tenants.findBySlug("nobody-" + Ids.random("", 10)));

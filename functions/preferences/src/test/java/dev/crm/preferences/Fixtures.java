@@ -22,6 +22,7 @@ import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.tenant.TenantSettings;
 import dev.crm.devkit.ApiEvents;
 import dev.crm.devkit.LambdaContext;
+import dev.crm.devkit.TestInfrastructure;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -63,7 +64,7 @@ public final class Fixtures {
         infra.table().client().putItem(PutItemRequest.builder().tableName(infra.table().name())
                 .item(ContactItems.contact(t, c)).build());
         if (email != null) {
-            Map<String, AttributeValue> guard = new HashMap<>(Table.key(Keys.emailGuard(t, EmailAddress.hash(email)), Keys.ITEM));
+            Map<String, AttributeValue> guard = new HashMap<>(Table.key(EmailAddress.guardKey(t, TestInfrastructure.tenantSecrets(infra).apply(t), email), Keys.ITEM));
             guard.put("contactId", Attr.s(c.id()));
             guard.put("tenantId", Attr.s(t.value()));
             infra.table().client().putItem(PutItemRequest.builder().tableName(infra.table().name()).item(guard).build());
@@ -127,6 +128,6 @@ public final class Fixtures {
 
     /** The ledger in append order, as the replay reads it. */
     public List<LedgerEntry> ledger(TenantId t, String contactId) {
-        return new DynamoDbPreferencesRepository(infra.table()).ledger(t, contactId);
+        return new DynamoDbPreferencesRepository(infra.table(), TestInfrastructure.tenantSecrets(infra)).ledger(t, contactId);
     }
 }

@@ -171,7 +171,7 @@ class PublicRoutesIT {
         status(accepted, 202);
 
         // the address was unknown: a contact now holds it, pending on the channel and the topic
-        String c = new ContactDirectory(infra.table()).findIdByEmail(tenant, email);
+        String c = new ContactDirectory(infra.table(), TestInfrastructure.tenantSecrets(infra)).findIdByEmail(tenant, email);
         assertNotNull(c);
         Preferences pending = state(tenant, c);
         assertEquals("pending", pending.channelStatus(Channel.EMAIL).wire());
@@ -265,6 +265,28 @@ class PublicRoutesIT {
     }
 
     @Test
+    void aTenantNotYetMigratedFindsItsSubscriberUnderTheOldUnkeyedGuard() {
+        // a tenant provisioned before keyed guards: no marker in its secrets, its contact's guard under sha256
+        infra.table().client().updateItem(b -> b.tableName(infra.table().name())
+                .key(Table.key(Keys.tenant(tenant), Keys.ITEM)).updateExpression("REMOVE secrets.emailGuards"));
+        var secrets = infra.tenants().find(tenant).secrets();
+        assertFalse(secrets.keyedEmailGuards());
+        fx.topic(tenant, "newsletter");
+        String email = Fixtures.uniqueEmail("legacy");
+        String c = fx.contact(tenant, email, "UTC");
+        String keyedGuard = EmailAddress.guardKey(tenant, secrets, email);
+        var guard = new java.util.HashMap<>(infra.table().get(keyedGuard, Keys.ITEM));
+        infra.table().client().deleteItem(b -> b.tableName(infra.table().name()).key(Table.key(keyedGuard, Keys.ITEM)));
+        guard.putAll(Table.key(Keys.emailGuard(tenant, Hashes.sha256Hex("email|" + email.toLowerCase(Locale.ROOT))), Keys.ITEM));
+        infra.table().client().putItem(b -> b.tableName(infra.table().name()).item(guard));
+
+        status(subscribe(tenantA.slug(), subscription("  " + email.toUpperCase(Locale.ROOT), "newsletter")), 202);
+        assertEquals("pending", state(tenant, c).channelStatus(Channel.EMAIL).wire(), "the subscription went to that contact");
+        assertEquals(c, new ContactDirectory(infra.table(), TestInfrastructure.tenantSecrets(infra)).findIdByEmail(tenant, email));
+        assertNull(infra.table().get(keyedGuard, Keys.ITEM), "no second contact took the address under the new key");
+    }
+
+    @Test
     void subscribingAnswersAlikeForKnownAndUnknownAddressesAndRejectsBadInputWritingNothing() {
         fx.topic(tenant, "newsletter");
         String known = Fixtures.uniqueEmail("known");
@@ -288,7 +310,7 @@ class PublicRoutesIT {
                 + " \"f\", \"g\", \"h\", \"i\", \"j\", \"k\"]}"), 400, "validation-error");
         problem(call(publicCall("POST", "/v1/public/t/{tenantSlug}/subscribe").path("tenantSlug", tenantA.slug())
                 .body("text/plain", "email=" + fresh)), 415, "unsupported-media-type");
-        assertNull(new ContactDirectory(infra.table()).findIdByEmail(tenant, fresh), "no contact was created");
+        assertNull(new ContactDirectory(infra.table(), TestInfrastructure.tenantSecrets(infra)).findIdByEmail(tenant, fresh), "no contact was created");
         assertEquals(List.of(), LocalOutbox.INSTANCE.messagesTo(fresh));
     }
 
@@ -327,7 +349,7 @@ class PublicRoutesIT {
         String limitedKey = tenant.value() + "#RATE#address#";
         assertFalse(fx.partition(limitedKey + infra.tenants().find(tenant).secrets().pseudonym("subscribe-address",
                 EmailAddress.normalize(email))).isEmpty());
-        assertTrue(fx.partition(limitedKey + EmailAddress.hash(email)).isEmpty());
+        assertTrue(fx.partition(limitedKey + EmailAddress.legacyHash(email)).isEmpty());
         // another tenant's pseudonym of the same client is unrelated (its own key)
         assertNotEquals(secrets.pseudonym("subscribe-client", "203.0.113.7"),
                 infra.tenants().find(tenant).secrets().pseudonym("subscribe-client", "203.0.113.7"));
@@ -429,7 +451,7 @@ class PublicRoutesIT {
         fx.topic(tenant, "newsletter");
         String email = Fixtures.uniqueEmail("tokens");
         status(subscribe(tenantA.slug(), subscription(email, "newsletter")), 202);
-        String c = new ContactDirectory(infra.table()).findIdByEmail(tenant, email);
+        String c = new ContactDirectory(infra.table(), TestInfrastructure.tenantSecrets(infra)).findIdByEmail(tenant, email);
         String confirm = tokenOf(LocalOutbox.INSTANCE.messagesTo(email).get(0).message().textBody());
         Map<String, Object> links = links(c);
         String unsubscribeAll = tokenOf((String) links.get("unsubscribeAllUrl"));
@@ -473,7 +495,7 @@ class PublicRoutesIT {
         // reused: a confirmation token works once
         String email2 = Fixtures.uniqueEmail("reuse");
         status(subscribe(tenantA.slug(), subscription(email2)), 202);
-        String c2 = new ContactDirectory(infra.table()).findIdByEmail(tenant, email2);
+        String c2 = new ContactDirectory(infra.table(), TestInfrastructure.tenantSecrets(infra)).findIdByEmail(tenant, email2);
         String confirm2 = tokenOf(LocalOutbox.INSTANCE.messagesTo(email2).get(0).message().textBody());
         status(call(publicCall("POST", "/v1/public/confirm").query("token", confirm2)), 200);
         Map<String, String> confirmed = fx.contactPartition(tenant, c2);
@@ -609,8 +631,8 @@ class PublicRoutesIT {
         String email = Fixtures.uniqueEmail("both");
         fx.contact(tenant, email, "Europe/London");
         status(subscribe(infra.tenants().find(b).slug(), subscription(email)), 202);
-        String atB = new ContactDirectory(infra.table()).findIdByEmail(b, email);
-        String atA = new ContactDirectory(infra.table()).findIdByEmail(tenant, email);
+        String atB = new ContactDirectory(infra.table(), TestInfrastructure.tenantSecrets(infra)).findIdByEmail(b, email);
+        String atA = new ContactDirectory(infra.table(), TestInfrastructure.tenantSecrets(infra)).findIdByEmail(tenant, email);
         assertNotNull(atB);
         assertFalse(atB.equals(atA));
         assertEquals(Preferences.empty(), state(tenant, atA));

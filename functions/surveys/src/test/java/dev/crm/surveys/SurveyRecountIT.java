@@ -77,7 +77,7 @@ class SurveyRecountIT {
     /** The results a full recount of the raw responses gives (the domain's own recount), as the API writes them. */
     @SuppressWarnings("unchecked")
     Map<String, Object> recounted(String surveyId, String from, String to) {
-        var stored = new DynamoDbSurveyRepository(f.infra.table()).find(tenant, surveyId);
+        var stored = new DynamoDbSurveyRepository(f.infra.table(), dev.crm.devkit.TestInfrastructure.tenantSecrets(f.infra)).find(tenant, surveyId);
         List<SubmittedResponse> raw = new ArrayList<>();
         for (var item : f.responseItems(tenant, surveyId)) {
             raw.add(new SubmittedResponse(Attr.instant(item, "submittedAt"), Attr.map(item, "answers")));
@@ -351,6 +351,6 @@ class SurveyRecountIT {
         assertTrue((Long) report.get("differences") > 0, "the dropped question's counters are removed");
         assertEquals(0L, recount(id).get("differences"));
         assertEquals(recounted(id, "2026-11-24", "2026-11-25"), fromCounters(id, "2026-11-24", "2026-11-25"));
-        assertEquals(ZoneId.of("Europe/Berlin"), new DynamoDbSurveyRepository(f.infra.table()).find(tenant, id).zone());
+        assertEquals(ZoneId.of("Europe/Berlin"), new DynamoDbSurveyRepository(f.infra.table(), dev.crm.devkit.TestInfrastructure.tenantSecrets(f.infra)).find(tenant, id).zone());
     }
 }

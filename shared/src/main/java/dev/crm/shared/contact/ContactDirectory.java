@@ -1,5 +1,7 @@
 package dev.crm.shared.contact;
 
+import dev.crm.shared.tenant.TenantSecrets;
+import java.util.function.Function;
 import dev.crm.shared.store.Backoff;
 import dev.crm.shared.store.dynamodb.Attr;
 import dev.crm.shared.store.dynamodb.Keys;
@@ -7,6 +9,7 @@ import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.Ids;
 import dev.crm.shared.tenant.TenantId;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +25,12 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  */
 public final class ContactDirectory {
     private final Table table;
+    private final Function<TenantId, TenantSecrets> secrets;
 
-    public ContactDirectory(Table table) {
+    /** @param secrets each tenant's secrets, which key its email guards */
+    public ContactDirectory(Table table, Function<TenantId, TenantSecrets> secrets) {
         this.table = table;
+        this.secrets = secrets;
     }
 
     /** @return the active contact, or null (absent, being erased) */
@@ -42,7 +48,12 @@ public final class ContactDirectory {
 
     /** @return the id of the contact with this address, or null */
     public String findIdByEmail(TenantId t, String email) {
-        Map<String, AttributeValue> guard = table.get(Keys.emailGuard(t, EmailAddress.hash(email)), Keys.ITEM);
+        TenantSecrets s = secrets.apply(t);
+        Map<String, AttributeValue> guard = table.get(EmailAddress.guardKey(t, s, email), Keys.ITEM);
+        String legacy = EmailAddress.legacyGuardKey(t, s, email);
+        if (guard == null && legacy != null) {
+            guard = table.get(legacy, Keys.ITEM);
+        }
         return guard == null ? null : Attr.str(guard, "contactId");
     }
 
@@ -63,12 +74,22 @@ public final class ContactDirectory {
                     new ContactData(null, null, email.trim(), null, null, null, null, LifecycleStage.SUBSCRIBER, List.of(),
                             Map.of(), null),
                     now, now, 1, Contact.Status.ACTIVE);
-            Map<String, AttributeValue> guard = new HashMap<>(Table.key(Keys.emailGuard(t, EmailAddress.hash(email)), Keys.ITEM));
+            TenantSecrets s = secrets.apply(t);
+            Map<String, AttributeValue> guard = new HashMap<>(Table.key(EmailAddress.guardKey(t, s, email), Keys.ITEM));
             guard.put(Table.ENTITY, Attr.s("EMAIL_GUARD"));
             guard.put("tenantId", Attr.s(t.value()));
             guard.put("contactId", Attr.s(c.id()));
             try {
-                table.transact(List.of(table.putIfAbsent(ContactItems.contact(t, c)), table.putIfAbsent(guard)));
+                List<TransactWriteItem> items = new ArrayList<>(List.of(table.putIfAbsent(ContactItems.contact(t, c)),
+                        table.putIfAbsent(guard)));
+                String legacy = EmailAddress.legacyGuardKey(t, s, email);
+                if (legacy != null) {
+                    // a tenant not yet migrated may hold the address under its old key
+                    items.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table.name())
+                            .key(Table.key(legacy, Keys.ITEM)).conditionExpression("attribute_not_exists(PK)").build())
+                            .build());
+                }
+                table.transact(items);
                 return c;
             } catch (Table.TransactionFailure f) {
                 // someone else created it (or a conflict): look again

@@ -30,9 +30,6 @@ public final class ContactItems {
         put(item, "firstName", d.firstName());
         put(item, "lastName", d.lastName());
         put(item, "email", d.email());
-        if (d.email() != null) {
-            item.put("emailHash", Attr.s(EmailAddress.hash(d.email())));
-        }
         put(item, "phone", d.phone());
         put(item, "company", d.company());
         put(item, "locale", d.locale());

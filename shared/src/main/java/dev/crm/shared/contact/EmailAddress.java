@@ -1,6 +1,9 @@
 package dev.crm.shared.contact;
 
 import dev.crm.shared.crypto.Hashes;
+import dev.crm.shared.store.dynamodb.Keys;
+import dev.crm.shared.tenant.TenantId;
+import dev.crm.shared.tenant.TenantSecrets;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -33,8 +36,29 @@ public final class EmailAddress {
         return s.trim().toLowerCase(Locale.ROOT);
     }
 
-    /** The key of the uniqueness guard: the normalised address never appears in a key. */
-    public static String hash(String email) {
+    /**
+     * The partition key of the address's uniqueness guard in the tenant: the keyed pseudonym of the
+     * normalised address (HMAC under the tenant's pseudonym key), so the key reveals nothing to a
+     * dictionary of addresses. Every guard is put under this key.
+     */
+    public static String guardKey(TenantId t, TenantSecrets secrets, String email) {
+        return Keys.emailGuard(t, secrets.pseudonym(TenantSecrets.EMAIL_GUARD_PURPOSE, normalize(email)));
+    }
+
+    /**
+     * Where a tenant provisioned before keyed guards may still hold the address's guard (under the
+     * unkeyed hash) until its guards are migrated; null for a tenant whose guards are all keyed.
+     * Lookups and uniqueness checks honour both keys while it is not null.
+     */
+    public static String legacyGuardKey(TenantId t, TenantSecrets secrets, String email) {
+        return secrets.keyedEmailGuards() ? null : Keys.emailGuard(t, legacyHash(email));
+    }
+
+    /**
+     * The unkeyed hash the guards of tenants provisioned before keyed guards are under. A dictionary
+     * of addresses reverses it: nothing new is keyed by it.
+     */
+    public static String legacyHash(String email) {
         return Hashes.sha256Hex("email|" + normalize(email));
     }
 }

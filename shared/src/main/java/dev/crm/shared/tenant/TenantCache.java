@@ -39,6 +39,19 @@ public final class TenantCache {
         return t;
     }
 
+    /**
+     * The tenant's secrets, for adapters that key items by them (email guards).
+     *
+     * @throws IllegalStateException when the tenant does not exist: callers act for a known tenant
+     */
+    public TenantSecrets secretsOf(TenantId id) {
+        Tenant t = get(id);
+        if (t == null) {
+            throw new IllegalStateException("no tenant " + id.value());
+        }
+        return t.secrets();
+    }
+
     public void put(Tenant t) {
         entries.put(t.id(), new Entry(t, clock.millis()));
     }

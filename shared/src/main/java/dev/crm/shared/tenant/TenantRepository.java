@@ -43,6 +43,14 @@ public interface TenantRepository {
      */
     Tenant updateSettings(TenantId id, long expectedVersion, TenantSettings settings, Instant now);
 
+    /**
+     * Marks the tenant's email guards as all keyed ({@link TenantSecrets#keyedEmailGuards()}), once
+     * its guard migration has moved every one; nothing else of the tenant changes (not its version).
+     *
+     * @return false when the tenant does not exist
+     */
+    boolean markEmailGuardsKeyed(TenantId id);
+
     /** @throws dev.crm.shared.store.StoreException.LimitReached over {@link #MAX_ACTIVE_KEYS} (or the tenant is not active) */
     default void createKey(ApiKeyRecord key) {
         createKey(key, null);

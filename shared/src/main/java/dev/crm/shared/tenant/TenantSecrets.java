@@ -10,13 +10,24 @@ import java.util.Map;
  * Per-tenant secrets, generated at provisioning and never returned by any route: keys that sign the
  * tenant's links, tokens and cursors (newest first; older ones still verify, so rotation never
  * breaks a link in flight), and the key of the pseudonyms kept after an erasure.
+ *
+ * <p>{@code keyedEmailGuards} says which key the tenant's email uniqueness guards are under: true for
+ * the keyed pseudonym ({@link #EMAIL_GUARD_PURPOSE}); false for a tenant provisioned before that,
+ * whose guards are still under the unkeyed sha256 of the address (see docs/data-model.md, "Email
+ * guard"). Stored secrets without the marker are such a tenant's.
  */
-public record TenantSecrets(List<SigningKey> signingKeys, byte[] pseudonymKey) {
+public record TenantSecrets(List<SigningKey> signingKeys, byte[] pseudonymKey, boolean keyedEmailGuards) {
+    public static final String EMAIL_GUARD_PURPOSE = "email-guard";
 
     public record SigningKey(String kid, byte[] secret) {}
 
+    /** Secrets with keyed email guards, as every tenant provisioned now has. */
+    public TenantSecrets(List<SigningKey> signingKeys, byte[] pseudonymKey) {
+        this(signingKeys, pseudonymKey, true);
+    }
+
     public static TenantSecrets generate() {
-        return new TenantSecrets(List.of(newSigningKey()), randomBytes(32));
+        return new TenantSecrets(List.of(newSigningKey()), randomBytes(32), true);
     }
 
     public static SigningKey newSigningKey() {
@@ -53,7 +64,7 @@ public record TenantSecrets(List<SigningKey> signingKeys, byte[] pseudonymKey) {
         for (int i = 0; i < signingKeys.size() && keys.size() < keep; i++) {
             keys.add(signingKeys.get(i));
         }
-        return new TenantSecrets(keys, pseudonymKey);
+        return new TenantSecrets(keys, pseudonymKey, keyedEmailGuards);
     }
 
     private static byte[] randomBytes(int n) {
@@ -73,6 +84,9 @@ public record TenantSecrets(List<SigningKey> signingKeys, byte[] pseudonymKey) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("signingKeys", keys);
         out.put("pseudonymKey", Hashes.base64Url(pseudonymKey));
+        if (keyedEmailGuards) {
+            out.put("emailGuards", "keyed");
+        }
         return out;
     }
 
@@ -83,6 +97,7 @@ public record TenantSecrets(List<SigningKey> signingKeys, byte[] pseudonymKey) {
             Map<String, Object> k = (Map<String, Object>) o;
             keys.add(new SigningKey((String) k.get("kid"), Hashes.fromBase64Url((String) k.get("secret"))));
         }
-        return new TenantSecrets(keys, Hashes.fromBase64Url((String) m.get("pseudonymKey")));
+        return new TenantSecrets(keys, Hashes.fromBase64Url((String) m.get("pseudonymKey")),
+                "keyed".equals(m.get("emailGuards")));
     }
 }

@@ -5,11 +5,17 @@ import dev.crm.contacts.domain.ContactImport;
 import dev.crm.contacts.domain.ContactPrivacy;
 import dev.crm.contacts.domain.ContactRepository;
 import dev.crm.contacts.domain.ContactService;
+import dev.crm.contacts.domain.EmailGuardMigration;
 import dev.crm.contacts.store.dynamodb.DynamoDbContactRepository;
+import dev.crm.contacts.store.dynamodb.DynamoDbEmailGuardMigrationRepository;
 import dev.crm.contacts.store.dynamodb.DynamoDbImportRowRepository;
 import dev.crm.contacts.store.dynamodb.DynamoDbPrivacyRepository;
 import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.tenant.TenantCache;
+import dev.crm.shared.tenant.TenantId;
+import dev.crm.shared.tenant.TenantSecrets;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
 
 /**
  * The contacts function's composition root: which adapter stands behind each of the domain's ports.
@@ -19,11 +25,27 @@ public final class ContactsComponents {
     private final Infrastructure infra;
     private final ContactRepository contacts;
     private final ContactService service;
+    private final TenantCache tenants;
+    private final EmailGuardMigration guardMigration;
+    /**
+     * Each tenant's secrets (cached), which key its email guards; meeting a tenant whose guards are
+     * not keyed yet queues their migration.
+     */
+    private final Function<TenantId, TenantSecrets> secrets;
 
     public ContactsComponents(Infrastructure infra) {
         this.infra = infra;
-        this.contacts = new DynamoDbContactRepository(infra.table());
+        this.guardMigration = new EmailGuardMigration(new DynamoDbEmailGuardMigrationRepository(infra.table()),
+                infra.tenants(), infra.jobs());
+        this.tenants = new TenantCache(infra.tenants(), infra.clock());
+        this.secrets = guardMigration.startingFor(tenants::secretsOf);
+        this.contacts = new DynamoDbContactRepository(infra.table(), secrets);
         this.service = new ContactService(contacts, infra.clock());
+    }
+
+    /** The function's tenant cache: the routes' and the email guards' secrets come from one. */
+    public TenantCache tenants() {
+        return tenants;
     }
 
     public ContactService service() {
@@ -32,16 +54,20 @@ public final class ContactsComponents {
 
     /** @param rowWorkers threads that import rows in parallel (the job worker's), or null to import none */
     public ContactImport imports(ExecutorService rowWorkers) {
-        return new ContactImport(contacts, new DynamoDbImportRowRepository(infra.table(), infra.clock()), infra.jobs(),
+        return new ContactImport(contacts, new DynamoDbImportRowRepository(infra.table(), infra.clock(), secrets), infra.jobs(),
                 rowWorkers, infra.clock());
     }
 
     public ContactPrivacy privacy() {
-        return new ContactPrivacy(service, new DynamoDbPrivacyRepository(infra.table(), infra.clock()), infra.jobs(),
+        return new ContactPrivacy(service, new DynamoDbPrivacyRepository(infra.table(), infra.clock(), secrets), infra.jobs(),
                 infra.clock());
     }
 
+    public EmailGuardMigration guardMigration() {
+        return guardMigration;
+    }
+
     public ContactErasure erasures() {
-        return new ContactErasure(new DynamoDbPrivacyRepository(infra.table(), infra.clock()), infra.clock());
+        return new ContactErasure(new DynamoDbPrivacyRepository(infra.table(), infra.clock(), secrets), infra.clock());
     }
 }

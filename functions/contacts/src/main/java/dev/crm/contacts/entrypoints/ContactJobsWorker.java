@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import dev.crm.contacts.domain.ContactErasure;
 import dev.crm.contacts.domain.ContactImport;
+import dev.crm.contacts.domain.EmailGuardMigration;
 import dev.crm.contacts.config.ContactsComponents;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.jobs.JobRunner;
@@ -17,7 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Runs the contacts function's jobs (imports, erasures, anonymisations), started by the table
+ * Runs the contacts function's jobs (imports, erasures, anonymisations, the email guard migration), started by the table
  * stream when such a job is queued (template.yaml, ContactJobsFunction).
  */
 public final class ContactJobsWorker implements RequestHandler<DynamodbEvent, Void> {
@@ -28,6 +29,7 @@ public final class ContactJobsWorker implements RequestHandler<DynamodbEvent, Vo
     private final TenantRepository tenants;
     private final ContactImport imports;
     private final ContactErasure erasures;
+    private final EmailGuardMigration guardMigration;
 
     public ContactJobsWorker() {
         this(Infrastructure.lambda());
@@ -44,6 +46,7 @@ public final class ContactJobsWorker implements RequestHandler<DynamodbEvent, Vo
         var components = new ContactsComponents(infra);
         this.imports = components.imports(pool);
         this.erasures = components.erasures();
+        this.guardMigration = components.guardMigration();
     }
 
     @Override
@@ -61,6 +64,13 @@ public final class ContactJobsWorker implements RequestHandler<DynamodbEvent, Vo
                             throw new JobRunner.PermanentFailure("the tenant no longer exists");
                         }
                         return erasures.step(t, tenant.secrets(), job);
+                    case EmailGuardMigration.KIND:
+                        // read fresh, not cached: whether the tenant is keyed already decides the step
+                        Tenant current = tenants.find(t);
+                        if (current == null) {
+                            throw new JobRunner.PermanentFailure("the tenant no longer exists");
+                        }
+                        return guardMigration.step(t, current.secrets(), job);
                     default:
                         throw new JobRunner.PermanentFailure("not a contacts job");
                 }

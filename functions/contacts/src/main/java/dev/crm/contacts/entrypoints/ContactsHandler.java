@@ -11,7 +11,6 @@ import dev.crm.contacts.config.ContactsComponents;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.http.ApiRouter;
 import dev.crm.shared.http.RoutedHandler;
-import dev.crm.shared.tenant.TenantCache;
 
 /**
  * API entry point of the contacts function (template.yaml, ContactsFunction): composes the
@@ -31,7 +30,7 @@ public final class ContactsHandler
         var service = components.service();
         var imports = components.imports(null);
         var privacy = components.privacy();
-        var tenants = new TenantCache(infra.tenants(), infra.clock());
+        var tenants = components.tenants();
         var idempotency = infra.idempotency();
         var touchPoints = new TouchPointRoutes(service, tenants, idempotency, infra.clock());
         this.router = new ApiRouter(infra.settings().list("ALLOWED_DASHBOARD_ORIGINS"));

@@ -5,6 +5,7 @@ import dev.crm.preferences.outbound.MessageSenders;
 import dev.crm.preferences.store.dynamodb.DynamoDbPreferencesRepository;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.outbound.MessageSender;
+import dev.crm.shared.tenant.TenantCache;
 
 /**
  * The preferences function's composition root: which adapter stands behind each of the domain's
@@ -14,7 +15,8 @@ public final class PreferencesComponents {
     private PreferencesComponents() {}
 
     public static PreferencesService service(Infrastructure infra) {
-        return new PreferencesService(new DynamoDbPreferencesRepository(infra.table()), infra.clock());
+        return new PreferencesService(new DynamoDbPreferencesRepository(infra.table(),
+                new TenantCache(infra.tenants(), infra.clock())::secretsOf), infra.clock());
     }
 
     /** SES on AWS, the local outbox otherwise (see {@link MessageSenders}). */

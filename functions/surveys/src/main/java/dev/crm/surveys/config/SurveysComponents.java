@@ -1,6 +1,7 @@
 package dev.crm.surveys.config;
 
 import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.tenant.TenantCache;
 import dev.crm.surveys.domain.SubmissionLimits;
 import dev.crm.surveys.domain.SurveyRecount;
 import dev.crm.surveys.domain.SurveyRepository;
@@ -18,7 +19,7 @@ public final class SurveysComponents {
 
     public SurveysComponents(Infrastructure infra) {
         this.infra = infra;
-        this.surveys = new DynamoDbSurveyRepository(infra.table());
+        this.surveys = new DynamoDbSurveyRepository(infra.table(), new TenantCache(infra.tenants(), infra.clock())::secretsOf);
     }
 
     public SurveyService service() {

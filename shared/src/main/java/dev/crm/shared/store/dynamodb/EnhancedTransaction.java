@@ -69,6 +69,14 @@ public final class EnhancedTransaction {
         return size++;
     }
 
+    /** As {@link #check}; when the condition fails, the cancellation carries the item found. */
+    public int checkReportingHolder(DynamoDbTable<?> table, String pk, String sk, Expression condition) {
+        request.addConditionCheck(table, ConditionCheck.builder()
+                .key(Key.builder().partitionValue(pk).sortValue(sk).build()).conditionExpression(condition)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build());
+        return size++;
+    }
+
     public int size() {
         return size;
     }

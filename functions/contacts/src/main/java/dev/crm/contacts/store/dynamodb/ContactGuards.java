@@ -11,8 +11,10 @@ import dev.crm.shared.store.dynamodb.Attr;
 import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.TenantId;
+import dev.crm.shared.tenant.TenantSecrets;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -21,19 +23,29 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * The uniqueness guards of a contact's email and external id: one item per value, put with
  * {@code attribute_not_exists} in the same transaction as the contact (uniqueness by transaction, not
  * by reading first), deleted when the value changes or the contact goes.
+ *
+ * <p>Email guards are keyed by the tenant's keyed pseudonym of the address ({@link EmailAddress#guardKey}).
+ * A tenant whose guards are not all migrated yet ({@link EmailAddress#legacyGuardKey} not null) may
+ * still hold an address under its unkeyed hash: for it, lookups read both keys, a new guard is put
+ * under the keyed one only while the unkeyed one is free (or this contact's), and releases delete both.
  */
 final class ContactGuards {
     private static final Expression FREE = condition("attribute_not_exists(PK)");
 
     private final DynamoDbTable<GuardItem> guards;
+    private final Function<TenantId, TenantSecrets> secrets;
 
-    ContactGuards(Table table) {
+    ContactGuards(Table table, Function<TenantId, TenantSecrets> secrets) {
         this.guards = table.of(GuardItem.SCHEMA);
+        this.secrets = secrets;
     }
 
     /** @return the id of the contact holding this email address, or null */
     String emailHolder(TenantId t, String email) {
-        return holderOf(Keys.emailGuard(t, EmailAddress.hash(email)));
+        TenantSecrets s = secrets.apply(t);
+        String holder = holderOf(EmailAddress.guardKey(t, s, email));
+        String legacy = EmailAddress.legacyGuardKey(t, s, email);
+        return holder != null || legacy == null ? holder : holderOf(legacy);
     }
 
     /** @return the id of the contact holding this external id, or null */
@@ -46,12 +58,17 @@ final class ContactGuards {
         return g == null ? null : g.contactId();
     }
 
-    /** Where this transaction's new guard puts are, to tell which value was taken when it is cancelled. */
-    record Placed(int email, int externalId) {
+    /**
+     * Where this transaction's new guard puts (and the check that a legacy email guard is free) are,
+     * to tell which value was taken when it is cancelled; -1 for none.
+     */
+    record Placed(int email, int legacyEmail, int externalId) {
         /** @return the uniqueness violation the cancellation means, or null when no guard failed */
         StoreException.UniqueViolation violation(Table.TransactionFailure f) {
-            if (f.conditionFailed(email)) {
-                return new StoreException.UniqueViolation("email", holder(f.oldItem(email)));
+            for (int at : new int[] {email, legacyEmail}) {
+                if (f.conditionFailed(at)) {
+                    return new StoreException.UniqueViolation("email", holder(f.oldItem(at)));
+                }
             }
             if (f.conditionFailed(externalId)) {
                 return new StoreException.UniqueViolation("externalId", holder(f.oldItem(externalId)));
@@ -62,39 +79,89 @@ final class ContactGuards {
 
     /** Adds the guard changes from {@code previous} (null: a new contact) to {@code next} to the transaction. */
     Placed addChanges(EnhancedTransaction tx, TenantId t, Contact previous, Contact next) {
-        int email = change(tx, t, next.id(), emailHash(previous), emailHash(next), true);
-        int ext = change(tx, t, next.id(), externalIdHash(previous), externalIdHash(next), false);
-        return new Placed(email, ext);
+        TenantSecrets s = secrets.apply(t);
+        String oldEmail = email(previous);
+        String newEmail = email(next);
+        int email = -1;
+        int legacyEmail = -1;
+        if (!Objects.equals(oldEmail, newEmail)) {
+            if (oldEmail != null) {
+                releaseEmail(tx, t, s, next.id(), oldEmail);
+            }
+            if (newEmail != null) {
+                email = tx.putReportingHolder(guards, GuardItem.of(EmailAddress.guardKey(t, s, newEmail), t, next.id(),
+                        "EMAIL_GUARD"), FREE);
+                String legacy = EmailAddress.legacyGuardKey(t, s, newEmail);
+                if (legacy != null) {
+                    legacyEmail = tx.checkReportingHolder(guards, legacy, Keys.ITEM, freeOrHeldBy(next.id()));
+                }
+            }
+        }
+        int ext = -1;
+        String oldExt = externalIdKey(t, previous);
+        String newExt = externalIdKey(t, next);
+        if (!Objects.equals(oldExt, newExt)) {
+            if (oldExt != null) {
+                tx.delete(guards, oldExt, Keys.ITEM, heldBy(next.id()));
+            }
+            if (newExt != null) {
+                ext = tx.putReportingHolder(guards, GuardItem.of(newExt, t, next.id(), "EXTERNAL_ID_GUARD"), FREE);
+            }
+        }
+        return new Placed(email, legacyEmail, ext);
     }
 
     /** Adds the deletes of every guard the contact holds (anonymisation). */
     void addReleases(EnhancedTransaction tx, TenantId t, Contact c) {
-        change(tx, t, c.id(), emailHash(c), null, true);
-        change(tx, t, c.id(), externalIdHash(c), null, false);
+        if (email(c) != null) {
+            releaseEmail(tx, t, secrets.apply(t), c.id(), email(c));
+        }
+        String ext = externalIdKey(t, c);
+        if (ext != null) {
+            tx.delete(guards, ext, Keys.ITEM, heldBy(c.id()));
+        }
     }
 
-    private int change(EnhancedTransaction tx, TenantId t, String contactId, String old, String now, boolean email) {
-        if (Objects.equals(old, now)) {
-            return -1;
+    /**
+     * Deletes the address's guard, only while it still points at this contact. A legacy tenant's
+     * contact holds it under one of the two keys: each delete then also passes when its item is absent.
+     */
+    private void releaseEmail(EnhancedTransaction tx, TenantId t, TenantSecrets s, String contactId, String email) {
+        String legacy = EmailAddress.legacyGuardKey(t, s, email);
+        if (legacy == null) {
+            tx.delete(guards, EmailAddress.guardKey(t, s, email), Keys.ITEM, heldBy(contactId));
+            return;
         }
-        if (old != null) {
-            // only while it still points at this contact
-            tx.delete(guards, email ? Keys.emailGuard(t, old) : Keys.externalIdGuard(t, old), Keys.ITEM,
-                    condition("contactId = :c", Map.of(), Map.of(":c", Attr.s(contactId))));
-        }
-        if (now == null) {
-            return -1;
-        }
-        return tx.putReportingHolder(guards, GuardItem.of(email ? Keys.emailGuard(t, now) : Keys.externalIdGuard(t, now), t,
-                contactId, email ? "EMAIL_GUARD" : "EXTERNAL_ID_GUARD"), FREE);
+        tx.delete(guards, EmailAddress.guardKey(t, s, email), Keys.ITEM, freeOrHeldBy(contactId));
+        tx.delete(guards, legacy, Keys.ITEM, freeOrHeldBy(contactId));
     }
 
-    private static String emailHash(Contact c) {
-        return c == null || c.data().email() == null ? null : EmailAddress.hash(c.data().email());
+    /** The partition keys of every guard the contact's address may be under (erasure deletes each). */
+    java.util.List<String> emailKeys(TenantId t, Contact c) {
+        if (email(c) == null) {
+            return java.util.List.of();
+        }
+        TenantSecrets s = secrets.apply(t);
+        String legacy = EmailAddress.legacyGuardKey(t, s, email(c));
+        String keyed = EmailAddress.guardKey(t, s, email(c));
+        return legacy == null ? java.util.List.of(keyed) : java.util.List.of(keyed, legacy);
     }
 
-    private static String externalIdHash(Contact c) {
-        return c == null || c.data().externalId() == null ? null : ContactItems.externalIdHash(c.data().externalId());
+    private static String email(Contact c) {
+        return c == null || c.data().email() == null ? null : EmailAddress.normalize(c.data().email());
+    }
+
+    static String externalIdKey(TenantId t, Contact c) {
+        return c == null || c.data().externalId() == null ? null
+                : Keys.externalIdGuard(t, ContactItems.externalIdHash(c.data().externalId()));
+    }
+
+    private static Expression heldBy(String contactId) {
+        return condition("contactId = :c", Map.of(), Map.of(":c", Attr.s(contactId)));
+    }
+
+    private static Expression freeOrHeldBy(String contactId) {
+        return condition("attribute_not_exists(PK) OR contactId = :c", Map.of(), Map.of(":c", Attr.s(contactId)));
     }
 
     private static String holder(Map<String, AttributeValue> guard) {

@@ -6,7 +6,6 @@ import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTag
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.contact.ContactData;
 import dev.crm.shared.contact.ContactItems;
-import dev.crm.shared.contact.EmailAddress;
 import dev.crm.shared.contact.LifecycleStage;
 import dev.crm.shared.json.JsonObject;
 import dev.crm.shared.store.dynamodb.Converters;
@@ -40,7 +39,6 @@ final class ContactRecord {
             .addAttribute(String.class, a -> a.name("firstName").getter(r -> r.firstName).setter((r, v) -> r.firstName = v))
             .addAttribute(String.class, a -> a.name("lastName").getter(r -> r.lastName).setter((r, v) -> r.lastName = v))
             .addAttribute(String.class, a -> a.name("email").getter(r -> r.email).setter((r, v) -> r.email = v))
-            .addAttribute(String.class, a -> a.name("emailHash").getter(r -> r.emailHash).setter((r, v) -> r.emailHash = v))
             .addAttribute(String.class, a -> a.name("phone").getter(r -> r.phone).setter((r, v) -> r.phone = v))
             .addAttribute(String.class, a -> a.name("company").getter(r -> r.company).setter((r, v) -> r.company = v))
             .addAttribute(String.class, a -> a.name("locale").getter(r -> r.locale).setter((r, v) -> r.locale = v))
@@ -74,7 +72,6 @@ final class ContactRecord {
     private String firstName;
     private String lastName;
     private String email;
-    private String emailHash;
     private String phone;
     private String company;
     private String locale;
@@ -104,7 +101,6 @@ final class ContactRecord {
         r.firstName = d.firstName();
         r.lastName = d.lastName();
         r.email = d.email();
-        r.emailHash = d.email() == null ? null : EmailAddress.hash(d.email());
         r.phone = d.phone();
         r.company = d.company();
         r.locale = d.locale();

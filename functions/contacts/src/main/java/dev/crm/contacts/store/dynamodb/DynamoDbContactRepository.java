@@ -1,5 +1,7 @@
 package dev.crm.contacts.store.dynamodb;
 
+import dev.crm.shared.tenant.TenantSecrets;
+import java.util.function.Function;
 import dev.crm.shared.store.dynamodb.BatchReads;
 import dev.crm.shared.store.dynamodb.EnhancedTransaction;
 import dev.crm.shared.contact.Contact;
@@ -60,11 +62,12 @@ public final class DynamoDbContactRepository implements ContactRepository {
     private final DynamoDbTable<SegmentItem> segmentItems;
     private final ContactGuards guards;
 
-    public DynamoDbContactRepository(Table table) {
+    /** @param secrets each tenant's secrets, which key its email guards */
+    public DynamoDbContactRepository(Table table, Function<TenantId, TenantSecrets> secrets) {
         this.table = table;
         this.profiles = table.of(ContactRecord.SCHEMA);
         this.segmentItems = table.of(SegmentItem.SCHEMA);
-        this.guards = new ContactGuards(table);
+        this.guards = new ContactGuards(table, secrets);
     }
 
     // ---- contacts ----

@@ -1,5 +1,7 @@
 package dev.crm.contacts.store.dynamodb;
 
+import dev.crm.shared.tenant.TenantSecrets;
+import java.util.function.Function;
 import dev.crm.shared.store.dynamodb.BatchReads;
 import dev.crm.shared.store.dynamodb.EnhancedTransaction;
 import dev.crm.shared.store.dynamodb.BatchWrites;
@@ -51,13 +53,14 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
     private final DynamoDbTable<ContactRecord> profiles;
     private final ContactGuards guards;
 
-    public DynamoDbImportRowRepository(Table table, Clock clock) {
+    /** @param secrets each tenant's secrets, which key its email guards */
+    public DynamoDbImportRowRepository(Table table, Clock clock, Function<TenantId, TenantSecrets> secrets) {
         this.table = table;
         this.clock = clock;
         this.lines = table.of(Lines.SCHEMA);
         this.markers = table.of(RowMarker.SCHEMA);
         this.profiles = table.of(ContactRecord.SCHEMA);
-        this.guards = new ContactGuards(table);
+        this.guards = new ContactGuards(table, secrets);
     }
 
     private Instant expiry() {

@@ -1,11 +1,11 @@
 package dev.crm.contacts.store.dynamodb;
 
+import dev.crm.shared.tenant.TenantSecrets;
+import java.util.function.Function;
 import dev.crm.shared.store.dynamodb.EnhancedTransaction;
 import dev.crm.shared.store.dynamodb.BatchWrites;
 import dev.crm.contacts.domain.PrivacyRepository;
 import dev.crm.shared.contact.Contact;
-import dev.crm.shared.contact.ContactItems;
-import dev.crm.shared.contact.EmailAddress;
 import dev.crm.shared.jobs.NewJob;
 import dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository;
 import dev.crm.shared.store.Cursor;
@@ -49,13 +49,14 @@ public final class DynamoDbPrivacyRepository implements PrivacyRepository {
     private final DynamoDbTable<ErasureItems.Record> records;
     private final ContactGuards guards;
 
-    public DynamoDbPrivacyRepository(Table table, Clock clock) {
+    /** @param secrets each tenant's secrets, which key its email guards */
+    public DynamoDbPrivacyRepository(Table table, Clock clock, Function<TenantId, TenantSecrets> secrets) {
         this.table = table;
         this.clock = clock;
         this.profiles = table.of(ContactRecord.SCHEMA);
         this.suppressions = table.of(ErasureItems.Suppression.SCHEMA);
         this.records = table.of(ErasureItems.Record.SCHEMA);
-        this.guards = new ContactGuards(table);
+        this.guards = new ContactGuards(table, secrets);
     }
 
     @Override
@@ -131,12 +132,9 @@ public final class DynamoDbPrivacyRepository implements PrivacyRepository {
     @Override
     public void releaseGuards(TenantId t, Contact contact) {
         // One conditional delete per guard, each on its own: a guard another contact took meanwhile stays.
-        List<String> guardKeys = new ArrayList<>();
-        if (contact.data().email() != null) {
-            guardKeys.add(Keys.emailGuard(t, EmailAddress.hash(contact.data().email())));
-        }
+        List<String> guardKeys = new ArrayList<>(guards.emailKeys(t, contact));
         if (contact.data().externalId() != null) {
-            guardKeys.add(Keys.externalIdGuard(t, ContactItems.externalIdHash(contact.data().externalId())));
+            guardKeys.add(ContactGuards.externalIdKey(t, contact));
         }
         for (String pk : guardKeys) {
             try {

@@ -8,6 +8,7 @@ import dev.crm.devkit.TestInfrastructure;
 class DynamoDbContactRepositoryIT extends ContactRepositoryContract {
     @Override
     protected ContactRepository repository() {
-        return new DynamoDbContactRepository(TestInfrastructure.create(MutableClock.at("2026-11-24T10:00:00Z")).table());
+        var infra = TestInfrastructure.create(MutableClock.at("2026-11-24T10:00:00Z"));
+        return new DynamoDbContactRepository(infra.table(), TestInfrastructure.tenantSecrets(infra));
     }
 }

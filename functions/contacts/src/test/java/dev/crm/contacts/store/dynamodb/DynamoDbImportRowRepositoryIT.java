@@ -12,11 +12,11 @@ class DynamoDbImportRowRepositoryIT extends ImportRowRepositoryContract {
 
     @Override
     protected ImportRowRepository rows() {
-        return new DynamoDbImportRowRepository(infra.table(), infra.clock());
+        return new DynamoDbImportRowRepository(infra.table(), infra.clock(), TestInfrastructure.tenantSecrets(infra));
     }
 
     @Override
     protected ContactRepository contacts() {
-        return new DynamoDbContactRepository(infra.table());
+        return new DynamoDbContactRepository(infra.table(), TestInfrastructure.tenantSecrets(infra));
     }
 }

@@ -27,12 +27,12 @@ class DynamoDbPrivacyRepositoryIT extends PrivacyRepositoryContract {
 
     @Override
     protected PrivacyRepository privacy() {
-        return new DynamoDbPrivacyRepository(table, infra.clock());
+        return new DynamoDbPrivacyRepository(table, infra.clock(), TestInfrastructure.tenantSecrets(infra));
     }
 
     @Override
     protected ContactRepository contacts() {
-        return new DynamoDbContactRepository(table);
+        return new DynamoDbContactRepository(table, TestInfrastructure.tenantSecrets(infra));
     }
 
     private void put(String pk, String sk, Map<String, Object> attributes) {

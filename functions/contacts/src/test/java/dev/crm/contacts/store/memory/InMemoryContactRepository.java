@@ -150,7 +150,7 @@ public class InMemoryContactRepository implements ContactRepository {
     }
 
     private static GuardKey emailGuard(TenantId t, Contact c) {
-        return c == null || c.data().email() == null ? null : new GuardKey(t, true, EmailAddress.hash(c.data().email()));
+        return c == null || c.data().email() == null ? null : new GuardKey(t, true, EmailAddress.legacyHash(c.data().email()));
     }
 
     private static GuardKey externalIdGuard(TenantId t, Contact c) {
@@ -159,7 +159,7 @@ public class InMemoryContactRepository implements ContactRepository {
 
     @Override
     public synchronized String findIdByEmail(TenantId t, String email) {
-        return guards.get(new GuardKey(t, true, EmailAddress.hash(email)));
+        return guards.get(new GuardKey(t, true, EmailAddress.legacyHash(email)));
     }
 
     @Override

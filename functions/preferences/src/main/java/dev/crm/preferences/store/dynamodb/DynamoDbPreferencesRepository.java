@@ -1,5 +1,7 @@
 package dev.crm.preferences.store.dynamodb;
 
+import java.util.function.Function;
+import dev.crm.shared.tenant.TenantSecrets;
 import dev.crm.shared.store.Backoff;
 import dev.crm.preferences.domain.Channel;
 import dev.crm.preferences.domain.FrequencyCap;
@@ -76,9 +78,10 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
     private final DynamoDbTable<SendItem> sends;
     private final DynamoDbTable<TopicItem> topics;
 
-    public DynamoDbPreferencesRepository(Table table) {
+    /** @param secrets each tenant's secrets, which key its email guards */
+    public DynamoDbPreferencesRepository(Table table, Function<TenantId, TenantSecrets> secrets) {
         this.table = table;
-        this.contacts = new ContactDirectory(table);
+        this.contacts = new ContactDirectory(table, secrets);
         this.keys = table.of(ItemKey.SCHEMA);
         this.preferences = table.of(PreferencesItem.SCHEMA);
         this.tokenUses = table.of(TokenUseItem.SCHEMA);

@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class DynamoDbPreferencesRepositoryIT extends PreferencesRepositoryContract {
     private final Infrastructure infra = TestInfrastructure.create(MutableClock.at("2026-11-24T10:00:00Z"));
     private final Table table = infra.table();
-    private final DynamoDbPreferencesRepository repository = new DynamoDbPreferencesRepository(table);
+    private final DynamoDbPreferencesRepository repository = new DynamoDbPreferencesRepository(table, TestInfrastructure.tenantSecrets(infra));
 
     @Override
     protected PreferencesRepository repository() {
@@ -52,7 +52,7 @@ class DynamoDbPreferencesRepositoryIT extends PreferencesRepositoryContract {
         Contact c = new Contact(Ids.random(Contact.ID_PREFIX, 20), new ContactData("Test", null, email, null, null, null,
                 null, LifecycleStage.SUBSCRIBER, List.of(), Map.of(), null), NOW, NOW, 1, Contact.Status.ACTIVE);
         table.client().putItem(b -> b.tableName(table.name()).item(ContactItems.contact(t, c)));
-        Map<String, AttributeValue> guard = new HashMap<>(Table.key(Keys.emailGuard(t, EmailAddress.hash(email)), Keys.ITEM));
+        Map<String, AttributeValue> guard = new HashMap<>(Table.key(EmailAddress.guardKey(t, TestInfrastructure.tenantSecrets(infra).apply(t), email), Keys.ITEM));
         guard.put("contactId", Attr.s(c.id()));
         guard.put("tenantId", Attr.s(t.value()));
         table.client().putItem(b -> b.tableName(table.name()).item(guard));

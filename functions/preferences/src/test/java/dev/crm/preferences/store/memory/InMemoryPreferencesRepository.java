@@ -77,7 +77,7 @@ public final class InMemoryPreferencesRepository implements PreferencesRepositor
     public synchronized void putContact(TenantId t, Contact c) {
         contacts.put(new ContactKey(t, c.id()), c);
         if (c.data().email() != null) {
-            emailGuards.computeIfAbsent(t, k -> new HashMap<>()).put(EmailAddress.hash(c.data().email()), c.id());
+            emailGuards.computeIfAbsent(t, k -> new HashMap<>()).put(EmailAddress.legacyHash(c.data().email()), c.id());
         }
     }
 
@@ -123,7 +123,7 @@ public final class InMemoryPreferencesRepository implements PreferencesRepositor
 
     @Override
     public synchronized String findContactIdByEmail(TenantId t, String email) {
-        return emailGuards.getOrDefault(t, Map.of()).get(EmailAddress.hash(email));
+        return emailGuards.getOrDefault(t, Map.of()).get(EmailAddress.legacyHash(email));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.crm.surveys.store.dynamodb;
 
+import java.util.function.Function;
+import dev.crm.shared.tenant.TenantSecrets;
 import dev.crm.shared.store.dynamodb.BatchReads;
 import dev.crm.shared.store.Backoff;
 import dev.crm.shared.contact.Contact;
@@ -80,14 +82,15 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
     private final ContactDirectory contacts;
     private final Map<String, TenantId> lookups = new ConcurrentHashMap<>();
 
-    public DynamoDbSurveyRepository(Table table) {
+    /** @param secrets each tenant's secrets, which key its email guards */
+    public DynamoDbSurveyRepository(Table table, Function<TenantId, TenantSecrets> secrets) {
         this.table = table;
         this.surveyItems = table.of(SurveyItem.SCHEMA);
         this.lookupItems = table.of(SurveyLookupItem.SCHEMA);
         this.responseItems = table.of(ResponseItem.SCHEMA);
         this.responseIdItems = table.of(ResponseIdItem.SCHEMA);
         this.respondentItems = table.of(RespondentItem.SCHEMA);
-        this.contacts = new ContactDirectory(table);
+        this.contacts = new ContactDirectory(table, secrets);
     }
 
     // ---- surveys ----

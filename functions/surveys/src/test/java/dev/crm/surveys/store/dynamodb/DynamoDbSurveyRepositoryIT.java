@@ -14,11 +14,12 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 /** The port contract against the adapter on DynamoDB Local; contacts and segments written as the contacts function does. */
 class DynamoDbSurveyRepositoryIT extends SurveyRepositoryContract {
-    private static final Table TABLE = TestInfrastructure.create().table();
+    private static final dev.crm.shared.config.Infrastructure INFRA = TestInfrastructure.create();
+    private static final Table TABLE = INFRA.table();
 
     @Override
     protected SurveyRepository newRepository() {
-        return new DynamoDbSurveyRepository(TABLE);
+        return new DynamoDbSurveyRepository(TABLE, TestInfrastructure.tenantSecrets(INFRA));
     }
 
     @Override

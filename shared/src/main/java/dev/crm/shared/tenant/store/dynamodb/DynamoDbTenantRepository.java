@@ -255,6 +255,19 @@ public final class DynamoDbTenantRepository implements TenantRepository {
         }
     }
 
+    @Override
+    public boolean markEmailGuardsKeyed(TenantId id) {
+        try {
+            table.client().updateItem(b -> b.tableName(table.name()).key(Table.key(Keys.tenant(id), Keys.ITEM))
+                    .updateExpression("SET secrets.emailGuards = :keyed")
+                    .conditionExpression("attribute_exists(PK)")
+                    .expressionAttributeValues(Map.of(":keyed", Attr.s("keyed"))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
     // createKey, revokeKey and beginDeprovisioning run low-level transactions: they ADD to the key
     // counters (and deprovisioning carries the job store's put), which the Enhanced Client's
     // transactional API cannot express. Their items still come from the static schemas.
