@@ -60,15 +60,18 @@ public final class ContactDirectory {
     /**
      * The contact with this address, created (as a subscriber) when there is none; concurrent
      * callers with one address end up with the same contact.
+     *
+     * @return null when the address is held by a contact being erased (nothing is created)
      */
     public Contact findOrCreateByEmail(TenantId t, String email, Instant now) {
         for (int attempt = 0; attempt < 20; attempt++) {
             String id = findIdByEmail(t, email);
-            if (id != null) {
-                Contact c = find(t, id);
-                if (c != null) {
-                    return c;
-                }
+            Map<String, AttributeValue> held = id == null || !Ids.isValid(Contact.ID_PREFIX, id) ? null
+                    : table.get(Keys.contact(t, id), Keys.CONTACT_PROFILE);
+            if (held != null) {
+                Contact c = ContactItems.contact(held);
+                // Held by a contact being erased: its guard goes with the erasure; nothing is created now.
+                return c.status() == Contact.Status.ERASING ? null : c;
             }
             Contact c = new Contact(Ids.random(Contact.ID_PREFIX, 20),
                     new ContactData(null, null, email.trim(), null, null, null, null, LifecycleStage.SUBSCRIBER, List.of(),

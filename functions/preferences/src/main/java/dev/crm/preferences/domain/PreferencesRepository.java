@@ -25,7 +25,11 @@ public interface PreferencesRepository {
     /** @return the id of the contact with this address, or null */
     String findContactIdByEmail(TenantId t, String email);
 
-    /** The contact with this address, created as a subscriber when there is none. */
+    /**
+     * The contact with this address, created as a subscriber when there is none.
+     *
+     * @return null when the address is held by a contact being erased (nothing is created)
+     */
     Contact findOrCreateContactByEmail(TenantId t, String email, Instant now);
 
     // ---- address suppression (written by the contacts function's erasure) ----

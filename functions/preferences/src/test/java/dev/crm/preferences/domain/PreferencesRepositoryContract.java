@@ -78,6 +78,15 @@ public abstract class PreferencesRepositoryContract {
     }
 
     @Test
+    void anAddressHeldByAContactBeingErasedFindsNothingAndCreatesNothing() {
+        String email = email();
+        String erasing = givenContact(tenant, email);
+        givenErasing(tenant, erasing);
+        assertNull(repository().findOrCreateContactByEmail(tenant, email, NOW));
+        assertEquals(erasing, repository().findContactIdByEmail(tenant, email), "the guard is the erasure's to release");
+    }
+
+    @Test
     void suppressionsAreLiftedPerTenant() {
         String pseudonym = "p" + UUID.randomUUID().toString().replace("-", "");
         assertFalse(repository().isSuppressed(tenant, pseudonym));
