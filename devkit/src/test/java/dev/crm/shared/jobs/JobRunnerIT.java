@@ -96,6 +96,24 @@ class JobRunnerIT {
     }
 
     @Test
+    void throttlingThatOutlastsTheBoundDoesNotEndTheJob() {
+        jobs.create(new NewJob(pk, "test", null, Map.of(), 1));
+        // the production runner: the store's passing trouble is told apart from a failing job
+        var runner = new JobRunner(jobs, clock, millis -> clock.advance(Duration.ofMillis(millis)),
+                dev.crm.shared.store.dynamodb.DynamoDbErrors::isTransient);
+        JobRunner.Work throttled = job -> {
+            steps.incrementAndGet();
+            throw new dev.crm.shared.store.StoreException.Busy();
+        };
+        for (int attempt = 1; attempt <= 2 * JobRunner.MAX_FAILED_ATTEMPTS; attempt++) {
+            assertThrows(dev.crm.shared.store.StoreException.Busy.class, () -> runner.run(pk, "w", () -> 900_000, throttled));
+            assertEquals(Job.Status.QUEUED, jobs.find(pk).status(), "attempt " + attempt);
+            assertEquals(0, jobs.find(pk).failures(), "throttling is not the job's failure");
+        }
+        assertEquals(JobRunner.Outcome.FINISHED, runner.run(pk, "after", () -> 900_000, work), "it finishes once it passes");
+    }
+
+    @Test
     void failuresWithProgressBetweenThemDoNotEndTheJob() {
         jobs.create(new NewJob(pk, "test", null, Map.of(), 1));
         // every attempt makes one step of progress, then fails (throttling now and then on a long import)

@@ -6,6 +6,7 @@ import dev.crm.shared.jobs.JobRepository;
 import dev.crm.shared.jobs.JobRunner;
 import dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository;
 import dev.crm.shared.store.dynamodb.DynamoDbClients;
+import dev.crm.shared.store.dynamodb.DynamoDbErrors;
 import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.TenantRepository;
@@ -81,7 +82,7 @@ public final class Infrastructure {
 
     /** Runs jobs from this infrastructure's repository, clock and sleeper. */
     public JobRunner jobRunner() {
-        return new JobRunner(jobs, clock, sleeper);
+        return new JobRunner(jobs, clock, sleeper, DynamoDbErrors::isTransient);
     }
 
     public JobRepository jobs() {

@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.log.Log;
-import dev.crm.shared.store.dynamodb.Table;
+import dev.crm.shared.store.dynamodb.DynamoDbErrors;
 import dev.crm.shared.tenant.Principal;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,11 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
-import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
-import software.amazon.awssdk.services.dynamodb.model.RequestLimitExceededException;
-import software.amazon.awssdk.services.dynamodb.model.ThrottlingException;
 
 /**
  * Dispatches a proxy event to its route and owns everything routes share: scope checks, body media
@@ -131,7 +126,7 @@ public final class ApiRouter {
             response = ApiResponse.problem(ApiProblem.of(ProblemType.MALFORMED_JSON, e.getMessage()), null);
         } catch (RuntimeException e) {
             log.putAll(Log.describe(e));
-            if (isTransient(e)) {
+            if (DynamoDbErrors.isTransient(e)) {
                 // Still throttled after the SDK's own retries: the client may retry; nothing was
                 // half-written because every multi-item write is one transaction.
                 Log.warn("dynamodb unavailable", log);
@@ -157,30 +152,6 @@ public final class ApiRouter {
         }
         Log.info("request", log);
         return response.toEvent();
-    }
-
-    /**
-     * DynamoDB refused for capacity even after the SDK's retries (plain throttling, or a transaction
-     * cancelled for it), or did not answer in time: worth retrying later, not an internal error.
-     */
-    static boolean isTransient(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof AwsServiceException s && (s.isThrottlingException()
-                    || t instanceof ProvisionedThroughputExceededException || t instanceof RequestLimitExceededException
-                    || t instanceof ThrottlingException)) {
-                return true;
-            }
-            if (t instanceof Table.TransactionFailure f && f.isThrottled()) {
-                return true;
-            }
-            if (t instanceof dev.crm.shared.store.StoreException.Busy) {
-                return true;
-            }
-            if (t instanceof ApiCallTimeoutException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private ApiResponse dispatch(Route route, ApiRequest request, Map<String, Object> log) {

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * Runs a job in bounded steps: claim, step, checkpoint, repeat; hands the job over to a fresh
@@ -38,11 +39,23 @@ public final class JobRunner {
     private final JobRepository jobs;
     private final Clock clock;
     private final Sleeper sleeper;
+    private final Predicate<Throwable> transientFailure;
 
+    /** A runner that counts every failure against {@link #MAX_FAILED_ATTEMPTS}. */
     public JobRunner(JobRepository jobs, Clock clock, Sleeper sleeper) {
+        this(jobs, clock, sleeper, e -> false);
+    }
+
+    /**
+     * @param transientFailure whether a failure is the store's passing trouble (throttling, a timeout):
+     *                         such attempts are handed over without counting, so a burst of throttling
+     *                         never ends a job that would have finished once it passed
+     */
+    public JobRunner(JobRepository jobs, Clock clock, Sleeper sleeper, Predicate<Throwable> transientFailure) {
         this.jobs = jobs;
         this.clock = clock;
         this.sleeper = sleeper;
+        this.transientFailure = transientFailure;
     }
 
     /** One step's outcome: progress so far, where to resume, and the result once finished. */
@@ -108,7 +121,8 @@ public final class JobRunner {
             log("job failed", job);
             return Outcome.FAILED;
         } catch (RuntimeException e) {
-            if (job.failures() + 1 >= MAX_FAILED_ATTEMPTS) {
+            boolean passing = transientFailure.test(e);
+            if (!passing && job.failures() + 1 >= MAX_FAILED_ATTEMPTS) {
                 // The last attempt: end the job where its client can see it, and let the stream move on.
                 try {
                     jobs.fail(pk, owner, GAVE_UP);
@@ -118,11 +132,15 @@ public final class JobRunner {
                 log("job failed: attempts exhausted (" + e.getClass().getSimpleName() + ")", job);
                 return Outcome.FAILED;
             }
-            // Perhaps transient (throttling, a timeout): give the job back, counting the failure, so a
+            // Give the job back (counting the failure unless it is the store's passing trouble) so a
             // fresh invocation retries it from the last checkpoint; if even that write fails, the lease
             // expires and a retry claims it.
             try {
-                jobs.handOverAfterFailure(pk, owner);
+                if (passing) {
+                    jobs.handOver(pk, owner);
+                } else {
+                    jobs.handOverAfterFailure(pk, owner);
+                }
             } catch (RuntimeException ignored) {
                 // the lease will expire
             }
