@@ -69,26 +69,6 @@ public final class SampleEvents {
                 && "aws:sns".equals(SamTemplate.map(l.get(0)).get("EventSource"));
     }
 
-    /** An SNS delivery: only the message matters to the product's handlers. */
-    public static com.amazonaws.services.lambda.runtime.events.SNSEvent snsEvent(Map<String, Object> json) {
-        List<com.amazonaws.services.lambda.runtime.events.SNSEvent.SNSRecord> records = new ArrayList<>();
-        for (Object o : SamTemplate.list(json.get("Records"))) {
-            Map<String, Object> sns = SamTemplate.map(SamTemplate.map(o).get("Sns"));
-            var s = new com.amazonaws.services.lambda.runtime.events.SNSEvent.SNS();
-            s.setType((String) sns.get("Type"));
-            s.setMessageId((String) sns.get("MessageId"));
-            s.setTopicArn((String) sns.get("TopicArn"));
-            s.setMessage((String) sns.get("Message"));
-            var r = new com.amazonaws.services.lambda.runtime.events.SNSEvent.SNSRecord();
-            r.setEventSource("aws:sns");
-            r.setSns(s);
-            records.add(r);
-        }
-        var e = new com.amazonaws.services.lambda.runtime.events.SNSEvent();
-        e.setRecords(records);
-        return e;
-    }
-
     public static boolean isScheduleEvent(Map<String, Object> json) {
         return "Scheduled Event".equals(json.get("detail-type"));
     }

@@ -102,7 +102,7 @@ class SampleEventsIT {
                 handlers.get(functionWithSchedule(name)).handleRequest(json, new LambdaContext());
                 ran++;
             } else if (SampleEvents.isSnsEvent(json)) {
-                handlers.get(functionWithEventType("SNS")).handleRequest(SampleEvents.snsEvent(json), new LambdaContext());
+                handlers.get(functionWithEventType("SNS")).handleRequest(json, new LambdaContext());
                 ran++;
             } else if (SampleEvents.isStreamEvent(json)) {
                 String fn = functionWithStreamFor(json);

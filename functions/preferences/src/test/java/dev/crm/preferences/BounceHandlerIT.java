@@ -5,7 +5,6 @@ import static dev.crm.devkit.Responses.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.amazonaws.services.lambda.runtime.events.SNSEvent;
 import dev.crm.preferences.domain.Channel;
 import dev.crm.preferences.domain.ConsentLedgerReplay;
 import dev.crm.preferences.domain.LedgerEntry;
@@ -36,17 +35,11 @@ class BounceHandlerIT {
     private final Fixtures fx = new Fixtures(infra, api);
     private final TenantId tenant = TestInfrastructure.tenant(infra).id();
 
-    /** An SNS delivery of one SES event, as Lambda passes it. */
-    static SNSEvent sns(String sesMessage) {
-        SNSEvent.SNS sns = new SNSEvent.SNS();
-        sns.setType("Notification");
-        sns.setMessage(sesMessage);
-        SNSEvent.SNSRecord record = new SNSEvent.SNSRecord();
-        record.setEventSource("aws:sns");
-        record.setSns(sns);
-        SNSEvent event = new SNSEvent();
-        event.setRecords(List.of(record));
-        return event;
+    /** An SNS delivery of one SES event, as Lambda passes it (the JSON, as a map). */
+    static Map<String, Object> sns(String sesMessage) {
+        return Map.of("Records", List.of(Map.of("EventSource", "aws:sns", "EventVersion", "1.0",
+                "Sns", Map.of("Type", "Notification", "MessageId", "n-1", "Timestamp", "2026-11-24T10:00:00.000Z",
+                        "Message", sesMessage))));
     }
 
     /** An SES event as a configuration set publishes it (eventType), or as identity feedback (notificationType). */
@@ -132,7 +125,7 @@ class BounceHandlerIT {
                     "[1, 2]")) {
                 bounces.handleRequest(sns(message), new LambdaContext());
             }
-            bounces.handleRequest(new SNSEvent(), new LambdaContext());
+            bounces.handleRequest(Map.of(), new LambdaContext());
             lines = logs.lines();
         }
         assertEquals(before, fx.contactPartition(tenant, c));
