@@ -7,22 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.crm.contacts.entrypoints.ContactsHandler;
 import dev.crm.devkit.ApiEvents;
-import dev.crm.devkit.FaultInjector;
 import dev.crm.devkit.LambdaContext;
+import dev.crm.devkit.LostCompletion;
 import dev.crm.devkit.MutableClock;
 import dev.crm.devkit.TestInfrastructure;
 import dev.crm.shared.config.Infrastructure;
-import dev.crm.shared.idempotency.IdempotentRequests;
-import dev.crm.shared.store.dynamodb.Attr;
 import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.TenantId;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 
 /**
  * A keyed create whose idempotency record cannot be completed (every UpdateItem fails, the record's
@@ -31,8 +24,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
  */
 class LostCompletionIT {
     private final MutableClock clock = MutableClock.at("2026-11-24T10:00:00Z");
-    private final FaultInjector faults = new FaultInjector();
-    private final Infrastructure infra = TestInfrastructure.create(clock, Map.of(), faults);
+    private final LostCompletion lost = new LostCompletion(clock);
+    private final Infrastructure infra = lost.infra();
     private final ContactsHandler handler = new ContactsHandler(infra);
     private final TenantId tenant = TestInfrastructure.tenant(infra).id();
 
@@ -40,38 +33,13 @@ class LostCompletionIT {
         return handler.handleRequest(e.build(), new LambdaContext());
     }
 
-    /** The tenant's items of one entity, counted from a scan of the table (no guard, no idempotency record). */
+    /** The tenant's items of one entity, counted from a scan of the table (not through the idempotency record). */
     private int stored(String entity) {
-        int n = 0;
-        Map<String, AttributeValue> start = null;
-        do {
-            var page = infra.table().client().scan(ScanRequest.builder().tableName(infra.table().name())
-                    .filterExpression("entity = :e AND tenantId = :t")
-                    .expressionAttributeValues(Map.of(":e", Attr.s(entity), ":t", Attr.s(tenant.value())))
-                    .exclusiveStartKey(start).build());
-            n += page.count();
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return n;
+        return lost.stored(entity, "tenantId", tenant.value());
     }
 
-    private int storedContacts() {
-        return stored("CONTACT");
-    }
-
-    /**
-     * Sends the keyed request while every UpdateItem fails (so its record is not completed), then again
-     * once the lock ran out, as a client that never got the first answer would.
-     *
-     * @return the first answer and the retry's
-     */
     private List<APIGatewayProxyResponseEvent> sentTwiceAfterALostCompletion(ApiEvents request) {
-        request.header("Idempotency-Key", "lost-" + UUID.randomUUID());
-        faults.crashAfter(0, Set.of("UpdateItem"));
-        var first = call(request);
-        faults.off();
-        clock.advance(IdempotentRequests.LOCK.plusSeconds(1));
-        return List.of(first, call(request));
+        return lost.sentTwice(e -> handler.handleRequest(e, new LambdaContext()), request);
     }
 
     @Test
@@ -110,19 +78,11 @@ class LostCompletionIT {
     @Test
     void aRetryAfterALostCompletionAnswersWithTheFirstContactAndStoresNoSecond() {
         // No email and no external id: no uniqueness guard would stop a second contact.
-        ApiEvents request = ApiEvents.request("POST", "/v1/contacts").as(tenant, Scope.WRITE)
-                .header("Idempotency-Key", "create-" + UUID.randomUUID())
-                .json("{\"firstName\": \"Ada\", \"lastName\": \"Lovelace\"}");
-
-        faults.crashAfter(0, Set.of("UpdateItem"));
-        var first = call(request);
-        faults.off();
-        status(first, 201);
-        clock.advance(IdempotentRequests.LOCK.plusSeconds(1));
-        var retry = call(request);
-
-        assertEquals(1, storedContacts());
-        status(retry, 201);
-        assertEquals(body(first).get("id"), body(retry).get("id"));
+        var answers = sentTwiceAfterALostCompletion(ApiEvents.request("POST", "/v1/contacts").as(tenant, Scope.WRITE)
+                .json("{\"firstName\": \"Ada\", \"lastName\": \"Lovelace\"}"));
+        status(answers.get(0), 201);
+        assertEquals(1, stored("CONTACT"));
+        status(answers.get(1), 201);
+        assertEquals(body(answers.get(0)).get("id"), body(answers.get(1)).get("id"));
     }
 }
