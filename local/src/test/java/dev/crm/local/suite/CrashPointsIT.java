@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import dev.crm.churn.entrypoints.ChurnAlertsHandler;
 import dev.crm.churn.entrypoints.ChurnRunWorker;
 import dev.crm.contacts.entrypoints.ContactJobsWorker;
@@ -42,6 +44,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -169,6 +173,50 @@ class CrashPointsIT {
         return out;
     }
 
+    /** A request flow: the same request through a handler built on the faulty client, then on the plain one. */
+    private Flow request(TenantId tenant, Function<Infrastructure, RequestHandler<APIGatewayProxyRequestEvent,
+            APIGatewayProxyResponseEvent>> handler, APIGatewayProxyRequestEvent request, Consumer<String> verify) {
+        return new Flow() {
+            public Object attempt(boolean onFaultyClient) {
+                var h = handler.apply(onFaultyClient ? faulty : plain);
+                return call(() -> h.handleRequest(request, new LambdaContext()));
+            }
+
+            public TenantId tenant() {
+                return tenant;
+            }
+
+            public void verify(String when) {
+                verify.accept(when);
+            }
+        };
+    }
+
+    /** A job flow: the job's stream record delivered to its worker; the job must end succeeded. */
+    private Flow job(TenantId tenant, String jobId, Function<Infrastructure, RequestHandler<DynamodbEvent, Void>> worker,
+            Consumer<String> verify) {
+        return new Flow() {
+            public Object attempt(boolean onFaultyClient) {
+                try {
+                    worker.apply(onFaultyClient ? faulty : plain)
+                            .handleRequest(SampleEvents.jobQueued(Keys.job(tenant, jobId)), new LambdaContext());
+                    return null;
+                } catch (RuntimeException e) {
+                    return e;
+                }
+            }
+
+            public TenantId tenant() {
+                return tenant;
+            }
+
+            public void verify(String when) {
+                assertEquals(Job.Status.SUCCEEDED, plain.jobs().find(JobRef.of(tenant, jobId)).status(), when);
+                verify.accept(when);
+            }
+        };
+    }
+
     private static Object call(Supplier<APIGatewayProxyResponseEvent> request) {
         try {
             return request.get();
@@ -197,20 +245,9 @@ class CrashPointsIT {
             APIGatewayProxyRequestEvent request = ApiEvents.request("POST", "/v1/public/t/{tenantSlug}/subscribe")
                     .path("tenantSlug", tenant.slug()).sourceIp("203.0.113.7")
                     .json("{\"email\": \"" + email + "\", \"channel\": \"email\", \"topics\": []}").build();
-            return new Flow() {
-                public Object attempt(boolean onFaultyClient) {
-                    var handler = new PreferencesHandler(onFaultyClient ? faulty : plain);
-                    return call(() -> handler.handleRequest(request, new LambdaContext()));
-                }
-
-                public TenantId tenant() {
-                    return tenant.id();
-                }
-
-                public void verify(String when) {
-                    assertEquals(List.of(email), TableSnapshot.contactEmails(db, LocalDynamoDb.TABLE, tenant.id()), when);
-                }
-            };
+            return request(tenant.id(), PreferencesHandler::new, request, when -> {
+                assertEquals(List.of(email), TableSnapshot.contactEmails(db, LocalDynamoDb.TABLE, tenant.id()), when);
+            });
         }, 3, 20);
         assertTrue(points >= 3, "rate counter, contact, consent: " + points);
     }
@@ -235,25 +272,14 @@ class CrashPointsIT {
                     clock.instant(), Duration.ofDays(7));
             APIGatewayProxyRequestEvent request = ApiEvents.request("POST", "/v1/public/confirm").sourceIp("203.0.113.8")
                     .body("application/x-www-form-urlencoded", "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)).build();
-            return new Flow() {
-                public Object attempt(boolean onFaultyClient) {
-                    var handler = new PreferencesHandler(onFaultyClient ? faulty : plain);
-                    return call(() -> handler.handleRequest(request, new LambdaContext()));
-                }
-
-                public TenantId tenant() {
-                    return tenant.id();
-                }
-
-                public void verify(String when) {
-                    var read = ok(preferences.handleRequest(ApiEvents.request("GET", "/v1/contacts/{id}/preferences")
-                            .path("id", id).as(tenant.id(), Scope.READ).build(), new LambdaContext()));
-                    assertTrue(read.getBody().contains("\"opted_in\""), when + ": " + read.getBody());
-                    assertFalse(db.getItem(g -> g.tableName(LocalDynamoDb.TABLE).consistentRead(true).key(Map.of(
-                            "PK", AttributeValue.fromS(Keys.suppression(tenant.id(), AddressSuppression.ofEmail(secrets, email))),
-                            "SK", AttributeValue.fromS(Keys.ITEM)))).hasItem(), when + ": the suppression is lifted");
-                }
-            };
+            return request(tenant.id(), PreferencesHandler::new, request, when -> {
+                var read = ok(preferences.handleRequest(ApiEvents.request("GET", "/v1/contacts/{id}/preferences")
+                        .path("id", id).as(tenant.id(), Scope.READ).build(), new LambdaContext()));
+                assertTrue(read.getBody().contains("\"opted_in\""), when + ": " + read.getBody());
+                assertFalse(db.getItem(g -> g.tableName(LocalDynamoDb.TABLE).consistentRead(true).key(Map.of(
+                        "PK", AttributeValue.fromS(Keys.suppression(tenant.id(), AddressSuppression.ofEmail(secrets, email))),
+                        "SK", AttributeValue.fromS(Keys.ITEM)))).hasItem(), when + ": the suppression is lifted");
+            });
         }, 1, 10);
         // one write since the suppression's lift joined the consent transaction: all or nothing
         assertEquals(1, points);
@@ -289,23 +315,12 @@ class CrashPointsIT {
             APIGatewayProxyRequestEvent request = ApiEvents.request("POST", "/v1/public/surveys/{id}/responses")
                     .path("id", surveyId).sourceIp("203.0.113.9").header("Idempotency-Key", "form-submit-1")
                     .json("{\"answers\": {\"score\": 9}}").build();
-            return new Flow() {
-                public Object attempt(boolean onFaultyClient) {
-                    var handler = new SurveysHandler(onFaultyClient ? faulty : plain);
-                    return call(() -> handler.handleRequest(request, new LambdaContext()));
-                }
-
-                public TenantId tenant() {
-                    return tenant.id();
-                }
-
-                public void verify(String when) {
-                    var results = body(ok(surveys.handleRequest(ApiEvents.request("GET", "/v1/surveys/{id}/results")
-                            .path("id", surveyId).query("from", "2026-11-24").query("to", "2026-11-26")
-                            .as(tenant.id(), Scope.READ).build(), new LambdaContext())));
-                    assertEquals(1L, results.get("responses"), when);
-                }
-            };
+            return request(tenant.id(), SurveysHandler::new, request, when -> {
+                var results = body(ok(surveys.handleRequest(ApiEvents.request("GET", "/v1/surveys/{id}/results")
+                        .path("id", surveyId).query("from", "2026-11-24").query("to", "2026-11-26")
+                        .as(tenant.id(), Scope.READ).build(), new LambdaContext())));
+                assertEquals(1L, results.get("responses"), when);
+            });
         }, 3, 10);
         assertTrue(points >= 3, "rate counter, response, idempotency record: " + points);
     }
@@ -317,20 +332,9 @@ class CrashPointsIT {
             // no email: no unique guard to catch a second contact, only the Idempotency-Key
             APIGatewayProxyRequestEvent request = ApiEvents.request("POST", "/v1/contacts").as(tenant.id(), Scope.WRITE)
                     .header("Idempotency-Key", "crm-sync-42").json("{\"firstName\": \"Ada\", \"lastName\": \"Lovelace\"}").build();
-            return new Flow() {
-                public Object attempt(boolean onFaultyClient) {
-                    var handler = new ContactsHandler(onFaultyClient ? faulty : plain);
-                    return call(() -> handler.handleRequest(request, new LambdaContext()));
-                }
-
-                public TenantId tenant() {
-                    return tenant.id();
-                }
-
-                public void verify(String when) {
-                    assertEquals(1, TableSnapshot.contactEmails(db, LocalDynamoDb.TABLE, tenant.id()).size(), when);
-                }
-            };
+            return request(tenant.id(), ContactsHandler::new, request, when -> {
+                assertEquals(1, TableSnapshot.contactEmails(db, LocalDynamoDb.TABLE, tenant.id()).size(), when);
+            });
         }, 2, 10);
         assertTrue(points >= 2, "contact, idempotency record: " + points);
     }
@@ -352,26 +356,9 @@ class CrashPointsIT {
             var erasure = ok(contacts.handleRequest(ApiEvents.request("DELETE", "/v1/contacts/{id}").path("id", id)
                     .as(tenant.id(), Scope.WRITE).build(), new LambdaContext()));
             String jobId = (String) body(erasure).get("id");
-            return new Flow() {
-                public Object attempt(boolean onFaultyClient) {
-                    var worker = new ContactJobsWorker(onFaultyClient ? faulty : plain);
-                    try {
-                        worker.handleRequest(SampleEvents.jobQueued(Keys.job(tenant.id(), jobId)), new LambdaContext());
-                        return null;
-                    } catch (RuntimeException e) {
-                        return e;
-                    }
-                }
-
-                public TenantId tenant() {
-                    return tenant.id();
-                }
-
-                public void verify(String when) {
-                    assertEquals(Job.Status.SUCCEEDED, plain.jobs().find(JobRef.of(tenant.id(), jobId)).status(), when);
-                    assertEquals(List.of(), TableSnapshot.contactEmails(db, LocalDynamoDb.TABLE, tenant.id()), when);
-                }
-            };
+            return job(tenant.id(), jobId, ContactJobsWorker::new, when -> {
+                assertEquals(List.of(), TableSnapshot.contactEmails(db, LocalDynamoDb.TABLE, tenant.id()), when);
+            });
         }, 5, 25);
         assertTrue(points >= 5, "the erasure's steps: " + points);
     }
@@ -385,25 +372,7 @@ class CrashPointsIT {
             var started = ok(api.handleRequest(ApiEvents.request("POST", "/v1/churn-runs").as(tenant.id(), Scope.WRITE).json("{}")
                     .build(), new LambdaContext()));
             String runId = (String) body(started).get("id");
-            return new Flow() {
-                public Object attempt(boolean onFaultyClient) {
-                    var worker = new ChurnRunWorker(onFaultyClient ? faulty : plain);
-                    try {
-                        worker.handleRequest(SampleEvents.jobQueued(Keys.job(tenant.id(), runId)), new LambdaContext());
-                        return null;
-                    } catch (RuntimeException e) {
-                        return e;
-                    }
-                }
-
-                public TenantId tenant() {
-                    return tenant.id();
-                }
-
-                public void verify(String when) {
-                    assertEquals(Job.Status.SUCCEEDED, plain.jobs().find(JobRef.of(tenant.id(), runId)).status(), when);
-                }
-            };
+            return job(tenant.id(), runId, ChurnRunWorker::new, when -> { });
         }, 5, 12);
         assertTrue(points >= 5, "scores and alerts: " + points);
     }
