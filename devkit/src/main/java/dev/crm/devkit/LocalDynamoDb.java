@@ -156,7 +156,23 @@ public final class LocalDynamoDb implements AutoCloseable {
         } catch (ResourceInUseException e) {
             // already there (a persistent data directory): add the indexes the template gained since
             addMissingIndexes(client, name, attrs, gsis);
+            if (stream.get("StreamViewType") != null) {
+                matchStreamView(client, name, (String) stream.get("StreamViewType"));
+            }
         }
+    }
+
+    /** A table kept from an earlier start whose stream shows other images: the stream is replaced. */
+    private static void matchStreamView(DynamoDbClient client, String name, String view) {
+        var spec = client.describeTable(b -> b.tableName(name)).table().streamSpecification();
+        if (spec != null && Boolean.TRUE.equals(spec.streamEnabled()) && view.equals(spec.streamViewTypeAsString())) {
+            return;
+        }
+        if (spec != null && Boolean.TRUE.equals(spec.streamEnabled())) {
+            client.updateTable(b -> b.tableName(name).streamSpecification(s -> s.streamEnabled(false)));
+        }
+        client.updateTable(b -> b.tableName(name).streamSpecification(s -> s.streamEnabled(true)
+                .streamViewType(StreamViewType.fromValue(view))));
     }
 
     /** As a deployment would: an index added to the template is created on the existing table, one at a time. */

@@ -264,6 +264,9 @@ final class StreamPump implements AutoCloseable {
         if (record.dynamodb().hasNewImage()) {
             dynamodb.put("NewImage", wire(record.dynamodb().newImage()));
         }
+        if (record.dynamodb().hasOldImage()) {
+            dynamodb.put("OldImage", wire(record.dynamodb().oldImage()));
+        }
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("eventName", record.eventNameAsString());
         view.put("dynamodb", dynamodb);
@@ -291,6 +294,12 @@ final class StreamPump implements AutoCloseable {
         sr.setKeys(convert(record.dynamodb().keys()));
         if (record.dynamodb().hasNewImage()) {
             sr.setNewImage(convert(record.dynamodb().newImage()));
+        }
+        if (record.dynamodb().hasOldImage()) {
+            sr.setOldImage(convert(record.dynamodb().oldImage()));
+        }
+        if (record.dynamodb().approximateCreationDateTime() != null) {
+            sr.setApproximateCreationDateTime(java.util.Date.from(record.dynamodb().approximateCreationDateTime()));
         }
         sr.setSequenceNumber(record.dynamodb().sequenceNumber());
         sr.setStreamViewType(com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamViewType.fromValue(record.dynamodb().streamViewTypeAsString()));

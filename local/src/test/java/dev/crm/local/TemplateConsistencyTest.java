@@ -90,8 +90,8 @@ class TemplateConsistencyTest {
                 gsis.get(Table.GSI2));
         assertEquals(Table.TTL, SamTemplate.map(t.get("TimeToLiveSpecification")).get("AttributeName"));
         assertEquals(true, SamTemplate.map(t.get("TimeToLiveSpecification")).get("Enabled"));
-        assertEquals("NEW_IMAGE", SamTemplate.map(t.get("StreamSpecification")).get("StreamViewType"),
-                "job workers filter on the new image");
+        assertEquals("NEW_AND_OLD_IMAGES", SamTemplate.map(t.get("StreamSpecification")).get("StreamViewType"),
+                "job workers filter on the new image; event decoders compare it with the old one");
         assertEquals("PAY_PER_REQUEST", t.get("BillingMode"));
         assertEquals(true, t.get("DeletionProtectionEnabled"));
         assertEquals(true, SamTemplate.map(t.get("PointInTimeRecoverySpecification")).get("PointInTimeRecoveryEnabled"));

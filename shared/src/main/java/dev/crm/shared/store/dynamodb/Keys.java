@@ -172,6 +172,18 @@ public final class Keys {
         return t.value() + "#LEDGER#" + pseudonym;
     }
 
+    // ---- events (docs/data-model.md, "Events") ----
+
+    /** An event that carries no contact's personal data: a partition of its own. */
+    public static String event(TenantId t, String eventId) {
+        return t.value() + "#EV#" + eventId;
+    }
+
+    /** An event carrying a contact's personal data, in the contact's partition: erased with it. */
+    public static String contactEvent(String eventId) {
+        return "EV#" + eventId;
+    }
+
     /** Fixed-width UTC instant (millisecond precision) so string order is time order. */
     public static String sortableInstant(java.time.Instant at) {
         return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
