@@ -106,14 +106,17 @@ public final class ContactChangeDecoder implements ChangeDecoder {
         if (ContactImport.KIND.equals(kind)) {
             return List.of(event(change, EventTypes.IMPORT_COMPLETED, at, t, null, data));
         }
-        String contactId = (String) job.input().get("contactId");
-        data.put("contactId", contactId);
-        Map<String, Object> erased = new LinkedHashMap<>();
-        erased.put("contactId", contactId);
-        erased.put("erasedAt", Times.format(at));
         List<Event> out = new ArrayList<>();
-        // Neither carries personal data: both outlive the contact (its partition is gone by now).
-        out.add(event(change, EventTypes.CONTACT_ERASED, at, t, null, erased));
+        // The finished job no longer holds its input (what it worked on must not outlive it): the
+        // contact it erased is in the image before.
+        Object contactId = Attr.map(change.oldImage(), "input").get("contactId");
+        if (contactId instanceof String id) {
+            Map<String, Object> erased = new LinkedHashMap<>();
+            erased.put("contactId", id);
+            erased.put("erasedAt", Times.format(at));
+            // No personal data: it outlives the contact (whose partition is gone by now).
+            out.add(event(change, EventTypes.CONTACT_ERASED, at, t, null, erased));
+        }
         out.add(event(change, EventTypes.ERASURE_COMPLETED, at, t, null, data));
         return out;
     }

@@ -193,7 +193,9 @@ class ContactChangeDecoderTest {
         item.put("status", Attr.s(status));
         item.put("done", Attr.n(3));
         item.put("total", Attr.n(3));
-        item.put("input", Attr.of(input));
+        if (input != null) {
+            item.put("input", Attr.of(input));
+        }
         if (result != null) {
             item.put("result", Attr.of(result));
         }
@@ -208,7 +210,8 @@ class ContactChangeDecoderTest {
         Instant done = CREATED.plusSeconds(30);
         Map<String, Object> input = Map.of("contactId", "c_decoder0000000000001");
         var running = job("era_decoder0000000000001", "contact_erasure", "running", input, null, CREATED.plusSeconds(10));
-        var succeeded = job("era_decoder0000000000001", "contact_erasure", "succeeded", input, Map.of("deletedItems", 3), done);
+        // completing a job removes its input: the contact is named by the image before only
+        var succeeded = job("era_decoder0000000000001", "contact_erasure", "succeeded", null, Map.of("deletedItems", 3), done);
         List<Event> events = decode("rec-14", running, succeeded);
         assertEquals(List.of("contact.erased", "erasure.completed"), events.stream().map(Event::type).toList());
         Event erased = events.get(0);
@@ -218,7 +221,7 @@ class ContactChangeDecoderTest {
         assertEquals("era_decoder0000000000001", completed.data().get("id"));
         assertEquals("succeeded", completed.data().get("status"));
         assertEquals(Map.of("deletedItems", 3L), completed.data().get("result"));
-        assertEquals("c_decoder0000000000001", completed.data().get("contactId"));
+        assertTrue(!completed.data().containsKey("contactId"), "as GET /v1/contacts/erasures/{id} returns it");
         for (Event e : events) {
             assertNull(e.personalDataOf(), "outlives the contact");
             assertTrue(!e.envelopeJson().contains("pseudonym") && !e.envelopeJson().contains("checkpoint"));
@@ -238,7 +241,7 @@ class ContactChangeDecoderTest {
     void aSucceededImportIsImportCompletedWithItsCounts() {
         Map<String, Object> input = Map.of("format", "csv", "chunks", List.of(3));
         var running = job("imp_decoder0000000000001", "contact_import", "running", input, null, CREATED);
-        var succeeded = job("imp_decoder0000000000001", "contact_import", "succeeded", input,
+        var succeeded = job("imp_decoder0000000000001", "contact_import", "succeeded", null,
                 Map.of("created", 2, "updated", 0, "rejectedCount", 1), CREATED.plusSeconds(9));
         List<Event> events = decode("rec-18", running, succeeded);
         assertEquals(1, events.size());
