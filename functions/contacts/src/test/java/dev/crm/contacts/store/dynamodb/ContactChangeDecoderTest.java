@@ -122,6 +122,24 @@ class ContactChangeDecoderTest {
         assertEquals(List.of(), decode("rec-7", profile(erasing), null), "the erasure's delete");
     }
 
+    @Test
+    void aContactTooLargeForAnEnvelopeIsAnnouncedByItsIdAsItsSchemaAllows() {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        for (int i = 0; i < 50; i++) {
+            attributes.put("note" + i, "x".repeat(1000));
+        }
+        Contact base = contact("Smith", 1, CREATED, Contact.Status.ACTIVE);
+        ContactData d = base.data();
+        Contact big = new Contact(base.id(), new ContactData(d.firstName(), d.lastName(), d.email(), d.phone(), d.company(),
+                d.locale(), d.timeZone(), d.lifecycleStage(), d.tags(), attributes, d.externalId()), CREATED, CREATED, 1,
+                Contact.Status.ACTIVE);
+        Event e = decode("rec-big", null, profile(big)).get(0);
+        String envelope = e.envelopeJson();
+        assertTrue(envelope.length() <= Event.MAX_BYTES);
+        assertEquals(Map.of("id", big.id(), "externalId", "ext-1", "truncated", true), ((Map<?, ?>) Json.parse(envelope)).get("data"));
+        assertEquals(List.of(), EventSchemas.envelopeViolations(envelope));
+    }
+
     // ---- touch points ----
 
     static Map<String, AttributeValue> interactionEntry(Interaction i, Instant recordedAt) {
