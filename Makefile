@@ -35,6 +35,9 @@ build-ContactsFunction:
 build-ContactJobsFunction:
 	$(call package,contacts)
 
+build-ContactEventsFunction:
+	$(call package,contacts)
+
 build-PreferencesFunction:
 	$(call package,preferences)
 

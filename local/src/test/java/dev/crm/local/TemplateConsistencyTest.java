@@ -178,6 +178,13 @@ class TemplateConsistencyTest {
                 for (Object filter : SamTemplate.list(SamTemplate.map(SamTemplate.map(ev.get("Properties")).get("FilterCriteria")).get("Filters"))) {
                     Map<?, ?> pattern = (Map<?, ?>) Json.parse((String) SamTemplate.map(filter).get("Pattern"));
                     Map<?, ?> image = (Map<?, ?>) ((Map<?, ?>) pattern.get("dynamodb")).get("NewImage");
+                    if (f.handlerClass().endsWith("EventsHandler")) {
+                        // An event decoder reads changes of its own items, not job starts: each filter
+                        // names the items' entity and the kinds of change, so no decoder gets the whole stream.
+                        assertNotNull(image.get(Table.ENTITY), f.logicalId() + ": a filter without an entity");
+                        assertNotNull(pattern.get("eventName"), f.logicalId() + ": a filter without eventName");
+                        continue;
+                    }
                     assertEquals(Map.of("S", List.of(dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository.ENTITY)), image.get(Table.ENTITY));
                     assertEquals(Map.of("S", List.of("queued")), image.get("status"));
                 }
