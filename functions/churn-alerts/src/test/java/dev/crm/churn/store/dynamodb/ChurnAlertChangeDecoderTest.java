@@ -92,6 +92,14 @@ class ChurnAlertChangeDecoderTest {
         anonymised.put("contact", Attr.of(Map.of()));
         assertEquals(List.of(), decode("r5", open, anonymised));
         assertEquals(List.of(), decode("r6", open, null), "erasure deleting an alert");
+        // an acknowledged or resolved alert whose card an anonymisation rewrites is not acknowledged or resolved again
+        Instant ack = CREATED.plusSeconds(60);
+        for (var settled : List.of(item(alert(ChurnAlert.Status.ACKNOWLEDGED, ack, null)),
+                item(alert(ChurnAlert.Status.RESOLVED, ack, ack.plusSeconds(60))))) {
+            Map<String, AttributeValue> rewritten = new HashMap<>(settled);
+            rewritten.put("contact", Attr.of(Map.of()));
+            assertEquals(List.of(), decode("r6b", settled, rewritten));
+        }
     }
 
     @Test
