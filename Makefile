@@ -44,6 +44,9 @@ build-PreferencesFunction:
 build-BounceFunction:
 	$(call package,preferences)
 
+build-PreferenceEventsFunction:
+	$(call package,preferences)
+
 build-SurveysFunction:
 	$(call package,surveys)
 
@@ -53,6 +56,9 @@ build-SurveyJobsFunction:
 build-SurveyScheduleFunction:
 	$(call package,surveys)
 
+build-SurveyEventsFunction:
+	$(call package,surveys)
+
 build-ChurnAlertsFunction:
 	$(call package,churn-alerts)
 
@@ -60,6 +66,9 @@ build-ChurnRunsFunction:
 	$(call package,churn-alerts)
 
 build-ChurnScheduleFunction:
+	$(call package,churn-alerts)
+
+build-ChurnAlertEventsFunction:
 	$(call package,churn-alerts)
 
 # Every build target as SAM would call it; each artifact must hold its handler class and stay
