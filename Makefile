@@ -70,6 +70,8 @@ build-ChurnScheduleFunction:
 
 build-ChurnAlertEventsFunction:
 	$(call package,churn-alerts)
+build-WebhooksFunction:
+	$(call package,webhooks)
 
 # Every build target as SAM would call it; each artifact must hold its handler class and stay
 # under the 10 MB budget (docs/performance.md).

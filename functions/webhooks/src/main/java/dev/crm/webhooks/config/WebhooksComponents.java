@@ -2,7 +2,10 @@ package dev.crm.webhooks.config;
 
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.webhooks.domain.AddressResolver;
+import dev.crm.webhooks.domain.EndpointRepository;
 import dev.crm.webhooks.domain.UrlPolicy;
+import dev.crm.webhooks.domain.WebhookEndpoints;
+import dev.crm.webhooks.store.dynamodb.DynamoDbEndpointRepository;
 
 /**
  * The webhooks function's composition root: which adapter stands behind each of the domain's ports.
@@ -16,6 +19,7 @@ public final class WebhooksComponents {
 
     private final Infrastructure infra;
     private final UrlPolicy urlPolicy;
+    private final EndpointRepository endpointRepository;
 
     public WebhooksComponents(Infrastructure infra) {
         this(infra, AddressResolver.system());
@@ -26,6 +30,7 @@ public final class WebhooksComponents {
         this.infra = infra;
         this.urlPolicy = new UrlPolicy(resolver, localSetting(ALLOW_LOOPBACK) != null
                 && Boolean.parseBoolean(localSetting(ALLOW_LOOPBACK)));
+        this.endpointRepository = new DynamoDbEndpointRepository(infra.table());
     }
 
     /** A local-only setting: null on Lambda (the process's own environment), whatever it says. */
@@ -40,4 +45,18 @@ public final class WebhooksComponents {
     public UrlPolicy urlPolicy() {
         return urlPolicy;
     }
+
+    // ---- endpoints ----
+
+    /** The tenants' endpoints (what the fan-out and the sender read, and the endpoint API writes). */
+    public EndpointRepository endpointRepository() {
+        return endpointRepository;
+    }
+
+    /** The endpoint API's use cases. */
+    public WebhookEndpoints endpoints() {
+        return new WebhookEndpoints(endpointRepository, urlPolicy, infra.clock());
+    }
+
+    // ---- deliveries ----
 }
