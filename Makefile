@@ -70,6 +70,7 @@ build-ChurnScheduleFunction:
 
 build-ChurnAlertEventsFunction:
 	$(call package,churn-alerts)
+
 build-WebhooksFunction:
 	$(call package,webhooks)
 
