@@ -75,6 +75,10 @@ final class EndpointRoutes {
         String url = body.requiredString("url", 1, UrlPolicy.MAX_URL_LENGTH);
         List<String> types = eventTypes(body, true);
         String description = body.optionalString("description", 0, MAX_DESCRIPTION);
+        if (body.isNull("description")) {
+            // the contract types it a string: absent means none, null is a mistake worth naming
+            body.violations().pointer("/description", "must be a string");
+        }
         ApiProblem.throwIfAny(body.violations());
         TenantId tenant = request.tenant();
         var cmd = new WebhookEndpoints.NewEndpoint(url, types, description);
