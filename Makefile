@@ -59,6 +59,9 @@ build-ChurnRunsFunction:
 build-ChurnScheduleFunction:
 	$(call package,churn-alerts)
 
+build-WebhooksFunction:
+	$(call package,webhooks)
+
 build-WebhookFanoutFunction:
 	$(call package,webhooks)
 

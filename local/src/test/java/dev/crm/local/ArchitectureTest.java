@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
     /** The function modules' root packages: each may use shared, none another. */
-    static final List<String> FUNCTIONS = List.of("authorizer", "tenants", "contacts", "preferences", "surveys", "churn", "webhooks");
+    static final List<String> FUNCTIONS = List.of("authorizer", "tenants", "contacts", "preferences", "surveys", "churn",
+            "webhooks");
     static final String[] PRODUCT = {"dev.crm.shared..", "dev.crm.authorizer..", "dev.crm.tenants..",
             "dev.crm.contacts..", "dev.crm.preferences..", "dev.crm.surveys..", "dev.crm.churn..", "dev.crm.webhooks.."};
     static final String[] ADAPTERS = {"..store.dynamodb..", "..store.memory..", "..store.secrets..", "dev.crm.preferences.outbound..",

@@ -23,23 +23,21 @@ import dev.crm.shared.events.EventIds;
 import dev.crm.shared.events.EventRepository;
 import dev.crm.shared.events.EventTypes;
 import dev.crm.shared.events.store.dynamodb.DynamoDbEventRepository;
-import dev.crm.shared.http.ApiRouter;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.store.dynamodb.Attr;
 import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.Ids;
 import dev.crm.shared.tenant.Scope;
-import dev.crm.shared.tenant.TenantCache;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.webhooks.config.WebhooksComponents;
 import dev.crm.webhooks.domain.RetrySchedule;
 import dev.crm.webhooks.domain.SigningSecret;
 import dev.crm.webhooks.domain.WebhookEndpoint;
 import dev.crm.webhooks.entrypoints.DeliveryRetrySchedule;
-import dev.crm.webhooks.entrypoints.DeliveryRoutes;
 import dev.crm.webhooks.entrypoints.DeliveryWorker;
 import dev.crm.webhooks.entrypoints.EventFanoutHandler;
+import dev.crm.webhooks.entrypoints.WebhooksHandler;
 import dev.crm.webhooks.store.dynamodb.WebhookKeys;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -81,8 +79,7 @@ class WebhookDeliveryIT {
     private final EventFanoutHandler fanout = new EventFanoutHandler(components);
     private final DeliveryWorker worker = new DeliveryWorker(components);
     private final DeliveryRetrySchedule retries = new DeliveryRetrySchedule(components);
-    private final ApiRouter api = new DeliveryRoutes(components.deliveries(), new TenantCache(infra.tenants(), clock), clock)
-            .addTo(new ApiRouter(List.of()));
+    private final WebhooksHandler api = new WebhooksHandler(components);
     private final EventRepository events = new DynamoDbEventRepository(infra.table(), clock);
     private final Table table = infra.table();
     private final Receiver receiver = new Receiver();
@@ -235,7 +232,7 @@ class WebhookDeliveryIT {
         if (json != null) {
             r.json(json);
         }
-        return api.handle(r.build());
+        return api.handleRequest(r.build(), null);
     }
 
     @SuppressWarnings("unchecked")

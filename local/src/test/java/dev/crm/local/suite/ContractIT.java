@@ -72,6 +72,7 @@ class ContractIT {
     static final String PURCHASE = "contacts/record-purchase.json";
     static final String RESPONSE = "surveys/submit-survey-response.json";
     static final String DEPROVISION = "tenants/deprovision-tenant.json";
+    static final String WEBHOOK = "webhooks/create-webhook.json";
     /** A lapsed, valuable customer, a churn run that scores them, and the open alert it raised. */
     static final String OPEN_CHURN_ALERT = "open churn alert";
     static final Map<String, List<String>> BEFORE = Map.ofEntries(
@@ -121,7 +122,15 @@ class ContractIT {
             Map.entry("surveys/patch-survey.json", List.of(SURVEY)),
             Map.entry("surveys/preflight-public-survey.json", List.of(SURVEY)),
             Map.entry("surveys/preflight-survey-responses.json", List.of(SURVEY)),
-            Map.entry("surveys/submit-survey-response.json", List.of(SURVEY)));
+            Map.entry("surveys/submit-survey-response.json", List.of(SURVEY)),
+            // ---- webhooks: endpoints ----
+            Map.entry("webhooks/get-webhook.json", List.of(WEBHOOK)),
+            Map.entry("webhooks/list-webhooks.json", List.of(WEBHOOK)),
+            Map.entry("webhooks/patch-webhook.json", List.of(WEBHOOK)),
+            Map.entry("webhooks/delete-webhook.json", List.of(WEBHOOK)),
+            Map.entry("webhooks/rotate-webhook-secret.json", List.of(WEBHOOK))
+            // ---- webhooks: deliveries ----
+            );
 
     static String name(Path sample) {
         return SampleEvents.directory().relativize(sample).toString().replace('\\', '/');

@@ -9,6 +9,8 @@ public enum ProblemType {
     MALFORMED_JSON(400, "The body is not well-formed JSON"),
     INVALID_CURSOR(400, "The cursor is not valid for this query"),
     INVALID_TOKEN(400, "The token is not valid"),
+    /** A webhook endpoint's URL is not https or leads to an address that is not public (docs/api.md, "Webhooks"). */
+    WEBHOOK_URL_REFUSED(400, "The webhook URL is refused"),
     UNAUTHORIZED(401, "Authentication is required"),
     FORBIDDEN(403, "The key does not allow this operation"),
     NOT_FOUND(404, "The resource does not exist"),

@@ -14,6 +14,7 @@ import dev.crm.webhooks.domain.EventBus;
 import dev.crm.webhooks.domain.EventFanout;
 import dev.crm.webhooks.domain.RetrySchedule;
 import dev.crm.webhooks.domain.UrlPolicy;
+import dev.crm.webhooks.domain.WebhookEndpoints;
 import dev.crm.webhooks.domain.WebhookSender;
 import dev.crm.webhooks.http.HttpWebhookSender;
 import dev.crm.webhooks.outbound.EventBridgeBus;
@@ -103,6 +104,11 @@ public final class WebhooksComponents {
     /** The tenants' endpoints (what the fan-out and the sender read, and the endpoint API writes). */
     public EndpointRepository endpointRepository() {
         return endpointRepository;
+    }
+
+    /** The endpoint API's use cases. */
+    public WebhookEndpoints endpoints() {
+        return new WebhookEndpoints(endpointRepository, urlPolicy, infra.clock());
     }
 
     // ---- deliveries ----
