@@ -16,7 +16,7 @@ import dev.crm.webhooks.domain.RetrySchedule;
 import dev.crm.webhooks.domain.UrlPolicy;
 import dev.crm.webhooks.domain.WebhookEndpoints;
 import dev.crm.webhooks.domain.WebhookSender;
-import dev.crm.webhooks.http.HttpWebhookSender;
+import dev.crm.webhooks.http.PinnedHttpSender;
 import dev.crm.webhooks.outbound.EventBridgeBus;
 import dev.crm.webhooks.outbound.LocalEventBus;
 import dev.crm.webhooks.store.dynamodb.DynamoDbDeliveryRepository;
@@ -78,7 +78,7 @@ public final class WebhooksComponents {
             synchronized (WebhooksComponents.class) {
                 s = processSender;
                 if (s == null) {
-                    s = new HttpWebhookSender();
+                    s = new PinnedHttpSender();
                     processSender = s;
                 }
             }
