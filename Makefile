@@ -35,10 +35,16 @@ build-ContactsFunction:
 build-ContactJobsFunction:
 	$(call package,contacts)
 
+build-ContactEventsFunction:
+	$(call package,contacts)
+
 build-PreferencesFunction:
 	$(call package,preferences)
 
 build-BounceFunction:
+	$(call package,preferences)
+
+build-PreferenceEventsFunction:
 	$(call package,preferences)
 
 build-SurveysFunction:
@@ -50,6 +56,9 @@ build-SurveyJobsFunction:
 build-SurveyScheduleFunction:
 	$(call package,surveys)
 
+build-SurveyEventsFunction:
+	$(call package,surveys)
+
 build-ChurnAlertsFunction:
 	$(call package,churn-alerts)
 
@@ -57,6 +66,9 @@ build-ChurnRunsFunction:
 	$(call package,churn-alerts)
 
 build-ChurnScheduleFunction:
+	$(call package,churn-alerts)
+
+build-ChurnAlertEventsFunction:
 	$(call package,churn-alerts)
 
 build-WebhooksFunction:

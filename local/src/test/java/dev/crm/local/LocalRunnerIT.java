@@ -135,6 +135,28 @@ class LocalRunnerIT {
     }
 
     @Test
+    void aContactsEventIsStoredThroughTheStreamAsOnAws() throws Exception {
+        String slug = "ev-" + UUID.randomUUID().toString().substring(0, 8);
+        var created = send("POST", "/v1/tenants", runner.operatorKey(), "application/json",
+                "{\"name\": \"Events\", \"slug\": \"" + slug + "\"}");
+        String tenantId = (String) json(created).get("tenantId");
+        var r = send("POST", "/v1/contacts", (String) json(created).get("apiKey"), "application/json", "{\"firstName\": \"Local\"}");
+        assertEquals(201, r.statusCode(), r.body());
+        String pk = dev.crm.shared.store.dynamodb.Keys.contact(new dev.crm.shared.tenant.TenantId(tenantId),
+                (String) json(r).get("id"));
+        java.util.List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> stored = java.util.List.of();
+        for (int i = 0; i < 100 && stored.isEmpty(); i++) {
+            Thread.sleep(100);
+            stored = runner.dynamoDbClient().query(b -> b.tableName(dev.crm.devkit.LocalDynamoDb.TABLE).consistentRead(true)
+                    .keyConditionExpression("PK = :pk AND begins_with(SK, :ev)")
+                    .expressionAttributeValues(Map.of(":pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(pk),
+                            ":ev", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("EV#")))).items();
+        }
+        assertEquals(1, stored.size(), "ContactEventsFunction, fed by the stream pump from the template's filter");
+        assertEquals("contact.created", stored.get(0).get("eventType").s());
+    }
+
+    @Test
     void aTakenPortIsReportedAsSuch() {
         int port = URI.create(runner.url()).getPort();
         assertThrows(BindException.class, () -> LocalRunner.start(port, true, null, Map.of()));

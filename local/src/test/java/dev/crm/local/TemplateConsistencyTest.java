@@ -1,6 +1,7 @@
 package dev.crm.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -168,11 +169,16 @@ class TemplateConsistencyTest {
         return (String) att.get(0);
     }
 
+    /** Event decoders (docs/events.md) read their own items' changes; the webhook outlets are checked on their own (below); every other stream reader is a job worker. */
+    private static boolean isEventDecoder(SamTemplate.Function f) {
+        return f.logicalId().endsWith("EventsFunction");
+    }
+
     @Test
     void streamFiltersSelectJobItemsAsTheJobStoreWritesThem() {
         for (SamTemplate.Function f : template.functions()) {
             for (var ev : f.events().values()) {
-                if (!"DynamoDB".equals(ev.get("Type"))) {
+                if (!"DynamoDB".equals(ev.get("Type")) || isEventDecoder(f)) {
                     continue;
                 }
                 for (Object filter : SamTemplate.list(SamTemplate.map(SamTemplate.map(ev.get("Properties")).get("FilterCriteria")).get("Filters"))) {
@@ -210,6 +216,39 @@ class TemplateConsistencyTest {
         assertEquals("KEYS_ONLY", SamTemplate.map(index.get("Projection")).get("ProjectionType"));
         assertTrue(SamTemplate.list(template.tableProperties().get("AttributeDefinitions"))
                 .contains(Map.of("AttributeName", dev.crm.webhooks.store.dynamodb.WebhookKeys.DUE_AT, "AttributeType", "N")));
+    }
+
+    /**
+     * An event decoder is invoked for the changes that can mean an event only: each filter names the
+     * kind of change and the entities it reads (a job only where a finished job is the event, never a
+     * queued one), so no decoder gets the whole stream, and a batch is retried as long as a job's is.
+     */
+    @Test
+    void eventDecodersFilterOnTheChangeAndTheirOwnItems() {
+        int decoders = 0;
+        for (SamTemplate.Function f : template.functions()) {
+            if (!isEventDecoder(f)) {
+                continue;
+            }
+            for (var ev : f.events().values()) {
+                assertEquals("DynamoDB", ev.get("Type"), f.logicalId());
+                Map<String, Object> p = SamTemplate.map(ev.get("Properties"));
+                assertEquals("LATEST", p.get("StartingPosition"), f.logicalId());
+                assertEquals(10, ((Number) p.get("MaximumRetryAttempts")).intValue(), f.logicalId());
+                for (Object filter : SamTemplate.list(SamTemplate.map(p.get("FilterCriteria")).get("Filters"))) {
+                    Map<?, ?> pattern = (Map<?, ?>) Json.parse((String) SamTemplate.map(filter).get("Pattern"));
+                    List<?> names = (List<?>) pattern.get("eventName");
+                    assertNotNull(names, f.logicalId() + ": a filter without eventName");
+                    assertTrue(List.of("INSERT", "MODIFY", "REMOVE").containsAll(names), f.logicalId() + ": " + names);
+                    Map<?, ?> image = (Map<?, ?>) ((Map<?, ?>) pattern.get("dynamodb")).get("NewImage");
+                    List<?> entities = (List<?>) ((Map<?, ?>) image.get(Table.ENTITY)).get("S");
+                    assertTrue(!entities.isEmpty(), f.logicalId() + ": no entity");
+                    assertFalse(Json.write(image.get("status")).contains("queued"), f.logicalId() + ": reads job starts");
+                }
+            }
+            decoders++;
+        }
+        assertTrue(decoders > 0, "no event decoder in the template");
     }
 
     @Test

@@ -109,6 +109,13 @@ class TenantIsolationIT {
             Map.entry("POST /v1/tenant/keys", Scope.ADMIN),
             Map.entry("DELETE /v1/tenant/keys/{keyId}", Scope.ADMIN),
             Map.entry("PATCH /v1/tenant/settings", Scope.ADMIN),
+            // an endpoint holds a signing secret, like a key: every webhook route needs admin
+            Map.entry("POST /v1/webhooks", Scope.ADMIN),
+            Map.entry("GET /v1/webhooks", Scope.ADMIN),
+            Map.entry("GET /v1/webhooks/{id}", Scope.ADMIN),
+            Map.entry("PATCH /v1/webhooks/{id}", Scope.ADMIN),
+            Map.entry("DELETE /v1/webhooks/{id}", Scope.ADMIN),
+            Map.entry("POST /v1/webhooks/{id}/rotate-secret", Scope.ADMIN),
             Map.entry("POST /v1/tenants", Scope.OPERATOR),
             Map.entry("DELETE /v1/tenants/{tenantId}", Scope.OPERATOR),
             Map.entry("GET /v1/tenants/{tenantId}/deprovisioning", Scope.OPERATOR));
@@ -215,6 +222,7 @@ class TenantIsolationIT {
         expected.put("/v1/tenant/keys", b.ids().get("key_example0000000000000"));
         expected.put("/v1/tenant", b.tenantId());
         expected.put("/v1/key", b.tenantId());
+        expected.put("/v1/webhooks", b.ids().get("whe_example0000000000000"));
         expected.put("/v1/churn-alerts?status=open", b.ids().get("al_open"));
         expected.put("/v1/churn-alerts?status=acknowledged", b.ids().get("al_acknowledged"));
         expected.put("/v1/churn-alerts?status=resolved", b.ids().get("al_resolved"));
@@ -339,7 +347,8 @@ class TenantIsolationIT {
         }
         assertEquals(List.of(), failures);
         assertEquals(Set.of("churn-alerts/list-churn-alerts.json", "contacts/get-timeline.json", "contacts/list-contacts.json",
-                "preferences/get-consent-history.json", "preferences/list-topics.json", "surveys/list-surveys.json", "tenants/list-keys.json"),
+                "preferences/get-consent-history.json", "preferences/list-topics.json", "surveys/list-surveys.json", "tenants/list-keys.json",
+                "webhooks/list-webhooks.json"),
                 tried, "the lists of A with a second page (the segment list has one page by design)");
     }
 
@@ -390,6 +399,11 @@ class TenantIsolationIT {
                                 + "\", \"rule\": {\"field\": \"email\", \"op\": \"exists\", \"value\": true}}");
                         replace.put("seg_example0000000000000", seg);
                         stillThere = new String[] {a.key(), "/v1/segments/" + seg};
+                    }
+                    case "DELETE /v1/webhooks/{id}" -> {
+                        String w = created(a, "/v1/webhooks", "{\"url\": \"https://93.184.216.34/fresh\", \"eventTypes\": [\"*\"]}");
+                        replace.put("whe_example0000000000000", w);
+                        stillThere = new String[] {a.key(), "/v1/webhooks/" + w};
                     }
                     case "DELETE /v1/tenant/keys/{keyId}" -> {
                         Map<String, String> key = createKey(a, "read");
@@ -490,6 +504,11 @@ class TenantIsolationIT {
         t.ids().put("al_example000000000000_202611", alerts.get(0));
         t.perSample().put("scope:churn-alerts/acknowledge-churn-alert.json", Map.of("al_example000000000000_202611", alerts.get(1)));
         t.perSample().put("scope:churn-alerts/resolve-churn-alert.json", Map.of("al_example000000000000_202611", alerts.get(1)));
+        // a webhook endpoint for the id routes (its secret is A's), and another the DELETE sample removes
+        var webhook = runA(t, "webhooks/create-webhook.json", Map.of());
+        secretsOfA.add((String) ((Map<?, ?>) Json.parse(webhook.body())).get("secret"));
+        t.perSample().put("webhooks/delete-webhook.json", Map.of("whe_example0000000000000", created(t, "/v1/webhooks",
+                "{\"url\": \"https://93.184.216.34/doomed\", \"eventTypes\": [\"*\"]}")));
         Map<String, String> read = createKey(t, "read");
         Map<String, String> write = createKey(t, "write");
         t.ids().put("key_read", read.get("apiKey"));
@@ -517,6 +536,8 @@ class TenantIsolationIT {
                 "{\"name\": \"Bees\", \"rule\": {\"field\": \"email\", \"op\": \"exists\", \"value\": true}}"));
         t.ids().put("srv_example0000000000000", created(t, "/v1/surveys", "{\"kind\": \"csat\", \"title\": \"Bee survey\"}"));
         t.ids().put("key_example0000000000000", createKey(t, "read").get("keyId"));
+        t.ids().put("whe_example0000000000000", created(t, "/v1/webhooks",
+                "{\"url\": \"https://93.184.216.34/bees\", \"eventTypes\": [\"contact.created\"]}"));
         List<String> alerts = churnAlerts(t, List.of("Bee-one", "Bee-two", "Bee-three"));
         t.ids().put("al_open", alerts.get(0));
         t.ids().put("al_acknowledged", alerts.get(1));

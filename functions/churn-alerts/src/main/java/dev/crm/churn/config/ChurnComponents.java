@@ -5,8 +5,11 @@ import dev.crm.churn.domain.ChurnRepository;
 import dev.crm.churn.domain.ChurnRun;
 import dev.crm.churn.domain.ChurnRuns;
 import dev.crm.churn.domain.RiskSummaries;
+import dev.crm.churn.store.dynamodb.ChurnAlertChangeDecoder;
 import dev.crm.churn.store.dynamodb.DynamoDbChurnRepository;
 import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.events.EventAnnouncer;
+import dev.crm.shared.events.store.dynamodb.DynamoDbEventRepository;
 
 /**
  * The churn function's composition root: which adapter stands behind the domain's port. Entrypoints
@@ -35,5 +38,10 @@ public final class ChurnComponents {
 
     public RiskSummaries riskSummaries() {
         return new RiskSummaries(churn, infra.jobs());
+    }
+
+    /** The alerts' events, decoded from the table stream and stored on the table. */
+    public EventAnnouncer eventAnnouncer() {
+        return new EventAnnouncer(new ChurnAlertChangeDecoder(), new DynamoDbEventRepository(infra.table(), infra.clock()));
     }
 }

@@ -6,11 +6,14 @@ import dev.crm.contacts.domain.ContactPrivacy;
 import dev.crm.contacts.domain.ContactRepository;
 import dev.crm.contacts.domain.ContactService;
 import dev.crm.contacts.domain.EmailGuardMigration;
+import dev.crm.contacts.store.dynamodb.ContactChangeDecoder;
 import dev.crm.contacts.store.dynamodb.DynamoDbContactRepository;
 import dev.crm.contacts.store.dynamodb.DynamoDbEmailGuardMigrationRepository;
 import dev.crm.contacts.store.dynamodb.DynamoDbImportRowRepository;
 import dev.crm.contacts.store.dynamodb.DynamoDbPrivacyRepository;
 import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.events.EventAnnouncer;
+import dev.crm.shared.events.store.dynamodb.DynamoDbEventRepository;
 import dev.crm.shared.tenant.TenantCache;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.tenant.TenantSecrets;
@@ -69,5 +72,10 @@ public final class ContactsComponents {
 
     public ContactErasure erasures() {
         return new ContactErasure(new DynamoDbPrivacyRepository(infra.table(), infra.clock(), secrets), infra.clock());
+    }
+
+    /** The function's events (docs/events.md, "Contacts"): its table changes decoded and stored. */
+    public EventAnnouncer events() {
+        return new EventAnnouncer(new ContactChangeDecoder(), new DynamoDbEventRepository(infra.table(), infra.clock()));
     }
 }

@@ -3,7 +3,10 @@ package dev.crm.preferences.config;
 import dev.crm.preferences.domain.PreferencesService;
 import dev.crm.preferences.outbound.MessageSenders;
 import dev.crm.preferences.store.dynamodb.DynamoDbPreferencesRepository;
+import dev.crm.preferences.store.dynamodb.PreferenceChangeDecoder;
 import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.events.EventAnnouncer;
+import dev.crm.shared.events.store.dynamodb.DynamoDbEventRepository;
 import dev.crm.shared.outbound.MessageSender;
 import dev.crm.shared.tenant.TenantCache;
 
@@ -22,5 +25,10 @@ public final class PreferencesComponents {
     /** SES on AWS, the local outbox otherwise (see {@link MessageSenders}). */
     public static MessageSender messageSender(Infrastructure infra) {
         return MessageSenders.forSettings(infra.settings());
+    }
+
+    /** The consent ledger's events, decoded from the table stream and stored on the table. */
+    public static EventAnnouncer eventAnnouncer(Infrastructure infra) {
+        return new EventAnnouncer(new PreferenceChangeDecoder(), new DynamoDbEventRepository(infra.table(), infra.clock()));
     }
 }

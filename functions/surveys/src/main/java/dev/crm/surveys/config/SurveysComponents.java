@@ -1,6 +1,8 @@
 package dev.crm.surveys.config;
 
 import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.events.EventAnnouncer;
+import dev.crm.shared.events.store.dynamodb.DynamoDbEventRepository;
 import dev.crm.shared.tenant.TenantCache;
 import dev.crm.surveys.domain.SubmissionLimits;
 import dev.crm.surveys.domain.SurveyRecount;
@@ -8,6 +10,7 @@ import dev.crm.surveys.domain.SurveyRepository;
 import dev.crm.surveys.domain.SurveyService;
 import dev.crm.surveys.store.dynamodb.DynamoDbRateCounterRepository;
 import dev.crm.surveys.store.dynamodb.DynamoDbSurveyRepository;
+import dev.crm.surveys.store.dynamodb.SurveyChangeDecoder;
 
 /**
  * The surveys function's composition root: which adapter stands behind each of the domain's ports.
@@ -34,5 +37,10 @@ public final class SurveysComponents {
     public SubmissionLimits submissionLimits() {
         return new SubmissionLimits(new DynamoDbRateCounterRepository(infra.table()), Integer.parseInt(
                 infra.settings().get("SURVEY_SUBMISSIONS_PER_MINUTE", Integer.toString(SubmissionLimits.DEFAULT_SURVEY_PER_MINUTE))));
+    }
+
+    /** The responses' events, decoded from the table stream and stored on the table. */
+    public EventAnnouncer eventAnnouncer() {
+        return new EventAnnouncer(new SurveyChangeDecoder(surveys), new DynamoDbEventRepository(infra.table(), infra.clock()));
     }
 }

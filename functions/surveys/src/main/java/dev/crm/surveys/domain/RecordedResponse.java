@@ -101,4 +101,20 @@ public record RecordedResponse(String id, String surveyId, Instant submittedAt, 
         m.put("answers", answers(survey));
         return m;
     }
+
+    /**
+     * The response as its {@code survey.response_submitted} event carries it (docs/events.md): the API
+     * form, the NPS group of an NPS score (what journeys filter on), and the contact when known.
+     */
+    public Map<String, Object> toEventJson(Survey survey) {
+        Map<String, Object> m = toJson(survey);
+        Integer score = score(survey);
+        if (survey.kind() == SurveyKind.NPS && score != null) {
+            m.put("npsCategory", Scores.npsCategory(score).name().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (contactId != null) {
+            m.put("contactId", contactId);
+        }
+        return m;
+    }
 }
