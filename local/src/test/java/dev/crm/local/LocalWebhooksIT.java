@@ -183,4 +183,37 @@ class LocalWebhooksIT {
         assertEquals(java.util.Set.of(), errors, "the event's data matches its schema");
         assertFalse(Json.write(found.get(0)).contains(secrets.get("/gone").substring(6)), "no secret on the bus");
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aNewContactReachesItsTenantsEndpointAndTheBusAndNeverAnotherTenants() throws Exception {
+        String keyA = adminKey();
+        String keyB = adminKey();
+        endpoint(keyA, "/shop-a", List.of());
+        endpoint(keyB, "/shop-b", List.of());
+        var created = send("POST", "/v1/contacts", keyA, "{\"firstName\": \"Ada\", \"email\": \"ada-"
+                + UUID.randomUUID().toString().substring(0, 8) + "@example.com\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        String contactId = (String) json(created).get("id");
+        assertTrue(eventually(() -> received.stream().anyMatch(m -> m.get("path").equals("/shop-a")
+                && ((String) m.get("body")).contains(contactId))), "contact.created reached tenant A's endpoint");
+        Map<String, Object> delivered = received.stream().filter(m -> m.get("path").equals("/shop-a")).findFirst().orElseThrow();
+        assertTrue((Boolean) delivered.get("verified"));
+        Map<String, Object> envelope = (Map<String, Object>) Json.parse((String) delivered.get("body"));
+        assertEquals("contact.created", envelope.get("type"));
+        assertEquals(delivered.get("id"), envelope.get("id"), "webhook-id is the event id");
+        var schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                .getSchema(Files.readString(Path.of("..", "docs", "events", "contact.created.json")));
+        assertEquals(java.util.Set.of(), schema.validate(new ObjectMapper().readTree(Json.write(envelope.get("data")))));
+        assertTrue(eventually(() -> {
+            try {
+                var events = (List<Map<String, Object>>) json(send("GET", "/_local/events", null, null)).get("items");
+                return events.stream().anyMatch(e -> "contact.created".equals(e.get("detailType"))
+                        && envelope.get("id").equals(((Map<String, Object>) e.get("detail")).get("id")));
+            } catch (Exception e) {
+                return false;
+            }
+        }), "the same event on the bus");
+        assertTrue(received.stream().noneMatch(m -> m.get("path").equals("/shop-b")), "tenant B's endpoint got nothing");
+    }
 }
