@@ -5,6 +5,9 @@ import dev.crm.shared.events.EventTypes;
 import dev.crm.shared.tenant.TenantId;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,6 +39,14 @@ public final class EventFanout {
     }
 
     public Result fanOut(StoredEvent e) {
+        return fanOut(e, new HashMap<>());
+    }
+
+    /**
+     * As {@link #fanOut(StoredEvent)}, reading each tenant's endpoints once per batch ({@code endpointsOf}
+     * is the batch's memo: an endpoint created during the batch is met from the next one).
+     */
+    public Result fanOut(StoredEvent e, Map<TenantId, List<WebhookEndpoint>> endpointsOf) {
         if (EventTypes.WEBHOOK_TEST.equals(e.type()) || !EventTypes.SOURCES.containsKey(e.type())) {
             // a test message goes to its endpoint only (POST /v1/webhooks/{id}/test creates that delivery)
             return new Result(false, 0);
@@ -50,7 +61,7 @@ public final class EventFanout {
         Instant now = clock.instant();
         Instant expiresAt = (e.timestamp() == null ? now : e.timestamp()).plus(Delivery.RETENTION);
         int created = 0;
-        for (WebhookEndpoint endpoint : endpoints.all(e.tenant())) {
+        for (WebhookEndpoint endpoint : endpointsOf.computeIfAbsent(e.tenant(), endpoints::all)) {
             if (!endpoint.tenant().equals(e.tenant()) || !endpoint.enabled() || !endpoint.subscribesTo(e.type())) {
                 continue;
             }

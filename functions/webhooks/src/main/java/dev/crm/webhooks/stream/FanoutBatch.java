@@ -5,9 +5,12 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.crm.shared.events.EventAnnouncer;
 import dev.crm.shared.events.store.dynamodb.TableChange;
 import dev.crm.shared.log.Log;
+import dev.crm.shared.tenant.TenantId;
 import dev.crm.webhooks.domain.EventFanout;
+import dev.crm.webhooks.domain.WebhookEndpoint;
 import dev.crm.webhooks.store.dynamodb.WebhookStreamRecords;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +33,7 @@ public final class FanoutBatch {
         List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
         int published = 0;
         int deliveries = 0;
+        Map<TenantId, List<WebhookEndpoint>> endpointsOf = new HashMap<>();
         if (event != null && event.getRecords() != null) {
             for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
                 DynamodbEvent one = new DynamodbEvent();
@@ -38,7 +42,7 @@ public final class FanoutBatch {
                     for (TableChange change : TableChange.of(one)) {
                         EventFanout.StoredEvent stored = WebhookStreamRecords.storedEvent(change);
                         if (stored != null) {
-                            EventFanout.Result r = fanout.fanOut(stored);
+                            EventFanout.Result r = fanout.fanOut(stored, endpointsOf);
                             published += r.published() ? 1 : 0;
                             deliveries += r.deliveries();
                         } else if (WebhookStreamRecords.isEndpointChange(change)) {
