@@ -31,8 +31,8 @@ import javax.net.ssl.SSLSocketFactory;
  * <p>Deliberately small (the JDK's sockets and TLS, no HTTP library): the function's artifact stays under
  * its 10 MB budget, and what a webhook needs is narrow. One request per connection ({@code Connection:
  * close}); no redirects (a 3xx is returned as it is: a failed attempt), no cookies, no credentials, no
- * proxy; 15 s to connect and 15 s between bytes of the answer; the status line and headers are read (at
- * most 16 KB) and at most 4 KB of the body, which is dropped.
+ * proxy; 15 s to connect and 15 s for the whole answer; the status line and headers are read (at most
+ * 16 KB) and at most 4 KB of the body, which is dropped.
  */
 public final class PinnedHttpSender implements WebhookSender {
     public static final Duration TIMEOUT = Duration.ofSeconds(15);
@@ -84,7 +84,9 @@ public final class PinnedHttpSender implements WebhookSender {
             OutputStream out = s.getOutputStream();
             out.write(request(uri, host, port, secure, headers, body.getBytes(StandardCharsets.UTF_8)));
             out.flush();
-            return read(s.getInputStream(), start);
+            // one deadline for the whole answer: a receiver dripping a byte at a time cannot hold a lane
+            long deadline = System.nanoTime() + timeout.toNanos();
+            return read(new Deadline(s, new java.io.BufferedInputStream(s.getInputStream()), deadline), start);
         } catch (SocketTimeoutException e) {
             return new Response(null, "timeout", null, millisSince(start));
         } catch (SSLException e) {
@@ -186,6 +188,39 @@ public final class PinnedHttpSender implements WebhookSender {
                 throw new IOException("the answer's head is too large");
             }
             b.write(c);
+        }
+    }
+
+    /** Reads until a deadline: each read waits at most what is left of it. */
+    private static final class Deadline extends InputStream {
+        private final Socket socket;
+        private final InputStream in;
+        private final long deadline;
+
+        Deadline(Socket socket, InputStream in, long deadline) {
+            this.socket = socket;
+            this.in = in;
+            this.deadline = deadline;
+        }
+
+        private void arm() throws IOException {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                throw new SocketTimeoutException("the answer took too long");
+            }
+            socket.setSoTimeout((int) Math.max(1, left));
+        }
+
+        @Override
+        public int read() throws IOException {
+            arm();
+            return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            arm();
+            return in.read(b, off, len);
         }
     }
 

@@ -108,6 +108,35 @@ class PinnedHttpSenderTest {
     }
 
     @Test
+    void aReceiverDrippingItsAnswerIsCutOffAtTheDeadline() throws Exception {
+        ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        servers.add(server);
+        Thread drip = new Thread(() -> {
+            try (var socket = server.accept()) {
+                var out = socket.getOutputStream();
+                for (byte b : "HTTP/1.1 200 OK\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII)) {
+                    out.write(b);
+                    out.flush();
+                    Thread.sleep(50);
+                }
+                for (int i = 0; i < 400; i++) { // a byte every 50 ms, never the end of the head
+                    out.write('x');
+                    out.flush();
+                    Thread.sleep(50);
+                }
+            } catch (Exception ignored) {
+                // the sender hung up
+            }
+        });
+        drip.setDaemon(true);
+        drip.start();
+        var r = new PinnedHttpSender(Duration.ofMillis(500), (javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault())
+                .send(URI.create("http://hooks.test:" + server.getLocalPort() + "/"), loopback, HEADERS, "{}");
+        assertNull(r.statusCode());
+        assertEquals("timeout", r.error());
+    }
+
+    @Test
     void tlsChecksTheCertificateAgainstTheUrlsHostWhileConnectingToTheCheckedAddress(@TempDir Path dir) throws Exception {
         Path store = dir.resolve("hooks.p12");
         Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
