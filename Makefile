@@ -74,6 +74,15 @@ build-ChurnAlertEventsFunction:
 build-WebhooksFunction:
 	$(call package,webhooks)
 
+build-WebhookFanoutFunction:
+	$(call package,webhooks)
+
+build-WebhookDeliveryFunction:
+	$(call package,webhooks)
+
+build-WebhookRetryFunction:
+	$(call package,webhooks)
+
 # Every build target as SAM would call it; each artifact must hold its handler class and stay
 # under the 10 MB budget (docs/performance.md).
 FUNCTIONS := $(shell sed -n 's/^build-\([A-Za-z0-9]*\):.*/\1/p' $(firstword $(MAKEFILE_LIST)))

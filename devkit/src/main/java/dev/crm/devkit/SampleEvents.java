@@ -42,7 +42,10 @@ public final class SampleEvents {
     public static Map<String, Object> read(Path file, Map<String, String> replacements) {
         try {
             String text = Files.readString(file);
-            for (var r : replacements.entrySet()) {
+            // longest placeholder first: one that contains another (evt_example… holds t_example…) stays whole
+            List<Map.Entry<String, String>> ordered = new java.util.ArrayList<>(replacements.entrySet());
+            ordered.sort((a, b) -> Integer.compare(b.getKey().length(), a.getKey().length()));
+            for (var r : ordered) {
                 text = text.replace(r.getKey(), r.getValue());
             }
             return (Map<String, Object>) Json.parse(text);

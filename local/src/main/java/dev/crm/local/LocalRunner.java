@@ -42,6 +42,9 @@ public final class LocalRunner implements AutoCloseable {
     private final String operatorKey;
     private final boolean operatorKeyGenerated;
     private String demoAdminKey;
+    /** Local-only webhook settings copied from the runner's environment (printed at start). */
+    private final Map<String, String> webhookSettings = new LinkedHashMap<>();
+    private final List<String> ticking;
 
     private LocalRunner(Options options, Map<String, String> environment) throws IOException {
         requireUsableOperatorKey(environment.get("CRM_OPERATOR_KEY"));
@@ -71,15 +74,24 @@ public final class LocalRunner implements AutoCloseable {
         env.put("PUBLIC_BASE_URL", url);
         env.put("AUTHORIZER_CACHE_SECONDS", "0");
         env.put("CRM_LOCAL", "true");
+        for (String k : List.of("CRM_WEBHOOK_ALLOW_LOOPBACK", "CRM_WEBHOOK_RETRY_SCALE")) {
+            String v = environment.get(k);
+            if (v != null && !v.isBlank()) {
+                env.put(k, v); // local-only: the functions ignore them when their settings are a process's environment
+                webhookSettings.put(k, v);
+            }
+        }
         Map<String, Object> references = new LinkedHashMap<>(template.parameterDefaults());
         references.put("CrmTable", LocalDynamoDb.TABLE);
         references.put("PublicBaseUrl", url);
         references.put("AWS::Region", "us-east-1");
         references.put("AllowedDashboardOrigins", environment.getOrDefault("ALLOWED_DASHBOARD_ORIGINS", url));
 
-        Functions functions = new Functions(template, env, references, Clock.systemUTC(), client);
+        // One clock for every function, the schedules and the timers: time is the runner's input.
+        Clock clock = Clock.systemUTC();
+        Functions functions = new Functions(template, env, references, clock, client);
         this.gateway = new ApiGateway(template, functions);
-        this.schedules = new Schedules(template, functions);
+        this.schedules = new Schedules(template, functions, clock);
         DynamoDbStreamsClient streamsClient = DynamoDbStreamsClient.builder()
                 .httpClient(UrlConnectionHttpClient.builder().build())
                 .endpointOverride(URI.create(dynamo.endpoint()))
@@ -88,6 +100,7 @@ public final class LocalRunner implements AutoCloseable {
                 .build();
         this.streams = new StreamPump(template, functions, client, streamsClient, LocalDynamoDb.TABLE);
         streams.start();
+        this.ticking = schedules.tick(Schedules.ticking(environment));
 
         server.setExecutor(Executors.newFixedThreadPool(32));
         server.createContext("/", this::serve);
@@ -313,6 +326,10 @@ public final class LocalRunner implements AutoCloseable {
         }
     }
 
+    private static void webhookSettingsLine(LocalRunner runner, StringBuilder sb) {
+        runner.webhookSettings.forEach((k, v) -> sb.append("  webhooks (local only): ").append(k).append('=').append(v).append('\n'));
+    }
+
     private static void printBanner(LocalRunner runner, Options options) {
         StringBuilder sb = new StringBuilder();
         sb.append("\nCRM local runner listening on ").append(runner.url()).append('\n');
@@ -327,6 +344,11 @@ public final class LocalRunner implements AutoCloseable {
             sb.append("  demo tenant 'demo' provisioned; its admin key, shown once: ").append(runner.demoAdminKey).append('\n');
             sb.append("  try: curl -H 'Authorization: Bearer ").append(runner.demoAdminKey).append("' ")
                     .append(runner.url()).append("/v1/tenant\n");
+        }
+        webhookSettingsLine(runner, sb);
+        if (!runner.ticking.isEmpty()) {
+            sb.append("  ticking every ").append(Schedules.TICK.toMillis()).append(" ms: ").append(runner.ticking)
+                    .append(" (").append(Schedules.TICK_SETTING).append(" lists them; none for none)\n");
         }
         sb.append("  schedules: ").append(runner.schedules.list().stream().map(Schedules.Schedule::name).toList())
                 .append(" (POST /_local/schedules/{name})\n");

@@ -186,7 +186,12 @@ final class StreamPump implements AutoCloseable {
             workers.get(s.functionId()).submit(() -> {
                 for (int attempt = 0; attempt <= s.maxRetries() && running; attempt++) {
                     try {
-                        functions.invoke(s.functionId(), event, LambdaContext.local(s.functionId(), s.timeoutMillis()));
+                        Object result = functions.invoke(s.functionId(), event, LambdaContext.local(s.functionId(), s.timeoutMillis()));
+                        if (result instanceof com.amazonaws.services.lambda.runtime.events.StreamsEventResponse r
+                                && r.getBatchItemFailures() != null && !r.getBatchItemFailures().isEmpty()) {
+                            // ReportBatchItemFailures: the record failed; Lambda would retry from it
+                            throw new IllegalStateException("the function reported the record as failed");
+                        }
                         return;
                     } catch (RuntimeException e) {
                         System.err.println(s.functionId() + " failed on a stream record (attempt " + (attempt + 1)

@@ -31,8 +31,9 @@ class ArchitectureTest {
     static final List<String> FUNCTIONS = List.of("authorizer", "tenants", "contacts", "preferences", "surveys", "churn",
             "webhooks");
     static final String[] PRODUCT = {"dev.crm.shared..", "dev.crm.authorizer..", "dev.crm.tenants..",
-            "dev.crm.contacts..", "dev.crm.preferences..", "dev.crm.surveys..", "dev.crm.churn.."};
-    static final String[] ADAPTERS = {"..store.dynamodb..", "..store.memory..", "..store.secrets..", "dev.crm.preferences.outbound.."};
+            "dev.crm.contacts..", "dev.crm.preferences..", "dev.crm.surveys..", "dev.crm.churn..", "dev.crm.webhooks.."};
+    static final String[] ADAPTERS = {"..store.dynamodb..", "..store.memory..", "..store.secrets..", "dev.crm.preferences.outbound..",
+            "dev.crm.webhooks.http..", "dev.crm.webhooks.outbound.."};
 
     static JavaClasses main;
 

@@ -169,7 +169,7 @@ class TemplateConsistencyTest {
         return (String) att.get(0);
     }
 
-    /** Event decoders (docs/events.md) read their own items' changes; every other stream reader is a job worker. */
+    /** Event decoders (docs/events.md) read their own items' changes; the webhook outlets are checked on their own (below); every other stream reader is a job worker. */
     private static boolean isEventDecoder(SamTemplate.Function f) {
         return f.logicalId().endsWith("EventsFunction");
     }
@@ -184,11 +184,38 @@ class TemplateConsistencyTest {
                 for (Object filter : SamTemplate.list(SamTemplate.map(SamTemplate.map(ev.get("Properties")).get("FilterCriteria")).get("Filters"))) {
                     Map<?, ?> pattern = (Map<?, ?>) Json.parse((String) SamTemplate.map(filter).get("Pattern"));
                     Map<?, ?> image = (Map<?, ?>) ((Map<?, ?>) pattern.get("dynamodb")).get("NewImage");
-                    assertEquals(Map.of("S", List.of(dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository.ENTITY)), image.get(Table.ENTITY));
+                    if (!Map.of("S", List.of(dev.crm.shared.jobs.store.dynamodb.DynamoDbJobRepository.ENTITY)).equals(image.get(Table.ENTITY))) {
+                        continue; // not a job worker's filter (the webhook filters are checked below)
+                    }
                     assertEquals(Map.of("S", List.of("queued")), image.get("status"));
                 }
             }
         }
+    }
+
+    /** The deliverer's filter selects exactly the changes its store marks to send now, and the due index is the one it queries. */
+    @Test
+    void theWebhookDeliveryTriggersAreTheOnesTheDeliveryStoreWrites() {
+        var deliverer = SamTemplate.map(SamTemplate.map(template.resources().get("WebhookDeliveryFunction").get("Properties")).get("Events"));
+        String pattern = (String) SamTemplate.map(SamTemplate.list(SamTemplate.map(SamTemplate.map(SamTemplate.map(
+                deliverer.get("DeliveriesToSend")).get("Properties")).get("FilterCriteria")).get("Filters")).get(0)).get("Pattern");
+        Map<?, ?> image = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) Json.parse(pattern)).get("dynamodb")).get("NewImage");
+        var store = dev.crm.webhooks.store.dynamodb.DynamoDbDeliveryRepository.class;
+        assertEquals(Map.of("S", List.of(dev.crm.webhooks.store.dynamodb.DynamoDbDeliveryRepository.ENTITY)), image.get(Table.ENTITY), store.getName());
+        assertEquals(Map.of("S", List.of(dev.crm.webhooks.store.dynamodb.DynamoDbDeliveryRepository.SEND_NOW)),
+                image.get(dev.crm.webhooks.store.dynamodb.DynamoDbDeliveryRepository.SEND));
+        Map<String, Object> index = null;
+        for (Object o : SamTemplate.list(template.tableProperties().get("GlobalSecondaryIndexes"))) {
+            if (dev.crm.webhooks.store.dynamodb.WebhookKeys.DUE_DELIVERIES.equals(SamTemplate.map(o).get("IndexName"))) {
+                index = SamTemplate.map(o);
+            }
+        }
+        assertNotNull(index, "no index DueDeliveries");
+        assertEquals(List.of(Map.of("AttributeName", dev.crm.webhooks.store.dynamodb.WebhookKeys.DUE_SHARD, "KeyType", "HASH"),
+                Map.of("AttributeName", dev.crm.webhooks.store.dynamodb.WebhookKeys.DUE_AT, "KeyType", "RANGE")), index.get("KeySchema"));
+        assertEquals("KEYS_ONLY", SamTemplate.map(index.get("Projection")).get("ProjectionType"));
+        assertTrue(SamTemplate.list(template.tableProperties().get("AttributeDefinitions"))
+                .contains(Map.of("AttributeName", dev.crm.webhooks.store.dynamodb.WebhookKeys.DUE_AT, "AttributeType", "N")));
     }
 
     /**

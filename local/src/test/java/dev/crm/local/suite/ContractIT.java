@@ -128,9 +128,12 @@ class ContractIT {
             Map.entry("webhooks/list-webhooks.json", List.of(WEBHOOK)),
             Map.entry("webhooks/patch-webhook.json", List.of(WEBHOOK)),
             Map.entry("webhooks/delete-webhook.json", List.of(WEBHOOK)),
-            Map.entry("webhooks/rotate-webhook-secret.json", List.of(WEBHOOK))
+            Map.entry("webhooks/rotate-webhook-secret.json", List.of(WEBHOOK)),
             // ---- webhooks: deliveries ----
-            );
+            Map.entry("webhooks/test-webhook.json", List.of(WEBHOOK)),
+            Map.entry("webhooks/replay-webhook.json", List.of(WEBHOOK, "webhooks/test-webhook.json")),
+            Map.entry("webhooks/list-webhook-deliveries.json", List.of(WEBHOOK, "webhooks/test-webhook.json")),
+            Map.entry("webhooks/webhook-retry-delivery.json", List.of(WEBHOOK, "webhooks/test-webhook.json")));
 
     static String name(Path sample) {
         return SampleEvents.directory().relativize(sample).toString().replace('\\', '/');

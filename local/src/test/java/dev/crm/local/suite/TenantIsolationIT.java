@@ -116,6 +116,10 @@ class TenantIsolationIT {
             Map.entry("PATCH /v1/webhooks/{id}", Scope.ADMIN),
             Map.entry("DELETE /v1/webhooks/{id}", Scope.ADMIN),
             Map.entry("POST /v1/webhooks/{id}/rotate-secret", Scope.ADMIN),
+            Map.entry("GET /v1/webhooks/{id}/deliveries", Scope.ADMIN),
+            Map.entry("POST /v1/webhooks/{id}/deliveries/{messageId}/retry", Scope.ADMIN),
+            Map.entry("POST /v1/webhooks/{id}/replay", Scope.ADMIN),
+            Map.entry("POST /v1/webhooks/{id}/test", Scope.ADMIN),
             Map.entry("POST /v1/tenants", Scope.OPERATOR),
             Map.entry("DELETE /v1/tenants/{tenantId}", Scope.OPERATOR),
             Map.entry("GET /v1/tenants/{tenantId}/deprovisioning", Scope.OPERATOR));
@@ -507,6 +511,8 @@ class TenantIsolationIT {
         // a webhook endpoint for the id routes (its secret is A's), and another the DELETE sample removes
         var webhook = runA(t, "webhooks/create-webhook.json", Map.of());
         secretsOfA.add((String) ((Map<?, ?>) Json.parse(webhook.body())).get("secret"));
+        // a message of that endpoint (a test message) for the delivery routes: its id replaces evt_example…
+        runA(t, "webhooks/test-webhook.json", Map.of());
         t.perSample().put("webhooks/delete-webhook.json", Map.of("whe_example0000000000000", created(t, "/v1/webhooks",
                 "{\"url\": \"https://93.184.216.34/doomed\", \"eventTypes\": [\"*\"]}")));
         Map<String, String> read = createKey(t, "read");
