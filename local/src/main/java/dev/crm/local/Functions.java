@@ -82,7 +82,33 @@ final class Functions {
         return definitions;
     }
 
+    /** Functions a crash drill has taken down: every invocation fails until they are revived. */
+    private final java.util.Set<String> down = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A function that is down: what a crashed container's invocations amount to. */
+    static final class FunctionDown extends RuntimeException {
+        FunctionDown(String logicalId) {
+            super(logicalId + " is down (a crash drill)", null, false, false);
+        }
+    }
+
+    void kill(java.util.Collection<String> logicalIds) {
+        logicalIds.forEach(this::handler); // an unknown name is a mistake in the drill
+        down.addAll(logicalIds);
+    }
+
+    void revive(java.util.Collection<String> logicalIds) {
+        down.removeAll(logicalIds);
+    }
+
+    boolean isDown(String logicalId) {
+        return down.contains(logicalId);
+    }
+
     Object invoke(String logicalId, Object event, Context context) {
+        if (down.contains(logicalId)) {
+            throw new FunctionDown(logicalId);
+        }
         return handler(logicalId).handleRequest(event, context);
     }
 }

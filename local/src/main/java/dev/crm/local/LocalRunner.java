@@ -32,6 +32,7 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * in-process, DynamoDB Local in-process, stream-triggered jobs and on-demand schedules.
  */
 public final class LocalRunner implements AutoCloseable {
+    private final Functions functions;
     private final HttpServer server;
     private final LocalDynamoDb dynamo;
     private final ApiGateway gateway;
@@ -89,7 +90,7 @@ public final class LocalRunner implements AutoCloseable {
 
         // One clock for every function, the schedules and the timers: time is the runner's input.
         Clock clock = Clock.systemUTC();
-        Functions functions = new Functions(template, env, references, clock, client);
+        this.functions = new Functions(template, env, references, clock, client);
         this.gateway = new ApiGateway(template, functions);
         this.schedules = new Schedules(template, functions, clock);
         DynamoDbStreamsClient streamsClient = DynamoDbStreamsClient.builder()
@@ -136,6 +137,19 @@ public final class LocalRunner implements AutoCloseable {
     public static LocalRunner start(int port, boolean inMemory, Path dataDir, Map<String, String> environment)
             throws IOException {
         return start(new Options(port, inMemory, dataDir, SamTemplate.locate(), List.of(), false), environment);
+    }
+
+    /**
+     * A crash drill, for tests: the functions (template logical ids) fail every invocation until
+     * {@link #revive}, and the stream records they are given are dropped, as records whose retries ran
+     * out are on AWS. Whatever they were to do must then be found again from the table.
+     */
+    public void kill(List<String> logicalIds) {
+        functions.kill(logicalIds);
+    }
+
+    public void revive(List<String> logicalIds) {
+        functions.revive(logicalIds);
     }
 
     public String url() {

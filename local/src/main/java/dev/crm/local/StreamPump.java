@@ -193,6 +193,12 @@ final class StreamPump implements AutoCloseable {
                             throw new IllegalStateException("the function reported the record as failed");
                         }
                         return;
+                    } catch (Functions.FunctionDown e) {
+                        // A crash drill: the record is given up at once, as Lambda gives up a record whose
+                        // retries all failed (on AWS it goes to the on-failure queue). What it started must
+                        // be recovered from the table, not from the stream.
+                        System.err.println(s.functionId() + " is down: a stream record is dropped");
+                        return;
                     } catch (RuntimeException e) {
                         System.err.println(s.functionId() + " failed on a stream record (attempt " + (attempt + 1)
                                 + "): " + e.getClass().getSimpleName());
