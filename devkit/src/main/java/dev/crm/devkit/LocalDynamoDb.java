@@ -186,7 +186,26 @@ public final class LocalDynamoDb implements AutoCloseable {
             }
             client.updateTable(u -> u.tableName(name).attributeDefinitions(attrs).globalSecondaryIndexUpdates(
                     g -> g.create(c -> c.indexName(gsi.indexName()).keySchema(gsi.keySchema()).projection(gsi.projection()))));
+            awaitIndexesActive(client, name);
         }
+    }
+
+    /** DynamoDB (Local too) builds one new index at a time: the next waits until this one is active. */
+    private static void awaitIndexesActive(DynamoDbClient client, String name) {
+        for (int i = 0; i < 600; i++) {
+            boolean building = client.describeTable(d -> d.tableName(name)).table().globalSecondaryIndexes().stream()
+                    .anyMatch(g -> g.indexStatus() != software.amazon.awssdk.services.dynamodb.model.IndexStatus.ACTIVE);
+            if (!building) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while " + name + " built an index", e);
+            }
+        }
+        throw new IllegalStateException(name + ": an index is still being built after 30 s");
     }
 
     private static List<KeySchemaElement> keySchema(Object o) {

@@ -21,7 +21,7 @@ class LocalDynamoDbIT {
     void anIndexAddedToTheTemplateIsCreatedOnAnExistingTable() {
         var client = LocalDynamoDb.shared().client();
         String name = "Old_" + Ids.random("", 12);
-        // a table as the template made it before the OpenJobs index
+        // a table as the template made it before the OpenJobs and DueDeliveries indexes
         client.createTable(t -> t.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(string(Table.PK), string(Table.SK), string(Table.GSI1PK), string(Table.GSI1SK),
                         string(Table.GSI2PK), string(Table.GSI2SK))
@@ -31,7 +31,7 @@ class LocalDynamoDbIT {
 
         LocalDynamoDb.createTable(client, SamTemplate.load(), name);
 
-        assertEquals(List.of(Table.GSI1, Table.GSI2, Table.OPEN_JOBS), indexes(name));
+        assertEquals(List.of(Table.GSI1, Table.GSI2, Table.OPEN_JOBS, "DueDeliveries"), indexes(name), "both indexes added since, one after the other");
     }
 
     private static AttributeDefinition string(String name) {

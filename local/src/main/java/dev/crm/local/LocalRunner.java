@@ -249,6 +249,7 @@ public final class LocalRunner implements AutoCloseable {
             for (var e : dev.crm.shared.outbound.LocalEventLog.INSTANCE.events()) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("at", e.at());
+                m.put("source", e.source());
                 m.put("detailType", e.detailType());
                 m.put("detail", e.detail());
                 items.add(m);

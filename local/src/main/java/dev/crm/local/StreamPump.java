@@ -3,7 +3,6 @@ package dev.crm.local;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import dev.crm.shared.json.Json;
-import dev.crm.shared.outbound.LocalEventLog;
 import dev.crm.devkit.LambdaContext;
 import dev.crm.devkit.SamTemplate;
 import java.util.ArrayList;
@@ -34,11 +33,6 @@ final class StreamPump implements AutoCloseable {
     private record Subscription(String functionId, String eventName, List<Map<String, Object>> patterns,
             int maxRetries, long timeoutMillis) {}
 
-    /** An EventBridge Pipe from the table stream to an event bus, emulated into the local event log. */
-    private record Pipe(String name, List<Map<String, Object>> patterns, String detailType, String inputTemplate) {}
-
-    private final List<Pipe> pipes = new ArrayList<>();
-
     private final DynamoDbStreamsClient streams;
     private final DynamoDbClient dynamo;
     private final String table;
@@ -55,7 +49,6 @@ final class StreamPump implements AutoCloseable {
         this.dynamo = dynamo;
         this.streams = streams;
         this.table = table;
-        readPipes(template);
         for (SamTemplate.Function f : template.functions()) {
             Number timeout = (Number) f.properties().getOrDefault("Timeout", 29);
             for (var ev : f.events().entrySet()) {
@@ -81,31 +74,13 @@ final class StreamPump implements AutoCloseable {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private void readPipes(SamTemplate template) {
-        for (var r : template.resources().entrySet()) {
-            if (!"AWS::Pipes::Pipe".equals(r.getValue().get("Type"))) {
-                continue;
-            }
-            Map<String, Object> p = SamTemplate.map(r.getValue().get("Properties"));
-            Map<String, Object> source = SamTemplate.map(p.get("SourceParameters"));
-            List<Map<String, Object>> patterns = new ArrayList<>();
-            for (Object filter : SamTemplate.list(SamTemplate.map(source.get("FilterCriteria")).get("Filters"))) {
-                patterns.add((Map<String, Object>) Json.parse(String.valueOf(SamTemplate.map(filter).get("Pattern"))));
-            }
-            Map<String, Object> target = SamTemplate.map(p.get("TargetParameters"));
-            String detailType = String.valueOf(SamTemplate.map(target.get("EventBridgeEventBusParameters")).get("DetailType"));
-            pipes.add(new Pipe(r.getKey(), patterns, detailType, (String) target.get("InputTemplate")));
-        }
-    }
-
     List<String> subscriptionNames() {
         return subscriptions.stream().map(s -> s.functionId() + "." + s.eventName()).toList();
     }
 
     void start() {
         String arn = dynamo.describeTable(DescribeTableRequest.builder().tableName(table).build()).table().latestStreamArn();
-        if (arn == null || (subscriptions.isEmpty() && pipes.isEmpty())) {
+        if (arn == null || subscriptions.isEmpty()) {
             return;
         }
         // Records from before this start are not replayed (StartingPosition: LATEST).
@@ -173,11 +148,6 @@ final class StreamPump implements AutoCloseable {
 
     private void dispatch(Record record) {
         Map<String, Object> view = view(record);
-        for (Pipe pipe : pipes) {
-            if (matchesAny(pipe.patterns(), view)) {
-                LocalEventLog.INSTANCE.publish(pipe.detailType(), transform(pipe.inputTemplate(), view));
-            }
-        }
         for (Subscription s : subscriptions) {
             if (!matchesAny(s.patterns(), view)) {
                 continue;
@@ -211,25 +181,6 @@ final class StreamPump implements AutoCloseable {
                 }
             });
         }
-    }
-
-    /** Pipes' input template: each {@code <$.path>} becomes the JSON value at that path of the record. */
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> transform(String template, Map<String, Object> view) {
-        if (template == null) {
-            return view;
-        }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<\\$\\.([A-Za-z0-9_.]+)>").matcher(template);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            Object value = view;
-            for (String part : m.group(1).split("\\.")) {
-                value = value instanceof Map<?, ?> map ? map.get(part) : null;
-            }
-            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(Json.write(value)));
-        }
-        m.appendTail(out);
-        return (Map<String, Object>) Json.parse(out.toString());
     }
 
     static boolean matchesAny(List<Map<String, Object>> patterns, Map<String, Object> event) {

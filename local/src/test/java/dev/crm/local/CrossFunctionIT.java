@@ -130,13 +130,13 @@ class CrossFunctionIT {
         Map<String, Object> alert = ((java.util.List<Map<String, Object>>) alerts.get("items")).stream()
                 .filter(a -> lapsed.equals(a.get("contactId"))).findFirst().orElseThrow();
         assertEquals("high", alert.get("riskTier"));
-        // the pipe on the table stream publishes it
+        // announced from the table stream (the alert's decoder stores it, the fan-out puts it on the bus)
         boolean published = false;
-        for (int i = 0; i < 50 && !published; i++) {
+        for (int i = 0; i < 100 && !published; i++) {
             var events = (java.util.List<Map<String, Object>>) json(http.send(HttpRequest.newBuilder(
                     URI.create(runner.url() + "/_local/events")).build(), HttpResponse.BodyHandlers.ofString())).get("items");
-            published = events.stream().anyMatch(e -> "ChurnAlertRaised".equals(e.get("detailType"))
-                    && alert.get("id").equals(((Map<String, Object>) e.get("detail")).get("alertId")));
+            published = events.stream().anyMatch(e -> "churn_alert.raised".equals(e.get("detailType"))
+                    && alert.get("id").equals(((Map<String, Object>) ((Map<String, Object>) e.get("detail")).get("data")).get("id")));
             Thread.sleep(100);
         }
         assertEquals(true, published);

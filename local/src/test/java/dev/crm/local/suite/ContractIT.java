@@ -28,13 +28,16 @@ import org.junit.jupiter.api.Test;
  * and the errors every route can give) and every response is validated against the contract:
  * status, content type and body schema.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ContractIT {
     static LocalRunner runner;
     static final ApiContract contract = new ApiContract();
 
     @BeforeAll
     static void start() throws Exception {
-        runner = LocalRunner.start(0, true, null, Map.of("CRM_OPERATOR_KEY", "crm_op_contractsuiteoperatorkey0123456789"));
+        runner = LocalRunner.start(0, true, null, Map.of("CRM_OPERATOR_KEY", "crm_op_contractsuiteoperatorkey0123456789",
+                // the catalogue check's endpoint answers 410 from 127.0.0.1
+                "CRM_WEBHOOK_ALLOW_LOOPBACK", "true", "CRM_WEBHOOK_RETRY_SCALE", "0.001"));
     }
 
     @AfterAll
@@ -153,6 +156,7 @@ class ContractIT {
      * OPTIONS) with the same preparations share one.
      */
     @Test
+    @org.junit.jupiter.api.Order(1)
     void everySampleSucceedsAndFollowsTheContract() throws Exception {
         SampleWalk walk = new SampleWalk(runner.url(), runner.operatorKey()).withSecretsFrom(runner.dynamoDbClient());
         Set<String> routes = new TreeSet<>();
@@ -342,6 +346,7 @@ class ContractIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(2)
     void theErrorsEveryRouteCanGiveFollowTheContract() throws Exception {
         SampleWalk walk = new SampleWalk(runner.url(), runner.operatorKey()).withSecretsFrom(runner.dynamoDbClient());
         var t = tenant(walk, "contract-errors");
@@ -372,5 +377,69 @@ class ContractIT {
                     r.body()));
         }
         assertEquals(List.of(), problems);
+    }
+
+    /**
+     * The events docs/events.md catalogues, as a tenant's rule on the bus sees them: every type is
+     * produced (by the samples the first test ran, and here an endpoint answering 410 for
+     * {@code webhook.endpoint_disabled}), and each published event is the envelope, from its owning
+     * function, whose {@code data} follows the type's JSON Schema. {@code webhook.test} never reaches the bus.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(3)
+    @SuppressWarnings("unchecked")
+    void everyCatalogueTypeReachesTheBusAndFollowsItsSchema() throws Exception {
+        SampleWalk walk = new SampleWalk(runner.url(), runner.operatorKey());
+        var t = tenant(walk, "contract-events");
+        com.sun.net.httpserver.HttpServer gone = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        gone.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            ex.sendResponseHeaders(410, -1);
+            ex.close();
+        });
+        gone.start();
+        try {
+            Map<String, String> headers = Map.of("Authorization", "Bearer " + t.get("key"), "Content-Type", "application/json");
+            var created = walk.send(null, "POST", "/v1/webhooks", "/v1/webhooks", null, headers,
+                    "{\"url\": \"http://127.0.0.1:" + gone.getAddress().getPort() + "/gone\", \"eventTypes\": [\"*\"]}").response();
+            assertEquals(201, created.statusCode(), created.body());
+            String id = (String) ((Map<String, Object>) Json.parse(created.body())).get("id");
+            var test = walk.send(null, "POST", "/v1/webhooks/{id}/test", "/v1/webhooks/" + id + "/test", null, headers, "{}").response();
+            assertTrue(test.statusCode() / 100 == 2, test.body());
+
+            Set<String> expected = new TreeSet<>(dev.crm.shared.events.EventTypes.subscribable());
+            Set<String> seen = new TreeSet<>();
+            List<Map<String, Object>> events = List.of();
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+            while (!seen.containsAll(expected) && Instant.now().isBefore(deadline)) {
+                Thread.sleep(200);
+                var r = SampleWalk.HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(runner.url() + "/_local/events"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                events = (List<Map<String, Object>>) ((Map<String, Object>) Json.parse(r.body())).get("items");
+                seen.clear();
+                events.forEach(e -> seen.add((String) e.get("detailType")));
+            }
+            assertEquals(expected, seen, "every catalogue type on the bus, and no other");
+            List<String> wrong = new ArrayList<>();
+            for (Map<String, Object> e : events) {
+                String type = (String) e.get("detailType");
+                Map<String, Object> envelope = (Map<String, Object>) e.get("detail");
+                String where = type + " " + envelope.get("id");
+                if (!type.equals(envelope.get("type")) || !dev.crm.shared.events.EventTypes.sourceOf(type).equals(e.get("source"))) {
+                    wrong.add(where + ": detail type or source is not the envelope's type and its function");
+                }
+                if (!dev.crm.shared.events.EventIds.isValid((String) envelope.get("id"))
+                        || dev.crm.shared.json.Times.parse((String) envelope.get("timestamp")) == null
+                        || !(envelope.get("tenantId") instanceof String tenant) || !tenant.startsWith("t_")
+                        || !envelope.keySet().equals(Set.of("id", "type", "timestamp", "tenantId", "data"))) {
+                    wrong.add(where + ": not the envelope " + envelope.keySet());
+                }
+                dev.crm.devkit.EventSchemas.violations(type, envelope.get("data")).forEach(v -> wrong.add(where + ": " + v));
+            }
+            assertEquals(List.of(), wrong);
+        } finally {
+            gone.stop(0);
+        }
     }
 }

@@ -5,20 +5,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Events published while running locally, shown by the local runner at GET /_local/events. */
-public final class LocalEventLog implements EventPublisher {
+/**
+ * The event bus on one machine: what the product publishes while running locally (where EventBridge
+ * would receive it), shown by the local runner at GET /_local/events.
+ */
+public final class LocalEventLog {
     public static final LocalEventLog INSTANCE = new LocalEventLog();
     private static final int CAPACITY = 1000;
 
-    public record Published(Instant at, String detailType, Map<String, Object> detail) {}
+    /** One published event, as EventBridge would hold it: source, detail type and detail. */
+    public record Published(Instant at, String source, String detailType, Map<String, Object> detail) {}
 
     private final List<Published> events = new ArrayList<>();
 
     private LocalEventLog() {}
 
-    @Override
-    public synchronized void publish(String detailType, Map<String, Object> detail) {
-        events.add(new Published(Instant.now(), detailType, java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(detail))));
+    public synchronized void publish(String source, String detailType, Map<String, Object> detail) {
+        events.add(new Published(Instant.now(), source, detailType,
+                java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(detail))));
         if (events.size() > CAPACITY) {
             events.remove(0);
         }

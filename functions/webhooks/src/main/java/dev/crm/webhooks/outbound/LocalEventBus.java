@@ -12,6 +12,6 @@ public final class LocalEventBus implements EventBus {
     @SuppressWarnings("unchecked")
     public void publish(String source, String detailType, String envelopeJson) {
         Map<String, Object> detail = new LinkedHashMap<>((Map<String, Object>) Json.parse(envelopeJson));
-        LocalEventLog.INSTANCE.publish(detailType, detail);
+        LocalEventLog.INSTANCE.publish(source, detailType, detail);
     }
 }
