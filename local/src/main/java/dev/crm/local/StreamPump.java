@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord
 import dev.crm.shared.json.Json;
 import dev.crm.devkit.LambdaContext;
 import dev.crm.devkit.SamTemplate;
+import dev.crm.devkit.StreamRecords;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -253,12 +254,12 @@ final class StreamPump implements AutoCloseable {
 
     static DynamodbEvent toEvent(Record record) {
         var sr = new StreamRecord();
-        sr.setKeys(convert(record.dynamodb().keys()));
+        sr.setKeys(StreamRecords.convert(record.dynamodb().keys()));
         if (record.dynamodb().hasNewImage()) {
-            sr.setNewImage(convert(record.dynamodb().newImage()));
+            sr.setNewImage(StreamRecords.convert(record.dynamodb().newImage()));
         }
         if (record.dynamodb().hasOldImage()) {
-            sr.setOldImage(convert(record.dynamodb().oldImage()));
+            sr.setOldImage(StreamRecords.convert(record.dynamodb().oldImage()));
         }
         if (record.dynamodb().approximateCreationDateTime() != null) {
             sr.setApproximateCreationDateTime(java.util.Date.from(record.dynamodb().approximateCreationDateTime()));
@@ -273,33 +274,6 @@ final class StreamPump implements AutoCloseable {
         var e = new DynamodbEvent();
         e.setRecords(List.of(r));
         return e;
-    }
-
-    private static Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> convert(
-            Map<String, AttributeValue> item) {
-        Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> out = new LinkedHashMap<>();
-        item.forEach((k, v) -> out.put(k, convert(v)));
-        return out;
-    }
-
-    private static com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue convert(AttributeValue v) {
-        var a = new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue();
-        if (v.s() != null) {
-            a.setS(v.s());
-        } else if (v.n() != null) {
-            a.setN(v.n());
-        } else if (v.bool() != null) {
-            a.setBOOL(v.bool());
-        } else if (Boolean.TRUE.equals(v.nul())) {
-            a.setNULL(true);
-        } else if (v.hasM()) {
-            a.setM(convert(v.m()));
-        } else if (v.hasL()) {
-            a.setL(v.l().stream().map(StreamPump::convert).toList());
-        } else if (v.b() != null) {
-            a.setB(v.b().asByteBuffer());
-        }
-        return a;
     }
 
     @Override

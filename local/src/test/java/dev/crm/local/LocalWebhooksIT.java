@@ -216,4 +216,98 @@ class LocalWebhooksIT {
         }), "the same event on the bus");
         assertTrue(received.stream().noneMatch(m -> m.get("path").equals("/shop-b")), "tenant B's endpoint got nothing");
     }
+
+    /** The functions that deliver: killed together midway, as if their containers died. */
+    static final List<String> DELIVERERS = List.of("WebhookDeliveryFunction", "WebhookRetryFunction");
+
+    /**
+     * 1,000 contacts created by 20 concurrent writers, with the deliverers killed for 3 s after 30 % of
+     * the writes (the runner drops the stream records they are given, as records whose retries ran out
+     * are on AWS): the endpoint receives one id per contact, none missing (a duplicate of an id would be
+     * allowed), every request verified; tenant B's endpoint receives exactly B's own contacts.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aThousandContactsFromTwentyWritersReachTheEndpointEachThroughAKilledDeliverer() throws Exception {
+        int writers = 20;
+        int contacts = 1000;
+        String a = adminKey();
+        String b = adminKey();
+        endpoint(a, "/many-a", List.of());
+        endpoint(b, "/many-b", List.of());
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        java.util.Set<String> bContacts = new java.util.TreeSet<>();
+        for (int i = 0; i < 3; i++) {
+            bContacts.add(createContact(b, "b" + run + "." + i));
+        }
+        java.util.Set<String> aContacts = ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicInteger created = new java.util.concurrent.atomic.AtomicInteger();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            done.add(pool.submit(() -> {
+                for (int i = 0; i < contacts / writers; i++) {
+                    aContacts.add(createContact(a, run + "." + writer + "." + i));
+                    created.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        while (created.get() < contacts * 3 / 10) {
+            Thread.sleep(20);
+        }
+        runner.kill(DELIVERERS);
+        Thread.sleep(3000);
+        runner.revive(DELIVERERS);
+        for (var f : done) {
+            f.get();
+        }
+        pool.shutdown();
+        assertEquals(contacts, aContacts.size());
+
+        // bounded, so a lost event fails the test instead of hanging it
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (ids("/many-a").size() < contacts && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        List<Map<String, Object>> toA = received.stream().filter(m -> m.get("path").equals("/many-a")).toList();
+        assertTrue(toA.stream().allMatch(m -> (Boolean) m.get("verified")), "every request verifies");
+        assertEquals(contacts, ids("/many-a").size(), "one id per contact, none missing");
+        java.util.Set<String> aSaw = new java.util.TreeSet<>();
+        for (var m : toA) {
+            Map<String, Object> envelope = (Map<String, Object>) Json.parse((String) m.get("body"));
+            assertEquals("contact.created", envelope.get("type"));
+            assertEquals(m.get("id"), envelope.get("id"), "webhook-id is the event id");
+            aSaw.add((String) ((Map<String, Object>) envelope.get("data")).get("id"));
+        }
+        assertEquals(new java.util.TreeSet<>(aContacts), aSaw, "exactly the contacts created");
+
+        assertTrue(eventually(() -> contactsAt("/many-b").containsAll(bContacts)), "B's own contacts reach B");
+        assertEquals(bContacts, contactsAt("/many-b"), "tenant B's endpoint gets B's contacts and none of A's");
+    }
+
+    static String createContact(String key, String tag) throws Exception {
+        var r = send("POST", "/v1/contacts", key, "{\"firstName\": \"W" + tag + "\", \"email\": \"w" + tag + "@example.com\"}");
+        assertEquals(201, r.statusCode(), r.body());
+        return (String) json(r).get("id");
+    }
+
+    static java.util.Set<String> ids(String path) {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        received.stream().filter(m -> m.get("path").equals(path)).forEach(m -> ids.add((String) m.get("id")));
+        return ids;
+    }
+
+    @SuppressWarnings("unchecked")
+    static java.util.Set<String> contactsAt(String path) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (var m : received.stream().filter(x -> x.get("path").equals(path)).toList()) {
+            Map<String, Object> envelope = (Map<String, Object>) Json.parse((String) m.get("body"));
+            if ("contact.created".equals(envelope.get("type"))) {
+                out.add((String) ((Map<String, Object>) envelope.get("data")).get("id"));
+            }
+        }
+        return out;
+    }
 }
