@@ -51,6 +51,7 @@ public final class LogWatch implements BeforeAllCallback, AfterAllCallback, Befo
             "email address", Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}"),
             "phone number", Pattern.compile("(?<![\\w+])\\+[1-9](?:[ ().-]{0,2}[0-9]){6,14}(?![0-9])"),
             "API or operator key", Pattern.compile("crm_(live|op)_[A-Za-z0-9]{20,}"),
+            "webhook signing secret", Pattern.compile("whsec_[A-Za-z0-9+/]{20,}"),
             "signed token", Pattern.compile("\\bk[0-9a-z]{8}\\.[A-Za-z0-9_-]{20,}\\.[A-Za-z0-9_-]{20,}"),
             "JWT", Pattern.compile("\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}"),
             "AWS access key id", Pattern.compile("\\b(AKIA|ASIA)[0-9A-Z]{16}\\b"));

@@ -31,6 +31,8 @@ class LogScrubberTest {
         String key = ApiKeys.generate();
         assertEquals("key crm_***", Log.scrub("key " + key));
         assertEquals("crm_***", Log.scrub("crm_op_Q7mZ2xV9kL4pW8nR3tY6bH1cJ5dF0gS2aE7uI9oP4lK8jM3n"));
+        assertEquals("signing with whsec_***", Log.scrub("signing with whsec_q+3fZ/8kLm0Pz1uV9xY2wA7bC4dE6fG8hJ0kL2mN4o="),
+                "a webhook signing secret");
     }
 
     @Test

@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  */
 public final class Log {
     private static final Pattern API_KEY = Pattern.compile("crm_[a-z]+_[A-Za-z0-9]{8,}");
+    /** A webhook signing secret (whsec_ + base64). */
+    private static final Pattern SIGNING_SECRET = Pattern.compile("whsec_[A-Za-z0-9+/=]{8,}");
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{16,}\\.[A-Za-z0-9_-]{16,}");
     private static final Pattern EMAIL = Pattern.compile("[^\\s@\"'<>]+@[^\\s@\"'<>]+");
     private static final Pattern PHONE = Pattern.compile("\\+\\d[\\d ().-]{6,}\\d|\\b\\d{9,}\\b");
@@ -101,6 +103,7 @@ public final class Log {
             return s;
         }
         String out = API_KEY.matcher(s).replaceAll("crm_***");
+        out = SIGNING_SECRET.matcher(out).replaceAll("whsec_***");
         out = TOKEN.matcher(out).replaceAll("***");
         out = EMAIL.matcher(out).replaceAll("***@***");
         out = PHONE.matcher(out).replaceAll("***");
