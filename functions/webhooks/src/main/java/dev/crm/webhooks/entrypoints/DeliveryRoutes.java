@@ -2,6 +2,7 @@ package dev.crm.webhooks.entrypoints;
 
 import dev.crm.shared.events.EventIds;
 import dev.crm.shared.http.ApiProblem;
+import dev.crm.shared.idempotency.IdempotentRequests;
 import dev.crm.shared.http.ApiRequest;
 import dev.crm.shared.http.ApiResponse;
 import dev.crm.shared.http.ApiRouter;
@@ -33,8 +34,10 @@ public final class DeliveryRoutes {
     private final Deliveries deliveries;
     private final TenantCache tenants;
     private final Clock clock;
+    private final IdempotentRequests idempotency;
 
-    public DeliveryRoutes(Deliveries deliveries, TenantCache tenants, Clock clock) {
+    public DeliveryRoutes(Deliveries deliveries, TenantCache tenants, IdempotentRequests idempotency, Clock clock) {
+        this.idempotency = idempotency;
         this.deliveries = deliveries;
         this.tenants = tenants;
         this.clock = clock;
@@ -79,13 +82,16 @@ public final class DeliveryRoutes {
         if (!EventIds.isValid(messageId)) {
             throw ApiProblem.notFound("the message");
         }
-        try {
-            return ApiResponse.json(202, deliveries.retry(request.tenant(), id, messageId).toJson());
-        } catch (Deliveries.UnknownEndpoint e) {
-            throw ApiProblem.notFound(ENDPOINT);
-        } catch (Deliveries.UnknownMessage e) {
-            throw ApiProblem.notFound("the message");
-        }
+        // A keyed retry answers its first answer again instead of sending once more.
+        return idempotency.execute(request, () -> {
+            try {
+                return ApiResponse.json(202, deliveries.retry(request.tenant(), id, messageId).toJson());
+            } catch (Deliveries.UnknownEndpoint e) {
+                throw ApiProblem.notFound(ENDPOINT);
+            } catch (Deliveries.UnknownMessage e) {
+                throw ApiProblem.notFound("the message");
+            }
+        });
     }
 
     private ApiResponse replay(ApiRequest request) {
@@ -102,23 +108,28 @@ public final class DeliveryRoutes {
             v.pointer("/since", "must not be in the future");
         }
         ApiProblem.throwIfAny(v);
-        try {
-            DeliveryRepository.Replay r = deliveries.replay(request.tenant(), id, since, after);
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("replayed", r.resent());
-            out.put("resumeAfter", r.resumeAfter());
-            return ApiResponse.json(202, out);
-        } catch (Deliveries.UnknownEndpoint e) {
-            throw ApiProblem.notFound(ENDPOINT);
-        }
+        return idempotency.execute(request, () -> {
+            try {
+                DeliveryRepository.Replay r = deliveries.replay(request.tenant(), id, since, after);
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("replayed", r.resent());
+                out.put("resumeAfter", r.resumeAfter());
+                return ApiResponse.json(202, out);
+            } catch (Deliveries.UnknownEndpoint e) {
+                throw ApiProblem.notFound(ENDPOINT);
+            }
+        });
     }
 
     private ApiResponse test(ApiRequest request) {
         String id = endpointId(request);
-        try {
-            return ApiResponse.json(202, deliveries.test(request.tenant(), id).toJson());
-        } catch (Deliveries.UnknownEndpoint e) {
-            throw ApiProblem.notFound(ENDPOINT);
-        }
+        // A keyed test answers its first message again instead of sending a second one.
+        return idempotency.execute(request, () -> {
+            try {
+                return ApiResponse.json(202, deliveries.test(request.tenant(), id).toJson());
+            } catch (Deliveries.UnknownEndpoint e) {
+                throw ApiProblem.notFound(ENDPOINT);
+            }
+        });
     }
 }

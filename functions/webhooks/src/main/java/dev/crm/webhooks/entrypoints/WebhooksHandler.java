@@ -34,7 +34,7 @@ public final class WebhooksHandler
         TenantCache tenants = new TenantCache(infra.tenants(), infra.clock());
         ApiRouter r = new ApiRouter(infra.settings().list("ALLOWED_DASHBOARD_ORIGINS"));
         r = new EndpointRoutes(components.endpoints(), tenants, infra.idempotency(), infra.clock()).addTo(r);
-        r = new DeliveryRoutes(components.deliveries(), tenants, infra.clock()).addTo(r);
+        r = new DeliveryRoutes(components.deliveries(), tenants, infra.idempotency(), infra.clock()).addTo(r);
         this.router = r;
     }
 
