@@ -489,4 +489,21 @@ class WebhookDeliveryIT {
                 Map.of("id", ep.id(), "messageId", EventIds.derive(clock.instant(), "none")), null), 404, "not-found");
         Responses.problem(call("POST", "/v1/webhooks/{id}/test", TenantId.generate(), Map.of("id", ep.id()), null), 404, "not-found");
     }
+
+    @Test
+    void aKeyedTestRepeatedAnswersTheFirstMessageAndStoresNoSecond() {
+        TenantId t = TestInfrastructure.tenant(infra).id();
+        WebhookEndpoint ep = endpoint(t, "/keyed");
+        ApiEvents first = ApiEvents.request("POST", "/v1/webhooks/{id}/test").as(t, Scope.ADMIN).path("id", ep.id())
+                .header("Idempotency-Key", "test-once-" + ep.id());
+        var a = api.handleRequest(first.build(), null);
+        var b = api.handleRequest(first.build(), null);
+        Responses.status(a, 202);
+        Responses.status(b, 202);
+        assertEquals(Responses.body(a).get("id"), Responses.body(b).get("id"), "the same message");
+        assertEquals("true", b.getHeaders().get("Idempotent-Replayed"));
+        var other = api.handleRequest(ApiEvents.request("POST", "/v1/webhooks/{id}/test").as(t, Scope.ADMIN)
+                .path("id", ep.id()).build(), null);
+        assertTrue(!Responses.body(other).get("id").equals(Responses.body(a).get("id")), "without a key, a new message");
+    }
 }
