@@ -45,7 +45,11 @@ class TenantSettingsTest {
         assertEquals("{\"allowedOrigins\":[],\"defaultTimeZone\":\"UTC\",\"defaultCurrency\":\"EUR\","
                 + "\"defaultFrequencyCaps\":{},\"consentWordingVersion\":null,\"retention\":{\"valueThreshold\":"
                 + "{\"amount\":\"100\",\"currency\":\"EUR\"},\"pAliveThreshold\":0.5,\"horizonMonths\":12,"
-                + "\"monthlyDiscountRate\":0.01,\"minCustomersForModel\":500}}", Json.write(d.toJson()));
+                + "\"monthlyDiscountRate\":0.01,\"minCustomersForModel\":500},\"caseCategories\":[],"
+                + "\"businessCalendar\":null,\"slaPolicies\":{},\"casesAutoCloseAfter\":\"P7D\","
+                + "\"complaintsOpenCases\":false,\"staffingMaxOccupancy\":0.85}", Json.write(d.toJson()));
+        assertEquals(dev.crm.shared.service.BusinessCalendar.defaultFor(java.time.ZoneId.of("UTC")), d.businessCalendar());
+        assertEquals(dev.crm.shared.service.SlaPolicy.defaultFor("high"), d.slaPolicy("high"));
     }
 
     @Test

@@ -228,6 +228,86 @@ class TenantsHandlerIT {
     }
 
     @Test
+    void serviceSettingsAreValidatedFieldByFieldAndAnInvalidPatchWritesNothing() {
+        var tenant = TestInfrastructure.tenant(infra);
+        Map<?, ?> initial = (Map<?, ?>) body(call(ApiEvents.request("GET", "/v1/tenant").as(tenant.id(), Scope.ADMIN))).get("settings");
+        assertEquals(List.of(), initial.get("caseCategories"));
+        assertEquals(null, initial.get("businessCalendar"), "unset: the documented default calendar applies");
+        assertEquals(Map.of(), initial.get("slaPolicies"));
+        assertEquals("P7D", initial.get("casesAutoCloseAfter"));
+        assertEquals(false, initial.get("complaintsOpenCases"));
+
+        String week = "\"weeklyHours\": {\"monday\": [{\"start\": \"09:00\", \"end\": \"12:00\"}, {\"start\": \"13:00\", \"end\": \"17:00\"}],"
+                + " \"tuesday\": [{\"start\": \"09:00\", \"end\": \"17:00\"}], \"saturday\": [{\"start\": \"20:00\", \"end\": \"24:00\"}], \"sunday\": []}";
+        Map<String, String> invalid = new java.util.LinkedHashMap<>();
+        invalid.put("{\"businessCalendar\": {\"timeZone\": \"Europe/Berlin\", \"weeklyHours\": {\"monday\": [{\"start\": \"09:00\", \"end\": \"08:00\"}]}}}",
+                "/businessCalendar/weeklyHours/monday/0/end");
+        invalid.put("{\"businessCalendar\": {\"timeZone\": \"Europe/Berlin\", \"weeklyHours\": {\"monday\": [{\"start\": \"09:00\", \"end\": \"12:00\"}, {\"start\": \"11:00\", \"end\": \"13:00\"}]}}}",
+                "/businessCalendar/weeklyHours/monday/1/start");
+        invalid.put("{\"businessCalendar\": {\"timeZone\": \"Europe/Berlin\", \"weeklyHours\": {\"monday\": [{\"start\": \"9:00\", \"end\": \"12:00\"}]}}}",
+                "/businessCalendar/weeklyHours/monday/0/start");
+        invalid.put("{\"businessCalendar\": {\"timeZone\": \"Mars/Olympus\", " + week + "}}", "/businessCalendar/timeZone");
+        invalid.put("{\"businessCalendar\": {\"timeZone\": \"UTC\", " + week + ", \"holidays\": [\"2026-02-30\"]}}", "/businessCalendar/holidays/0");
+        invalid.put("{\"businessCalendar\": {\"timeZone\": \"UTC\", \"weeklyHours\": {\"funday\": []}}}", "/businessCalendar/weeklyHours/funday");
+        invalid.put("{\"caseCategories\": [{\"key\": \"billing\", \"name\": \"Billing\"}, {\"key\": \"billing\", \"name\": \"Again\"}]}",
+                "/caseCategories/1/key");
+        invalid.put("{\"caseCategories\": [{\"key\": \"Billing!\", \"name\": \"Billing\"}]}", "/caseCategories/0/key");
+        invalid.put("{\"slaPolicies\": {\"urgent\": {\"firstResponse\": \"1 hour\", \"resolution\": \"PT8H\"}}}", "/slaPolicies/urgent/firstResponse");
+        invalid.put("{\"slaPolicies\": {\"urgent\": {\"firstResponse\": \"PT1H\", \"resolution\": \"PT8H\", \"clock\": \"lunar\"}}}", "/slaPolicies/urgent/clock");
+        invalid.put("{\"slaPolicies\": {\"critical\": {\"firstResponse\": \"PT1H\", \"resolution\": \"PT8H\"}}}", "/slaPolicies/critical");
+        invalid.put("{\"casesAutoCloseAfter\": \"P91D\"}", "/casesAutoCloseAfter");
+        invalid.put("{\"complaintsOpenCases\": \"yes\"}", "/complaintsOpenCases");
+        invalid.put("{\"staffingMaxOccupancy\": 1.2}", "/staffingMaxOccupancy");
+        invalid.put("{\"staffingMaxOccupancy\": 0}", "/staffingMaxOccupancy");
+        for (var e : invalid.entrySet()) {
+            var bad = call(ApiEvents.request("PATCH", "/v1/tenant/settings").as(tenant.id(), Scope.ADMIN)
+                    .header("If-Match", "\"1\"").body("application/merge-patch+json", e.getKey()));
+            problem(bad, 400, "validation-error");
+            assertEquals(List.of(e.getValue()), pointers(bad), e.getKey());
+        }
+        var unchanged = call(ApiEvents.request("GET", "/v1/tenant").as(tenant.id(), Scope.ADMIN));
+        assertEquals("\"1\"", header(unchanged, "ETag"), "no invalid patch wrote anything");
+        assertEquals(initial, body(unchanged).get("settings"));
+
+        var ok = call(ApiEvents.request("PATCH", "/v1/tenant/settings").as(tenant.id(), Scope.ADMIN).header("If-Match", "\"1\"")
+                .body("application/merge-patch+json", "{\"caseCategories\": [{\"key\": \"billing\", \"name\": \"Billing\"}],"
+                        + " \"businessCalendar\": {\"timeZone\": \"Europe/Berlin\", " + week + ", \"holidays\": [\"2026-04-03\"]},"
+                        + " \"slaPolicies\": {\"urgent\": {\"firstResponse\": \"PT30M\", \"resolution\": \"PT4H\", \"clock\": \"calendar\","
+                        + " \"pauseWhilePending\": false}}, \"casesAutoCloseAfter\": \"P14D\", \"complaintsOpenCases\": true,"
+                        + " \"staffingMaxOccupancy\": 0.9}"));
+        status(ok, 200);
+        var read = call(ApiEvents.request("GET", "/v1/tenant").as(tenant.id(), Scope.ADMIN));
+        Map<?, ?> s = (Map<?, ?>) body(read).get("settings");
+        assertEquals(List.of(Map.of("key", "billing", "name", "Billing")), s.get("caseCategories"));
+        Map<?, ?> calendar = (Map<?, ?>) s.get("businessCalendar");
+        assertEquals("Europe/Berlin", calendar.get("timeZone"));
+        assertEquals(List.of("2026-04-03"), calendar.get("holidays"));
+        Map<?, ?> weekly = (Map<?, ?>) calendar.get("weeklyHours");
+        assertEquals(List.of(Map.of("start", "09:00", "end", "12:00"), Map.of("start", "13:00", "end", "17:00")), weekly.get("monday"));
+        assertEquals(List.of(Map.of("start", "20:00", "end", "24:00")), weekly.get("saturday"));
+        assertEquals(List.of(), weekly.get("wednesday"));
+        assertEquals(Map.of("urgent", Map.of("firstResponse", "PT30M", "resolution", "PT4H", "clock", "calendar",
+                "pauseWhilePending", false)), s.get("slaPolicies"));
+        assertEquals("P14D", s.get("casesAutoCloseAfter"));
+        assertEquals(true, s.get("complaintsOpenCases"));
+        assertEquals(0.9, ((Number) s.get("staffingMaxOccupancy")).doubleValue());
+
+        // the typed reading a service function uses, after a round trip through the store
+        var typed = infra.tenants().find(tenant.id()).settings();
+        assertEquals(java.time.ZoneId.of("Europe/Berlin"), typed.businessCalendar().zone());
+        assertEquals(java.time.Duration.ofMinutes(30), typed.slaPolicy("urgent").firstResponse());
+        assertEquals(java.time.Duration.ofHours(24), typed.slaPolicy("normal").resolution(), "an unset priority has its default");
+
+        var reset = call(ApiEvents.request("PATCH", "/v1/tenant/settings").as(tenant.id(), Scope.ADMIN).header("If-Match", "\"2\"")
+                .body("application/merge-patch+json", "{\"businessCalendar\": null, \"slaPolicies\": {\"urgent\": null}}"));
+        status(reset, 200);
+        Map<?, ?> r = (Map<?, ?>) body(reset).get("settings");
+        assertEquals(null, r.get("businessCalendar"));
+        assertEquals(Map.of(), r.get("slaPolicies"));
+        assertEquals(List.of(Map.of("key", "billing", "name", "Billing")), r.get("caseCategories"), "untouched fields stay");
+    }
+
+    @Test
     void concurrentSettingsPatchesWithOneVersionGiveOneSuccess() throws Exception {
         var tenant = TestInfrastructure.tenant(infra);
         var pool = java.util.concurrent.Executors.newFixedThreadPool(10);

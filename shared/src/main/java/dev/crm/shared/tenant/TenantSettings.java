@@ -22,9 +22,11 @@ import java.util.regex.Pattern;
  *                              every consent the contact gives through them; null when the tenant does not
  *                              track wording versions
  * @param retention             the retention job's thresholds and model horizon
+ * @param service               customer-service settings (case categories, business calendar, SLA policies, …)
  */
 public record TenantSettings(List<String> allowedOrigins, String defaultTimeZone, String defaultCurrency,
-        Map<String, DefaultFrequencyCap> defaultFrequencyCaps, String consentWordingVersion, Retention retention) {
+        Map<String, DefaultFrequencyCap> defaultFrequencyCaps, String consentWordingVersion, Retention retention,
+        ServiceSettings service) {
     public static final int MAX_ORIGINS = 20;
     /**
      * The channels permission marketing knows, in their wire names. The preferences function's own
@@ -174,6 +176,13 @@ public record TenantSettings(List<String> allowedOrigins, String defaultTimeZone
         }
     }
 
+    /** The settings without service settings of their own (they take the defaults). */
+    public TenantSettings(List<String> allowedOrigins, String defaultTimeZone, String defaultCurrency,
+            Map<String, DefaultFrequencyCap> defaultFrequencyCaps, String consentWordingVersion, Retention retention) {
+        this(allowedOrigins, defaultTimeZone, defaultCurrency, defaultFrequencyCaps, consentWordingVersion, retention,
+                ServiceSettings.defaults());
+    }
+
     /** The settings without retention settings of their own (they take the defaults). */
     public TenantSettings(List<String> allowedOrigins, String defaultTimeZone, String defaultCurrency,
             Map<String, DefaultFrequencyCap> defaultFrequencyCaps, String consentWordingVersion) {
@@ -182,6 +191,7 @@ public record TenantSettings(List<String> allowedOrigins, String defaultTimeZone
 
     public TenantSettings {
         retention = retention == null ? Retention.defaults() : retention;
+        service = service == null ? ServiceSettings.defaults() : service;
         allowedOrigins = List.copyOf(allowedOrigins);
         Map<String, DefaultFrequencyCap> caps = new LinkedHashMap<>();
         // Kept in channel order so equal settings serialise identically.
@@ -205,6 +215,23 @@ public record TenantSettings(List<String> allowedOrigins, String defaultTimeZone
         return ZoneId.of(defaultTimeZone);
     }
 
+    /**
+     * The tenant's business calendar, or the default: Monday to Friday 09:00–17:00 in
+     * {@code defaultTimeZone}, no holidays.
+     */
+    public dev.crm.shared.service.BusinessCalendar businessCalendar() {
+        return service.calendarOrDefault(zone());
+    }
+
+    /**
+     * The SLA policy of a priority ({@code urgent}, {@code high}, {@code normal}, {@code low}), or its default
+     * ({@link dev.crm.shared.service.SlaPolicy#defaultFor}: business clock, pausing while pending, urgent 1 h / 8 h,
+     * high 4 h / 24 h, normal 8 h / 24 h, low 24 h / 40 h of business time).
+     */
+    public dev.crm.shared.service.SlaPolicy slaPolicy(String priority) {
+        return service.policyOrDefault(priority);
+    }
+
     public Map<String, Object> toJson() {
         Map<String, Object> caps = new LinkedHashMap<>();
         defaultFrequencyCaps.forEach((channel, cap) -> caps.put(channel, cap.toJson()));
@@ -215,6 +242,7 @@ public record TenantSettings(List<String> allowedOrigins, String defaultTimeZone
         m.put("defaultFrequencyCaps", caps);
         m.put("consentWordingVersion", consentWordingVersion);
         m.put("retention", retention.toJson(defaultCurrency));
+        service.putJson(m);
         return m;
     }
 
@@ -237,7 +265,8 @@ public record TenantSettings(List<String> allowedOrigins, String defaultTimeZone
                 m.get("defaultCurrency") instanceof String c ? c : d.defaultCurrency(),
                 caps,
                 m.get("consentWordingVersion") instanceof String w ? w : d.consentWordingVersion(),
-                Retention.fromStored(m.get("retention")));
+                Retention.fromStored(m.get("retention")),
+                ServiceSettings.fromStored(m));
     }
 
     /**
@@ -247,8 +276,10 @@ public record TenantSettings(List<String> allowedOrigins, String defaultTimeZone
      * {@code {"defaultFrequencyCaps": {"sms": null}}} removes only the SMS default.
      */
     public TenantSettings merge(JsonObject patch) {
-        patch.allowOnly("allowedOrigins", "defaultTimeZone", "defaultCurrency", "defaultFrequencyCaps",
-                "consentWordingVersion", "retention");
+        List<String> allowed = new java.util.ArrayList<>(List.of("allowedOrigins", "defaultTimeZone", "defaultCurrency",
+                "defaultFrequencyCaps", "consentWordingVersion", "retention"));
+        allowed.addAll(ServiceSettings.FIELDS);
+        patch.allowOnly(allowed);
         TenantSettings d = defaults();
         List<String> origins = allowedOrigins;
         if (patch.has("allowedOrigins")) {
@@ -310,7 +341,7 @@ public record TenantSettings(List<String> allowedOrigins, String defaultTimeZone
                     : r == null ? retention : retention.merge(r, currency == null ? defaultCurrency : currency);
         }
         return new TenantSettings(origins, tz == null ? defaultTimeZone : tz, currency == null ? defaultCurrency : currency,
-                caps, wording, retentionSettings);
+                caps, wording, retentionSettings, service.merge(patch));
     }
 
     private Map<String, DefaultFrequencyCap> mergeCaps(JsonObject patch) {
