@@ -255,6 +255,7 @@ class TenantsHandlerIT {
         invalid.put("{\"slaPolicies\": {\"urgent\": {\"firstResponse\": \"1 hour\", \"resolution\": \"PT8H\"}}}", "/slaPolicies/urgent/firstResponse");
         invalid.put("{\"slaPolicies\": {\"urgent\": {\"firstResponse\": \"PT1H\", \"resolution\": \"PT8H\", \"clock\": \"lunar\"}}}", "/slaPolicies/urgent/clock");
         invalid.put("{\"slaPolicies\": {\"critical\": {\"firstResponse\": \"PT1H\", \"resolution\": \"PT8H\"}}}", "/slaPolicies/critical");
+        invalid.put("{\"businessCalendar\": {\"timeZone\": \"UTC\", \"weeklyHours\": {\"monday\": []}}}", "/businessCalendar/weeklyHours");
         invalid.put("{\"casesAutoCloseAfter\": \"P91D\"}", "/casesAutoCloseAfter");
         invalid.put("{\"complaintsOpenCases\": \"yes\"}", "/complaintsOpenCases");
         invalid.put("{\"staffingMaxOccupancy\": 1.2}", "/staffingMaxOccupancy");

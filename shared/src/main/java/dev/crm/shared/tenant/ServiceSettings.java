@@ -277,6 +277,10 @@ public record ServiceSettings(List<CaseCategory> caseCategories, BusinessCalenda
                 week.put(d, hours);
             }
         }
+        if (w != null && week.values().stream().allMatch(List::isEmpty) && c.violations().items().size() == before) {
+            // a business clock would never reach its target
+            c.violations().pointer(c.pointer("weeklyHours"), "must give at least one weekday business hours");
+        }
         Set<LocalDate> holidays = new HashSet<>();
         List<Object> hs = c.optionalArray("holidays", MAX_HOLIDAYS);
         for (int i = 0; hs != null && i < hs.size(); i++) {
