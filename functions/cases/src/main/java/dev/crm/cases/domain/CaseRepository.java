@@ -1,0 +1,33 @@
+package dev.crm.cases.domain;
+
+import dev.crm.shared.tenant.TenantId;
+import java.util.List;
+import java.util.Optional;
+
+/** The tenants' cases (docs/data-model.md, "Cases"). */
+public interface CaseRepository {
+    /**
+     * Stores a new case under the tenant's next number, in one transaction with the number's counter
+     * and a check that the contact is an active contact of the tenant: a failed create uses no number.
+     * The {@code number} of {@code draft} is ignored.
+     *
+     * @return the stored case (with its number); the existing one when a case with this id exists (a
+     *         keyed request's re-run)
+     * @throws ContactNotActive when the contact is not an active contact of the tenant
+     */
+    SupportCase create(SupportCase draft);
+
+    Optional<SupportCase> find(TenantId tenant, String id);
+
+    /** The case categories the tenant configured ({@code caseCategories} keys), empty when none. */
+    List<String> categories(TenantId tenant);
+
+    /** The contact is unknown to the tenant, erased or being erased. */
+    final class ContactNotActive extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public ContactNotActive() {
+            super("contact not active", null, false, false);
+        }
+    }
+}

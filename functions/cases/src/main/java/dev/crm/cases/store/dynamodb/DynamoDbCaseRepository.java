@@ -1,0 +1,149 @@
+package dev.crm.cases.store.dynamodb;
+
+import dev.crm.cases.domain.CaseRepository;
+import dev.crm.cases.domain.SupportCase;
+import dev.crm.shared.store.StoreException;
+import dev.crm.shared.store.dynamodb.Attr;
+import dev.crm.shared.store.dynamodb.Keys;
+import dev.crm.shared.store.dynamodb.Table;
+import dev.crm.shared.tenant.TenantId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * {@link CaseRepository} on the single table (docs/data-model.md, "Cases"): one partition per case
+ * ({@code {t}#CASE#{id}}), one counter item per tenant ({@code {t}#CASES}, {@code COUNTER}).
+ *
+ * <p>A create reads the counter, then writes in ONE transaction: the counter moved from the number it
+ * read to the next (conditioned on still being that number), the case (conditioned on its id being
+ * free) and a check that the contact's profile is active. Any failed condition cancels the whole
+ * transaction, so a failed create uses no number; a lost race on the counter re-reads and retries.
+ */
+public final class DynamoDbCaseRepository implements CaseRepository {
+    static final String ENTITY = "CASE";
+    private static final int ATTEMPTS = 100;
+
+    private final Table table;
+
+    public DynamoDbCaseRepository(Table table) {
+        this.table = table;
+    }
+
+    static Map<String, AttributeValue> item(SupportCase c) {
+        Map<String, AttributeValue> item = new HashMap<>(Table.key(CaseKeys.caseItem(c.tenant(), c.id()), CaseKeys.CASE));
+        item.put(Table.ENTITY, Attr.s(ENTITY));
+        item.put("tenantId", Attr.s(c.tenant().value()));
+        item.put("caseId", Attr.s(c.id()));
+        item.put("number", Attr.n(c.number()));
+        item.put("contactId", Attr.s(c.contactId()));
+        item.put("channel", Attr.s(SupportCase.wire(c.channel())));
+        item.put("category", Attr.s(c.category()));
+        item.put("priority", Attr.s(SupportCase.wire(c.priority())));
+        item.put("status", Attr.s(SupportCase.wire(c.status())));
+        item.put("subject", Attr.s(c.subject()));
+        if (c.description() != null) {
+            item.put("description", Attr.s(c.description()));
+        }
+        if (c.assignee() != null) {
+            item.put("assignee", Attr.s(c.assignee()));
+        }
+        if (c.orderRef() != null) {
+            item.put("orderRef", Attr.s(c.orderRef()));
+        }
+        item.put("createdAt", Attr.instant(c.createdAt()));
+        item.put("updatedAt", Attr.instant(c.updatedAt()));
+        item.put("version", Attr.n(c.version()));
+        return item;
+    }
+
+    static SupportCase supportCase(Map<String, AttributeValue> item) {
+        return new SupportCase(new TenantId(Attr.str(item, "tenantId")), Attr.str(item, "caseId"),
+                Attr.num(item, "number", 0), Attr.str(item, "contactId"),
+                SupportCase.Channel.valueOf(Attr.str(item, "channel").toUpperCase(java.util.Locale.ROOT)),
+                Attr.str(item, "category"),
+                SupportCase.Priority.valueOf(Attr.str(item, "priority").toUpperCase(java.util.Locale.ROOT)),
+                Attr.str(item, "subject"), Attr.str(item, "description"), Attr.str(item, "assignee"),
+                Attr.str(item, "orderRef"),
+                SupportCase.Status.valueOf(Attr.str(item, "status").toUpperCase(java.util.Locale.ROOT)),
+                Attr.instant(item, "createdAt"), Attr.instant(item, "updatedAt"), Attr.num(item, "version", 1));
+    }
+
+    @Override
+    public SupportCase create(SupportCase draft) {
+        TenantId t = draft.tenant();
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            var counter = table.get(CaseKeys.counter(t), CaseKeys.COUNTER);
+            long last = counter == null ? 0 : Attr.num(counter, "last", 0);
+            SupportCase c = new SupportCase(t, draft.id(), last + 1, draft.contactId(), draft.channel(), draft.category(),
+                    draft.priority(), draft.subject(), draft.description(), draft.assignee(), draft.orderRef(),
+                    draft.status(), draft.createdAt(), draft.updatedAt(), draft.version());
+            Map<String, AttributeValue> values = new HashMap<>();
+            values.put(":next", Attr.n(last + 1));
+            String condition;
+            if (last == 0) {
+                condition = "attribute_not_exists(PK)";
+            } else {
+                condition = "#last = :last";
+                values.put(":last", Attr.n(last));
+            }
+            List<TransactWriteItem> tx = new ArrayList<>();
+            tx.add(TransactWriteItem.builder().update(Update.builder().tableName(table.name())
+                    .key(Table.key(CaseKeys.counter(t), CaseKeys.COUNTER)).updateExpression("SET #last = :next")
+                    .conditionExpression(condition).expressionAttributeNames(Map.of("#last", "last"))
+                    .expressionAttributeValues(values).build()).build());
+            tx.add(table.putIfAbsent(item(c)));
+            tx.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table.name())
+                    .key(Table.key(Keys.contact(t, draft.contactId()), Keys.CONTACT_PROFILE))
+                    .conditionExpression("#st = :active").expressionAttributeNames(Map.of("#st", "status"))
+                    .expressionAttributeValues(Map.of(":active", Attr.s("active"))).build()).build());
+            try {
+                table.transact(tx);
+                return c;
+            } catch (Table.TransactionFailure f) {
+                if (f.conditionFailed(1)) {
+                    // a keyed request's re-run: the first run created it
+                    return find(t, draft.id()).orElseThrow(StoreException.Contention::new);
+                }
+                if (f.conditionFailed(2)) {
+                    throw new ContactNotActive();
+                }
+                if (f.conditionFailed(0) || f.isConflict()) {
+                    continue; // another create took the number: read it again
+                }
+                throw f.storeOutcome();
+            }
+        }
+        throw new StoreException.Contention();
+    }
+
+    @Override
+    public Optional<SupportCase> find(TenantId tenant, String id) {
+        var item = table.get(CaseKeys.caseItem(tenant, id), CaseKeys.CASE);
+        return item == null ? Optional.empty() : Optional.of(supportCase(item));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<String> categories(TenantId tenant) {
+        // Read generically from the tenant's stored settings: the tenants module owns their validation.
+        var item = table.get(Keys.tenant(tenant), Keys.ITEM);
+        Object settings = item == null || item.get("settings") == null ? null : Attr.toPlain(item.get("settings"));
+        if (!(settings instanceof Map<?, ?> m) || !(m.get("caseCategories") instanceof List<?> list)) {
+            return List.of();
+        }
+        List<String> keys = new ArrayList<>();
+        for (Object o : list) {
+            if (o instanceof Map<?, ?> entry && entry.get("key") instanceof String k) {
+                keys.add(k);
+            }
+        }
+        return keys;
+    }
+}

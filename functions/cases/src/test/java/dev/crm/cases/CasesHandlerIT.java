@@ -1,0 +1,173 @@
+package dev.crm.cases;
+
+import static dev.crm.devkit.Responses.body;
+import static dev.crm.devkit.Responses.header;
+import static dev.crm.devkit.Responses.pointers;
+import static dev.crm.devkit.Responses.problem;
+import static dev.crm.devkit.Responses.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.crm.cases.entrypoints.CasesHandler;
+import dev.crm.devkit.ApiEvents;
+import dev.crm.devkit.LambdaContext;
+import dev.crm.devkit.MutableClock;
+import dev.crm.devkit.TestInfrastructure;
+import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.tenant.Ids;
+import dev.crm.shared.store.dynamodb.Attr;
+import dev.crm.shared.store.dynamodb.Keys;
+import dev.crm.shared.store.dynamodb.Table;
+import dev.crm.shared.tenant.Scope;
+import dev.crm.shared.tenant.TenantId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+
+/** The case routes through the real handler against DynamoDB Local. */
+class CasesHandlerIT {
+    private final MutableClock clock = MutableClock.at("2026-12-07T09:00:00Z");
+    private final Infrastructure infra = TestInfrastructure.create(clock);
+    private final CasesHandler handler = new CasesHandler(infra);
+    private final TenantId tenant = TestInfrastructure.tenant(infra).id();
+    private final TenantId other = TestInfrastructure.tenant(infra).id();
+
+    private APIGatewayProxyResponseEvent call(ApiEvents e) {
+        return handler.handleRequest(e.build(), new LambdaContext());
+    }
+
+    private static ApiEvents as(TenantId t, Scope scope, String method, String resource) {
+        return ApiEvents.request(method, resource).as(t, scope);
+    }
+
+    /** An active contact's profile item, as the contacts function writes it (only what cases read). */
+    private String contact(TenantId t, String status) {
+        String id = Ids.random("ct_", 20);
+        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item = new HashMap<>(
+                Table.key(Keys.contact(t, id), Keys.CONTACT_PROFILE));
+        item.put("status", Attr.s(status));
+        infra.table().client().putItem(PutItemRequest.builder().tableName(infra.table().name()).item(item).build());
+        return id;
+    }
+
+    private static String createJson(String contactId) {
+        return "{\"contactId\": \"" + contactId + "\", \"channel\": \"email\", \"category\": \"billing\", "
+                + "\"priority\": \"high\", \"subject\": \"Charged twice\", \"description\": \"Order 1042\"}";
+    }
+
+    private APIGatewayProxyResponseEvent create(TenantId t, String contactId) {
+        return call(as(t, Scope.WRITE, "POST", "/v1/cases").json(createJson(contactId)));
+    }
+
+    private APIGatewayProxyResponseEvent get(TenantId t, String id) {
+        return call(as(t, Scope.READ, "GET", "/v1/cases/{id}").path("id", id));
+    }
+
+    @Test
+    void createsANumberedNewCaseAndReadsItBack() {
+        String c = contact(tenant, "active");
+        var r = create(tenant, c);
+        status(r, 201);
+        Map<String, Object> b = body(r);
+        String id = (String) b.get("id");
+        assertTrue(id.matches("cs_[0-9a-z]{20}"), id);
+        assertEquals("/v1/cases/" + id, header(r, "Location"));
+        assertEquals("CS-000001", b.get("number"));
+        assertEquals("new", b.get("status"));
+        assertEquals(c, b.get("contactId"));
+        assertEquals("email", b.get("channel"));
+        assertEquals("high", b.get("priority"));
+        assertEquals("2026-12-07T09:00:00Z", b.get("createdAt"));
+        assertEquals(1L, ((Number) b.get("version")).longValue());
+        var g = get(tenant, id);
+        status(g, 200);
+        assertEquals(b, body(g));
+        assertEquals("CS-000002", body(create(tenant, c)).get("number"));
+    }
+
+    @Test
+    void aKeyedCreateRepeatedAnswersTheFirstCaseAndUsesNoSecondNumber() {
+        String c = contact(tenant, "active");
+        var first = call(as(tenant, Scope.WRITE, "POST", "/v1/cases").header("Idempotency-Key", "k-1").json(createJson(c)));
+        var again = call(as(tenant, Scope.WRITE, "POST", "/v1/cases").header("Idempotency-Key", "k-1").json(createJson(c)));
+        status(first, 201);
+        assertEquals(body(first).get("id"), body(again).get("id"));
+        assertEquals("CS-000002", body(create(tenant, c)).get("number"));
+    }
+
+    @Test
+    void anotherTenantsContactIsRefusedExactlyLikeAnUnknownOneAndUsesNoNumber() {
+        var unknown = create(tenant, "ct_" + "a".repeat(20));
+        var foreign = create(tenant, contact(other, "active"));
+        var erasing = create(tenant, contact(tenant, "erasing"));
+        problem(unknown, 400, "validation-error");
+        assertEquals(List.of("/contactId"), pointers(unknown));
+        for (var r : List.of(foreign, erasing)) {
+            assertEquals(unknown.getStatusCode(), r.getStatusCode());
+            assertEquals(stripInstance(body(unknown)), stripInstance(body(r)));
+        }
+        assertEquals("CS-000001", body(create(tenant, contact(tenant, "active"))).get("number"));
+    }
+
+    private static Map<String, Object> stripInstance(Map<String, Object> problem) {
+        Map<String, Object> m = new HashMap<>(problem);
+        m.remove("instance");
+        return m;
+    }
+
+    @Test
+    void anotherTenantsCaseIsNotFoundExactlyLikeAMissingOne() {
+        String id = (String) body(create(tenant, contact(tenant, "active"))).get("id");
+        var foreign = get(other, id);
+        var missing = get(other, "cs_" + "a".repeat(20));
+        problem(foreign, 404, "not-found");
+        assertEquals(stripInstance(body(missing)), stripInstance(body(foreign)));
+    }
+
+    @Test
+    void aCategoryOutsideTheKeyPatternIsRefused() {
+        String json = createJson(contact(tenant, "active")).replace("billing", "Billing Issues");
+        var r = call(as(tenant, Scope.WRITE, "POST", "/v1/cases").json(json));
+        problem(r, 400, "validation-error");
+        assertEquals(List.of("/category"), pointers(r));
+    }
+
+    @Test
+    void fiftyParallelCreatesGetFiftyConsecutiveNumbers() throws Exception {
+        String c = contact(tenant, "active");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<APIGatewayProxyResponseEvent>> creates = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                creates.add(() -> create(tenant, c));
+            }
+            TreeSet<String> numbers = new TreeSet<>();
+            TreeSet<String> ids = new TreeSet<>();
+            for (Future<APIGatewayProxyResponseEvent> f : pool.invokeAll(creates)) {
+                var r = f.get();
+                status(r, 201);
+                numbers.add((String) body(r).get("number"));
+                ids.add((String) body(r).get("id"));
+            }
+            TreeSet<String> expected = new TreeSet<>();
+            for (int i = 1; i <= 50; i++) {
+                expected.add(String.format("CS-%06d", i));
+            }
+            assertEquals(50, ids.size());
+            assertEquals(expected, numbers);
+        } finally {
+            pool.shutdownNow();
+        }
+        // the other tenant counts on its own
+        assertEquals("CS-000001", body(create(other, contact(other, "active"))).get("number"));
+    }
+}
