@@ -141,6 +141,95 @@ class CasesHandlerIT {
         assertEquals(List.of("/category"), pointers(r));
     }
 
+    private APIGatewayProxyResponseEvent patch(TenantId t, String id, long version, String json) {
+        return call(as(t, Scope.WRITE, "PATCH", "/v1/cases/{id}").path("id", id).header("If-Match", "\"" + version + "\"")
+                .body("application/merge-patch+json", json));
+    }
+
+    private Map<String, Object> caseIn(String status) {
+        Map<String, Object> c = body(create(tenant, contact(tenant, "active")));
+        String id = (String) c.get("id");
+        List<String> path = switch (status) {
+            case "new" -> List.of();
+            case "closed" -> List.of("solved", "closed");
+            default -> List.of(status);
+        };
+        for (String s : path) {
+            var r = patch(tenant, id, ((Number) c.get("version")).longValue(), "{\"status\": \"" + s + "\"}");
+            status(r, 200);
+            c = body(r);
+        }
+        return c;
+    }
+
+    @Test
+    void patchChangesFieldsClearsNullsAndRecordsSolvedAt() {
+        Map<String, Object> c = caseIn("new");
+        String id = (String) c.get("id");
+        clock.advance(java.time.Duration.ofMinutes(5));
+        var r = patch(tenant, id, 1, "{\"status\": \"solved\", \"priority\": \"urgent\", \"assignee\": \"ana\", "
+                + "\"description\": null, \"number\": \"CS-000001\"}");
+        status(r, 200);
+        Map<String, Object> b = body(r);
+        assertEquals("solved", b.get("status"));
+        assertEquals("urgent", b.get("priority"));
+        assertEquals("ana", b.get("assignee"));
+        assertEquals(null, b.get("description"));
+        assertEquals("2026-12-07T09:05:00Z", b.get("solvedAt"));
+        assertEquals(2L, ((Number) b.get("version")).longValue());
+        assertEquals(b, body(get(tenant, id)));
+        problem(call(as(tenant, Scope.WRITE, "PATCH", "/v1/cases/{id}").path("id", id)
+                .body("application/merge-patch+json", "{\"priority\": \"low\"}")), 428, "precondition-required");
+        problem(patch(tenant, id, 1, "{\"priority\": \"low\"}"), 412, "precondition-failed");
+        var readOnly = patch(tenant, id, 2, "{\"number\": \"CS-000009\"}");
+        problem(readOnly, 400, "validation-error");
+        assertEquals(List.of("/number"), pointers(readOnly));
+    }
+
+    @Test
+    void everyForbiddenTransitionIsRefusedAndWritesNothing() {
+        Map<String, List<String>> allowed = Map.of("new", List.of("open", "pending", "on_hold", "solved"),
+                "open", List.of("pending", "on_hold", "solved"), "pending", List.of("open", "solved"),
+                "on_hold", List.of("open", "solved"), "solved", List.of("open", "closed"), "closed", List.of());
+        List<String> all = List.of("new", "open", "pending", "on_hold", "solved", "closed");
+        int refused = 0;
+        for (String from : all) {
+            Map<String, Object> c = caseIn(from);
+            String id = (String) c.get("id");
+            long version = ((Number) c.get("version")).longValue();
+            for (String to : all) {
+                if (to.equals(from) || allowed.get(from).contains(to)) {
+                    continue;
+                }
+                var r = patch(tenant, id, version, "{\"status\": \"" + to + "\", \"priority\": \"low\"}");
+                Map<String, Object> p = problem(r, 409, "invalid-transition");
+                assertEquals(from, p.get("from"));
+                assertEquals(to, p.get("to"));
+                assertEquals(allowed.get(from), p.get("allowed"));
+                assertTrue(((String) p.get("detail")).contains(from + " to " + to), (String) p.get("detail"));
+                assertEquals(c, body(get(tenant, id)), "nothing written");
+                refused++;
+            }
+            for (String to : allowed.get(from)) {
+                status(patch(tenant, id, version, "{\"status\": \"" + to + "\"}"), 200);
+                c = body(get(tenant, id));
+                status(patch(tenant, id, version + 1, "{\"status\": \"" + to + "\"}"), 200); // same status: no transition
+                break;
+            }
+        }
+        assertEquals(17, refused); // 36 pairs - 6 same-status - 13 allowed
+    }
+
+    @Test
+    void anotherTenantCannotPatchACase() {
+        String id = (String) caseIn("new").get("id");
+        var foreign = patch(other, id, 1, "{\"status\": \"open\"}");
+        var missing = patch(other, "cs_" + "a".repeat(20), 1, "{\"status\": \"open\"}");
+        problem(foreign, 404, "not-found");
+        assertEquals(stripInstance(body(missing)), stripInstance(body(foreign)));
+        assertEquals("new", body(get(tenant, id)).get("status"));
+    }
+
     @Test
     void fiftyParallelCreatesGetFiftyConsecutiveNumbers() throws Exception {
         String c = contact(tenant, "active");

@@ -19,6 +19,15 @@ public interface CaseRepository {
 
     Optional<SupportCase> find(TenantId tenant, String id);
 
+    /**
+     * Stores {@code updated} (whose version is {@code expectedVersion + 1}) if the case is still at
+     * {@code expectedVersion}.
+     *
+     * @throws dev.crm.shared.store.StoreException.VersionConflict when it changed
+     * @throws dev.crm.shared.store.StoreException.NotFound when it is gone
+     */
+    SupportCase replace(SupportCase updated, long expectedVersion);
+
     /** The case categories the tenant configured ({@code caseCategories} keys), empty when none. */
     List<String> categories(TenantId tenant);
 

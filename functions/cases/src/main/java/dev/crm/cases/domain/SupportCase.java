@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public record SupportCase(TenantId tenant, String id, long number, String contactId, Channel channel, String category,
         Priority priority, String subject, String description, String assignee, String orderRef, Status status,
-        Instant createdAt, Instant updatedAt, long version) {
+        Instant solvedAt, Instant createdAt, Instant updatedAt, long version) {
     public static final String ID_PREFIX = "cs_";
 
     public enum Channel { PHONE, EMAIL, WEB, CHAT, IN_PERSON, SOCIAL }
@@ -28,6 +28,12 @@ public record SupportCase(TenantId tenant, String id, long number, String contac
 
     public static String wire(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The same case with another number (what the store hands out on create). */
+    public SupportCase numbered(long n) {
+        return new SupportCase(tenant, id, n, contactId, channel, category, priority, subject, description, assignee,
+                orderRef, status, solvedAt, createdAt, updatedAt, version);
     }
 
     public Map<String, Object> toJson() {
@@ -48,6 +54,9 @@ public record SupportCase(TenantId tenant, String id, long number, String contac
         }
         if (orderRef != null) {
             m.put("orderRef", orderRef);
+        }
+        if (solvedAt != null) {
+            m.put("solvedAt", solvedAt.toString());
         }
         m.put("createdAt", createdAt.toString());
         m.put("updatedAt", updatedAt.toString());

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
@@ -57,6 +59,9 @@ public final class DynamoDbCaseRepository implements CaseRepository {
         if (c.orderRef() != null) {
             item.put("orderRef", Attr.s(c.orderRef()));
         }
+        if (c.solvedAt() != null) {
+            item.put("solvedAt", Attr.instant(c.solvedAt()));
+        }
         item.put("createdAt", Attr.instant(c.createdAt()));
         item.put("updatedAt", Attr.instant(c.updatedAt()));
         item.put("version", Attr.n(c.version()));
@@ -72,7 +77,7 @@ public final class DynamoDbCaseRepository implements CaseRepository {
                 Attr.str(item, "subject"), Attr.str(item, "description"), Attr.str(item, "assignee"),
                 Attr.str(item, "orderRef"),
                 SupportCase.Status.valueOf(Attr.str(item, "status").toUpperCase(java.util.Locale.ROOT)),
-                Attr.instant(item, "createdAt"), Attr.instant(item, "updatedAt"), Attr.num(item, "version", 1));
+                Attr.instant(item, "solvedAt"), Attr.instant(item, "createdAt"), Attr.instant(item, "updatedAt"), Attr.num(item, "version", 1));
     }
 
     @Override
@@ -81,9 +86,7 @@ public final class DynamoDbCaseRepository implements CaseRepository {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             var counter = table.get(CaseKeys.counter(t), CaseKeys.COUNTER);
             long last = counter == null ? 0 : Attr.num(counter, "last", 0);
-            SupportCase c = new SupportCase(t, draft.id(), last + 1, draft.contactId(), draft.channel(), draft.category(),
-                    draft.priority(), draft.subject(), draft.description(), draft.assignee(), draft.orderRef(),
-                    draft.status(), draft.createdAt(), draft.updatedAt(), draft.version());
+            SupportCase c = draft.numbered(last + 1);
             Map<String, AttributeValue> values = new HashMap<>();
             values.put(":next", Attr.n(last + 1));
             String condition;
@@ -121,6 +124,21 @@ public final class DynamoDbCaseRepository implements CaseRepository {
             }
         }
         throw new StoreException.Contention();
+    }
+
+    @Override
+    public SupportCase replace(SupportCase updated, long expectedVersion) {
+        try {
+            table.client().putItem(PutItemRequest.builder().tableName(table.name()).item(item(updated))
+                    .conditionExpression("attribute_exists(PK) AND version = :v")
+                    .expressionAttributeValues(Map.of(":v", Attr.n(expectedVersion))).build());
+            return updated;
+        } catch (ConditionalCheckFailedException e) {
+            if (find(updated.tenant(), updated.id()).isEmpty()) {
+                throw new StoreException.NotFound();
+            }
+            throw new StoreException.VersionConflict();
+        }
     }
 
     @Override
