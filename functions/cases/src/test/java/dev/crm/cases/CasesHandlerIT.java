@@ -230,6 +230,75 @@ class CasesHandlerIT {
         assertEquals("new", body(get(tenant, id)).get("status"));
     }
 
+    private APIGatewayProxyResponseEvent message(TenantId t, String id, String author, String visibility, String text) {
+        return call(as(t, Scope.WRITE, "POST", "/v1/cases/{id}/messages").path("id", id).json("{\"author\": \"" + author
+                + "\", \"visibility\": \"" + visibility + "\", \"body\": \"" + text + "\"}"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> history(TenantId t, String id) {
+        List<Map<String, Object>> all = new ArrayList<>();
+        String cursor = null;
+        do {
+            var e = as(t, Scope.READ, "GET", "/v1/cases/{id}/history").path("id", id).query("limit", "2");
+            if (cursor != null) {
+                e = e.query("cursor", cursor);
+            }
+            var r = call(e);
+            status(r, 200);
+            all.addAll((List<Map<String, Object>>) body(r).get("items"));
+            cursor = (String) body(r).get("nextCursor");
+        } while (cursor != null);
+        return all;
+    }
+
+    @Test
+    void messagesReopenSetTheFirstResponseAndTheHistoryTellsItAllOldestFirst() {
+        Map<String, Object> c = caseIn("new");
+        String id = (String) c.get("id");
+        clock.advance(java.time.Duration.ofMinutes(1));
+        var internal = message(tenant, id, "agent", "internal", "Checking the ledger");
+        status(internal, 201);
+        assertEquals(null, body(internal).get("case") instanceof Map<?, ?> m ? m.get("firstResponseAt") : "no case");
+        clock.advance(java.time.Duration.ofMinutes(1));
+        var reply = message(tenant, id, "agent", "public", "We refunded you");
+        status(reply, 201);
+        assertTrue(((String) body(reply).get("id")).startsWith("msg_"));
+        clock.advance(java.time.Duration.ofMinutes(1));
+        status(patch(tenant, id, 3, "{\"status\": \"solved\", \"assignee\": \"ana\"}"), 200);
+        clock.advance(java.time.Duration.ofMinutes(1));
+        status(message(tenant, id, "customer", "public", "Still charged twice"), 201);
+        Map<String, Object> now = body(get(tenant, id));
+        assertEquals("open", now.get("status"));
+        assertEquals("2026-12-07T09:02:00Z", now.get("firstResponseAt"));
+        clock.advance(java.time.Duration.ofMinutes(1));
+        status(message(tenant, id, "agent", "public", "Looking again"), 201);
+        assertEquals("2026-12-07T09:02:00Z", body(get(tenant, id)).get("firstResponseAt"), "only the first reply counts");
+
+        List<Map<String, Object>> h = history(tenant, id);
+        assertEquals(List.of("created", "message", "message", "status_changed", "assigned", "message", "status_changed",
+                "message"), h.stream().map(e -> e.get("kind")).toList());
+        assertEquals("2026-12-07T09:00:00Z", h.get(0).get("at"));
+        assertEquals("internal", h.get(1).get("visibility"));
+        assertEquals("We refunded you", h.get(2).get("body"));
+        assertEquals("solved", h.get(3).get("to"));
+        assertEquals("ana", h.get(4).get("to"));
+        assertEquals("customer", h.get(5).get("author"));
+        assertEquals(Map.of("at", "2026-12-07T09:04:00Z", "kind", "status_changed", "from", "solved", "to", "open"), h.get(6));
+    }
+
+    @Test
+    void anotherTenantCannotAddMessagesOrReadHistory() {
+        String id = (String) caseIn("new").get("id");
+        var foreign = message(other, id, "customer", "public", "hello");
+        var missing = message(other, "cs_" + "a".repeat(20), "customer", "public", "hello");
+        problem(foreign, 404, "not-found");
+        assertEquals(stripInstance(body(missing)), stripInstance(body(foreign)));
+        problem(call(as(other, Scope.READ, "GET", "/v1/cases/{id}/history").path("id", id)), 404, "not-found");
+        assertEquals(1, history(tenant, id).size());
+        assertEquals(1L, ((Number) body(get(tenant, id)).get("version")).longValue());
+    }
+
     @Test
     void fiftyParallelCreatesGetFiftyConsecutiveNumbers() throws Exception {
         String c = contact(tenant, "active");

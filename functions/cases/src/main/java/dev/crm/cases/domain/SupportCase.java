@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public record SupportCase(TenantId tenant, String id, long number, String contactId, Channel channel, String category,
         Priority priority, String subject, String description, String assignee, String orderRef, Status status,
-        Instant solvedAt, Instant createdAt, Instant updatedAt, long version) {
+        Instant solvedAt, Instant firstResponseAt, Instant createdAt, Instant updatedAt, long version) {
     public static final String ID_PREFIX = "cs_";
 
     public enum Channel { PHONE, EMAIL, WEB, CHAT, IN_PERSON, SOCIAL }
@@ -33,7 +33,7 @@ public record SupportCase(TenantId tenant, String id, long number, String contac
     /** The same case with another number (what the store hands out on create). */
     public SupportCase numbered(long n) {
         return new SupportCase(tenant, id, n, contactId, channel, category, priority, subject, description, assignee,
-                orderRef, status, solvedAt, createdAt, updatedAt, version);
+                orderRef, status, solvedAt, firstResponseAt, createdAt, updatedAt, version);
     }
 
     public Map<String, Object> toJson() {
@@ -57,6 +57,9 @@ public record SupportCase(TenantId tenant, String id, long number, String contac
         }
         if (solvedAt != null) {
             m.put("solvedAt", solvedAt.toString());
+        }
+        if (firstResponseAt != null) {
+            m.put("firstResponseAt", firstResponseAt.toString());
         }
         m.put("createdAt", createdAt.toString());
         m.put("updatedAt", updatedAt.toString());

@@ -3,6 +3,14 @@ package dev.crm.cases.entrypoints;
 import dev.crm.cases.domain.CaseRepository;
 import dev.crm.cases.domain.CaseWorkflow;
 import dev.crm.cases.domain.Cases;
+import dev.crm.cases.domain.HistoryEntry;
+import dev.crm.shared.http.Page;
+import dev.crm.shared.json.Violations;
+import dev.crm.shared.store.Cursor;
+import dev.crm.shared.store.Slice;
+import dev.crm.shared.tenant.Tenant;
+import dev.crm.shared.tenant.TenantCache;
+import java.time.Clock;
 import dev.crm.cases.domain.SupportCase;
 import dev.crm.shared.http.ApiProblem;
 import dev.crm.shared.http.ApiRequest;
@@ -25,6 +33,8 @@ final class CaseRoutes {
     static final int MAX_SUBJECT = 200;
     static final int MAX_DESCRIPTION = 10_000;
     static final int MAX_NAME = 200;
+    static final int MAX_MESSAGE = 10_000;
+    static final String MESSAGE_PREFIX = "msg_";
     private static final Set<String> CREATE_FIELDS = Set.of("contactId", "channel", "category", "priority", "subject",
             "description", "assignee", "orderRef");
     private static final Set<String> PATCH_FIELDS = Set.of("status", "priority", "category", "assignee", "subject",
@@ -36,10 +46,14 @@ final class CaseRoutes {
 
     private final Cases service;
     private final IdempotentRequests idempotency;
+    private final TenantCache tenants;
+    private final Clock clock;
 
-    CaseRoutes(Cases service, IdempotentRequests idempotency) {
+    CaseRoutes(Cases service, TenantCache tenants, IdempotentRequests idempotency, Clock clock) {
         this.service = service;
+        this.tenants = tenants;
         this.idempotency = idempotency;
+        this.clock = clock;
     }
 
     ApiRouter addTo(ApiRouter router) {
@@ -47,7 +61,50 @@ final class CaseRoutes {
                 .json("POST", "/v1/cases", Scope.WRITE, this::create)
                 .bare("GET", "/v1/cases/{id}", Scope.READ, this::get)
                 .add(new Route("PATCH", "/v1/cases/{id}", Scope.WRITE,
-                        Set.of("application/merge-patch+json", ApiResponse.JSON), Route.DEFAULT_MAX_BODY, this::patch));
+                        Set.of("application/merge-patch+json", ApiResponse.JSON), Route.DEFAULT_MAX_BODY, this::patch))
+                .json("POST", "/v1/cases/{id}/messages", Scope.WRITE, this::addMessage)
+                .bare("GET", "/v1/cases/{id}/history", Scope.READ, this::history);
+    }
+
+    private ApiResponse addMessage(ApiRequest request) {
+        String id = request.idParameter("id", SupportCase.ID_PREFIX, "the case");
+        JsonObject body = request.jsonObject();
+        body.allowOnly("author", "visibility", "body");
+        Cases.Author author = body.requiredEnum("author", Cases.Author.class);
+        Cases.Visibility visibility = body.requiredEnum("visibility", Cases.Visibility.class);
+        String text = body.requiredString("body", 1, MAX_MESSAGE);
+        ApiProblem.throwIfAny(body.violations());
+        TenantId tenant = request.tenant();
+        return idempotency.execute(request, attempt -> {
+            String messageId = attempt.newId(MESSAGE_PREFIX);
+            SupportCase c = service.addMessage(tenant, id, messageId, new Cases.NewMessage(author, visibility, text))
+                    .orElseThrow(() -> ApiProblem.notFound("the case"));
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            out.put("id", messageId);
+            out.put("caseId", c.id());
+            out.put("author", SupportCase.wire(author));
+            out.put("visibility", SupportCase.wire(visibility));
+            out.put("body", text);
+            out.put("at", c.updatedAt().toString());
+            out.put("case", c.toJson());
+            return ApiResponse.created("/v1/cases/" + c.id() + "/history", out);
+        });
+    }
+
+    private ApiResponse history(ApiRequest request) {
+        Violations unknown = new Violations();
+        request.queryParameters().keySet().stream().filter(p -> !Set.of("limit", "cursor").contains(p))
+                .forEach(p -> unknown.parameter(p, "unknown parameter"));
+        ApiProblem.throwIfAny(unknown);
+        SupportCase c = existing(request);
+        int limit = Page.limit(request);
+        TenantId t = request.tenant();
+        Tenant tenant = request.callerTenant(tenants);
+        String query = "case-history:" + c.id();
+        Cursor from = Page.from(request, t, tenant.secrets(), query, clock.instant());
+        Slice<HistoryEntry> page = service.history(t, c.id(), from, limit);
+        List<Object> items = page.items().stream().<Object>map(HistoryEntry::toJson).toList();
+        return ApiResponse.ok(Page.body(items, Page.cursor(t, tenant.secrets(), query, page.next(), clock.instant())));
     }
 
     private ApiResponse create(ApiRequest request) {

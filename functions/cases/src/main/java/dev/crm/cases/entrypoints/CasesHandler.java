@@ -8,6 +8,7 @@ import dev.crm.cases.config.CasesComponents;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.http.ApiRouter;
 import dev.crm.shared.http.RoutedHandler;
+import dev.crm.shared.tenant.TenantCache;
 
 /**
  * API entry point of the cases function (template.yaml, CasesFunction): one router over the case
@@ -29,7 +30,8 @@ public final class CasesHandler
     public CasesHandler(CasesComponents components) {
         Infrastructure infra = components.infrastructure();
         ApiRouter r = new ApiRouter(infra.settings().list("ALLOWED_DASHBOARD_ORIGINS"));
-        this.router = new CaseRoutes(components.cases(), infra.idempotency()).addTo(r);
+        TenantCache tenants = new TenantCache(infra.tenants(), infra.clock());
+        this.router = new CaseRoutes(components.cases(), tenants, infra.idempotency(), infra.clock()).addTo(r);
     }
 
     @Override

@@ -13,6 +13,17 @@ public final class CaseKeys {
 
     public static final String CASE = "CASE";
 
+    /**
+     * History entries sort after the case item, oldest first: fixed-width instant, then the entry's
+     * position among those one write appends at the same instant (a message before the reopening it
+     * causes), then the entry id.
+     */
+    public static final String HISTORY_PREFIX = "H#";
+
+    public static String history(java.time.Instant at, int position, String entryId) {
+        return HISTORY_PREFIX + dev.crm.shared.store.dynamodb.Keys.sortableInstant(at) + "#" + position + "#" + entryId;
+    }
+
     /** The tenant's case-number counter: one item, its {@code last} the last number handed out. */
     public static String counter(TenantId t) {
         return t.value() + "#CASES";

@@ -1,7 +1,10 @@
 package dev.crm.cases.store.dynamodb;
 
 import dev.crm.cases.domain.CaseRepository;
+import dev.crm.cases.domain.HistoryEntry;
 import dev.crm.cases.domain.SupportCase;
+import dev.crm.shared.store.Cursor;
+import dev.crm.shared.store.Slice;
 import dev.crm.shared.store.StoreException;
 import dev.crm.shared.store.dynamodb.Attr;
 import dev.crm.shared.store.dynamodb.Keys;
@@ -14,8 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
@@ -30,6 +33,7 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  */
 public final class DynamoDbCaseRepository implements CaseRepository {
     static final String ENTITY = "CASE";
+    static final String HISTORY_ENTITY = "CASE_HISTORY";
     private static final int ATTEMPTS = 100;
 
     private final Table table;
@@ -62,6 +66,9 @@ public final class DynamoDbCaseRepository implements CaseRepository {
         if (c.solvedAt() != null) {
             item.put("solvedAt", Attr.instant(c.solvedAt()));
         }
+        if (c.firstResponseAt() != null) {
+            item.put("firstResponseAt", Attr.instant(c.firstResponseAt()));
+        }
         item.put("createdAt", Attr.instant(c.createdAt()));
         item.put("updatedAt", Attr.instant(c.updatedAt()));
         item.put("version", Attr.n(c.version()));
@@ -77,11 +84,11 @@ public final class DynamoDbCaseRepository implements CaseRepository {
                 Attr.str(item, "subject"), Attr.str(item, "description"), Attr.str(item, "assignee"),
                 Attr.str(item, "orderRef"),
                 SupportCase.Status.valueOf(Attr.str(item, "status").toUpperCase(java.util.Locale.ROOT)),
-                Attr.instant(item, "solvedAt"), Attr.instant(item, "createdAt"), Attr.instant(item, "updatedAt"), Attr.num(item, "version", 1));
+                Attr.instant(item, "solvedAt"), Attr.instant(item, "firstResponseAt"), Attr.instant(item, "createdAt"), Attr.instant(item, "updatedAt"), Attr.num(item, "version", 1));
     }
 
     @Override
-    public SupportCase create(SupportCase draft) {
+    public SupportCase create(SupportCase draft, HistoryEntry created) {
         TenantId t = draft.tenant();
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             var counter = table.get(CaseKeys.counter(t), CaseKeys.COUNTER);
@@ -106,6 +113,7 @@ public final class DynamoDbCaseRepository implements CaseRepository {
                     .key(Table.key(Keys.contact(t, draft.contactId()), Keys.CONTACT_PROFILE))
                     .conditionExpression("#st = :active").expressionAttributeNames(Map.of("#st", "status"))
                     .expressionAttributeValues(Map.of(":active", Attr.s("active"))).build()).build());
+            tx.add(table.putIfAbsent(entryItem(t, draft.id(), created, 0)));
             try {
                 table.transact(tx);
                 return c;
@@ -127,18 +135,62 @@ public final class DynamoDbCaseRepository implements CaseRepository {
     }
 
     @Override
-    public SupportCase replace(SupportCase updated, long expectedVersion) {
-        try {
-            table.client().putItem(PutItemRequest.builder().tableName(table.name()).item(item(updated))
-                    .conditionExpression("attribute_exists(PK) AND version = :v")
-                    .expressionAttributeValues(Map.of(":v", Attr.n(expectedVersion))).build());
-            return updated;
-        } catch (ConditionalCheckFailedException e) {
-            if (find(updated.tenant(), updated.id()).isEmpty()) {
-                throw new StoreException.NotFound();
-            }
-            throw new StoreException.VersionConflict();
+    public SupportCase replace(SupportCase updated, long expectedVersion, List<HistoryEntry> entries) {
+        List<TransactWriteItem> tx = new ArrayList<>();
+        tx.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(item(updated))
+                .conditionExpression("attribute_exists(PK) AND version = :v")
+                .expressionAttributeValues(Map.of(":v", Attr.n(expectedVersion))).build()).build());
+        for (int i = 0; i < entries.size(); i++) {
+            tx.add(table.putIfAbsent(entryItem(updated.tenant(), updated.id(), entries.get(i), i)));
         }
+        try {
+            table.transact(tx);
+            return updated;
+        } catch (Table.TransactionFailure f) {
+            if (f.conditionFailed(0)) {
+                if (find(updated.tenant(), updated.id()).isEmpty()) {
+                    throw new StoreException.NotFound();
+                }
+                throw new StoreException.VersionConflict();
+            }
+            throw f.storeOutcome();
+        }
+    }
+
+    static Map<String, AttributeValue> entryItem(TenantId t, String caseId, HistoryEntry e, int position) {
+        Map<String, AttributeValue> item = new HashMap<>(Table.key(CaseKeys.caseItem(t, caseId),
+                CaseKeys.history(e.at(), position, e.id())));
+        item.put(Table.ENTITY, Attr.s(HISTORY_ENTITY));
+        item.put("entryId", Attr.s(e.id()));
+        item.put("at", Attr.instant(e.at()));
+        item.put("kind", Attr.s(e.kind()));
+        item.put("fields", Attr.of(e.fields()));
+        return item;
+    }
+
+    @SuppressWarnings("unchecked")
+    static HistoryEntry entry(Map<String, AttributeValue> item) {
+        Object fields = Attr.toPlain(item.get("fields"));
+        return new HistoryEntry(Attr.str(item, "entryId"), Attr.instant(item, "at"), Attr.str(item, "kind"),
+                fields instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
+    }
+
+    @Override
+    public Slice<HistoryEntry> history(TenantId tenant, String caseId, Cursor after, int limit) {
+        String pk = CaseKeys.caseItem(tenant, caseId);
+        var q = QueryRequest.builder().tableName(table.name())
+                .keyConditionExpression("PK = :pk AND begins_with(SK, :h)")
+                .expressionAttributeValues(Map.of(":pk", Attr.s(pk), ":h", Attr.s(CaseKeys.HISTORY_PREFIX)))
+                .limit(limit + 1).consistentRead(true);
+        if (after != null) {
+            q.exclusiveStartKey(Table.key(pk, after.value()));
+        }
+        var items = table.client().query(q.build()).items();
+        List<HistoryEntry> found = items.stream().map(DynamoDbCaseRepository::entry).toList();
+        if (found.size() <= limit) {
+            return Slice.last(found);
+        }
+        return new Slice<>(found.subList(0, limit), new Cursor(Attr.str(items.get(limit - 1), Table.SK)));
     }
 
     @Override
