@@ -299,6 +299,47 @@ class CasesHandlerIT {
         assertEquals(1L, ((Number) body(get(tenant, id)).get("version")).longValue());
     }
 
+    @SuppressWarnings("unchecked")
+    private List<String> listNumbers(TenantId t, Map<String, String> query) {
+        List<String> all = new ArrayList<>();
+        String cursor = null;
+        do {
+            var e = as(t, Scope.READ, "GET", "/v1/cases").query("limit", "2");
+            for (var q : query.entrySet()) {
+                e = e.query(q.getKey(), q.getValue());
+            }
+            if (cursor != null) {
+                e = e.query("cursor", cursor);
+            }
+            var r = call(e);
+            status(r, 200);
+            ((List<Map<String, Object>>) body(r).get("items")).forEach(i -> all.add((String) i.get("number")));
+            cursor = (String) body(r).get("nextCursor");
+        } while (cursor != null);
+        return all;
+    }
+
+    @Test
+    void listsNewestFirstFilteredByStatusAndFieldsAndOnlyTheTenantsOwn() {
+        Map<String, Object> c1 = caseIn("new");
+        caseIn("solved");
+        Map<String, Object> c3 = caseIn("new");
+        status(patch(tenant, (String) c3.get("id"), 1, "{\"assignee\": \"ana\"}"), 200);
+        caseIn("open");
+        String otherContact = contact(other, "active");
+        create(other, otherContact);
+        assertEquals(List.of("CS-000004", "CS-000003", "CS-000002", "CS-000001"), listNumbers(tenant, Map.of()));
+        assertEquals(List.of("CS-000003", "CS-000001"), listNumbers(tenant, Map.of("status", "new")));
+        assertEquals(List.of("CS-000003"), listNumbers(tenant, Map.of("status", "new", "assignee", "ana")));
+        assertEquals(List.of("CS-000003"), listNumbers(tenant, Map.of("assignee", "ana")));
+        assertEquals(List.of("CS-000001"), listNumbers(tenant, Map.of("contactId", (String) c1.get("contactId"))));
+        assertEquals(List.of(), listNumbers(tenant, Map.of("priority", "low")));
+        assertEquals(List.of("CS-000001"), listNumbers(other, Map.of()));
+        assertEquals(List.of(), listNumbers(tenant, Map.of("contactId", otherContact)));
+        problem(call(as(tenant, Scope.READ, "GET", "/v1/cases").query("status", "done")), 400, "validation-error");
+        problem(call(as(tenant, Scope.READ, "GET", "/v1/cases").query("owner", "x")), 400, "validation-error");
+    }
+
     @Test
     void fiftyParallelCreatesGetFiftyConsecutiveNumbers() throws Exception {
         String c = contact(tenant, "active");

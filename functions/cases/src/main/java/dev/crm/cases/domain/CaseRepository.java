@@ -33,6 +33,20 @@ public interface CaseRepository {
     /** The case's history, oldest first (empty when the case does not exist). */
     Slice<HistoryEntry> history(TenantId tenant, String caseId, Cursor after, int limit);
 
+    /** What a list is narrowed to; a null field does not narrow. */
+    record Filter(SupportCase.Status status, String assignee, String category, SupportCase.Priority priority,
+            String contactId) {}
+
+    /** The most items one list request examines beyond the key (filters other than status); docs/api.md. */
+    int MAX_EXAMINED = 1000;
+
+    /**
+     * The tenant's cases, newest (highest number) first. A status is served by the index key; the other
+     * filters are applied to what is read, examining at most {@link #MAX_EXAMINED} items per call, so a
+     * page may hold fewer than {@code limit} items and still have a next cursor.
+     */
+    Slice<SupportCase> list(TenantId tenant, Filter filter, Cursor after, int limit);
+
     /** The case categories the tenant configured ({@code caseCategories} keys), empty when none. */
     List<String> categories(TenantId tenant);
 

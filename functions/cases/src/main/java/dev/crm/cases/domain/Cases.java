@@ -162,6 +162,10 @@ public final class Cases {
         throw new StoreException.Contention();
     }
 
+    public Slice<SupportCase> list(TenantId tenant, CaseRepository.Filter filter, Cursor after, int limit) {
+        return repository.list(tenant, filter, after, limit);
+    }
+
     public Slice<HistoryEntry> history(TenantId tenant, String caseId, Cursor after, int limit) {
         return repository.history(tenant, caseId, after, limit);
     }

@@ -59,6 +59,7 @@ final class CaseRoutes {
     ApiRouter addTo(ApiRouter router) {
         return router
                 .json("POST", "/v1/cases", Scope.WRITE, this::create)
+                .bare("GET", "/v1/cases", Scope.READ, this::list)
                 .bare("GET", "/v1/cases/{id}", Scope.READ, this::get)
                 .add(new Route("PATCH", "/v1/cases/{id}", Scope.WRITE,
                         Set.of("application/merge-patch+json", ApiResponse.JSON), Route.DEFAULT_MAX_BODY, this::patch))
@@ -89,6 +90,54 @@ final class CaseRoutes {
             out.put("case", c.toJson());
             return ApiResponse.created("/v1/cases/" + c.id() + "/history", out);
         });
+    }
+
+    private static final Set<String> LIST_PARAMETERS = Set.of("limit", "cursor", "status", "assignee", "category",
+            "priority", "contactId");
+
+    private ApiResponse list(ApiRequest request) {
+        Violations v = new Violations();
+        request.queryParameters().keySet().stream().filter(p -> !LIST_PARAMETERS.contains(p))
+                .forEach(p -> v.parameter(p, "unknown parameter"));
+        SupportCase.Status status = enumParameter(request, "status", SupportCase.Status.class, v);
+        SupportCase.Priority priority = enumParameter(request, "priority", SupportCase.Priority.class, v);
+        String assignee = textParameter(request, "assignee", MAX_NAME, v);
+        String category = textParameter(request, "category", 40, v);
+        String contactId = textParameter(request, "contactId", 64, v);
+        ApiProblem.throwIfAny(v);
+        int limit = Page.limit(request);
+        TenantId t = request.tenant();
+        Tenant tenant = request.callerTenant(tenants);
+        // the cursor is bound to the filters: a cursor of one query is refused by another
+        String query = "cases:" + request.queryParameters().entrySet().stream()
+                .filter(e -> !Set.of("limit", "cursor").contains(e.getKey())).sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining("&"));
+        Cursor from = Page.from(request, t, tenant.secrets(), query, clock.instant());
+        Slice<SupportCase> page = service.list(t, new CaseRepository.Filter(status, assignee, category, priority, contactId),
+                from, limit);
+        List<Object> items = page.items().stream().<Object>map(SupportCase::toJson).toList();
+        return ApiResponse.ok(Page.body(items, Page.cursor(t, tenant.secrets(), query, page.next(), clock.instant())));
+    }
+
+    private static <E extends Enum<E>> E enumParameter(ApiRequest request, String name, Class<E> type, Violations v) {
+        String value = request.query(name);
+        if (value == null) {
+            return null;
+        }
+        E e = JsonObject.enumValue(type, value);
+        if (e == null) {
+            v.parameter(name, "must be one of " + JsonObject.wireNames(type));
+        }
+        return e;
+    }
+
+    private static String textParameter(ApiRequest request, String name, int max, Violations v) {
+        String value = request.query(name);
+        if (value != null && (value.isEmpty() || value.length() > max)) {
+            v.parameter(name, "must be 1 to " + max + " characters");
+            return null;
+        }
+        return value;
     }
 
     private ApiResponse history(ApiRequest request) {

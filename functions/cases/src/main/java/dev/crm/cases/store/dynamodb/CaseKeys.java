@@ -24,6 +24,21 @@ public final class CaseKeys {
         return HISTORY_PREFIX + dev.crm.shared.store.dynamodb.Keys.sortableInstant(at) + "#" + position + "#" + entryId;
     }
 
+    /** GSI1: all of a tenant's cases, by number (the list reads it newest first). */
+    public static String allCases(TenantId t) {
+        return t.value() + "#CASES";
+    }
+
+    /** GSI2: a tenant's cases in one status, by number (a list filtered by status reads only those). */
+    public static String casesIn(TenantId t, String status) {
+        return t.value() + "#CASES#" + status;
+    }
+
+    /** The index sort key: the number zero-padded to 10 digits, so text order is number order. */
+    public static String byNumber(long number) {
+        return String.format(java.util.Locale.ROOT, "%010d", number);
+    }
+
     /** The tenant's case-number counter: one item, its {@code last} the last number handed out. */
     public static String counter(TenantId t) {
         return t.value() + "#CASES";

@@ -69,6 +69,10 @@ public final class DynamoDbCaseRepository implements CaseRepository {
         if (c.firstResponseAt() != null) {
             item.put("firstResponseAt", Attr.instant(c.firstResponseAt()));
         }
+        item.put(Table.GSI1PK, Attr.s(CaseKeys.allCases(c.tenant())));
+        item.put(Table.GSI1SK, Attr.s(CaseKeys.byNumber(c.number())));
+        item.put(Table.GSI2PK, Attr.s(CaseKeys.casesIn(c.tenant(), SupportCase.wire(c.status()))));
+        item.put(Table.GSI2SK, Attr.s(CaseKeys.byNumber(c.number())));
         item.put("createdAt", Attr.instant(c.createdAt()));
         item.put("updatedAt", Attr.instant(c.updatedAt()));
         item.put("version", Attr.n(c.version()));
@@ -191,6 +195,86 @@ public final class DynamoDbCaseRepository implements CaseRepository {
             return Slice.last(found);
         }
         return new Slice<>(found.subList(0, limit), new Cursor(Attr.str(items.get(limit - 1), Table.SK)));
+    }
+
+    @Override
+    public Slice<SupportCase> list(TenantId tenant, Filter filter, Cursor after, int limit) {
+        boolean byStatus = filter.status() != null;
+        String index = byStatus ? Table.GSI2 : Table.GSI1;
+        String ipk = byStatus ? Table.GSI2PK : Table.GSI1PK;
+        String isk = byStatus ? Table.GSI2SK : Table.GSI1SK;
+        String pkValue = byStatus ? CaseKeys.casesIn(tenant, SupportCase.wire(filter.status())) : CaseKeys.allCases(tenant);
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        names.put("#ipk", ipk);
+        values.put(":ipk", Attr.s(pkValue));
+        List<String> conditions = new ArrayList<>();
+        filterOn("assignee", filter.assignee(), conditions, names, values);
+        filterOn("category", filter.category(), conditions, names, values);
+        filterOn("priority", filter.priority() == null ? null : SupportCase.wire(filter.priority()), conditions, names,
+                values);
+        filterOn("contactId", filter.contactId(), conditions, names, values);
+        Map<String, AttributeValue> start = after == null ? null : startKey(tenant, after, ipk, pkValue, isk);
+        List<Map<String, AttributeValue>> found = new ArrayList<>();
+        int examined = 0;
+        Map<String, AttributeValue> last = null;
+        do {
+            var q = QueryRequest.builder().tableName(table.name()).indexName(index)
+                    .keyConditionExpression("#ipk = :ipk").expressionAttributeNames(names)
+                    .expressionAttributeValues(values).scanIndexForward(false)
+                    .limit(Math.min(MAX_EXAMINED - examined, Math.max(limit + 1, 100)));
+            if (!conditions.isEmpty()) {
+                q.filterExpression(String.join(" AND ", conditions));
+            }
+            if (start != null) {
+                q.exclusiveStartKey(start);
+            }
+            var r = table.client().query(q.build());
+            examined += r.scannedCount();
+            for (var item : r.items()) {
+                if (found.size() <= limit) {
+                    found.add(item);
+                }
+            }
+            last = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+            start = last;
+        } while (found.size() <= limit && last != null && examined < MAX_EXAMINED);
+        if (found.size() > limit) {
+            List<Map<String, AttributeValue>> page = found.subList(0, limit);
+            return new Slice<>(page.stream().map(DynamoDbCaseRepository::supportCase).toList(),
+                    cursorAt(page.get(limit - 1)));
+        }
+        List<SupportCase> items = found.stream().map(DynamoDbCaseRepository::supportCase).toList();
+        // the budget ran out before the index did: a short page, and the cursor where reading stopped
+        return last == null ? Slice.last(items) : new Slice<>(items, cursorAt(last));
+    }
+
+    private static void filterOn(String attribute, String value, List<String> conditions, Map<String, String> names,
+            Map<String, AttributeValue> values) {
+        if (value != null) {
+            names.put("#" + attribute, attribute);
+            values.put(":" + attribute, Attr.s(value));
+            conditions.add("#" + attribute + " = :" + attribute);
+        }
+    }
+
+    /** A list cursor: the index sort key and the case's partition key (what DynamoDB needs to resume). */
+    private static Cursor cursorAt(Map<String, AttributeValue> item) {
+        String isk = item.containsKey(Table.GSI2SK) && !item.containsKey(Table.GSI1SK) ? Attr.str(item, Table.GSI2SK)
+                : Attr.str(item, Table.GSI1SK);
+        return new Cursor(isk + "|" + Attr.str(item, Table.PK));
+    }
+
+    private static Map<String, AttributeValue> startKey(TenantId tenant, Cursor after, String ipk, String pkValue,
+            String isk) {
+        String[] parts = after.value().split("\\|", 2);
+        if (parts.length != 2 || !parts[1].startsWith(tenant.value() + "#CASE#")) {
+            throw new IllegalArgumentException("not a case list cursor");
+        }
+        Map<String, AttributeValue> key = new HashMap<>(Table.key(parts[1], CaseKeys.CASE));
+        key.put(ipk, Attr.s(pkValue));
+        key.put(isk, Attr.s(parts[0]));
+        return key;
     }
 
     @Override
