@@ -22,6 +22,8 @@ public enum ProblemType {
     IDEMPOTENCY_IN_PROGRESS(409, "A request with this Idempotency-Key is still being processed"),
     TOKEN_USED(409, "The token has already been used"),
     CLOSED(409, "The resource is closed"),
+    /** A case status change the workflow does not allow (docs/api.md, "Cases"). */
+    INVALID_TRANSITION(409, "The status change is not allowed"),
     GONE(410, "The resource is gone"),
     PRECONDITION_FAILED(412, "The resource has changed (If-Match does not match)"),
     PAYLOAD_TOO_LARGE(413, "The request body is too large"),

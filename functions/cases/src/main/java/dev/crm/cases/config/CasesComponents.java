@@ -1,0 +1,33 @@
+package dev.crm.cases.config;
+
+import dev.crm.cases.domain.CaseRepository;
+import dev.crm.cases.domain.Cases;
+import dev.crm.cases.store.dynamodb.DynamoDbCaseRepository;
+import dev.crm.shared.config.Infrastructure;
+
+/**
+ * The cases function's composition root: which adapter stands behind each of the domain's ports.
+ * Entrypoints take their services from here and never name an adapter themselves.
+ */
+public final class CasesComponents {
+    private final Infrastructure infra;
+    private final CaseRepository repository;
+
+    public CasesComponents(Infrastructure infra) {
+        this.infra = infra;
+        this.repository = new DynamoDbCaseRepository(infra.table());
+    }
+
+    public Infrastructure infrastructure() {
+        return infra;
+    }
+
+    public CaseRepository repository() {
+        return repository;
+    }
+
+    /** The case API's use cases. */
+    public Cases cases() {
+        return new Cases(repository, infra.clock());
+    }
+}

@@ -1,0 +1,61 @@
+package dev.crm.cases.domain;
+
+import dev.crm.shared.store.Cursor;
+import dev.crm.shared.store.Slice;
+import dev.crm.shared.tenant.TenantId;
+import java.util.List;
+import java.util.Optional;
+
+/** The tenants' cases (docs/data-model.md, "Cases"). */
+public interface CaseRepository {
+    /**
+     * Stores a new case under the tenant's next number, in one transaction with the number's counter
+     * and a check that the contact is an active contact of the tenant: a failed create uses no number.
+     * The {@code number} of {@code draft} is ignored; {@code created} is the history's first entry, written with it.
+     *
+     * @return the stored case (with its number); the existing one when a case with this id exists (a
+     *         keyed request's re-run)
+     * @throws ContactNotActive when the contact is not an active contact of the tenant
+     */
+    SupportCase create(SupportCase draft, HistoryEntry created);
+
+    Optional<SupportCase> find(TenantId tenant, String id);
+
+    /**
+     * Stores {@code updated} (whose version is {@code expectedVersion + 1}) if the case is still at
+     * {@code expectedVersion}, appending {@code entries} to its history in the same transaction.
+     *
+     * @throws dev.crm.shared.store.StoreException.VersionConflict when it changed
+     * @throws dev.crm.shared.store.StoreException.NotFound when it is gone
+     */
+    SupportCase replace(SupportCase updated, long expectedVersion, List<HistoryEntry> entries);
+
+    /** The case's history, oldest first (empty when the case does not exist). */
+    Slice<HistoryEntry> history(TenantId tenant, String caseId, Cursor after, int limit);
+
+    /** What a list is narrowed to; a null field does not narrow. */
+    record Filter(SupportCase.Status status, String assignee, String category, SupportCase.Priority priority,
+            String contactId) {}
+
+    /** The most items one list request examines beyond the key (filters other than status); docs/api.md. */
+    int MAX_EXAMINED = 1000;
+
+    /**
+     * The tenant's cases, newest (highest number) first. A status is served by the index key; the other
+     * filters are applied to what is read, examining at most {@link #MAX_EXAMINED} items per call, so a
+     * page may hold fewer than {@code limit} items and still have a next cursor.
+     */
+    Slice<SupportCase> list(TenantId tenant, Filter filter, Cursor after, int limit);
+
+    /** The case categories the tenant configured ({@code caseCategories} keys), empty when none. */
+    List<String> categories(TenantId tenant);
+
+    /** The contact is unknown to the tenant, erased or being erased. */
+    final class ContactNotActive extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public ContactNotActive() {
+            super("contact not active", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.crm.cases.domain;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One append-only entry of a case's history: {@code created}, {@code message}, {@code status_changed}
+ * or {@code assigned}, with the fields of that kind. Entries are never changed once written.
+ */
+public record HistoryEntry(String id, Instant at, String kind, Map<String, Object> fields) {
+    public static final String ID_PREFIX = "ch_";
+    public static final String CREATED = "created";
+    public static final String MESSAGE = "message";
+    public static final String STATUS_CHANGED = "status_changed";
+    public static final String ASSIGNED = "assigned";
+
+    public HistoryEntry {
+        fields = Map.copyOf(fields);
+    }
+
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("at", at.toString());
+        m.put("kind", kind);
+        new java.util.TreeMap<>(fields).forEach(m::put);
+        return m;
+    }
+}

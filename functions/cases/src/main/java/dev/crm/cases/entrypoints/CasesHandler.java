@@ -1,0 +1,46 @@
+package dev.crm.cases.entrypoints;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.crm.cases.config.CasesComponents;
+import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.http.ApiRouter;
+import dev.crm.shared.http.RoutedHandler;
+import dev.crm.shared.tenant.TenantCache;
+
+/**
+ * API entry point of the cases function (template.yaml, CasesFunction): one router over the case
+ * routes, which parse, call the domain and map the result.
+ */
+public final class CasesHandler
+        implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>, RoutedHandler {
+    private final ApiRouter router;
+
+    public CasesHandler() {
+        this(Infrastructure.lambda());
+        router().primeOnCheckpoint();
+    }
+
+    public CasesHandler(Infrastructure infra) {
+        this(new CasesComponents(infra));
+    }
+
+    public CasesHandler(CasesComponents components) {
+        Infrastructure infra = components.infrastructure();
+        ApiRouter r = new ApiRouter(infra.settings().list("ALLOWED_DASHBOARD_ORIGINS"));
+        TenantCache tenants = new TenantCache(infra.tenants(), infra.clock());
+        this.router = new CaseRoutes(components.cases(), tenants, infra.idempotency(), infra.clock()).addTo(r);
+    }
+
+    @Override
+    public ApiRouter router() {
+        return router;
+    }
+
+    @Override
+    public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+        return router.handle(event);
+    }
+}

@@ -1,0 +1,303 @@
+package dev.crm.cases.store.dynamodb;
+
+import dev.crm.cases.domain.CaseRepository;
+import dev.crm.cases.domain.HistoryEntry;
+import dev.crm.cases.domain.SupportCase;
+import dev.crm.shared.store.Cursor;
+import dev.crm.shared.store.Slice;
+import dev.crm.shared.store.StoreException;
+import dev.crm.shared.store.dynamodb.Attr;
+import dev.crm.shared.store.dynamodb.Keys;
+import dev.crm.shared.store.dynamodb.Table;
+import dev.crm.shared.tenant.TenantId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * {@link CaseRepository} on the single table (docs/data-model.md, "Cases"): one partition per case
+ * ({@code {t}#CASE#{id}}), one counter item per tenant ({@code {t}#CASES}, {@code COUNTER}).
+ *
+ * <p>A create reads the counter, then writes in ONE transaction: the counter moved from the number it
+ * read to the next (conditioned on still being that number), the case (conditioned on its id being
+ * free) and a check that the contact's profile is active. Any failed condition cancels the whole
+ * transaction, so a failed create uses no number; a lost race on the counter re-reads and retries.
+ */
+public final class DynamoDbCaseRepository implements CaseRepository {
+    static final String ENTITY = "CASE";
+    static final String HISTORY_ENTITY = "CASE_HISTORY";
+    private static final int ATTEMPTS = 100;
+
+    private final Table table;
+
+    public DynamoDbCaseRepository(Table table) {
+        this.table = table;
+    }
+
+    static Map<String, AttributeValue> item(SupportCase c) {
+        Map<String, AttributeValue> item = new HashMap<>(Table.key(CaseKeys.caseItem(c.tenant(), c.id()), CaseKeys.CASE));
+        item.put(Table.ENTITY, Attr.s(ENTITY));
+        item.put("tenantId", Attr.s(c.tenant().value()));
+        item.put("caseId", Attr.s(c.id()));
+        item.put("number", Attr.n(c.number()));
+        item.put("contactId", Attr.s(c.contactId()));
+        item.put("channel", Attr.s(SupportCase.wire(c.channel())));
+        item.put("category", Attr.s(c.category()));
+        item.put("priority", Attr.s(SupportCase.wire(c.priority())));
+        item.put("status", Attr.s(SupportCase.wire(c.status())));
+        item.put("subject", Attr.s(c.subject()));
+        if (c.description() != null) {
+            item.put("description", Attr.s(c.description()));
+        }
+        if (c.assignee() != null) {
+            item.put("assignee", Attr.s(c.assignee()));
+        }
+        if (c.orderRef() != null) {
+            item.put("orderRef", Attr.s(c.orderRef()));
+        }
+        if (c.solvedAt() != null) {
+            item.put("solvedAt", Attr.instant(c.solvedAt()));
+        }
+        if (c.firstResponseAt() != null) {
+            item.put("firstResponseAt", Attr.instant(c.firstResponseAt()));
+        }
+        item.put(Table.GSI1PK, Attr.s(CaseKeys.allCases(c.tenant())));
+        item.put(Table.GSI1SK, Attr.s(CaseKeys.byNumber(c.number())));
+        item.put(Table.GSI2PK, Attr.s(CaseKeys.casesIn(c.tenant(), SupportCase.wire(c.status()))));
+        item.put(Table.GSI2SK, Attr.s(CaseKeys.byNumber(c.number())));
+        item.put("createdAt", Attr.instant(c.createdAt()));
+        item.put("updatedAt", Attr.instant(c.updatedAt()));
+        item.put("version", Attr.n(c.version()));
+        return item;
+    }
+
+    static SupportCase supportCase(Map<String, AttributeValue> item) {
+        return new SupportCase(new TenantId(Attr.str(item, "tenantId")), Attr.str(item, "caseId"),
+                Attr.num(item, "number", 0), Attr.str(item, "contactId"),
+                SupportCase.Channel.valueOf(Attr.str(item, "channel").toUpperCase(java.util.Locale.ROOT)),
+                Attr.str(item, "category"),
+                SupportCase.Priority.valueOf(Attr.str(item, "priority").toUpperCase(java.util.Locale.ROOT)),
+                Attr.str(item, "subject"), Attr.str(item, "description"), Attr.str(item, "assignee"),
+                Attr.str(item, "orderRef"),
+                SupportCase.Status.valueOf(Attr.str(item, "status").toUpperCase(java.util.Locale.ROOT)),
+                Attr.instant(item, "solvedAt"), Attr.instant(item, "firstResponseAt"), Attr.instant(item, "createdAt"), Attr.instant(item, "updatedAt"), Attr.num(item, "version", 1));
+    }
+
+    @Override
+    public SupportCase create(SupportCase draft, HistoryEntry created) {
+        TenantId t = draft.tenant();
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            var counter = table.get(CaseKeys.counter(t), CaseKeys.COUNTER);
+            long last = counter == null ? 0 : Attr.num(counter, "last", 0);
+            SupportCase c = draft.numbered(last + 1);
+            Map<String, AttributeValue> values = new HashMap<>();
+            values.put(":next", Attr.n(last + 1));
+            String condition;
+            if (last == 0) {
+                condition = "attribute_not_exists(PK)";
+            } else {
+                condition = "#last = :last";
+                values.put(":last", Attr.n(last));
+            }
+            List<TransactWriteItem> tx = new ArrayList<>();
+            tx.add(TransactWriteItem.builder().update(Update.builder().tableName(table.name())
+                    .key(Table.key(CaseKeys.counter(t), CaseKeys.COUNTER)).updateExpression("SET #last = :next")
+                    .conditionExpression(condition).expressionAttributeNames(Map.of("#last", "last"))
+                    .expressionAttributeValues(values).build()).build());
+            tx.add(table.putIfAbsent(item(c)));
+            tx.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table.name())
+                    .key(Table.key(Keys.contact(t, draft.contactId()), Keys.CONTACT_PROFILE))
+                    .conditionExpression("#st = :active").expressionAttributeNames(Map.of("#st", "status"))
+                    .expressionAttributeValues(Map.of(":active", Attr.s("active"))).build()).build());
+            tx.add(table.putIfAbsent(entryItem(t, draft.id(), created, 0)));
+            try {
+                table.transact(tx);
+                return c;
+            } catch (Table.TransactionFailure f) {
+                if (f.conditionFailed(1)) {
+                    // a keyed request's re-run: the first run created it
+                    return find(t, draft.id()).orElseThrow(StoreException.Contention::new);
+                }
+                if (f.conditionFailed(2)) {
+                    throw new ContactNotActive();
+                }
+                if (f.conditionFailed(0) || f.isConflict()) {
+                    continue; // another create took the number: read it again
+                }
+                throw f.storeOutcome();
+            }
+        }
+        throw new StoreException.Contention();
+    }
+
+    @Override
+    public SupportCase replace(SupportCase updated, long expectedVersion, List<HistoryEntry> entries) {
+        List<TransactWriteItem> tx = new ArrayList<>();
+        tx.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(item(updated))
+                .conditionExpression("attribute_exists(PK) AND version = :v")
+                .expressionAttributeValues(Map.of(":v", Attr.n(expectedVersion))).build()).build());
+        for (int i = 0; i < entries.size(); i++) {
+            tx.add(table.putIfAbsent(entryItem(updated.tenant(), updated.id(), entries.get(i), i)));
+        }
+        try {
+            table.transact(tx);
+            return updated;
+        } catch (Table.TransactionFailure f) {
+            if (f.conditionFailed(0)) {
+                if (find(updated.tenant(), updated.id()).isEmpty()) {
+                    throw new StoreException.NotFound();
+                }
+                throw new StoreException.VersionConflict();
+            }
+            throw f.storeOutcome();
+        }
+    }
+
+    static Map<String, AttributeValue> entryItem(TenantId t, String caseId, HistoryEntry e, int position) {
+        Map<String, AttributeValue> item = new HashMap<>(Table.key(CaseKeys.caseItem(t, caseId),
+                CaseKeys.history(e.at(), position, e.id())));
+        item.put(Table.ENTITY, Attr.s(HISTORY_ENTITY));
+        item.put("entryId", Attr.s(e.id()));
+        item.put("at", Attr.instant(e.at()));
+        item.put("kind", Attr.s(e.kind()));
+        item.put("fields", Attr.of(e.fields()));
+        return item;
+    }
+
+    @SuppressWarnings("unchecked")
+    static HistoryEntry entry(Map<String, AttributeValue> item) {
+        Object fields = Attr.toPlain(item.get("fields"));
+        return new HistoryEntry(Attr.str(item, "entryId"), Attr.instant(item, "at"), Attr.str(item, "kind"),
+                fields instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
+    }
+
+    @Override
+    public Slice<HistoryEntry> history(TenantId tenant, String caseId, Cursor after, int limit) {
+        String pk = CaseKeys.caseItem(tenant, caseId);
+        var q = QueryRequest.builder().tableName(table.name())
+                .keyConditionExpression("PK = :pk AND begins_with(SK, :h)")
+                .expressionAttributeValues(Map.of(":pk", Attr.s(pk), ":h", Attr.s(CaseKeys.HISTORY_PREFIX)))
+                .limit(limit + 1).consistentRead(true);
+        if (after != null) {
+            q.exclusiveStartKey(Table.key(pk, after.value()));
+        }
+        var items = table.client().query(q.build()).items();
+        List<HistoryEntry> found = items.stream().map(DynamoDbCaseRepository::entry).toList();
+        if (found.size() <= limit) {
+            return Slice.last(found);
+        }
+        return new Slice<>(found.subList(0, limit), new Cursor(Attr.str(items.get(limit - 1), Table.SK)));
+    }
+
+    @Override
+    public Slice<SupportCase> list(TenantId tenant, Filter filter, Cursor after, int limit) {
+        boolean byStatus = filter.status() != null;
+        String index = byStatus ? Table.GSI2 : Table.GSI1;
+        String ipk = byStatus ? Table.GSI2PK : Table.GSI1PK;
+        String isk = byStatus ? Table.GSI2SK : Table.GSI1SK;
+        String pkValue = byStatus ? CaseKeys.casesIn(tenant, SupportCase.wire(filter.status())) : CaseKeys.allCases(tenant);
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        names.put("#ipk", ipk);
+        values.put(":ipk", Attr.s(pkValue));
+        List<String> conditions = new ArrayList<>();
+        filterOn("assignee", filter.assignee(), conditions, names, values);
+        filterOn("category", filter.category(), conditions, names, values);
+        filterOn("priority", filter.priority() == null ? null : SupportCase.wire(filter.priority()), conditions, names,
+                values);
+        filterOn("contactId", filter.contactId(), conditions, names, values);
+        Map<String, AttributeValue> start = after == null ? null : startKey(tenant, after, ipk, pkValue, isk);
+        List<Map<String, AttributeValue>> found = new ArrayList<>();
+        int examined = 0;
+        Map<String, AttributeValue> last = null;
+        do {
+            var q = QueryRequest.builder().tableName(table.name()).indexName(index)
+                    .keyConditionExpression("#ipk = :ipk").expressionAttributeNames(names)
+                    .expressionAttributeValues(values).scanIndexForward(false)
+                    .limit(Math.min(MAX_EXAMINED - examined, Math.max(limit + 1, 100)));
+            if (!conditions.isEmpty()) {
+                q.filterExpression(String.join(" AND ", conditions));
+            }
+            if (start != null) {
+                q.exclusiveStartKey(start);
+            }
+            var r = table.client().query(q.build());
+            examined += r.scannedCount();
+            for (var item : r.items()) {
+                if (found.size() <= limit) {
+                    found.add(item);
+                }
+            }
+            last = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+            start = last;
+        } while (found.size() <= limit && last != null && examined < MAX_EXAMINED);
+        if (found.size() > limit) {
+            List<Map<String, AttributeValue>> page = found.subList(0, limit);
+            return new Slice<>(page.stream().map(DynamoDbCaseRepository::supportCase).toList(),
+                    cursorAt(page.get(limit - 1)));
+        }
+        List<SupportCase> items = found.stream().map(DynamoDbCaseRepository::supportCase).toList();
+        // the budget ran out before the index did: a short page, and the cursor where reading stopped
+        return last == null ? Slice.last(items) : new Slice<>(items, cursorAt(last));
+    }
+
+    private static void filterOn(String attribute, String value, List<String> conditions, Map<String, String> names,
+            Map<String, AttributeValue> values) {
+        if (value != null) {
+            names.put("#" + attribute, attribute);
+            values.put(":" + attribute, Attr.s(value));
+            conditions.add("#" + attribute + " = :" + attribute);
+        }
+    }
+
+    /** A list cursor: the index sort key and the case's partition key (what DynamoDB needs to resume). */
+    private static Cursor cursorAt(Map<String, AttributeValue> item) {
+        String isk = item.containsKey(Table.GSI2SK) && !item.containsKey(Table.GSI1SK) ? Attr.str(item, Table.GSI2SK)
+                : Attr.str(item, Table.GSI1SK);
+        return new Cursor(isk + "|" + Attr.str(item, Table.PK));
+    }
+
+    private static Map<String, AttributeValue> startKey(TenantId tenant, Cursor after, String ipk, String pkValue,
+            String isk) {
+        String[] parts = after.value().split("\\|", 2);
+        if (parts.length != 2 || !parts[1].startsWith(tenant.value() + "#CASE#")) {
+            throw new IllegalArgumentException("not a case list cursor");
+        }
+        Map<String, AttributeValue> key = new HashMap<>(Table.key(parts[1], CaseKeys.CASE));
+        key.put(ipk, Attr.s(pkValue));
+        key.put(isk, Attr.s(parts[0]));
+        return key;
+    }
+
+    @Override
+    public Optional<SupportCase> find(TenantId tenant, String id) {
+        var item = table.get(CaseKeys.caseItem(tenant, id), CaseKeys.CASE);
+        return item == null ? Optional.empty() : Optional.of(supportCase(item));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<String> categories(TenantId tenant) {
+        // Read generically from the tenant's stored settings: the tenants module owns their validation.
+        var item = table.get(Keys.tenant(tenant), Keys.ITEM);
+        Object settings = item == null || item.get("settings") == null ? null : Attr.toPlain(item.get("settings"));
+        if (!(settings instanceof Map<?, ?> m) || !(m.get("caseCategories") instanceof List<?> list)) {
+            return List.of();
+        }
+        List<String> keys = new ArrayList<>();
+        for (Object o : list) {
+            if (o instanceof Map<?, ?> entry && entry.get("key") instanceof String k) {
+                keys.add(k);
+            }
+        }
+        return keys;
+    }
+}

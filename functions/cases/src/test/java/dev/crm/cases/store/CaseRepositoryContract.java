@@ -1,0 +1,126 @@
+package dev.crm.cases.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.crm.cases.domain.CaseRepository;
+import dev.crm.cases.domain.HistoryEntry;
+import dev.crm.cases.domain.SupportCase;
+import dev.crm.shared.store.Cursor;
+import dev.crm.shared.store.Slice;
+import dev.crm.shared.store.StoreException;
+import dev.crm.shared.tenant.Ids;
+import dev.crm.shared.tenant.TenantId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link CaseRepository} does, held against the in-memory fake and the DynamoDB adapter alike. */
+public abstract class CaseRepositoryContract {
+    protected static final Instant NOW = Instant.parse("2026-12-07T09:00:00Z");
+
+    protected abstract CaseRepository repository();
+
+    /** Makes {@code contactId} an active contact of {@code t}. */
+    protected abstract void activeContact(TenantId t, String contactId);
+
+    private final TenantId tenant = TenantId.generate();
+    private final TenantId other = TenantId.generate();
+
+    private static SupportCase draft(TenantId t, String contactId) {
+        return new SupportCase(t, Ids.random(SupportCase.ID_PREFIX, 20), 0, contactId, SupportCase.Channel.EMAIL,
+                "billing", SupportCase.Priority.NORMAL, "Charged twice", null, null, null, SupportCase.Status.NEW, null,
+                null, NOW, NOW, 1);
+    }
+
+    private static HistoryEntry created(Instant at) {
+        return new HistoryEntry(Ids.random(HistoryEntry.ID_PREFIX, 20), at, HistoryEntry.CREATED, Map.of("status", "new"));
+    }
+
+    private String contact(TenantId t) {
+        String id = Ids.random("ct_", 20);
+        activeContact(t, id);
+        return id;
+    }
+
+    @Test
+    void createsNumberEachTenantFromOneWithoutGapsAfterARefusal() {
+        String c = contact(tenant);
+        assertEquals(1, repository().create(draft(tenant, c), created(NOW)).number());
+        assertThrows(CaseRepository.ContactNotActive.class,
+                () -> repository().create(draft(tenant, Ids.random("ct_", 20)), created(NOW)));
+        assertThrows(CaseRepository.ContactNotActive.class, () -> repository().create(draft(tenant, contact(other)), created(NOW)));
+        SupportCase second = repository().create(draft(tenant, c), created(NOW));
+        assertEquals(2, second.number());
+        assertEquals(second, repository().find(tenant, second.id()).orElseThrow());
+        assertTrue(repository().find(other, second.id()).isEmpty());
+        assertEquals(1, repository().create(draft(other, contact(other)), created(NOW)).number());
+    }
+
+    @Test
+    void aRepeatedCreateAnswersTheStoredCase() {
+        SupportCase d = draft(tenant, contact(tenant));
+        SupportCase first = repository().create(d, created(NOW));
+        assertEquals(first, repository().create(d, created(NOW.plusSeconds(1))));
+        assertEquals(1, repository().history(tenant, d.id(), null, 10).items().size());
+    }
+
+    @Test
+    void replaceIsConditionedOnTheVersionAndAppendsHistoryInOrder() {
+        SupportCase c = repository().create(draft(tenant, contact(tenant)), created(NOW));
+        SupportCase open = new SupportCase(tenant, c.id(), c.number(), c.contactId(), c.channel(), c.category(),
+                c.priority(), c.subject(), c.description(), "ana", c.orderRef(), SupportCase.Status.OPEN, null, null,
+                c.createdAt(), NOW.plusSeconds(60), 2);
+        Instant at = NOW.plusSeconds(60);
+        repository().replace(open, 1, List.of(
+                new HistoryEntry("ch_" + "z".repeat(20), at, HistoryEntry.STATUS_CHANGED, Map.of("from", "new", "to", "open")),
+                new HistoryEntry("ch_" + "a".repeat(20), at, HistoryEntry.ASSIGNED, Map.of("to", "ana"))));
+        assertEquals(open, repository().find(tenant, c.id()).orElseThrow());
+        assertThrows(StoreException.VersionConflict.class, () -> repository().replace(open, 1, List.of()));
+        SupportCase missing = draft(tenant, c.contactId());
+        assertThrows(StoreException.NotFound.class, () -> repository().replace(missing, 1, List.of()));
+        List<String> kinds = new ArrayList<>();
+        Cursor cursor = null;
+        do {
+            Slice<HistoryEntry> page = repository().history(tenant, c.id(), cursor, 1);
+            page.items().forEach(e -> kinds.add(e.kind()));
+            cursor = page.next();
+        } while (cursor != null);
+        assertEquals(List.of("created", "status_changed", "assigned"), kinds);
+        assertTrue(repository().history(other, c.id(), null, 10).items().isEmpty());
+    }
+
+    @Test
+    void listsNewestFirstByStatusAndFilters() {
+        String c = contact(tenant);
+        SupportCase one = repository().create(draft(tenant, c), created(NOW));
+        repository().create(draft(tenant, contact(tenant)), created(NOW));
+        SupportCase three = repository().create(draft(tenant, c), created(NOW));
+        repository().create(draft(other, contact(other)), created(NOW));
+        SupportCase solved = new SupportCase(tenant, one.id(), one.number(), c, one.channel(), one.category(),
+                one.priority(), one.subject(), null, null, null, SupportCase.Status.SOLVED, NOW, null, NOW, NOW, 2);
+        repository().replace(solved, 1, List.of());
+        assertEquals(List.of(3L, 2L, 1L), numbers(new CaseRepository.Filter(null, null, null, null, null)));
+        assertEquals(List.of(3L, 2L), numbers(new CaseRepository.Filter(SupportCase.Status.NEW, null, null, null, null)));
+        assertEquals(List.of(1L), numbers(new CaseRepository.Filter(SupportCase.Status.SOLVED, null, null, null, null)));
+        assertEquals(List.of(3L, 1L), numbers(new CaseRepository.Filter(null, null, null, null, c)));
+        assertEquals(List.of(3L), numbers(new CaseRepository.Filter(SupportCase.Status.NEW, null, "billing", null, c)));
+        assertEquals(List.of(), numbers(new CaseRepository.Filter(null, null, null, SupportCase.Priority.URGENT, null)));
+        assertEquals(three.id(), repository().list(tenant, new CaseRepository.Filter(null, null, null, null, null), null, 1)
+                .items().get(0).id());
+    }
+
+    private List<Long> numbers(CaseRepository.Filter f) {
+        List<Long> out = new ArrayList<>();
+        Cursor cursor = null;
+        do {
+            Slice<SupportCase> page = repository().list(tenant, f, cursor, 1);
+            page.items().forEach(s -> out.add(s.number()));
+            cursor = page.next();
+        } while (cursor != null);
+        return out;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.crm.cases.store.dynamodb;
+
+import dev.crm.cases.domain.CaseRepository;
+import dev.crm.cases.store.CaseRepositoryContract;
+import dev.crm.devkit.LocalDynamoDb;
+import dev.crm.shared.store.dynamodb.Attr;
+import dev.crm.shared.store.dynamodb.Keys;
+import dev.crm.shared.store.dynamodb.Table;
+import dev.crm.shared.tenant.TenantId;
+import java.util.HashMap;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+
+/** The adapter against DynamoDB Local. */
+class DynamoDbCaseRepositoryIT extends CaseRepositoryContract {
+    private final Table table = new Table(LocalDynamoDb.shared().client(), LocalDynamoDb.TABLE);
+    private final DynamoDbCaseRepository repository = new DynamoDbCaseRepository(table);
+
+    @Override
+    protected CaseRepository repository() {
+        return repository;
+    }
+
+    @Override
+    protected void activeContact(TenantId t, String contactId) {
+        var item = new HashMap<>(Table.key(Keys.contact(t, contactId), Keys.CONTACT_PROFILE));
+        item.put("status", Attr.s("active"));
+        table.client().putItem(PutItemRequest.builder().tableName(table.name()).item(item).build());
+    }
+}

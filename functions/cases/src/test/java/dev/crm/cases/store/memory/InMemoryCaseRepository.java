@@ -1,0 +1,106 @@
+package dev.crm.cases.store.memory;
+
+import dev.crm.cases.domain.CaseRepository;
+import dev.crm.cases.domain.HistoryEntry;
+import dev.crm.cases.domain.SupportCase;
+import dev.crm.shared.store.Cursor;
+import dev.crm.shared.store.Slice;
+import dev.crm.shared.store.StoreException;
+import dev.crm.shared.tenant.TenantId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@link CaseRepository} in memory, for the domain's tests; held to the same contract as the adapter. */
+public final class InMemoryCaseRepository implements CaseRepository {
+    private final Map<String, SupportCase> cases = new HashMap<>();
+    private final Map<String, List<HistoryEntry>> history = new HashMap<>();
+    private final Map<TenantId, Long> counters = new HashMap<>();
+    private final Set<String> activeContacts = new HashSet<>();
+    private final Map<TenantId, List<String>> categories = new HashMap<>();
+
+    private static String key(TenantId t, String id) {
+        return t.value() + "|" + id;
+    }
+
+    /** What the contacts function would have stored: an active contact of the tenant. */
+    public synchronized void activeContact(TenantId t, String contactId) {
+        activeContacts.add(key(t, contactId));
+    }
+
+    public synchronized void categories(TenantId t, List<String> keys) {
+        categories.put(t, List.copyOf(keys));
+    }
+
+    @Override
+    public synchronized SupportCase create(SupportCase draft, HistoryEntry created) {
+        TenantId t = draft.tenant();
+        SupportCase existing = cases.get(key(t, draft.id()));
+        if (existing != null) {
+            return existing;
+        }
+        if (!activeContacts.contains(key(t, draft.contactId()))) {
+            throw new ContactNotActive();
+        }
+        long n = counters.getOrDefault(t, 0L) + 1;
+        counters.put(t, n);
+        SupportCase c = draft.numbered(n);
+        cases.put(key(t, c.id()), c);
+        history.computeIfAbsent(key(t, c.id()), k -> new ArrayList<>()).add(created);
+        return c;
+    }
+
+    @Override
+    public synchronized Optional<SupportCase> find(TenantId tenant, String id) {
+        return Optional.ofNullable(cases.get(key(tenant, id)));
+    }
+
+    @Override
+    public synchronized SupportCase replace(SupportCase updated, long expectedVersion, List<HistoryEntry> entries) {
+        SupportCase current = cases.get(key(updated.tenant(), updated.id()));
+        if (current == null) {
+            throw new StoreException.NotFound();
+        }
+        if (current.version() != expectedVersion) {
+            throw new StoreException.VersionConflict();
+        }
+        cases.put(key(updated.tenant(), updated.id()), updated);
+        history.get(key(updated.tenant(), updated.id())).addAll(entries);
+        return updated;
+    }
+
+    @Override
+    public synchronized Slice<HistoryEntry> history(TenantId tenant, String caseId, Cursor after, int limit) {
+        List<HistoryEntry> all = history.getOrDefault(key(tenant, caseId), List.of());
+        int from = after == null ? 0 : Integer.parseInt(after.value());
+        List<HistoryEntry> page = new ArrayList<>(all.subList(Math.min(from, all.size()), Math.min(from + limit, all.size())));
+        return from + limit < all.size() ? new Slice<>(page, new Cursor(String.valueOf(from + limit))) : Slice.last(page);
+    }
+
+    @Override
+    public synchronized Slice<SupportCase> list(TenantId tenant, Filter f, Cursor after, int limit) {
+        List<SupportCase> all = cases.values().stream().filter(c -> c.tenant().equals(tenant))
+                .filter(c -> f.status() == null || c.status() == f.status())
+                .filter(c -> f.assignee() == null || f.assignee().equals(c.assignee()))
+                .filter(c -> f.category() == null || f.category().equals(c.category()))
+                .filter(c -> f.priority() == null || f.priority() == c.priority())
+                .filter(c -> f.contactId() == null || f.contactId().equals(c.contactId()))
+                .filter(c -> after == null || c.number() < Long.parseLong(after.value()))
+                .sorted(Comparator.comparingLong(SupportCase::number).reversed()).toList();
+        if (all.size() <= limit) {
+            return Slice.last(all);
+        }
+        List<SupportCase> page = all.subList(0, limit);
+        return new Slice<>(page, new Cursor(String.valueOf(page.get(limit - 1).number())));
+    }
+
+    @Override
+    public synchronized List<String> categories(TenantId tenant) {
+        return categories.getOrDefault(tenant, List.of());
+    }
+}
