@@ -134,6 +134,23 @@ class CasesHandlerIT {
     }
 
     @Test
+    void theTenantsConfiguredCategoriesAreTheOnlyOnesAndAnotherTenantKeepsAnyKey() {
+        var t = infra.tenants().find(tenant);
+        var settings = t.settings().merge(dev.crm.shared.json.JsonObject.of(dev.crm.shared.json.Json.parse(
+                "{\"caseCategories\": [{\"key\": \"returns\", \"name\": \"Returns\"}]}"),
+                new dev.crm.shared.json.Violations()));
+        infra.tenants().updateSettings(tenant, t.version(), settings, clock.instant());
+        String c = contact(tenant, "active");
+        var refused = create(tenant, c);
+        problem(refused, 400, "validation-error");
+        assertEquals(List.of("/category"), pointers(refused));
+        assertEquals(0, ((List<?>) body(call(as(tenant, Scope.READ, "GET", "/v1/cases"))).get("items")).size(),
+                "a refused case is not stored");
+        status(call(as(tenant, Scope.WRITE, "POST", "/v1/cases").json(createJson(c).replace("billing", "returns"))), 201);
+        status(create(other, contact(other, "active")), 201);
+    }
+
+    @Test
     void aCategoryOutsideTheKeyPatternIsRefused() {
         String json = createJson(contact(tenant, "active")).replace("billing", "Billing Issues");
         var r = call(as(tenant, Scope.WRITE, "POST", "/v1/cases").json(json));

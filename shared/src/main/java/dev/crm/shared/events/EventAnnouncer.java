@@ -19,32 +19,26 @@ public final class EventAnnouncer {
         this.events = events;
     }
 
-    /** @return how many events were recorded (withheld ones not counted) */
+    /** A stream batch: each change's events stored; one log line with the counts. */
     public int announce(DynamodbEvent batch) {
-        int recorded = 0;
-        int withheld = 0;
-        for (TableChange change : TableChange.of(batch)) {
-            for (Event e : decoder.events(change)) {
-                if (events.record(e) == EventRepository.Outcome.RECORDED) {
-                    recorded++;
-                } else {
-                    withheld++;
-                }
-            }
-        }
-        Log.info("events announced", java.util.Map.of("recorded", recorded, "withheld", withheld));
-        return recorded;
+        int[] counts = store(TableChange.of(batch));
+        Log.info("events announced", java.util.Map.of("recorded", counts[0], "withheld", counts[1]));
+        return counts[0];
     }
 
+    /** @return how many events were recorded (withheld ones not counted) */
     public int announce(List<TableChange> changes) {
-        int recorded = 0;
+        return store(changes)[0];
+    }
+
+    /** @return {recorded, withheld} */
+    private int[] store(List<TableChange> changes) {
+        int[] counts = new int[2];
         for (TableChange change : changes) {
             for (Event e : decoder.events(change)) {
-                if (events.record(e) == EventRepository.Outcome.RECORDED) {
-                    recorded++;
-                }
+                counts[events.record(e) == EventRepository.Outcome.RECORDED ? 0 : 1]++;
             }
         }
-        return recorded;
+        return counts;
     }
 }

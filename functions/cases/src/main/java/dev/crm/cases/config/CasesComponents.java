@@ -28,6 +28,8 @@ public final class CasesComponents {
 
     /** The case API's use cases. */
     public Cases cases() {
-        return new Cases(repository, infra.clock());
+        // the tenant's typed settings (validated by the tenants function), read through the shared port
+        return new Cases(repository, tenant -> infra.tenants().find(tenant).settings().service().caseCategories().stream()
+                .map(dev.crm.shared.tenant.ServiceSettings.CaseCategory::key).toList(), infra.clock());
     }
 }

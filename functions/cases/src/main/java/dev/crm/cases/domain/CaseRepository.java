@@ -47,8 +47,6 @@ public interface CaseRepository {
      */
     Slice<SupportCase> list(TenantId tenant, Filter filter, Cursor after, int limit);
 
-    /** The case categories the tenant configured ({@code caseCategories} keys), empty when none. */
-    List<String> categories(TenantId tenant);
 
     /** The contact is unknown to the tenant, erased or being erased. */
     final class ContactNotActive extends RuntimeException {

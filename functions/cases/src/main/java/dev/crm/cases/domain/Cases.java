@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /** The case API's use cases. */
@@ -20,10 +21,13 @@ public final class Cases {
     public static final Pattern CATEGORY = Pattern.compile("[a-z0-9_-]{1,40}");
 
     private final CaseRepository repository;
+    private final Function<TenantId, List<String>> categoriesOf;
     private final Clock clock;
 
-    public Cases(CaseRepository repository, Clock clock) {
+    /** @param categoriesOf the keys of the tenant's configured {@code caseCategories} (empty: none configured) */
+    public Cases(CaseRepository repository, Function<TenantId, List<String>> categoriesOf, Clock clock) {
         this.repository = repository;
+        this.categoriesOf = categoriesOf;
         this.clock = clock;
     }
 
@@ -32,7 +36,7 @@ public final class Cases {
 
     /** Null when the category is acceptable, else why not. */
     public String categoryProblem(TenantId tenant, String category) {
-        List<String> configured = repository.categories(tenant);
+        List<String> configured = categoriesOf.apply(tenant);
         if (!configured.isEmpty()) {
             return configured.contains(category) ? null : "must be one of the tenant's case categories: " + configured;
         }

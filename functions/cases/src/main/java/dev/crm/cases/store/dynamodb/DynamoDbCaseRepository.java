@@ -282,22 +282,4 @@ public final class DynamoDbCaseRepository implements CaseRepository {
         var item = table.get(CaseKeys.caseItem(tenant, id), CaseKeys.CASE);
         return item == null ? Optional.empty() : Optional.of(supportCase(item));
     }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public List<String> categories(TenantId tenant) {
-        // Read generically from the tenant's stored settings: the tenants module owns their validation.
-        var item = table.get(Keys.tenant(tenant), Keys.ITEM);
-        Object settings = item == null || item.get("settings") == null ? null : Attr.toPlain(item.get("settings"));
-        if (!(settings instanceof Map<?, ?> m) || !(m.get("caseCategories") instanceof List<?> list)) {
-            return List.of();
-        }
-        List<String> keys = new ArrayList<>();
-        for (Object o : list) {
-            if (o instanceof Map<?, ?> entry && entry.get("key") instanceof String k) {
-                keys.add(k);
-            }
-        }
-        return keys;
-    }
 }

@@ -22,7 +22,6 @@ public final class InMemoryCaseRepository implements CaseRepository {
     private final Map<String, List<HistoryEntry>> history = new HashMap<>();
     private final Map<TenantId, Long> counters = new HashMap<>();
     private final Set<String> activeContacts = new HashSet<>();
-    private final Map<TenantId, List<String>> categories = new HashMap<>();
 
     private static String key(TenantId t, String id) {
         return t.value() + "|" + id;
@@ -33,9 +32,6 @@ public final class InMemoryCaseRepository implements CaseRepository {
         activeContacts.add(key(t, contactId));
     }
 
-    public synchronized void categories(TenantId t, List<String> keys) {
-        categories.put(t, List.copyOf(keys));
-    }
 
     @Override
     public synchronized SupportCase create(SupportCase draft, HistoryEntry created) {
@@ -99,8 +95,4 @@ public final class InMemoryCaseRepository implements CaseRepository {
         return new Slice<>(page, new Cursor(String.valueOf(page.get(limit - 1).number())));
     }
 
-    @Override
-    public synchronized List<String> categories(TenantId tenant) {
-        return categories.getOrDefault(tenant, List.of());
-    }
 }
