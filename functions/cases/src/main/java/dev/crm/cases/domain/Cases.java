@@ -2,16 +2,10 @@ package dev.crm.cases.domain;
 
 import dev.crm.shared.tenant.TenantId;
 import java.time.Clock;
-import java.time.Instant;
 import dev.crm.shared.store.Cursor;
 import dev.crm.shared.store.Slice;
 import dev.crm.shared.store.StoreException;
-import dev.crm.shared.tenant.Ids;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -45,39 +39,8 @@ public final class Cases {
 
     /** @throws CaseRepository.ContactNotActive when the contact is not an active contact of the tenant */
     public SupportCase create(TenantId tenant, String id, NewCase c) {
-        Instant now = clock.instant();
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("status", SupportCase.wire(SupportCase.Status.NEW));
-        if (c.assignee() != null) {
-            fields.put("assignee", c.assignee());
-        }
-        return repository.create(new SupportCase(tenant, id, 0, c.contactId(), c.channel(), c.category(), c.priority(),
-                c.subject(), c.description(), c.assignee(), c.orderRef(), SupportCase.Status.NEW, null, null, now, now, 1),
-                entry(now, HistoryEntry.CREATED, fields));
-    }
-
-    private static HistoryEntry entry(Instant at, String kind, Map<String, Object> fields) {
-        return new HistoryEntry(Ids.random(HistoryEntry.ID_PREFIX, 20), at, kind, fields);
-    }
-
-    /** The history entries of a change from {@code before} to {@code after}: status and assignment changes. */
-    private static List<HistoryEntry> changes(SupportCase before, SupportCase after, Instant at) {
-        List<HistoryEntry> out = new ArrayList<>();
-        if (before.status() != after.status()) {
-            out.add(entry(at, HistoryEntry.STATUS_CHANGED, Map.of("from", SupportCase.wire(before.status()), "to",
-                    SupportCase.wire(after.status()))));
-        }
-        if (!Objects.equals(before.assignee(), after.assignee())) {
-            Map<String, Object> f = new LinkedHashMap<>();
-            if (before.assignee() != null) {
-                f.put("from", before.assignee());
-            }
-            if (after.assignee() != null) {
-                f.put("to", after.assignee());
-            }
-            out.add(entry(at, HistoryEntry.ASSIGNED, f));
-        }
-        return out;
+        CaseLifecycle.Step step = CaseLifecycle.open(tenant, id, c, clock.instant());
+        return repository.create(step.after(), step.entries().get(0));
     }
 
     /**
@@ -95,27 +58,8 @@ public final class Cases {
      * @throws dev.crm.shared.store.StoreException.VersionConflict when the case changed meanwhile
      */
     public SupportCase change(SupportCase current, Change c) {
-        SupportCase.Status status = current.status();
-        Instant now = clock.instant();
-        Instant solvedAt = current.solvedAt();
-        if (c.status() != null && c.status() != current.status()) {
-            if (!CaseWorkflow.allows(current.status(), c.status())) {
-                throw new CaseWorkflow.InvalidTransition(current.status(), c.status());
-            }
-            status = c.status();
-            if (status == SupportCase.Status.SOLVED) {
-                solvedAt = now;
-            }
-        }
-        SupportCase updated = new SupportCase(current.tenant(), current.id(), current.number(), current.contactId(),
-                current.channel(), c.category() != null ? c.category() : current.category(),
-                c.priority() != null ? c.priority() : current.priority(),
-                c.subject() != null ? c.subject() : current.subject(),
-                c.setsDescription() ? c.description() : current.description(),
-                c.setsAssignee() ? c.assignee() : current.assignee(),
-                c.setsOrderRef() ? c.orderRef() : current.orderRef(), status, solvedAt, current.firstResponseAt(),
-                current.createdAt(), now, current.version() + 1);
-        return repository.replace(updated, current.version(), changes(current, updated, now));
+        CaseLifecycle.Step step = CaseLifecycle.change(current, c, clock.instant());
+        return repository.replace(step.after(), current.version(), step.entries());
     }
 
     public enum Author { AGENT, CUSTOMER }
@@ -138,27 +82,9 @@ public final class Cases {
                 return found;
             }
             SupportCase current = found.get();
-            Instant now = clock.instant();
-            SupportCase.Status status = current.status();
-            if (m.author() == Author.CUSTOMER
-                    && (status == SupportCase.Status.PENDING || status == SupportCase.Status.SOLVED)) {
-                status = SupportCase.Status.OPEN;
-            }
-            Instant firstResponse = current.firstResponseAt();
-            if (firstResponse == null && m.author() == Author.AGENT && m.visibility() == Visibility.PUBLIC) {
-                firstResponse = now;
-            }
-            SupportCase updated = new SupportCase(current.tenant(), current.id(), current.number(), current.contactId(),
-                    current.channel(), current.category(), current.priority(), current.subject(), current.description(),
-                    current.assignee(), current.orderRef(), status, current.solvedAt(), firstResponse,
-                    current.createdAt(), now, current.version() + 1);
-            List<HistoryEntry> entries = new ArrayList<>();
-            entries.add(new HistoryEntry(messageId, now, HistoryEntry.MESSAGE, Map.of("messageId", messageId,
-                    "author", SupportCase.wire(m.author()), "visibility", SupportCase.wire(m.visibility()),
-                    "body", m.body())));
-            entries.addAll(changes(current, updated, now));
+            CaseLifecycle.Step step = CaseLifecycle.message(current, messageId, m, clock.instant());
             try {
-                return Optional.of(repository.replace(updated, current.version(), entries));
+                return Optional.of(repository.replace(step.after(), current.version(), step.entries()));
             } catch (StoreException.VersionConflict e) {
                 // another change came first: apply the message to the new state
             }
