@@ -128,6 +128,63 @@ class CaseTouchPointsIT {
         assertEquals(1, timeline(other, bob).size());
     }
 
+    private void interaction(TenantId t, String contactId, String json) {
+        var r = call(contacts, ApiEvents.request("POST", "/v1/contacts/{id}/interactions").as(t, Scope.WRITE)
+                .path("id", contactId).json(json));
+        status(r, 201);
+    }
+
+    /** What the table stream delivers for each of the contact's timeline items, as it was inserted. */
+    private List<com.amazonaws.services.lambda.runtime.events.DynamodbEvent> insertedTimeline(TenantId t, String contactId) {
+        var items = infra.table().client().query(software.amazon.awssdk.services.dynamodb.model.QueryRequest.builder()
+                .tableName(infra.table().name()).keyConditionExpression("PK = :pk AND begins_with(SK, :t)")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(Keys.contact(t, contactId)),
+                        ":t", AttributeValue.fromS(Keys.TIMELINE_PREFIX))).build()).items();
+        return items.stream().map(item -> dev.crm.devkit.StreamRecords.change("ev-" + Attr.str(item, "SK"), clock.instant(),
+                null, item)).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> listCases(TenantId t) {
+        return (List<Map<String, Object>>) body(call(cases, ApiEvents.request("GET", "/v1/cases").as(t, Scope.READ))).get("items");
+    }
+
+    @Test
+    void aComplaintOpensOneCaseWhenTheTenantSaysSoAndAReplayOpensNoMore() {
+        var tenants = new dev.crm.tenants.entrypoints.TenantsHandler(infra);
+        status(tenants.handleRequest(ApiEvents.request("PATCH", "/v1/tenant/settings").as(tenant, Scope.ADMIN)
+                .header("If-Match", "\"1\"").body("application/merge-patch+json", "{\"complaintsOpenCases\": true,"
+                        + " \"caseCategories\": [{\"key\": \"billing\", \"name\": \"Billing\"}]}").build(),
+                new LambdaContext()), 200);
+        String ada = contact(tenant, "Ada");
+        String bob = contact(other, "Bob"); // the other tenant left complaintsOpenCases off
+        String complaint = "{\"id\": \"cmp-1\", \"type\": \"complaint\", \"channel\": \"sms\","
+                + " \"summary\": \"Rude driver\\nHe threw the parcel over the fence\"}";
+        interaction(tenant, ada, complaint);
+        interaction(tenant, ada, "{\"id\": \"call-1\", \"type\": \"call\", \"summary\": \"Asked about delivery\"}");
+        interaction(other, bob, complaint);
+
+        var opener = new dev.crm.cases.entrypoints.ComplaintCaseOpener(infra);
+        for (int delivery = 0; delivery < 2; delivery++) { // the stream delivers at least once
+            insertedTimeline(tenant, ada).forEach(e -> opener.handleRequest(e, new LambdaContext()));
+            insertedTimeline(other, bob).forEach(e -> opener.handleRequest(e, new LambdaContext()));
+        }
+
+        var opened = listCases(tenant);
+        assertEquals(1, opened.size(), opened.toString());
+        var c = opened.get(0);
+        assertEquals(dev.crm.cases.domain.ComplaintCases.caseId(ada, "cmp-1"), c.get("id"));
+        assertEquals("CS-000001", c.get("number"), "a replay used no second number");
+        assertEquals(ada, c.get("contactId"));
+        assertEquals("chat", c.get("channel"));
+        assertEquals("billing", c.get("category"), "the tenant's first category: it has no 'complaint'");
+        assertEquals("normal", c.get("priority"));
+        assertEquals("Rude driver", c.get("subject"));
+        assertEquals("Rude driver\nHe threw the parcel over the fence", c.get("description"));
+        assertEquals(List.of("CS-000001 Rude driver new"), openCaseSubjects(tenant, ada));
+        assertEquals(List.of(), listCases(other), "complaintsOpenCases is off for the other tenant");
+    }
+
     @Test
     void erasingAContactDeletesEveryItemOfItsCasesAndNothingOfOthers() {
         String ada = contact(tenant, "Ada");

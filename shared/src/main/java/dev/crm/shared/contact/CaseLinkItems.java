@@ -74,7 +74,8 @@ public final class CaseLinkItems {
             item.put("solvedAt", Attr.instant(l.solvedAt()));
         }
         if (l.lastBreachedAt() != null) {
-            item.put("lastBreachedAt", Attr.instant(l.lastBreachedAt()));
+            // fixed width, so a reader's "breached since" is a string comparison
+            item.put("lastBreachedAt", Attr.s(Keys.sortableInstant(l.lastBreachedAt())));
         }
         // state other functions own carries its API representation (the privacy export shows it)
         item.put("view", Attr.of(l.toJson()));
