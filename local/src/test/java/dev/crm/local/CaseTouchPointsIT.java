@@ -200,6 +200,12 @@ class CaseTouchPointsIT {
         patch(tenant, current, "{\"status\": \"solved\"}");
         var bobs = openCase(tenant, bob, "Bob's case");
         var carols = openCase(other, carol, "Carol's case");
+        var export = call(contacts, ApiEvents.request("GET", "/v1/contacts/{id}/export").as(tenant, Scope.READ).path("id", ada));
+        status(export, 200);
+        @SuppressWarnings("unchecked")
+        var exported = (List<Map<String, Object>>) body(export).get("cases");
+        assertEquals(List.of("Charged twice new", "Parcel late solved"), exported.stream()
+                .map(m -> m.get("subject") + " " + m.get("status")).sorted().toList(), "the export names both, open or not");
 
         var r = call(contacts, ApiEvents.request("DELETE", "/v1/contacts/{id}").as(tenant, Scope.WRITE).path("id", ada));
         status(r, 202);

@@ -87,7 +87,7 @@ public interface PrivacyRepository {
     int deletePage(TenantId tenant, String contactId, int limit);
 
     /** What an item held about the contact is, for the export. */
-    enum HeldKind { TIMELINE, CONSENT_LEDGER, SEND, PURCHASE_SUMMARY, STATE, OTHER }
+    enum HeldKind { TIMELINE, CONSENT_LEDGER, SEND, PURCHASE_SUMMARY, STATE, CASE, OTHER }
 
     /**
      * One thing held about the contact, as the export shows it: {@code name} names a piece of state

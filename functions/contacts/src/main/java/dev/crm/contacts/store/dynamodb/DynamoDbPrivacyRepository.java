@@ -306,7 +306,12 @@ public final class DynamoDbPrivacyRepository implements PrivacyRepository {
         Map<String, Object> item = new LinkedHashMap<>();
         stored.forEach((k, v) -> item.put(k, Attr.toPlain(v)));
         String sk = (String) item.get(Table.SK);
-        if (sk.startsWith(Keys.TIMELINE_PREFIX)) {
+        if (dev.crm.shared.contact.CaseLinkItems.isLink(stored)) {
+            // a case's link (open under A#, resolved under CASE#): the case as the 360° view lists it
+            @SuppressWarnings("unchecked")
+            Map<String, Object> view = item.get("view") instanceof Map<?, ?> v ? (Map<String, Object>) v : withoutKeys(item);
+            return new HeldItem(HeldKind.CASE, null, view);
+        } else if (sk.startsWith(Keys.TIMELINE_PREFIX)) {
             return new HeldItem(HeldKind.TIMELINE, null, exportedTimelineEntry(item));
         } else if (sk.startsWith(Keys.LEDGER_PREFIX)) {
             return new HeldItem(HeldKind.CONSENT_LEDGER, null, withoutKeys(item));
