@@ -286,6 +286,34 @@ class HostileInputIT {
         report.add("case writes");
     }
 
+    /**
+     * The agent PATCH on the agent as it is now (the generic variants stop at 412, as for cases):
+     * hostile merge patches and read-only fields, each a 4xx problem+json that writes nothing.
+     */
+    @Test
+    void agentPatchesRefuseHostileBodiesOnTheCurrentVersion() throws Exception {
+        String path = "/v1/agents/" + replace.get("ag_example0000000000000");
+        Path sample = SampleEvents.directory().resolve("cases/patch-agent.json");
+        Map<String, String> auth = Map.of("Authorization", "Bearer " + adminKey);
+        var current = walk.send(null, "GET", "/v1/agents/{id}", path, null, auth, null).response();
+        assertEquals(200, current.statusCode(), current.body());
+        Map<String, String> patch = new LinkedHashMap<>(auth);
+        patch.put("Content-Type", "application/merge-patch+json");
+        patch.put("If-Match", current.headers().firstValue("ETag").orElseThrow());
+        for (String body : List.of("{\"name\": null}", "{\"name\": \"\"}", "{\"name\": \"two\\nlines\"}",
+                "{\"name\": \"" + "x".repeat(201) + "\"}", "{\"email\": null}", "{\"email\": \"not an address\"}",
+                "{\"email\": \"a@b\"}", "{\"email\": \"" + "x".repeat(250) + "@example.com\"}", "{\"email\": 5}",
+                "{\"teams\": \"billing\"}", "{\"teams\": [\"\"]}", "{\"teams\": [1]}", "{\"teams\": [\"a\\nb\"]}",
+                "{\"teams\": [" + "\"t\",".repeat(20) + "\"t\"]}", "{\"active\": null}", "{\"active\": \"true\"}",
+                "{\"active\": 0}", "{\"id\": \"ag_aaaaaaaaaaaaaaaaaaaa\"}", "{\"version\": 99}",
+                "{\"createdAt\": \"2001-01-01T00:00:00Z\"}", "{\"tenantId\": \"t_aaaaaaaaaaaaaaaaaaaa\"}", "{\"zzUnknown\": 1}",
+                "{\"active\": false, \"zzUnknown\": 1}", "[]", "null", "{\"name\": \"a\", \"name\": \"b\"}")) {
+            expectRejected("agent patch " + body.substring(0, Math.min(30, body.length())), sample, "PATCH", "/v1/agents/{id}",
+                    path, null, patch, body);
+        }
+        report.add("agent patches");
+    }
+
     @Test
     void hostileIdsHeadersCursorsAndParametersAreRejected() throws Exception {
         for (Request r : requests()) {
