@@ -12,10 +12,12 @@ import dev.crm.shared.config.Infrastructure;
 public final class CasesComponents {
     private final Infrastructure infra;
     private final CaseRepository repository;
+    private final dev.crm.cases.domain.AgentRepository agentRepository;
 
     public CasesComponents(Infrastructure infra) {
         this.infra = infra;
         this.repository = new DynamoDbCaseRepository(infra.table());
+        this.agentRepository = new dev.crm.cases.store.dynamodb.DynamoDbAgentRepository(infra.table());
     }
 
     public Infrastructure infrastructure() {
@@ -46,5 +48,10 @@ public final class CasesComponents {
         // the tenant's typed settings (validated by the tenants function), read through the shared port
         return new Cases(repository, tenant -> infra.tenants().find(tenant).settings().service().caseCategories().stream()
                 .map(dev.crm.shared.tenant.ServiceSettings.CaseCategory::key).toList(), infra.clock());
+    }
+
+    /** The agent API's use cases; also who a case may be assigned to ({@link dev.crm.cases.domain.Assignees}). */
+    public dev.crm.cases.domain.Agents agents() {
+        return new dev.crm.cases.domain.Agents(agentRepository, infra.clock());
     }
 }

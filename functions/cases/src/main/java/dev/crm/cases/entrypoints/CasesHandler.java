@@ -31,7 +31,10 @@ public final class CasesHandler
         Infrastructure infra = components.infrastructure();
         ApiRouter r = new ApiRouter(infra.settings().list("ALLOWED_DASHBOARD_ORIGINS"));
         TenantCache tenants = new TenantCache(infra.tenants(), infra.clock());
-        this.router = new CaseRoutes(components.cases(), tenants, infra.idempotency(), infra.clock()).addTo(r);
+        var agents = components.agents();
+        r = new AgentRoutes(agents, tenants, infra.idempotency(), infra.clock()).addTo(r);
+        this.router = new CaseRoutes(components.cases(), tenants, infra.idempotency(), infra.clock()).assignees(agents)
+                .addTo(r);
     }
 
     @Override
