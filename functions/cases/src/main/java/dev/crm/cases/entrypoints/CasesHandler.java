@@ -32,6 +32,9 @@ public final class CasesHandler
         ApiRouter r = new ApiRouter(infra.settings().list("ALLOWED_DASHBOARD_ORIGINS"));
         TenantCache tenants = new TenantCache(infra.tenants(), infra.clock());
         this.router = new CaseRoutes(components.cases(), tenants, infra.idempotency(), infra.clock()).addTo(r);
+        // service measures, forecast and history import (issue 16): their own routing classes
+        new ServiceMeasureRoutes(components.measures(), components.forecast(), infra.clock()).addTo(r);
+        new CaseImportRoutes(components.imports(), infra.idempotency()).addTo(r);
     }
 
     @Override

@@ -118,6 +118,8 @@ public final class DynamoDbCaseRepository implements CaseRepository {
                     .conditionExpression("#st = :active").expressionAttributeNames(Map.of("#st", "status"))
                     .expressionAttributeValues(Map.of(":active", Attr.s("active"))).build()).build());
             tx.add(table.putIfAbsent(entryItem(t, draft.id(), created, 0)));
+            // the case's arrival entry (measures, forecast): written with the case, never changed
+            tx.add(table.putIfAbsent(CaseArrivalItems.item(c)));
             try {
                 table.transact(tx);
                 return c;
