@@ -76,6 +76,7 @@ class ContractIT {
     static final String RESPONSE = "surveys/submit-survey-response.json";
     static final String DEPROVISION = "tenants/deprovision-tenant.json";
     static final String WEBHOOK = "webhooks/create-webhook.json";
+    static final String CASE_IMPORT = "cases/create-case-import.json";
     /** A lapsed, valuable customer, a churn run that scores them, and the open alert it raised. */
     static final String OPEN_CHURN_ALERT = "open churn alert";
     static final Map<String, List<String>> BEFORE = Map.ofEntries(
@@ -136,7 +137,12 @@ class ContractIT {
             Map.entry("webhooks/test-webhook.json", List.of(WEBHOOK)),
             Map.entry("webhooks/replay-webhook.json", List.of(WEBHOOK, "webhooks/test-webhook.json")),
             Map.entry("webhooks/list-webhook-deliveries.json", List.of(WEBHOOK, "webhooks/test-webhook.json")),
-            Map.entry("webhooks/webhook-retry-delivery.json", List.of(WEBHOOK, "webhooks/test-webhook.json")));
+            Map.entry("webhooks/webhook-retry-delivery.json", List.of(WEBHOOK, "webhooks/test-webhook.json")),
+            // ---- cases: history import, measures, forecast ----
+            Map.entry("cases/create-case-import.json", List.of(CONTACT)),
+            Map.entry("cases/get-case-import.json", List.of(CONTACT, CASE_IMPORT)),
+            Map.entry("cases/get-case-metrics.json", List.of(CONTACT, CASE_IMPORT)),
+            Map.entry("cases/get-case-forecast.json", List.of(CONTACT, CASE_IMPORT)));
 
     static String name(Path sample) {
         return SampleEvents.directory().relativize(sample).toString().replace('\\', '/');
