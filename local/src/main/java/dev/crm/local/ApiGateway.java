@@ -98,12 +98,14 @@ final class ApiGateway {
         Map<String, String> pathParams = new LinkedHashMap<>();
         for (CompiledRoute r : routes) {
             Matcher m = r.pattern().matcher(path);
-            if (m.matches() && r.route().method().equals(call.method())) {
+            // as API Gateway: the most literal route wins (/v1/cases/metrics over /v1/cases/{id})
+            if (m.matches() && r.route().method().equals(call.method())
+                    && (matched == null || r.names().size() < matched.names().size())) {
                 matched = r;
+                pathParams.clear();
                 for (int i = 0; i < r.names().size(); i++) {
                     pathParams.put(r.names().get(i), URLDecoder.decode(m.group(i + 1), StandardCharsets.UTF_8));
                 }
-                break;
             }
         }
         if (matched == null) {

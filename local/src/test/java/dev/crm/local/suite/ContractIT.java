@@ -81,6 +81,7 @@ class ContractIT {
     /** Status open (If-Match "1": a new case); the case is then at version 2. */
     static final String CASE_PATCH = "cases/patch-case.json";
     static final String CASE_MESSAGE = "cases/send-case-message.json";
+    static final String CASE_IMPORT = "cases/create-case-import.json";
     /** A lapsed, valuable customer, a churn run that scores them, and the open alert it raised. */
     static final String OPEN_CHURN_ALERT = "open churn alert";
     static final Map<String, List<String>> BEFORE = Map.ofEntries(
@@ -152,7 +153,12 @@ class ContractIT {
             Map.entry("cases/patch-case.json", List.of(CONTACT, AGENT, CASE)),
             Map.entry("cases/send-case-message.json", List.of(CONTACT, AGENT, CASE)),
             // every kind of entry there is: created, status_changed, message
-            Map.entry("cases/get-case-history.json", List.of(CONTACT, AGENT, CASE, CASE_PATCH, CASE_MESSAGE)));
+            Map.entry("cases/get-case-history.json", List.of(CONTACT, AGENT, CASE, CASE_PATCH, CASE_MESSAGE)),
+            // ---- cases: history import, measures, forecast ----
+            Map.entry("cases/create-case-import.json", List.of(CONTACT)),
+            Map.entry("cases/get-case-import.json", List.of(CONTACT, CASE_IMPORT)),
+            Map.entry("cases/get-case-metrics.json", List.of(CONTACT, CASE_IMPORT)),
+            Map.entry("cases/get-case-forecast.json", List.of(CONTACT, CASE_IMPORT)));
 
     static String name(Path sample) {
         return SampleEvents.directory().relativize(sample).toString().replace('\\', '/');

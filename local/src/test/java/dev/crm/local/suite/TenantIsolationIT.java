@@ -67,6 +67,10 @@ class TenantIsolationIT {
             Map.entry("GET /v1/churn-runs/{id}", Scope.READ),
             Map.entry("GET /v1/churn-scores/summary", Scope.READ),
             Map.entry("GET /v1/contacts", Scope.READ),
+            Map.entry("GET /v1/cases/metrics", Scope.READ),
+            Map.entry("GET /v1/cases/forecast", Scope.READ),
+            Map.entry("GET /v1/cases/imports/{id}", Scope.READ),
+            Map.entry("POST /v1/cases/imports", Scope.WRITE),
             Map.entry("GET /v1/contacts/anonymizations/{id}", Scope.READ),
             Map.entry("GET /v1/contacts/erasures/{id}", Scope.READ),
             Map.entry("GET /v1/contacts/imports/{id}", Scope.READ),
@@ -248,6 +252,9 @@ class TenantIsolationIT {
         expected.put("/v1/churn-alerts?status=acknowledged", b.ids().get("al_acknowledged"));
         expected.put("/v1/churn-alerts?status=resolved", b.ids().get("al_resolved"));
         expected.put("/v1/churn-scores/summary", b.ids().get("run_example0000000000000"));
+        // B's measures and forecast count B's one imported case (category beehives) and none of A's
+        expected.put("/v1/cases/metrics?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z&groupBy=category", "beehives");
+        expected.put("/v1/cases/forecast?from=2026-12-07T00:00:00Z&interval=day", "\"historyCases\":1");
         expected.put("/v1/segments/" + b.ids().get("seg_example0000000000000") + "/contacts", b.ids().get("c_example0000000000000"));
         expected.put("/v1/contacts/" + b.ids().get("c_example0000000000000") + "/timeline", "order-b-1");
         expected.put("/v1/contacts/" + b.ids().get("c_example0000000000000") + "/consent-history", "bee-news");
@@ -532,6 +539,9 @@ class TenantIsolationIT {
                 "surveys/submit-survey-response.json", "surveys/create-recount.json", "tenants/create-key.json")) {
             runA(t, sample, json -> json);
         }
+        // a case history import (its subjects are A's), for the import's id route and the measures
+        java.util.Collections.addAll(secretsOfA, "Refund not received", "Wrong invoice address");
+        runA(t, "cases/create-case-import.json", json -> json);
         var link = runA(t, "surveys/create-respondent-link.json", Map.of());
         t.ids().put("respondent_token", (String) ((Map<?, ?>) Json.parse(link.body())).get("token"));
         // an erasure and an anonymisation of contacts of their own; and the contacts the routes' own erasing
@@ -604,12 +614,32 @@ class TenantIsolationIT {
                 + "\"priority\": \"high\", \"subject\": \"Bee case\", \"assignee\": \"" + bAgent + "\"}");
         t.ids().put("cs_example0000000000000", bCase);
         created(t, "/v1/cases/" + bCase + "/messages", "{\"author\": \"customer\", \"visibility\": \"public\", \"body\": \"Bee reply\"}");
+        importOneCase(t, contact);
         List<String> alerts = churnAlerts(t, List.of("Bee-one", "Bee-two", "Bee-three"));
         t.ids().put("al_open", alerts.get(0));
         t.ids().put("al_acknowledged", alerts.get(1));
         t.ids().put("al_resolved", alerts.get(2));
         assertEquals(200, send(t.key(), "POST", "/v1/churn-alerts/" + alerts.get(1) + "/acknowledge", Map.of(), null).statusCode());
         assertEquals(200, send(t.key(), "POST", "/v1/churn-alerts/" + alerts.get(2) + "/resolve", Map.of(), null).statusCode());
+    }
+
+    /** One past case of B's, imported, and the import run to its end (the stream starts the job). */
+    @SuppressWarnings("unchecked")
+    static void importOneCase(Owner t, String contact) throws Exception {
+        var r = send(t.key(), "POST", "/v1/cases/imports", Map.of("Content-Type", "application/x-ndjson"),
+                "{\"contactId\": \"" + contact + "\", \"channel\": \"web\", \"category\": \"beehives\", \"priority\": \"low\", "
+                        + "\"subject\": \"Bee case\", \"createdAt\": \"2026-10-12T10:00:00Z\", "
+                        + "\"statusChanges\": [{\"status\": \"solved\", \"at\": \"2026-10-12T12:00:00Z\"}]}\n");
+        assertEquals(202, r.statusCode(), r.body());
+        String id = (String) ((Map<String, Object>) Json.parse(r.body())).get("id");
+        for (Instant until = Instant.now().plusSeconds(30); Instant.now().isBefore(until);) {
+            var job = send(t.key(), "GET", "/v1/cases/imports/" + id, Map.of(), null);
+            if (job.body().contains("\"succeeded\"")) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("tenant B's case import did not finish");
     }
 
     /** Runs a sample for A (placeholders replaced by A's ids and the overrides); it must succeed; learns its id. */
@@ -782,7 +812,7 @@ class TenantIsolationIT {
         Map<String, String> h = new LinkedHashMap<>(headers);
         h.put("Authorization", "Bearer " + key);
         if (body != null) {
-            h.put("Content-Type", "application/json");
+            h.putIfAbsent("Content-Type", "application/json"); // an import names its own
         }
         String[] pq = path.split("\\?", 2);
         var r = walk.send(null, method, pq[0], pq[0], pq.length > 1 ? pq[1] : null, h, body).response();

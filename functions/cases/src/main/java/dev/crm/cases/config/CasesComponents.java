@@ -4,6 +4,15 @@ import dev.crm.cases.domain.CaseRepository;
 import dev.crm.cases.domain.Cases;
 import dev.crm.cases.store.dynamodb.DynamoDbCaseRepository;
 import dev.crm.shared.config.Infrastructure;
+import dev.crm.cases.domain.forecast.CaseForecast;
+import dev.crm.cases.domain.imports.CaseImport;
+import dev.crm.cases.domain.imports.CaseImportRepository;
+import dev.crm.cases.domain.measures.CaseRecordsRepository;
+import dev.crm.cases.domain.measures.ServiceMeasures;
+import dev.crm.cases.store.dynamodb.DynamoDbCaseImportRepository;
+import dev.crm.cases.store.dynamodb.DynamoDbCaseRecordsRepository;
+import dev.crm.shared.tenant.TenantId;
+import dev.crm.shared.tenant.TenantSettings;
 
 /**
  * The cases function's composition root: which adapter stands behind each of the domain's ports.
@@ -53,5 +62,30 @@ public final class CasesComponents {
     /** The agent API's use cases; also who a case may be assigned to ({@link dev.crm.cases.domain.Assignees}). */
     public dev.crm.cases.domain.Agents agents() {
         return new dev.crm.cases.domain.Agents(agentRepository, infra.clock());
+    }
+
+    // ---- measures, forecast, history import (issue 16) ----
+
+    private CaseRecordsRepository records() {
+        return new DynamoDbCaseRecordsRepository(infra.table());
+    }
+
+    private TenantSettings settingsOf(TenantId tenant) {
+        var t = infra.tenants().find(tenant);
+        return t == null ? TenantSettings.defaults() : t.settings();
+    }
+
+    public ServiceMeasures measures() {
+        return new ServiceMeasures(records(), this::settingsOf);
+    }
+
+    public CaseForecast forecast() {
+        return new CaseForecast(records(), this::settingsOf);
+    }
+
+    public CaseImport imports() {
+        CaseImportRepository lines = new DynamoDbCaseImportRepository(infra.table(), infra.clock());
+        Cases cases = cases();
+        return new CaseImport(lines, infra.jobs(), cases::categoryProblem, infra.clock());
     }
 }

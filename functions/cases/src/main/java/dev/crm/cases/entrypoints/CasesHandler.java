@@ -35,6 +35,9 @@ public final class CasesHandler
         r = new AgentRoutes(agents, tenants, infra.idempotency(), infra.clock()).addTo(r);
         this.router = new CaseRoutes(components.cases(), tenants, infra.idempotency(), infra.clock()).assignees(agents)
                 .addTo(r);
+        // service measures, forecast and history import: their own routing classes
+        new ServiceMeasureRoutes(components.measures(), components.forecast(), infra.clock()).addTo(r);
+        new CaseImportRoutes(components.imports(), infra.idempotency()).addTo(r);
     }
 
     @Override

@@ -118,7 +118,9 @@ public final class DynamoDbCaseRepository implements CaseRepository {
                     .conditionExpression("#st = :active").expressionAttributeNames(Map.of("#st", "status"))
                     .expressionAttributeValues(Map.of(":active", Attr.s("active"))).build()).build());
             tx.add(table.putIfAbsent(entryItem(t, draft.id(), created, 0)));
-            tx.addAll(CaseLinks.created(table.name(), c)); // the contact's link and timeline entry (TOUCH)
+            tx.addAll(CaseLinks.created(table.name(), c)); // the contact's link and timeline entry
+            // the case's arrival entry (measures, forecast): written with the case, never changed
+            tx.add(table.putIfAbsent(CaseArrivalItems.item(c)));
             try {
                 table.transact(tx);
                 return c;
