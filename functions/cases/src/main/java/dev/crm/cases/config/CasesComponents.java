@@ -2,6 +2,7 @@ package dev.crm.cases.config;
 
 import dev.crm.cases.domain.CaseRepository;
 import dev.crm.cases.domain.Cases;
+import dev.crm.cases.domain.SlaTerms;
 import dev.crm.cases.store.dynamodb.DynamoDbCaseRepository;
 import dev.crm.shared.config.Infrastructure;
 
@@ -30,6 +31,13 @@ public final class CasesComponents {
     public Cases cases() {
         // the tenant's typed settings (validated by the tenants function), read through the shared port
         return new Cases(repository, tenant -> infra.tenants().find(tenant).settings().service().caseCategories().stream()
-                .map(dev.crm.shared.tenant.ServiceSettings.CaseCategory::key).toList(), infra.clock());
+                .map(dev.crm.shared.tenant.ServiceSettings.CaseCategory::key).toList(),
+                tenant -> SlaTerms.of(infra.tenants().find(tenant).settings()), infra.clock());
+    }
+
+    /** The case events decoder over the stored events (CaseEventsFunction). */
+    public dev.crm.shared.events.EventAnnouncer eventAnnouncer() {
+        return new dev.crm.shared.events.EventAnnouncer(new dev.crm.cases.store.dynamodb.CaseChangeDecoder(),
+                new dev.crm.shared.events.store.dynamodb.DynamoDbEventRepository(infra.table(), infra.clock()));
     }
 }
