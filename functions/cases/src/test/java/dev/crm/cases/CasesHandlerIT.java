@@ -427,4 +427,27 @@ class CasesHandlerIT {
         problem(call(as(tenant, Scope.READ, "GET", "/v1/cases").query("sort", "number")), 400, "validation-error");
         status(later, 201);
     }
+
+    @Test
+    void theScheduleClosesASolvedCaseAfterTheTenantsAutoClosePeriodOnly() {
+        var t = infra.tenants().find(tenant);
+        infra.tenants().updateSettings(tenant, t.version(), t.settings().merge(dev.crm.shared.json.JsonObject.of(
+                dev.crm.shared.json.Json.parse("{\"casesAutoCloseAfter\": \"P3D\"}"), new dev.crm.shared.json.Violations())),
+                clock.instant());
+        var schedule = new dev.crm.cases.entrypoints.CaseSlaSchedule(infra);
+        String id = (String) body(create(tenant, contact(tenant, "active"))).get("id");
+        String otherId = (String) body(create(other, contact(other, "active"))).get("id");
+        status(patch(tenant, id, 1, "{\"status\": \"solved\"}"), 200);
+        status(patch(other, otherId, 1, "{\"status\": \"solved\"}"), 200);
+        clock.advance(java.time.Duration.ofDays(3).minusMinutes(1));
+        schedule.handleRequest(Map.of(), new LambdaContext());
+        assertEquals("solved", body(get(tenant, id)).get("status"));
+        clock.advance(java.time.Duration.ofMinutes(1));
+        schedule.handleRequest(Map.of(), new LambdaContext());
+        assertEquals("closed", body(get(tenant, id)).get("status"));
+        assertEquals("solved", body(get(other, otherId)).get("status"), "the other tenant closes after its own P7D");
+        clock.advance(java.time.Duration.ofDays(4));
+        schedule.handleRequest(Map.of(), new LambdaContext());
+        assertEquals("closed", body(get(other, otherId)).get("status"));
+    }
 }
