@@ -37,6 +37,16 @@ public final class Cases {
         this.clock = clock;
     }
 
+    /** A page of the tenant's cases as the API shows them now (the tenant's calendar read once). */
+    public List<java.util.Map<String, Object>> shown(TenantId tenant, List<SupportCase> page) {
+        if (page.isEmpty()) {
+            return List.of();
+        }
+        var calendar = termsOf.apply(tenant).calendar();
+        Instant now = clock.instant();
+        return page.stream().map(c -> c.toJson(calendar, now)).toList();
+    }
+
     /** The case as the API shows it now: with its SLA figures at this instant. */
     public java.util.Map<String, Object> shown(SupportCase c) {
         return c.toJson(termsOf.apply(c.tenant()).calendar(), clock.instant());

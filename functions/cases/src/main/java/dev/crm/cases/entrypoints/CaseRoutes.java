@@ -123,7 +123,7 @@ final class CaseRoutes {
         Cursor from = Page.from(request, t, tenant.secrets(), query, clock.instant());
         Slice<SupportCase> page = service.list(t, new CaseRepository.Filter(status, assignee, category, priority, contactId,
                 "true".equals(breached), sort == null ? CaseRepository.Sort.NUMBER : CaseRepository.Sort.DUE_AT), from, limit);
-        List<Object> items = page.items().stream().<Object>map(service::shown).toList();
+        List<Object> items = List.copyOf(service.shown(t, page.items()));
         return ApiResponse.ok(Page.body(items, Page.cursor(t, tenant.secrets(), query, page.next(), clock.instant())));
     }
 
