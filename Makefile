@@ -83,6 +83,12 @@ build-WebhookDeliveryFunction:
 build-WebhookRetryFunction:
 	$(call package,webhooks)
 
+build-CasesFunction:
+	$(call package,cases)
+
+build-ComplaintCaseOpenerFunction:
+	$(call package,cases)
+
 build-CaseEventsFunction:
 	$(call package,cases)
 

@@ -27,6 +27,21 @@ public final class CasesComponents {
         return repository;
     }
 
+    /** Complaint touch points open cases (ComplaintCaseOpener), per the tenant's service settings. */
+    public dev.crm.cases.domain.ComplaintCases complaintCases() {
+        return new dev.crm.cases.domain.ComplaintCases(cases(), tenant -> {
+            var found = infra.tenants().find(tenant);
+            return found == null ? null : found.settings().service();
+        });
+    }
+
+    /** The complaint touch points in a batch of table stream records. */
+    public java.util.List<dev.crm.cases.domain.ComplaintCases.Complaint> complaints(
+            com.amazonaws.services.lambda.runtime.events.DynamodbEvent event) {
+        return dev.crm.cases.store.dynamodb.ComplaintDecoder.complaints(
+                dev.crm.shared.events.store.dynamodb.TableChange.of(event));
+    }
+
     /** The case API's use cases. */
     public Cases cases() {
         // the tenant's typed settings (validated by the tenants function), read through the shared port

@@ -184,6 +184,7 @@ public final class DynamoDbCaseRepository implements CaseRepository {
                     .conditionExpression("#st = :active").expressionAttributeNames(Map.of("#st", "status"))
                     .expressionAttributeValues(Map.of(":active", Attr.s("active"))).build()).build());
             tx.add(table.putIfAbsent(entryItem(c, created, 0)));
+            tx.addAll(CaseLinks.created(table.name(), c)); // the contact's link and timeline entry (TOUCH)
             try {
                 table.transact(tx);
                 return c;
@@ -224,6 +225,7 @@ public final class DynamoDbCaseRepository implements CaseRepository {
         for (int i = 0; i < entries.size(); i++) {
             tx.add(table.putIfAbsent(entryItem(updated, entries.get(i), i)));
         }
+        tx.addAll(CaseLinks.changed(table.name(), updated)); // the contact's link follows the case (TOUCH)
         try {
             table.transact(tx);
             return updated;
