@@ -416,6 +416,9 @@ class CasesHandlerIT {
         assertEquals(List.of(), listNumbers(tenant, Map.of("breached", "true")), "not recorded until a write or the schedule");
         status(patch(tenant, id, 1, "{\"status\": \"open\"}"), 200);
         assertEquals(List.of("CS-000001"), listNumbers(tenant, Map.of("breached", "true")));
+        var link = infra.table().get(Keys.contact(tenant, (String) body(r).get("contactId")), Keys.OPEN_CASE_PREFIX + id);
+        assertEquals(dev.crm.shared.contact.CaseLinkItems.link(link).lastBreachedAt(), java.time.Instant.parse(
+                "2026-12-07T11:00:00Z"), "the contact's link says when the case last breached (churn alerts read it)");
         assertEquals(List.of("CS-000001", "CS-000002"), listNumbers(tenant, Map.of("sort", "dueAt")));
         assertEquals(List.of("CS-000001"), listNumbers(tenant, Map.of("sort", "dueAt", "breached", "true")));
         assertEquals(List.of(), listNumbers(other, Map.of("sort", "dueAt")));

@@ -163,9 +163,11 @@ public final class CaseLifecycle {
         Set<CaseSla.Metric> breaches = sla.breaches().isEmpty() ? EnumSet.noneOf(CaseSla.Metric.class)
                 : EnumSet.copyOf(sla.breaches());
         List<HistoryEntry> out = new ArrayList<>(entries);
+        Instant lastBreach = sla.lastBreachAt();
         for (CaseSla.Metric m : CaseSla.Metric.values()) {
             SlaClock.Figures f = figures.get(m);
             if (f.breached() && breaches.add(m)) {
+                lastBreach = lastBreach == null || f.dueAt().isAfter(lastBreach) ? f.dueAt() : lastBreach;
                 out.add(new HistoryEntry(breachEntryId(c, m), f.dueAt(), HistoryEntry.SLA_BREACHED,
                         Map.of("metric", m.wire(), "dueAt", f.dueAt().toString())));
             }
@@ -188,7 +190,7 @@ public final class CaseLifecycle {
         if (c.status() == SupportCase.Status.SOLVED && c.solvedAt() != null) {
             nextCheck = earliest(nextCheck, c.solvedAt().plus(terms.autoCloseAfter()));
         }
-        return new Step(c.withSla(sla.with(sla.targets(), sla.pauses(), breaches, nextDue, nextCheck)), out);
+        return new Step(c.withSla(new CaseSla(sla.targets(), sla.pauses(), breaches, nextDue, nextCheck, lastBreach)), out);
     }
 
     /**

@@ -25,9 +25,10 @@ import java.util.Set;
  * @param nextCheck when the SLA schedule should look at the case next: the earliest due of a running,
  *                  not yet recorded metric that can breach, or the auto-close instant of a solved case;
  *                  null when nothing is left to check
+ * @param lastBreachAt when the target of the last recorded breach passed (its dueAt); null while none
  */
 public record CaseSla(SlaPolicy targets, List<SlaClock.Pause> pauses, Set<Metric> breaches, Instant nextDue,
-        Instant nextCheck) {
+        Instant nextCheck, Instant lastBreachAt) {
 
     public enum Metric {
         FIRST_RESPONSE("firstResponse"), RESOLUTION("resolution");
@@ -58,8 +59,14 @@ public record CaseSla(SlaPolicy targets, List<SlaClock.Pause> pauses, Set<Metric
         breaches = breaches.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(breaches));
     }
 
+    /** Without a recorded breach instant. */
+    public CaseSla(SlaPolicy targets, List<SlaClock.Pause> pauses, Set<Metric> breaches, Instant nextDue,
+            Instant nextCheck) {
+        this(targets, pauses, breaches, nextDue, nextCheck, null);
+    }
+
     public static CaseSla start(SlaPolicy targets) {
-        return new CaseSla(targets, List.of(), Set.of(), null, null);
+        return new CaseSla(targets, List.of(), Set.of(), null, null, null);
     }
 
     /** The figures of both metrics at {@code now}. */
@@ -94,7 +101,7 @@ public record CaseSla(SlaPolicy targets, List<SlaClock.Pause> pauses, Set<Metric
 
     CaseSla with(SlaPolicy newTargets, List<SlaClock.Pause> newPauses, Set<Metric> newBreaches, Instant due,
             Instant check) {
-        return new CaseSla(newTargets, newPauses, newBreaches, due, check);
+        return new CaseSla(newTargets, newPauses, newBreaches, due, check, lastBreachAt);
     }
 
     /** The pauses after the status moved from {@code from} to {@code to} at {@code at}. */

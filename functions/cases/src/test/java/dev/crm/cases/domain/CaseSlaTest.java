@@ -133,6 +133,8 @@ class CaseSlaTest {
         assertEquals(new Cases.CheckRun(1, 1, 0), cases.runChecks(100));
         assertEquals(List.of("firstResponse", "resolution"), breaches(c).stream().map(e -> e.fields().get("metric")).toList());
         assertNull(cases.find(tenant, c.id()).orElseThrow().sla().nextCheck(), "nothing left to check");
+        assertEquals(Instant.parse("2026-12-07T16:00:00Z"), cases.find(tenant, c.id()).orElseThrow().sla().lastBreachAt(),
+                "the last breach is when the resolution target passed");
         assertEquals(List.of(), breaches(other));
     }
 

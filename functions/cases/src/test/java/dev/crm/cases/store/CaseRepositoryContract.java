@@ -148,7 +148,7 @@ public abstract class CaseRepositoryContract {
         Instant due = NOW.plusSeconds(3600);
         CaseSla sla = new CaseSla(SLA.targets(), List.of(SlaClock.Pause.waiting(NOW, NOW.plusSeconds(60)),
                 SlaClock.Pause.stopped(NOW.plusSeconds(120), null)), Set.of(CaseSla.Metric.FIRST_RESPONSE), due,
-                due.plusSeconds(60));
+                due.plusSeconds(60), due);
         SupportCase v2 = at(c, 2, sla);
         repository().replace(v2, 1, List.of(breach(CaseSla.Metric.FIRST_RESPONSE, due)));
         assertEquals(v2, repository().find(tenant, c.id()).orElseThrow());

@@ -100,6 +100,9 @@ public final class DynamoDbCaseRepository implements CaseRepository {
         if (!sla.breaches().isEmpty()) {
             item.put(BREACHES, Attr.ss(sla.breachesWire()));
         }
+        if (sla.lastBreachAt() != null) {
+            item.put("lastBreachAt", Attr.instant(sla.lastBreachAt()));
+        }
         if (sla.nextDue() != null) {
             item.put(CaseKeys.DUE_PK, Attr.s(CaseKeys.dueCases(c.tenant())));
             item.put(CaseKeys.DUE_SK, Attr.n(sla.nextDue().toEpochMilli()));
@@ -142,7 +145,7 @@ public final class DynamoDbCaseRepository implements CaseRepository {
         Long due = Attr.numOrNull(item, CaseKeys.DUE_SK);
         Long check = Attr.numOrNull(item, Table.OPEN_JOBS_SK);
         return new CaseSla(targets, pauses, breaches, due == null ? null : java.time.Instant.ofEpochMilli(due),
-                check == null ? null : java.time.Instant.ofEpochMilli(check));
+                check == null ? null : java.time.Instant.ofEpochMilli(check), Attr.instant(item, "lastBreachAt"));
     }
 
     static SupportCase supportCase(Map<String, AttributeValue> item) {
