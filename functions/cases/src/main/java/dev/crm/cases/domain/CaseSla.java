@@ -111,7 +111,8 @@ public record CaseSla(SlaPolicy targets, List<SlaClock.Pause> pauses, Set<Metric
         }
         List<SlaClock.Pause> out = new ArrayList<>();
         for (SlaClock.Pause p : pauses) {
-            boolean closes = p.to() == null && (p.always() ? to != SupportCase.Status.CLOSED : true);
+            // every open pause ends, but a solved case's stopped clock stays stopped when it closes
+            boolean closes = p.to() == null && !(p.always() && to == SupportCase.Status.CLOSED);
             out.add(closes ? new SlaClock.Pause(p.from(), at, p.always()) : p);
         }
         if (waiting(to)) {

@@ -161,9 +161,9 @@ public final class Cases {
                     if (step.isEmpty()) {
                         // nothing due (the index lagged, or the settings changed): look again when it is
                         CaseSla was = current.sla();
-                        CaseSla now2 = step.after().sla();
-                        if (!java.util.Objects.equals(was.nextCheck(), now2.nextCheck())
-                                || !java.util.Objects.equals(was.nextDue(), now2.nextDue())) {
+                        CaseSla fresh = step.after().sla();
+                        if (!java.util.Objects.equals(was.nextCheck(), fresh.nextCheck())
+                                || !java.util.Objects.equals(was.nextDue(), fresh.nextDue())) {
                             repository.refreshCheck(step.after());
                         }
                     } else {
