@@ -92,6 +92,12 @@ build-ComplaintCaseOpenerFunction:
 build-CaseJobsFunction:
 	$(call package,cases)
 
+build-CaseEventsFunction:
+	$(call package,cases)
+
+build-CaseSlaScheduleFunction:
+	$(call package,cases)
+
 # Every build target as SAM would call it; each artifact must hold its handler class and stay
 # under the 10 MB budget (docs/performance.md).
 FUNCTIONS := $(shell sed -n 's/^build-\([A-Za-z0-9]*\):.*/\1/p' $(firstword $(MAKEFILE_LIST)))

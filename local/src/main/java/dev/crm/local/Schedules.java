@@ -22,8 +22,11 @@ final class Schedules implements AutoCloseable {
 
     /** Runner setting: the schedules fired by a timer, comma-separated ({@code none} for none). */
     static final String TICK_SETTING = "CRM_LOCAL_TICK_SCHEDULES";
-    /** What ticks when the setting is absent: webhook deliveries must retry by themselves. */
-    static final List<String> DEFAULT_TICKING = List.of("WebhookRetries");
+    /**
+     * What ticks when the setting is absent: webhook deliveries must retry by themselves, and case SLA
+     * breaches and auto-closes happen when their time comes, not when someone asks.
+     */
+    static final List<String> DEFAULT_TICKING = List.of("WebhookRetries", "CaseSlaChecks");
     static final java.time.Duration TICK = java.time.Duration.ofMillis(250);
 
     private final Map<String, Schedule> schedules = new LinkedHashMap<>();

@@ -389,4 +389,71 @@ class CasesHandlerIT {
         // the other tenant counts on its own
         assertEquals("CS-000001", body(create(other, contact(other, "active"))).get("number"));
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aCaseShowsItsPrioritysTargetsAndItsFiguresAtTheRequestsInstantAndListsByDeadlineOrBreach() {
+        var t = infra.tenants().find(tenant);
+        var settings = t.settings().merge(dev.crm.shared.json.JsonObject.of(dev.crm.shared.json.Json.parse(
+                "{\"businessCalendar\": {\"timeZone\": \"Europe/Berlin\", \"weeklyHours\": {\"monday\": [{\"start\": \"09:00\", "
+                        + "\"end\": \"17:00\"}], \"tuesday\": [{\"start\": \"09:00\", \"end\": \"17:00\"}]}}, \"slaPolicies\": "
+                        + "{\"high\": {\"firstResponse\": \"PT2H\", \"resolution\": \"PT16H\"}}}"),
+                new dev.crm.shared.json.Violations()));
+        infra.tenants().updateSettings(tenant, t.version(), settings, clock.instant());
+        // Monday 10:00 in Berlin
+        var r = create(tenant, contact(tenant, "active"));
+        status(r, 201);
+        Map<String, Object> sla = (Map<String, Object>) body(r).get("sla");
+        assertEquals(Map.of("firstResponse", "PT2H", "resolution", "PT16H", "clock", "business", "pauseWhilePending", true),
+                sla.get("targets"));
+        assertEquals(Map.of("dueAt", "2026-12-07T11:00:00Z", "elapsedBusiness", "PT0S", "elapsedCalendar", "PT0S",
+                "breached", false, "pausedFor", "PT0S"), sla.get("firstResponse"));
+        // 16 h of business time: Monday and Tuesday 09:00-17:00 Berlin; Monday's first hour was before it
+        assertEquals("2026-12-14T09:00:00Z", ((Map<String, Object>) sla.get("resolution")).get("dueAt"));
+        String id = (String) body(r).get("id");
+        clock.advance(java.time.Duration.ofHours(3));
+        var later = create(tenant, contact(tenant, "active")); // due later: created three hours on
+        Map<String, Object> first = (Map<String, Object>) ((Map<String, Object>) body(get(tenant, id)).get("sla")).get("firstResponse");
+        assertEquals(true, first.get("breached"));
+        assertEquals("PT3H", first.get("elapsedBusiness"));
+        assertEquals(List.of(), listNumbers(tenant, Map.of("breached", "true")), "not recorded until a write or the schedule");
+        status(patch(tenant, id, 1, "{\"status\": \"open\"}"), 200);
+        assertEquals(List.of("CS-000001"), listNumbers(tenant, Map.of("breached", "true")));
+        var link = infra.table().get(Keys.contact(tenant, (String) body(r).get("contactId")), Keys.OPEN_CASE_PREFIX + id);
+        assertEquals(dev.crm.shared.contact.CaseLinkItems.link(link).lastBreachedAt(), java.time.Instant.parse(
+                "2026-12-07T11:00:00Z"), "the contact's link says when the case last breached (churn alerts read it)");
+        assertEquals(List.of("CS-000001", "CS-000002"), listNumbers(tenant, Map.of("sort", "dueAt")));
+        assertEquals(List.of("CS-000001"), listNumbers(tenant, Map.of("sort", "dueAt", "breached", "true")));
+        assertEquals(List.of(), listNumbers(other, Map.of("sort", "dueAt")));
+        var history = (List<Map<String, Object>>) body(call(as(tenant, Scope.READ, "GET", "/v1/cases/{id}/history")
+                .path("id", id))).get("items");
+        assertEquals(Map.of("at", "2026-12-07T11:00:00Z", "kind", "sla_breached", "metric", "firstResponse", "dueAt",
+                "2026-12-07T11:00:00Z"), history.get(1));
+        problem(call(as(tenant, Scope.READ, "GET", "/v1/cases").query("breached", "yes")), 400, "validation-error");
+        problem(call(as(tenant, Scope.READ, "GET", "/v1/cases").query("sort", "number")), 400, "validation-error");
+        status(later, 201);
+    }
+
+    @Test
+    void theScheduleClosesASolvedCaseAfterTheTenantsAutoClosePeriodOnly() {
+        var t = infra.tenants().find(tenant);
+        infra.tenants().updateSettings(tenant, t.version(), t.settings().merge(dev.crm.shared.json.JsonObject.of(
+                dev.crm.shared.json.Json.parse("{\"casesAutoCloseAfter\": \"P3D\"}"), new dev.crm.shared.json.Violations())),
+                clock.instant());
+        var schedule = new dev.crm.cases.entrypoints.CaseSlaSchedule(infra);
+        String id = (String) body(create(tenant, contact(tenant, "active"))).get("id");
+        String otherId = (String) body(create(other, contact(other, "active"))).get("id");
+        status(patch(tenant, id, 1, "{\"status\": \"solved\"}"), 200);
+        status(patch(other, otherId, 1, "{\"status\": \"solved\"}"), 200);
+        clock.advance(java.time.Duration.ofDays(3).minusMinutes(1));
+        schedule.handleRequest(Map.of(), new LambdaContext());
+        assertEquals("solved", body(get(tenant, id)).get("status"));
+        clock.advance(java.time.Duration.ofMinutes(1));
+        schedule.handleRequest(Map.of(), new LambdaContext());
+        assertEquals("closed", body(get(tenant, id)).get("status"));
+        assertEquals("solved", body(get(other, otherId)).get("status"), "the other tenant closes after its own P7D");
+        clock.advance(java.time.Duration.ofDays(4));
+        schedule.handleRequest(Map.of(), new LambdaContext());
+        assertEquals("closed", body(get(other, otherId)).get("status"));
+    }
 }

@@ -18,6 +18,12 @@ public final class EventTypes {
     public static final String CHURN_ALERT_ACKNOWLEDGED = "churn_alert.acknowledged";
     public static final String CHURN_ALERT_RESOLVED = "churn_alert.resolved";
     public static final String WEBHOOK_ENDPOINT_DISABLED = "webhook.endpoint_disabled";
+    public static final String CASE_CREATED = "case.created";
+    public static final String CASE_STATUS_CHANGED = "case.status_changed";
+    public static final String CASE_ASSIGNED = "case.assigned";
+    public static final String CASE_MESSAGE_ADDED = "case.message_added";
+    public static final String CASE_SLA_BREACHED = "case.sla_breached";
+    public static final String CASE_SOLVED = "case.solved";
     /** Sent by POST /v1/webhooks/{id}/test to that endpoint only; never on the bus. */
     public static final String WEBHOOK_TEST = "webhook.test";
 
@@ -34,6 +40,10 @@ public final class EventTypes {
         m.put(SURVEY_RESPONSE_SUBMITTED, "crm.surveys");
         for (String t : new String[] {CHURN_ALERT_RAISED, CHURN_ALERT_ACKNOWLEDGED, CHURN_ALERT_RESOLVED}) {
             m.put(t, "crm.churn-alerts");
+        }
+        for (String t : new String[] {CASE_CREATED, CASE_STATUS_CHANGED, CASE_ASSIGNED, CASE_MESSAGE_ADDED,
+                CASE_SLA_BREACHED, CASE_SOLVED}) {
+            m.put(t, "crm.cases");
         }
         m.put(WEBHOOK_ENDPOINT_DISABLED, "crm.webhooks");
         m.put(WEBHOOK_TEST, "crm.webhooks");

@@ -2,6 +2,7 @@ package dev.crm.cases.config;
 
 import dev.crm.cases.domain.CaseRepository;
 import dev.crm.cases.domain.Cases;
+import dev.crm.cases.domain.SlaTerms;
 import dev.crm.cases.store.dynamodb.DynamoDbCaseRepository;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.cases.domain.forecast.CaseForecast;
@@ -56,7 +57,14 @@ public final class CasesComponents {
     public Cases cases() {
         // the tenant's typed settings (validated by the tenants function), read through the shared port
         return new Cases(repository, tenant -> infra.tenants().find(tenant).settings().service().caseCategories().stream()
-                .map(dev.crm.shared.tenant.ServiceSettings.CaseCategory::key).toList(), infra.clock());
+                .map(dev.crm.shared.tenant.ServiceSettings.CaseCategory::key).toList(),
+                tenant -> SlaTerms.of(infra.tenants().find(tenant).settings()), infra.clock());
+    }
+
+    /** The case events decoder over the stored events (CaseEventsFunction). */
+    public dev.crm.shared.events.EventAnnouncer eventAnnouncer() {
+        return new dev.crm.shared.events.EventAnnouncer(new dev.crm.cases.store.dynamodb.CaseChangeDecoder(),
+                new dev.crm.shared.events.store.dynamodb.DynamoDbEventRepository(infra.table(), infra.clock()));
     }
 
     /** The agent API's use cases; also who a case may be assigned to ({@link dev.crm.cases.domain.Assignees}). */
@@ -86,6 +94,7 @@ public final class CasesComponents {
     public CaseImport imports() {
         CaseImportRepository lines = new DynamoDbCaseImportRepository(infra.table(), infra.clock());
         Cases cases = cases();
-        return new CaseImport(lines, infra.jobs(), cases::categoryProblem, infra.clock());
+        return new CaseImport(lines, infra.jobs(), cases::categoryProblem,
+                tenant -> SlaTerms.of(settingsOf(tenant)), infra.clock());
     }
 }

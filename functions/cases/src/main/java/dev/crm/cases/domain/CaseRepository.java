@@ -23,7 +23,9 @@ public interface CaseRepository {
 
     /**
      * Stores {@code updated} (whose version is {@code expectedVersion + 1}) if the case is still at
-     * {@code expectedVersion}, appending {@code entries} to its history in the same transaction.
+     * {@code expectedVersion}, appending {@code entries} to its history in the same transaction. An
+     * {@code sla_breached} entry is written only if its metric is not yet recorded on the stored case
+     * (a condition of the same write): one writer records each breach.
      *
      * @throws dev.crm.shared.store.StoreException.VersionConflict when it changed
      * @throws dev.crm.shared.store.StoreException.NotFound when it is gone
@@ -35,14 +37,39 @@ public interface CaseRepository {
 
     /** What a list is narrowed to; a null field does not narrow. */
     record Filter(SupportCase.Status status, String assignee, String category, SupportCase.Priority priority,
-            String contactId) {}
+            String contactId, boolean breached, Sort sort) {
+        public Filter(SupportCase.Status status, String assignee, String category, SupportCase.Priority priority,
+                String contactId) {
+            this(status, assignee, category, priority, contactId, false, Sort.NUMBER);
+        }
+    }
+
+    /**
+     * A list's order: newest (highest number) first, or the earliest SLA deadline first ({@code dueAt}:
+     * only cases with a running clock, by {@link CaseSla#nextDue()}).
+     */
+    enum Sort { NUMBER, DUE_AT }
+
+    /** A case's address, as the SLA schedule's index gives it. */
+    record CaseRef(TenantId tenant, String id) {}
+
+    /** Cases whose {@link CaseSla#nextCheck()} is at or before {@code now}, at most {@code limit}, across tenants. */
+    List<CaseRef> dueForCheck(java.time.Instant now, int limit);
+
+    /**
+     * Stores the SLA instants of {@code c} (its next due and next check) if the case is still at
+     * {@code c.version()}; nothing else changes. A case that changed meanwhile is left as it is (the
+     * write that changed it computed them).
+     */
+    void refreshCheck(SupportCase c);
 
     /** The most items one list request examines beyond the key (filters other than status); docs/api.md. */
     int MAX_EXAMINED = 1000;
 
     /**
-     * The tenant's cases, newest (highest number) first. A status is served by the index key; the other
-     * filters are applied to what is read, examining at most {@link #MAX_EXAMINED} items per call, so a
+     * The tenant's cases, newest (highest number) first, or by {@link Sort#DUE_AT}. A status is served by
+     * the index key (number order); the other filters ({@code breached}: a breach is recorded) are applied
+     * to what is read, examining at most {@link #MAX_EXAMINED} items per call, so a
      * page may hold fewer than {@code limit} items and still have a next cursor.
      */
     Slice<SupportCase> list(TenantId tenant, Filter filter, Cursor after, int limit);

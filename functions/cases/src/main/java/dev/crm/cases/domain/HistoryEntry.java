@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One append-only entry of a case's history: {@code created}, {@code message}, {@code status_changed}
- * or {@code assigned}, with the fields of that kind. Entries are never changed once written.
+ * One append-only entry of a case's history: {@code created}, {@code message}, {@code status_changed},
+ * {@code assigned} or {@code sla_breached}, with the fields of that kind. Entries are never changed once written.
  */
 public record HistoryEntry(String id, Instant at, String kind, Map<String, Object> fields) {
     public static final String ID_PREFIX = "ch_";
@@ -14,6 +14,8 @@ public record HistoryEntry(String id, Instant at, String kind, Map<String, Objec
     public static final String MESSAGE = "message";
     public static final String STATUS_CHANGED = "status_changed";
     public static final String ASSIGNED = "assigned";
+    /** A metric's target passed unmet; {@code at} is its dueAt, fields {@code metric}, {@code dueAt}. */
+    public static final String SLA_BREACHED = "sla_breached";
 
     public HistoryEntry {
         fields = Map.copyOf(fields);

@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public record SupportCase(TenantId tenant, String id, long number, String contactId, Channel channel, String category,
         Priority priority, String subject, String description, String assignee, String orderRef, Status status,
-        Instant solvedAt, Instant firstResponseAt, Instant createdAt, Instant updatedAt, long version) {
+        Instant solvedAt, Instant firstResponseAt, Instant createdAt, Instant updatedAt, long version, CaseSla sla) {
     public static final String ID_PREFIX = "cs_";
 
     public enum Channel { PHONE, EMAIL, WEB, CHAT, IN_PERSON, SOCIAL }
@@ -33,9 +33,19 @@ public record SupportCase(TenantId tenant, String id, long number, String contac
     /** The same case with another number (what the store hands out on create). */
     public SupportCase numbered(long n) {
         return new SupportCase(tenant, id, n, contactId, channel, category, priority, subject, description, assignee,
-                orderRef, status, solvedAt, firstResponseAt, createdAt, updatedAt, version);
+                orderRef, status, solvedAt, firstResponseAt, createdAt, updatedAt, version, sla);
     }
 
+    /** The same case with another SLA state. */
+    public SupportCase withSla(CaseSla s) {
+        return new SupportCase(tenant, id, number, contactId, channel, category, priority, subject, description, assignee,
+                orderRef, status, solvedAt, firstResponseAt, createdAt, updatedAt, version, s);
+    }
+
+    /**
+     * The case as events carry it: everything GET shows but the SLA figures, which depend on the instant
+     * they are looked at ({@link #toJson(dev.crm.shared.service.BusinessCalendar, Instant)}).
+     */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", id);
@@ -64,6 +74,20 @@ public record SupportCase(TenantId tenant, String id, long number, String contac
         m.put("createdAt", createdAt.toString());
         m.put("updatedAt", updatedAt.toString());
         m.put("version", version);
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("targets", sla.targetsJson());
+        s.put("breaches", sla.breachesWire());
+        m.put("sla", s);
+        return m;
+    }
+
+    /** The case as the API shows it at {@code now}: with each metric's SLA figures. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> toJson(dev.crm.shared.service.BusinessCalendar calendar, Instant now) {
+        Map<String, Object> m = toJson();
+        Map<String, Object> s = (Map<String, Object>) m.get("sla");
+        sla.figures(this, calendar, now).forEach((metric, f) ->
+                s.put(metric.wire(), CaseSla.figuresJson(f, sla.breaches().contains(metric))));
         return m;
     }
 }

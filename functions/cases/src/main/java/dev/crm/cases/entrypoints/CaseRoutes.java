@@ -96,13 +96,13 @@ final class CaseRoutes {
             out.put("visibility", SupportCase.wire(visibility));
             out.put("body", text);
             out.put("at", c.updatedAt().toString());
-            out.put("case", c.toJson());
+            out.put("case", service.shown(c));
             return ApiResponse.created("/v1/cases/" + c.id() + "/history", out);
         });
     }
 
     private static final Set<String> LIST_PARAMETERS = Set.of("limit", "cursor", "status", "assignee", "category",
-            "priority", "contactId");
+            "priority", "contactId", "breached", "sort");
 
     private ApiResponse list(ApiRequest request) {
         Violations v = new Violations();
@@ -113,6 +113,14 @@ final class CaseRoutes {
         String assignee = textParameter(request, "assignee", MAX_NAME, v);
         String category = textParameter(request, "category", 40, v);
         String contactId = textParameter(request, "contactId", 64, v);
+        String breached = request.query("breached");
+        if (breached != null && !breached.equals("true") && !breached.equals("false")) {
+            v.parameter("breached", "must be true or false");
+        }
+        String sort = request.query("sort");
+        if (sort != null && !sort.equals("dueAt")) {
+            v.parameter("sort", "must be dueAt (without it: newest first)");
+        }
         ApiProblem.throwIfAny(v);
         int limit = Page.limit(request);
         TenantId t = request.tenant();
@@ -122,9 +130,9 @@ final class CaseRoutes {
                 .filter(e -> !Set.of("limit", "cursor").contains(e.getKey())).sorted(Map.Entry.comparingByKey())
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining("&"));
         Cursor from = Page.from(request, t, tenant.secrets(), query, clock.instant());
-        Slice<SupportCase> page = service.list(t, new CaseRepository.Filter(status, assignee, category, priority, contactId),
-                from, limit);
-        List<Object> items = page.items().stream().<Object>map(SupportCase::toJson).toList();
+        Slice<SupportCase> page = service.list(t, new CaseRepository.Filter(status, assignee, category, priority, contactId,
+                "true".equals(breached), sort == null ? CaseRepository.Sort.NUMBER : CaseRepository.Sort.DUE_AT), from, limit);
+        List<Object> items = List.copyOf(service.shown(t, page.items()));
         return ApiResponse.ok(Page.body(items, Page.cursor(t, tenant.secrets(), query, page.next(), clock.instant())));
     }
 
@@ -191,7 +199,7 @@ final class CaseRoutes {
         return idempotency.execute(request, attempt -> {
             try {
                 SupportCase c = service.create(tenant, attempt.newId(SupportCase.ID_PREFIX), cmd);
-                return ApiResponse.created("/v1/cases/" + c.id(), c.toJson()).etag(c.version());
+                return ApiResponse.created("/v1/cases/" + c.id(), service.shown(c)).etag(c.version());
             } catch (CaseRepository.ContactNotActive e) {
                 // Another tenant's contact is answered exactly like an unknown one: the check cannot reach it.
                 throw ApiProblem.validation("/contactId", UNKNOWN_CONTACT);
@@ -242,7 +250,7 @@ final class CaseRoutes {
             SupportCase updated = service.change(current, new Cases.Change(status, priority, category, subject,
                     patch.has("assignee"), assignee, patch.has("description"), description, patch.has("orderRef"),
                     orderRef));
-            return ApiResponse.ok(updated.toJson()).etag(updated.version());
+            return ApiResponse.ok(service.shown(updated)).etag(updated.version());
         } catch (CaseWorkflow.InvalidTransition e) {
             throw invalidTransition(e);
         } catch (StoreException.VersionConflict e) {
@@ -263,6 +271,6 @@ final class CaseRoutes {
 
     private ApiResponse get(ApiRequest request) {
         SupportCase c = existing(request);
-        return ApiResponse.ok(c.toJson()).etag(c.version());
+        return ApiResponse.ok(service.shown(c)).etag(c.version());
     }
 }

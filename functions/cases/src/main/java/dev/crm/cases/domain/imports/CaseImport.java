@@ -5,6 +5,7 @@ import dev.crm.cases.domain.CaseRepository;
 import dev.crm.cases.domain.CaseWorkflow;
 import dev.crm.cases.domain.Cases;
 import dev.crm.cases.domain.HistoryEntry;
+import dev.crm.cases.domain.SlaTerms;
 import dev.crm.cases.domain.SupportCase;
 import dev.crm.shared.crypto.Hashes;
 import dev.crm.shared.jobs.Job;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * A help-desk history import as job steps. Each line is replayed through {@link CaseLifecycle} (open,
@@ -44,11 +46,19 @@ public final class CaseImport {
     private final CaseImportRepository lines;
     private final JobRepository jobs;
     private final BiFunction<TenantId, String, String> categoryProblem;
+    private final Function<TenantId, SlaTerms> termsOf;
     private final Clock clock;
 
     /** @param categoryProblem null when a category is acceptable for the tenant, else why not ({@link Cases#categoryProblem}) */
     public CaseImport(CaseImportRepository lines, JobRepository jobs, BiFunction<TenantId, String, String> categoryProblem,
             Clock clock) {
+        this(lines, jobs, categoryProblem, t -> SlaTerms.defaults(), clock);
+    }
+
+    /** @param termsOf the tenant's SLA terms: an imported case's figures follow the policies of its tenant */
+    public CaseImport(CaseImportRepository lines, JobRepository jobs, BiFunction<TenantId, String, String> categoryProblem,
+            Function<TenantId, SlaTerms> termsOf, Clock clock) {
+        this.termsOf = termsOf;
         this.lines = lines;
         this.jobs = jobs;
         this.categoryProblem = categoryProblem;
@@ -169,7 +179,7 @@ public final class CaseImport {
         }
         Replayed replayed;
         try {
-            replayed = replay(t, caseId(jobId, line), jobId + "|" + line, parsed);
+            replayed = replay(t, caseId(jobId, line), jobId + "|" + line, parsed, termsOf.apply(t));
         } catch (Rejected r) {
             lines.rejectLine(t, jobId, line, List.of(Map.of("pointer", r.pointer, "detail", r.getMessage())));
             return;
@@ -191,18 +201,18 @@ public final class CaseImport {
      * @param idSeed makes the message ids deterministic (a replayed import writes the same ones)
      * @throws Rejected when a status change is not allowed where it happens
      */
-    public static Replayed replay(TenantId t, String caseId, String idSeed, HistoryLine line) {
-        CaseLifecycle.Step step = CaseLifecycle.open(t, caseId, line.newCase(), line.createdAt());
+    public static Replayed replay(TenantId t, String caseId, String idSeed, HistoryLine line, SlaTerms terms) {
+        CaseLifecycle.Step step = CaseLifecycle.open(t, caseId, line.newCase(), terms, line.createdAt());
         SupportCase current = step.after();
         List<HistoryEntry> history = new ArrayList<>(step.entries());
         int message = 0;
         for (HistoryLine.Event e : line.events()) {
             if (e.message() != null) {
-                step = CaseLifecycle.message(current, derivedId("msg_", idSeed + "|m" + message++), e.message(), e.at());
+                step = CaseLifecycle.message(current, derivedId("msg_", idSeed + "|m" + message++), e.message(), terms, e.at());
             } else {
                 try {
                     step = CaseLifecycle.change(current, new Cases.Change(e.status(), null, null, null, false, null, false,
-                            null, false, null), e.at());
+                            null, false, null), terms, e.at());
                 } catch (CaseWorkflow.InvalidTransition x) {
                     List<String> allowed = CaseWorkflow.allowed(x.from()).stream().map(SupportCase::wire).toList();
                     throw new Rejected(e.pointer() + "/status", "a case cannot move from " + SupportCase.wire(x.from())

@@ -45,4 +45,39 @@ public final class CaseKeys {
     }
 
     public static final String COUNTER = "COUNTER";
+
+    /**
+     * The index of a tenant's cases by SLA deadline (list {@code sort=dueAt}): the sparse, keys-only
+     * {@code DueDeliveries} index, overloaded (docs/data-model.md, "Cases"). Partition {@code {t}#CASES#DUE},
+     * sort key {@code dueAt} (N, epoch ms of the case's next due); only cases with a running clock carry it.
+     */
+    public static final String DUE_INDEX = "DueDeliveries";
+    public static final String DUE_PK = "dueShard";
+    public static final String DUE_SK = "dueAt";
+
+    public static String dueCases(TenantId t) {
+        return t.value() + "#CASES#DUE";
+    }
+
+    /**
+     * The SLA schedule's index: the sparse, keys-only {@code OpenJobs} index, overloaded. Partition
+     * {@code OPS#CASESLA#{0..7}} (spread by the case's key, read across tenants by the schedule only),
+     * sort key {@code dueBy} (N, epoch ms of the case's next check); only cases with something left to
+     * check carry it.
+     */
+    public static final int CHECK_SHARDS = 8;
+
+    public static String checkShard(String casePk) {
+        return checkShard(Math.floorMod(casePk.hashCode(), CHECK_SHARDS));
+    }
+
+    public static String checkShard(int shard) {
+        return "OPS#CASESLA#" + shard;
+    }
+
+    /** The tenant and case id of a case item's partition key. */
+    public static String[] parseCaseItem(String pk) {
+        int i = pk.lastIndexOf("#CASE#");
+        return i < 0 ? null : new String[] {pk.substring(0, i), pk.substring(i + "#CASE#".length())};
+    }
 }

@@ -15,9 +15,9 @@ final class CaseLinks {
     private CaseLinks() {}
 
     static CaseLink of(SupportCase c) {
-        // lastBreachedAt: null until the case records its SLA breaches; then the case's last breach
+        // lastBreachedAt: when the target of the case's last recorded breach passed; null while none
         return new CaseLink(c.id(), c.contactId(), c.number(), c.subject(), SupportCase.wire(c.status()), c.createdAt(),
-                c.solvedAt(), null);
+                c.solvedAt(), c.sla().lastBreachAt());
     }
 
     /** For the create transaction: the link and the {@code case_created} timeline entry. */

@@ -143,13 +143,16 @@ public final class DynamoDbCaseImportRepository implements CaseImportRepository 
             marker.put("number", Attr.n(c.number()));
             tx.add(table.putIfAbsent(marker));
             tx.add(table.putIfAbsent(CaseArrivalItems.item(c)));
+            // the contact's link and timeline entries, as a live case writes them: the 360 view, the
+            // timeline and the contact's erasure find an imported case the same way
+            tx.addAll(CaseLinks.created(table.name(), c));
             Instant previous = null;
             int position = 0;
             for (HistoryEntry e : history) {
                 // entries of one instant keep their replay order
                 position = e.at().equals(previous) ? position + 1 : 0;
                 previous = e.at();
-                tx.add(table.putIfAbsent(DynamoDbCaseRepository.entryItem(t, c.id(), e, position)));
+                tx.add(table.putIfAbsent(DynamoDbCaseRepository.entryItem(c, e, position)));
             }
             try {
                 table.transact(tx);

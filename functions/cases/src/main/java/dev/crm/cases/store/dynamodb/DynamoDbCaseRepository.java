@@ -1,6 +1,9 @@
 package dev.crm.cases.store.dynamodb;
 
 import dev.crm.cases.domain.CaseRepository;
+import dev.crm.cases.domain.CaseSla;
+import dev.crm.shared.service.SlaClock;
+import dev.crm.shared.service.SlaPolicy;
 import dev.crm.cases.domain.HistoryEntry;
 import dev.crm.cases.domain.SupportCase;
 import dev.crm.shared.store.Cursor;
@@ -16,6 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -76,7 +83,69 @@ public final class DynamoDbCaseRepository implements CaseRepository {
         item.put("createdAt", Attr.instant(c.createdAt()));
         item.put("updatedAt", Attr.instant(c.updatedAt()));
         item.put("version", Attr.n(c.version()));
+        CaseSla sla = c.sla();
+        Map<String, Object> targets = new java.util.LinkedHashMap<>(sla.targetsJson());
+        item.put("slaTargets", Attr.of(targets));
+        List<Object> pauses = new ArrayList<>();
+        for (SlaClock.Pause p : sla.pauses()) {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("from", dev.crm.shared.json.Times.format(p.from()));
+            if (p.to() != null) {
+                m.put("to", dev.crm.shared.json.Times.format(p.to()));
+            }
+            m.put("always", p.always());
+            pauses.add(m);
+        }
+        item.put("slaPauses", Attr.of(pauses));
+        if (!sla.breaches().isEmpty()) {
+            item.put(BREACHES, Attr.ss(sla.breachesWire()));
+        }
+        if (sla.lastBreachAt() != null) {
+            item.put("lastBreachAt", Attr.instant(sla.lastBreachAt()));
+        }
+        if (sla.nextDue() != null) {
+            item.put(CaseKeys.DUE_PK, Attr.s(CaseKeys.dueCases(c.tenant())));
+            item.put(CaseKeys.DUE_SK, Attr.n(sla.nextDue().toEpochMilli()));
+        }
+        if (sla.nextCheck() != null) {
+            item.put(Table.OPEN_JOBS_PK, Attr.s(CaseKeys.checkShard(CaseKeys.caseItem(c.tenant(), c.id()))));
+            item.put(Table.OPEN_JOBS_SK, Attr.n(sla.nextCheck().toEpochMilli()));
+        }
         return item;
+    }
+
+    /** The recorded breaches: a string set, absent while none (the breach condition tests it). */
+    static final String BREACHES = "breaches";
+
+    @SuppressWarnings("unchecked")
+    static CaseSla sla(Map<String, AttributeValue> item) {
+        Map<String, Object> t = Attr.map(item, "slaTargets");
+        SlaPolicy targets = t == null || t.isEmpty()
+                ? SlaPolicy.defaultFor(Attr.str(item, "priority"))
+                : new SlaPolicy(java.time.Duration.parse((String) t.get("firstResponse")),
+                        java.time.Duration.parse((String) t.get("resolution")),
+                        SlaPolicy.Clock.fromWire((String) t.get("clock")), Boolean.TRUE.equals(t.get("pauseWhilePending")));
+        List<SlaClock.Pause> pauses = new ArrayList<>();
+        Object raw = item.containsKey("slaPauses") ? Attr.toPlain(item.get("slaPauses")) : null;
+        if (raw instanceof List<?> l) {
+            for (Object o : l) {
+                Map<String, Object> p = (Map<String, Object>) o;
+                pauses.add(new SlaClock.Pause(java.time.Instant.parse((String) p.get("from")),
+                        p.get("to") == null ? null : java.time.Instant.parse((String) p.get("to")),
+                        Boolean.TRUE.equals(p.get("always"))));
+            }
+        }
+        java.util.Set<CaseSla.Metric> breaches = java.util.EnumSet.noneOf(CaseSla.Metric.class);
+        for (String b : Attr.strings(item, BREACHES)) {
+            CaseSla.Metric m = CaseSla.Metric.fromWire(b);
+            if (m != null) {
+                breaches.add(m);
+            }
+        }
+        Long due = Attr.numOrNull(item, CaseKeys.DUE_SK);
+        Long check = Attr.numOrNull(item, Table.OPEN_JOBS_SK);
+        return new CaseSla(targets, pauses, breaches, due == null ? null : java.time.Instant.ofEpochMilli(due),
+                check == null ? null : java.time.Instant.ofEpochMilli(check), Attr.instant(item, "lastBreachAt"));
     }
 
     static SupportCase supportCase(Map<String, AttributeValue> item) {
@@ -88,7 +157,7 @@ public final class DynamoDbCaseRepository implements CaseRepository {
                 Attr.str(item, "subject"), Attr.str(item, "description"), Attr.str(item, "assignee"),
                 Attr.str(item, "orderRef"),
                 SupportCase.Status.valueOf(Attr.str(item, "status").toUpperCase(java.util.Locale.ROOT)),
-                Attr.instant(item, "solvedAt"), Attr.instant(item, "firstResponseAt"), Attr.instant(item, "createdAt"), Attr.instant(item, "updatedAt"), Attr.num(item, "version", 1));
+                Attr.instant(item, "solvedAt"), Attr.instant(item, "firstResponseAt"), Attr.instant(item, "createdAt"), Attr.instant(item, "updatedAt"), Attr.num(item, "version", 1), sla(item));
     }
 
     @Override
@@ -117,7 +186,7 @@ public final class DynamoDbCaseRepository implements CaseRepository {
                     .key(Table.key(Keys.contact(t, draft.contactId()), Keys.CONTACT_PROFILE))
                     .conditionExpression("#st = :active").expressionAttributeNames(Map.of("#st", "status"))
                     .expressionAttributeValues(Map.of(":active", Attr.s("active"))).build()).build());
-            tx.add(table.putIfAbsent(entryItem(t, draft.id(), created, 0)));
+            tx.add(table.putIfAbsent(entryItem(c, created, 0)));
             tx.addAll(CaseLinks.created(table.name(), c)); // the contact's link and timeline entry
             // the case's arrival entry (measures, forecast): written with the case, never changed
             tx.add(table.putIfAbsent(CaseArrivalItems.item(c)));
@@ -144,11 +213,22 @@ public final class DynamoDbCaseRepository implements CaseRepository {
     @Override
     public SupportCase replace(SupportCase updated, long expectedVersion, List<HistoryEntry> entries) {
         List<TransactWriteItem> tx = new ArrayList<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":v", Attr.n(expectedVersion));
+        StringBuilder condition = new StringBuilder("attribute_exists(PK) AND version = :v");
+        for (HistoryEntry e : entries) {
+            if (HistoryEntry.SLA_BREACHED.equals(e.kind())) {
+                // the breach is recorded by one writer only: whoever finds it recorded lost the race
+                String name = ":b" + values.size();
+                values.put(name, Attr.s(String.valueOf(e.fields().get("metric"))));
+                condition.append(" AND NOT contains(").append(BREACHES).append(", ").append(name).append(")");
+            }
+        }
         tx.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(item(updated))
-                .conditionExpression("attribute_exists(PK) AND version = :v")
-                .expressionAttributeValues(Map.of(":v", Attr.n(expectedVersion))).build()).build());
+                .conditionExpression(condition.toString())
+                .expressionAttributeValues(values).build()).build());
         for (int i = 0; i < entries.size(); i++) {
-            tx.add(table.putIfAbsent(entryItem(updated.tenant(), updated.id(), entries.get(i), i)));
+            tx.add(table.putIfAbsent(entryItem(updated, entries.get(i), i)));
         }
         tx.addAll(CaseLinks.changed(table.name(), updated)); // the contact's link follows the case (TOUCH)
         try {
@@ -165,10 +245,18 @@ public final class DynamoDbCaseRepository implements CaseRepository {
         }
     }
 
-    static Map<String, AttributeValue> entryItem(TenantId t, String caseId, HistoryEntry e, int position) {
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(CaseKeys.caseItem(t, caseId),
+    /**
+     * A history entry item; it names its case (tenant, id, number, contact) so the event decoder can
+     * announce it without reading the case.
+     */
+    static Map<String, AttributeValue> entryItem(SupportCase c, HistoryEntry e, int position) {
+        Map<String, AttributeValue> item = new HashMap<>(Table.key(CaseKeys.caseItem(c.tenant(), c.id()),
                 CaseKeys.history(e.at(), position, e.id())));
         item.put(Table.ENTITY, Attr.s(HISTORY_ENTITY));
+        item.put("tenantId", Attr.s(c.tenant().value()));
+        item.put("caseId", Attr.s(c.id()));
+        item.put("number", Attr.n(c.number()));
+        item.put("contactId", Attr.s(c.contactId()));
         item.put("entryId", Attr.s(e.id()));
         item.put("at", Attr.instant(e.at()));
         item.put("kind", Attr.s(e.kind()));
@@ -203,6 +291,9 @@ public final class DynamoDbCaseRepository implements CaseRepository {
 
     @Override
     public Slice<SupportCase> list(TenantId tenant, Filter filter, Cursor after, int limit) {
+        if (filter.sort() == Sort.DUE_AT) {
+            return listByDue(tenant, filter, after, limit);
+        }
         boolean byStatus = filter.status() != null;
         String index = byStatus ? Table.GSI2 : Table.GSI1;
         String ipk = byStatus ? Table.GSI2PK : Table.GSI1PK;
@@ -218,6 +309,10 @@ public final class DynamoDbCaseRepository implements CaseRepository {
         filterOn("priority", filter.priority() == null ? null : SupportCase.wire(filter.priority()), conditions, names,
                 values);
         filterOn("contactId", filter.contactId(), conditions, names, values);
+        if (filter.breached()) {
+            names.put("#breaches", BREACHES);
+            conditions.add("attribute_exists(#breaches)");
+        }
         Map<String, AttributeValue> start = after == null ? null : startKey(tenant, after, ipk, pkValue, isk);
         List<Map<String, AttributeValue>> found = new ArrayList<>();
         int examined = 0;
@@ -279,6 +374,149 @@ public final class DynamoDbCaseRepository implements CaseRepository {
         key.put(ipk, Attr.s(pkValue));
         key.put(isk, Attr.s(parts[0]));
         return key;
+    }
+
+    /**
+     * {@code sort=dueAt}: the tenant's partition of the due index, ascending, keys only; the cases read
+     * with one consistent BatchGetItem per page and the other filters applied to them, examining at most
+     * {@link #MAX_EXAMINED} index entries per call. Cursor: {@code {dueAt ms}|{case PK}}.
+     */
+    private Slice<SupportCase> listByDue(TenantId tenant, Filter filter, Cursor after, int limit) {
+        String partition = CaseKeys.dueCases(tenant);
+        Map<String, AttributeValue> start = null;
+        if (after != null) {
+            String[] parts = after.value().split("\\|", 2);
+            if (parts.length != 2 || !parts[0].matches("[0-9]{1,15}") || !parts[1].startsWith(tenant.value() + "#CASE#")) {
+                throw new IllegalArgumentException("not a case list cursor");
+            }
+            start = new HashMap<>(Table.key(parts[1], CaseKeys.CASE));
+            start.put(CaseKeys.DUE_PK, Attr.s(partition));
+            start.put(CaseKeys.DUE_SK, Attr.n(Long.parseLong(parts[0])));
+        }
+        List<SupportCase> found = new ArrayList<>();
+        Map<String, AttributeValue> lastKey = null;
+        Cursor resume = null;
+        int examined = 0;
+        do {
+            var q = QueryRequest.builder().tableName(table.name()).indexName(CaseKeys.DUE_INDEX)
+                    .keyConditionExpression("#p = :p").expressionAttributeNames(Map.of("#p", CaseKeys.DUE_PK))
+                    .expressionAttributeValues(Map.of(":p", Attr.s(partition))).scanIndexForward(true)
+                    .limit(Math.min(MAX_EXAMINED - examined, 100));
+            if (start != null) {
+                q.exclusiveStartKey(start);
+            }
+            var r = table.client().query(q.build());
+            examined += r.items().size();
+            Map<String, SupportCase> byPk = read(r.items());
+            for (var key : r.items()) {
+                SupportCase c = byPk.get(Attr.str(key, Table.PK));
+                // the index lags the table: a case whose clock stopped meanwhile is skipped
+                if (c == null || c.sla().nextDue() == null || !matches(c, filter)) {
+                    continue;
+                }
+                if (found.size() == limit) {
+                    return new Slice<>(found, resume);
+                }
+                found.add(c);
+                resume = dueCursor(key);
+            }
+            lastKey = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+            start = lastKey;
+        } while (lastKey != null && examined < MAX_EXAMINED);
+        if (lastKey == null) {
+            return Slice.last(found);
+        }
+        return new Slice<>(found, dueCursor(lastKey));
+    }
+
+    private static Cursor dueCursor(Map<String, AttributeValue> key) {
+        return new Cursor(key.get(CaseKeys.DUE_SK).n() + "|" + Attr.str(key, Table.PK));
+    }
+
+    private static boolean matches(SupportCase c, Filter f) {
+        return (f.status() == null || c.status() == f.status())
+                && (f.assignee() == null || f.assignee().equals(c.assignee()))
+                && (f.category() == null || f.category().equals(c.category()))
+                && (f.priority() == null || f.priority() == c.priority())
+                && (f.contactId() == null || f.contactId().equals(c.contactId()))
+                && (!f.breached() || !c.sla().breaches().isEmpty());
+    }
+
+    /** The case items of these index keys (one consistent BatchGetItem; at most 100 keys). */
+    private Map<String, SupportCase> read(List<Map<String, AttributeValue>> keys) {
+        Map<String, SupportCase> out = new HashMap<>();
+        if (keys.isEmpty()) {
+            return out;
+        }
+        List<Map<String, AttributeValue>> wanted = new ArrayList<>();
+        for (var k : keys) {
+            wanted.add(Table.key(Attr.str(k, Table.PK), Attr.str(k, Table.SK)));
+        }
+        Map<String, KeysAndAttributes> request = Map.of(table.name(),
+                KeysAndAttributes.builder().keys(wanted).consistentRead(true).build());
+        for (int attempt = 0; !request.isEmpty() && attempt < 10; attempt++) {
+            var r = table.client().batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
+            for (var item : r.responses().getOrDefault(table.name(), List.of())) {
+                out.put(Attr.str(item, Table.PK), supportCase(item));
+            }
+            request = r.hasUnprocessedKeys() ? r.unprocessedKeys() : Map.of();
+        }
+        return out;
+    }
+
+    @Override
+    public List<CaseRef> dueForCheck(java.time.Instant now, int limit) {
+        List<CaseRef> out = new ArrayList<>();
+        int perShard = Math.max(1, limit / CaseKeys.CHECK_SHARDS);
+        for (int shard = 0; shard < CaseKeys.CHECK_SHARDS; shard++) {
+            var r = table.client().query(QueryRequest.builder().tableName(table.name()).indexName(Table.OPEN_JOBS)
+                    .keyConditionExpression("#s = :s AND #d <= :now")
+                    .expressionAttributeNames(Map.of("#s", Table.OPEN_JOBS_PK, "#d", Table.OPEN_JOBS_SK))
+                    .expressionAttributeValues(Map.of(":s", Attr.s(CaseKeys.checkShard(shard)), ":now",
+                            Attr.n(now.toEpochMilli())))
+                    .limit(perShard).build());
+            for (var key : r.items()) {
+                String[] parts = CaseKeys.parseCaseItem(Attr.str(key, Table.PK));
+                if (parts != null) {
+                    out.add(new CaseRef(new TenantId(parts[0]), parts[1]));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void refreshCheck(SupportCase c) {
+        Map<String, String> names = new HashMap<>(Map.of("#s", Table.OPEN_JOBS_PK, "#d", Table.OPEN_JOBS_SK, "#ds",
+                CaseKeys.DUE_PK, "#da", CaseKeys.DUE_SK));
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":v", Attr.n(c.version()));
+        List<String> set = new ArrayList<>();
+        List<String> remove = new ArrayList<>();
+        if (c.sla().nextCheck() != null) {
+            set.add("#s = :s, #d = :d");
+            values.put(":s", Attr.s(CaseKeys.checkShard(CaseKeys.caseItem(c.tenant(), c.id()))));
+            values.put(":d", Attr.n(c.sla().nextCheck().toEpochMilli()));
+        } else {
+            remove.add("#s, #d");
+        }
+        if (c.sla().nextDue() != null) {
+            set.add("#ds = :ds, #da = :da");
+            values.put(":ds", Attr.s(CaseKeys.dueCases(c.tenant())));
+            values.put(":da", Attr.n(c.sla().nextDue().toEpochMilli()));
+        } else {
+            remove.add("#ds, #da");
+        }
+        String update = (set.isEmpty() ? "" : "SET " + String.join(", ", set))
+                + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
+        try {
+            table.client().updateItem(UpdateItemRequest.builder().tableName(table.name())
+                    .key(Table.key(CaseKeys.caseItem(c.tenant(), c.id()), CaseKeys.CASE))
+                    .updateExpression(update.trim()).conditionExpression("version = :v")
+                    .expressionAttributeNames(names).expressionAttributeValues(values).build());
+        } catch (ConditionalCheckFailedException e) {
+            // it changed meanwhile: that write stored its own instants
+        }
     }
 
     @Override

@@ -30,7 +30,7 @@ class CaseFactsTest {
         Violations v = new Violations();
         HistoryLine line = HistoryLine.parse(json, c -> null, NOW, v);
         assertTrue(v.isEmpty(), v.items().toString());
-        return CaseImport.replay(T, "cs_aaaaaaaaaaaaaaaaaaaa", "seed", line);
+        return CaseImport.replay(T, "cs_aaaaaaaaaaaaaaaaaaaa", "seed", line, dev.crm.cases.domain.SlaTerms.defaults());
     }
 
     static final String BASE = "\"contactId\": \"c_1\", \"channel\": \"email\", \"category\": \"billing\", "
@@ -92,7 +92,7 @@ class CaseFactsTest {
                 + "{\"status\": \"solved\", \"at\": \"2026-11-02T12:00:00Z\"},"
                 + "{\"status\": \"on_hold\", \"at\": \"2026-11-02T13:00:00Z\"}]}", c -> null, NOW, v);
         try {
-            CaseImport.replay(T, "cs_aaaaaaaaaaaaaaaaaaaa", "seed", line);
+            CaseImport.replay(T, "cs_aaaaaaaaaaaaaaaaaaaa", "seed", line, dev.crm.cases.domain.SlaTerms.defaults());
             throw new AssertionError("replayed");
         } catch (CaseImport.Rejected e) {
             assertEquals("/statusChanges/1/status", e.pointer());

@@ -22,7 +22,8 @@ class CaseLinksTest {
     private SupportCase inStatus(SupportCase.Status s, Instant solvedAt) {
         Instant at = Instant.parse("2026-12-07T09:00:00Z");
         return new SupportCase(t, "cs_abc", 7, "c_1", SupportCase.Channel.EMAIL, "billing", SupportCase.Priority.NORMAL,
-                "Subject", null, null, null, s, solvedAt, null, at, at, 2);
+                "Subject", null, null, null, s, solvedAt, null, at, at, 2,
+                dev.crm.cases.domain.CaseSla.start(dev.crm.shared.service.SlaPolicy.defaultFor("normal")));
     }
 
     /** What each write does, as "put SK" / "delete SK". */

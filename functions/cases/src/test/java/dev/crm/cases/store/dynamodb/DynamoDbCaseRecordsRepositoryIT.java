@@ -43,7 +43,7 @@ class DynamoDbCaseRecordsRepositoryIT {
 
     private SupportCase create(TenantId t, String contact, SupportCase.Channel channel, Instant at) {
         var step = CaseLifecycle.open(t, Ids.random(SupportCase.ID_PREFIX, 20),
-                new Cases.NewCase(contact, channel, "billing", SupportCase.Priority.LOW, "s", null, null, null), at);
+                new Cases.NewCase(contact, channel, "billing", SupportCase.Priority.LOW, "s", null, null, null), dev.crm.cases.domain.SlaTerms.defaults(), at);
         return cases.create(step.after(), step.entries().get(0));
     }
 

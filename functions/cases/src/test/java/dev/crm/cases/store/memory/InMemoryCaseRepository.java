@@ -65,6 +65,12 @@ public final class InMemoryCaseRepository implements CaseRepository {
         if (current.version() != expectedVersion) {
             throw new StoreException.VersionConflict();
         }
+        for (HistoryEntry e : entries) {
+            if (HistoryEntry.SLA_BREACHED.equals(e.kind()) && current.sla().breaches().stream()
+                    .anyMatch(m -> m.wire().equals(e.fields().get("metric")))) {
+                throw new StoreException.VersionConflict(); // the same outcome as the adapter's condition
+            }
+        }
         cases.put(key(updated.tenant(), updated.id()), updated);
         history.get(key(updated.tenant(), updated.id())).addAll(entries);
         return updated;
@@ -79,6 +85,20 @@ public final class InMemoryCaseRepository implements CaseRepository {
     }
 
     @Override
+    public synchronized List<CaseRef> dueForCheck(java.time.Instant now, int limit) {
+        return cases.values().stream().filter(c -> c.sla().nextCheck() != null && !c.sla().nextCheck().isAfter(now))
+                .limit(limit).map(c -> new CaseRef(c.tenant(), c.id())).toList();
+    }
+
+    @Override
+    public synchronized void refreshCheck(SupportCase c) {
+        SupportCase current = cases.get(key(c.tenant(), c.id()));
+        if (current != null && current.version() == c.version()) {
+            cases.put(key(c.tenant(), c.id()), current.withSla(c.sla()));
+        }
+    }
+
+    @Override
     public synchronized Slice<SupportCase> list(TenantId tenant, Filter f, Cursor after, int limit) {
         List<SupportCase> all = cases.values().stream().filter(c -> c.tenant().equals(tenant))
                 .filter(c -> f.status() == null || c.status() == f.status())
@@ -86,13 +106,18 @@ public final class InMemoryCaseRepository implements CaseRepository {
                 .filter(c -> f.category() == null || f.category().equals(c.category()))
                 .filter(c -> f.priority() == null || f.priority() == c.priority())
                 .filter(c -> f.contactId() == null || f.contactId().equals(c.contactId()))
-                .filter(c -> after == null || c.number() < Long.parseLong(after.value()))
-                .sorted(Comparator.comparingLong(SupportCase::number).reversed()).toList();
-        if (all.size() <= limit) {
-            return Slice.last(all);
+                .filter(c -> !f.breached() || !c.sla().breaches().isEmpty())
+                .filter(c -> f.sort() != Sort.DUE_AT || c.sla().nextDue() != null)
+                .sorted(f.sort() == Sort.DUE_AT
+                        ? Comparator.comparing((SupportCase c) -> c.sla().nextDue()).thenComparing(SupportCase::id)
+                        : Comparator.comparingLong(SupportCase::number).reversed())
+                .toList();
+        int from = after == null ? 0 : Integer.parseInt(after.value());
+        List<SupportCase> rest = all.subList(Math.min(from, all.size()), all.size());
+        if (rest.size() <= limit) {
+            return Slice.last(rest);
         }
-        List<SupportCase> page = all.subList(0, limit);
-        return new Slice<>(page, new Cursor(String.valueOf(page.get(limit - 1).number())));
+        return new Slice<>(rest.subList(0, limit), new Cursor(String.valueOf(from + limit)));
     }
 
 }
