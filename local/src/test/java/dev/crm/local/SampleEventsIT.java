@@ -12,7 +12,6 @@ import dev.crm.devkit.SampleEvents;
 import dev.crm.devkit.LambdaContext;
 import dev.crm.devkit.TestInfrastructure;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,26 +112,9 @@ class SampleEventsIT {
         assertEquals(SampleEvents.all().size(), ran, "every sample is of a known kind");
     }
 
-    /**
-     * Creating samples run first so later samples can use what they created (their placeholder ids
-     * are replaced by the real ones); deleting samples run last.
-     */
+    /** The walk's order (creating samples first, those naming another sample's resource after the others). */
     private static List<Path> inRunOrder(List<Path> all) {
-        List<Path> sorted = new ArrayList<>(all);
-        sorted.sort(java.util.Comparator.comparingInt((Path p) -> {
-            String n = p.getFileName().toString();
-            if (n.startsWith("create-") || n.startsWith("provision-") || n.startsWith("record-")) {
-                return 0;
-            }
-            if (n.startsWith("delete-") || n.startsWith("revoke-")) {
-                return 2;
-            }
-            if (n.equals("deprovision-tenant.json") || n.equals("get-erasure.json")) {
-                return 3;
-            }
-            return n.startsWith("deprovision-") || n.equals("get-deprovisioning.json") ? 4 : 1;
-        }).thenComparing(Path::toString));
-        return sorted;
+        return dev.crm.local.suite.SampleWalk.inRunOrder(all);
     }
 
     /**

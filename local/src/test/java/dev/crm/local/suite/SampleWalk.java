@@ -37,23 +37,32 @@ public final class SampleWalk {
         this.operatorKey = operatorKey;
     }
 
-    /** Creating samples first, deleting ones last, deprovisioning after everything. */
+    /**
+     * Creating samples first (those that name another sample's resource, such as a case's contact,
+     * after those that name none), deleting ones last, deprovisioning after everything.
+     */
     public static List<Path> inRunOrder(List<Path> all) {
         List<Path> sorted = new ArrayList<>(all);
         sorted.sort(Comparator.comparingInt((Path p) -> {
             String n = p.getFileName().toString();
             if (n.startsWith("create-") || n.startsWith("provision-") || n.startsWith("record-")) {
-                return 0;
+                return namesAnotherSample(p) ? 1 : 0;
             }
             if (n.startsWith("delete-") || n.startsWith("revoke-")) {
-                return 2;
-            }
-            if (n.equals("deprovision-tenant.json") || n.equals("get-erasure.json")) {
                 return 3;
             }
-            return n.startsWith("deprovision-") || n.equals("get-deprovisioning.json") ? 4 : 1;
+            if (n.equals("deprovision-tenant.json") || n.equals("get-erasure.json")) {
+                return 4;
+            }
+            return n.startsWith("deprovision-") || n.equals("get-deprovisioning.json") ? 5 : 2;
         }).thenComparing(Path::toString));
         return sorted;
+    }
+
+    /** The sample's path or body holds a placeholder id (c_example…) another sample's answer replaces. */
+    private static boolean namesAnotherSample(Path p) {
+        Map<String, Object> json = SampleEvents.read(p, Map.of());
+        return (String.valueOf(json.get("pathParameters")) + json.get("body")).contains("_example0");
     }
 
     /** The id a response carries (a created resource, a started job), to replace its placeholder kind. */
