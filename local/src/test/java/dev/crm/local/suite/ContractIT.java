@@ -136,7 +136,10 @@ class ContractIT {
             Map.entry("webhooks/test-webhook.json", List.of(WEBHOOK)),
             Map.entry("webhooks/replay-webhook.json", List.of(WEBHOOK, "webhooks/test-webhook.json")),
             Map.entry("webhooks/list-webhook-deliveries.json", List.of(WEBHOOK, "webhooks/test-webhook.json")),
-            Map.entry("webhooks/webhook-retry-delivery.json", List.of(WEBHOOK, "webhooks/test-webhook.json")));
+            Map.entry("webhooks/webhook-retry-delivery.json", List.of(WEBHOOK, "webhooks/test-webhook.json")),
+            // ---- cases: self-service (the case link is minted once the case exists) ----
+            Map.entry("cases/get-public-case.json", List.of(CONTACT, "cases/create-case.json")),
+            Map.entry("cases/reply-public-case.json", List.of(CONTACT, "cases/create-case.json")));
 
     static String name(Path sample) {
         return SampleEvents.directory().relativize(sample).toString().replace('\\', '/');

@@ -7,9 +7,12 @@ import java.time.Instant;
 public final class PublicCaseKeys {
     private PublicCaseKeys() {}
 
-    /** One partition per limit and subject (a keyed pseudonym or a case id, never an address); the sort key is the window. */
+    /**
+     * One partition per limit and subject (a keyed pseudonym or a case id, never an address); the sort key
+     * is the window. Under {@code #RATE#} with the other public rate counters (their limit names differ).
+     */
     public static String rateCounter(TenantId t, String limitName, String subject) {
-        return t.value() + "#CASERATE#" + limitName + "#" + subject;
+        return t.value() + "#RATE#" + limitName + "#" + subject;
     }
 
     public static String window(Instant windowStart) {
