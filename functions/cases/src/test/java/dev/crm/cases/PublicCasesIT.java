@@ -357,4 +357,29 @@ class PublicCasesIT {
         }
         problem(reply(token, "one more"), 429, "rate-limited");
     }
+
+    @Test
+    void browsersOnTheTenantsOwnSiteMayPostAndNoOtherOriginMay() {
+        var t = infra.tenants().find(a.id());
+        infra.tenants().updateSettings(a.id(), t.version(), t.settings().merge(JsonObject.of(Json.parse(
+                "{\"allowedOrigins\": [\"https://shop.example\"]}"), new Violations())), clock.instant());
+        java.util.function.BiFunction<String, ApiEvents, APIGatewayProxyResponseEvent> preflight = (origin, e) -> call(e
+                .header("Origin", origin).header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "content-type,idempotency-key"));
+        var allowed = preflight.apply("https://shop.example",
+                ApiEvents.request("OPTIONS", "/v1/public/t/{tenantSlug}/cases").path("tenantSlug", a.slug()));
+        assertEquals("https://shop.example", header(allowed, "Access-Control-Allow-Origin"));
+        var other = preflight.apply("https://evil.example",
+                ApiEvents.request("OPTIONS", "/v1/public/t/{tenantSlug}/cases").path("tenantSlug", a.slug()));
+        assertNull(header(other, "Access-Control-Allow-Origin"));
+        // a reply preflight takes the origins of the tenant its link names: B allows no origin
+        String email = uniqueEmail("cors");
+        status(submit(b.slug(), form(email, "Hello")), 202);
+        var foreign = preflight.apply("https://shop.example", ApiEvents.request("OPTIONS", "/v1/public/cases/messages")
+                .query("token", linkTo(email)));
+        assertNull(header(foreign, "Access-Control-Allow-Origin"));
+        var posted = call(submitting(a.slug(), form(uniqueEmail("cors-a"), "Hello"), "192.0.2.50").header("Origin", "https://shop.example"));
+        status(posted, 202);
+        assertEquals("https://shop.example", header(posted, "Access-Control-Allow-Origin"));
+    }
 }
