@@ -86,6 +86,9 @@ build-WebhookRetryFunction:
 build-CasesFunction:
 	$(call package,cases)
 
+build-ComplaintCaseOpenerFunction:
+	$(call package,cases)
+
 # Every build target as SAM would call it; each artifact must hold its handler class and stay
 # under the 10 MB budget (docs/performance.md).
 FUNCTIONS := $(shell sed -n 's/^build-\([A-Za-z0-9]*\):.*/\1/p' $(firstword $(MAKEFILE_LIST)))

@@ -40,6 +40,9 @@ class CasesHandlerIT {
     private final CasesHandler handler = new CasesHandler(infra);
     private final TenantId tenant = TestInfrastructure.tenant(infra).id();
     private final TenantId other = TestInfrastructure.tenant(infra).id();
+    /** An active agent of the tenant: an assignee must be one. */
+    private final String ana = (String) body(call(as(tenant, Scope.WRITE, "POST", "/v1/agents")
+            .json("{\"name\": \"Ana\", \"email\": \"ana@example.com\"}"))).get("id");
 
     private APIGatewayProxyResponseEvent call(ApiEvents e) {
         return handler.handleRequest(e.build(), new LambdaContext());
@@ -184,13 +187,13 @@ class CasesHandlerIT {
         Map<String, Object> c = caseIn("new");
         String id = (String) c.get("id");
         clock.advance(java.time.Duration.ofMinutes(5));
-        var r = patch(tenant, id, 1, "{\"status\": \"solved\", \"priority\": \"urgent\", \"assignee\": \"ana\", "
+        var r = patch(tenant, id, 1, "{\"status\": \"solved\", \"priority\": \"urgent\", \"assignee\": \"" + ana + "\", "
                 + "\"description\": null, \"number\": \"CS-000001\"}");
         status(r, 200);
         Map<String, Object> b = body(r);
         assertEquals("solved", b.get("status"));
         assertEquals("urgent", b.get("priority"));
-        assertEquals("ana", b.get("assignee"));
+        assertEquals(ana, b.get("assignee"));
         assertEquals(null, b.get("description"));
         assertEquals("2026-12-07T09:05:00Z", b.get("solvedAt"));
         assertEquals(2L, ((Number) b.get("version")).longValue());
@@ -282,7 +285,7 @@ class CasesHandlerIT {
         status(reply, 201);
         assertTrue(((String) body(reply).get("id")).startsWith("msg_"));
         clock.advance(java.time.Duration.ofMinutes(1));
-        status(patch(tenant, id, 3, "{\"status\": \"solved\", \"assignee\": \"ana\"}"), 200);
+        status(patch(tenant, id, 3, "{\"status\": \"solved\", \"assignee\": \"" + ana + "\"}"), 200);
         clock.advance(java.time.Duration.ofMinutes(1));
         status(message(tenant, id, "customer", "public", "Still charged twice"), 201);
         Map<String, Object> now = body(get(tenant, id));
@@ -299,7 +302,7 @@ class CasesHandlerIT {
         assertEquals("internal", h.get(1).get("visibility"));
         assertEquals("We refunded you", h.get(2).get("body"));
         assertEquals("solved", h.get(3).get("to"));
-        assertEquals("ana", h.get(4).get("to"));
+        assertEquals(ana, h.get(4).get("to"));
         assertEquals("customer", h.get(5).get("author"));
         assertEquals(Map.of("at", "2026-12-07T09:04:00Z", "kind", "status_changed", "from", "solved", "to", "open"), h.get(6));
     }
@@ -341,14 +344,14 @@ class CasesHandlerIT {
         Map<String, Object> c1 = caseIn("new");
         caseIn("solved");
         Map<String, Object> c3 = caseIn("new");
-        status(patch(tenant, (String) c3.get("id"), 1, "{\"assignee\": \"ana\"}"), 200);
+        status(patch(tenant, (String) c3.get("id"), 1, "{\"assignee\": \"" + ana + "\"}"), 200);
         caseIn("open");
         String otherContact = contact(other, "active");
         create(other, otherContact);
         assertEquals(List.of("CS-000004", "CS-000003", "CS-000002", "CS-000001"), listNumbers(tenant, Map.of()));
         assertEquals(List.of("CS-000003", "CS-000001"), listNumbers(tenant, Map.of("status", "new")));
-        assertEquals(List.of("CS-000003"), listNumbers(tenant, Map.of("status", "new", "assignee", "ana")));
-        assertEquals(List.of("CS-000003"), listNumbers(tenant, Map.of("assignee", "ana")));
+        assertEquals(List.of("CS-000003"), listNumbers(tenant, Map.of("status", "new", "assignee", ana)));
+        assertEquals(List.of("CS-000003"), listNumbers(tenant, Map.of("assignee", ana)));
         assertEquals(List.of("CS-000001"), listNumbers(tenant, Map.of("contactId", (String) c1.get("contactId"))));
         assertEquals(List.of(), listNumbers(tenant, Map.of("priority", "low")));
         assertEquals(List.of("CS-000001"), listNumbers(other, Map.of()));

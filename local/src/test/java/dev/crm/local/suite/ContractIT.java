@@ -76,6 +76,11 @@ class ContractIT {
     static final String RESPONSE = "surveys/submit-survey-response.json";
     static final String DEPROVISION = "tenants/deprovision-tenant.json";
     static final String WEBHOOK = "webhooks/create-webhook.json";
+    static final String AGENT = "cases/create-agent.json";
+    static final String CASE = "cases/create-case.json";
+    /** Status open (If-Match "1": a new case); the case is then at version 2. */
+    static final String CASE_PATCH = "cases/patch-case.json";
+    static final String CASE_MESSAGE = "cases/send-case-message.json";
     /** A lapsed, valuable customer, a churn run that scores them, and the open alert it raised. */
     static final String OPEN_CHURN_ALERT = "open churn alert";
     static final Map<String, List<String>> BEFORE = Map.ofEntries(
@@ -137,9 +142,20 @@ class ContractIT {
             Map.entry("webhooks/replay-webhook.json", List.of(WEBHOOK, "webhooks/test-webhook.json")),
             Map.entry("webhooks/list-webhook-deliveries.json", List.of(WEBHOOK, "webhooks/test-webhook.json")),
             Map.entry("webhooks/webhook-retry-delivery.json", List.of(WEBHOOK, "webhooks/test-webhook.json")),
+            // ---- cases ----
+            Map.entry("cases/create-case.json", List.of(CONTACT, AGENT)),
+            Map.entry("cases/get-agent.json", List.of(AGENT)),
+            Map.entry("cases/list-agents.json", List.of(AGENT)),
+            Map.entry("cases/patch-agent.json", List.of(AGENT)),
+            Map.entry("cases/get-case.json", List.of(CONTACT, AGENT, CASE, CASE_PATCH, CASE_MESSAGE)),
+            Map.entry("cases/list-cases.json", List.of(CONTACT, AGENT, CASE)),
+            Map.entry("cases/patch-case.json", List.of(CONTACT, AGENT, CASE)),
+            Map.entry("cases/send-case-message.json", List.of(CONTACT, AGENT, CASE)),
+            // every kind of entry there is: created, status_changed, message
+            Map.entry("cases/get-case-history.json", List.of(CONTACT, AGENT, CASE, CASE_PATCH, CASE_MESSAGE)),
             // ---- cases: self-service (the case link is minted once the case exists) ----
-            Map.entry("cases/get-public-case.json", List.of(CONTACT, "cases/create-case.json")),
-            Map.entry("cases/reply-public-case.json", List.of(CONTACT, "cases/create-case.json")));
+            Map.entry("cases/get-public-case.json", List.of(CONTACT, AGENT, CASE)),
+            Map.entry("cases/reply-public-case.json", List.of(CONTACT, AGENT, CASE)));
 
     static String name(Path sample) {
         return SampleEvents.directory().relativize(sample).toString().replace('\\', '/');

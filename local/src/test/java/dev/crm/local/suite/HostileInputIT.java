@@ -203,6 +203,117 @@ class HostileInputIT {
         }
     }
 
+    /**
+     * The case routes on the case as it is now (the walk has moved the sample case past the sample's
+     * If-Match, so the generic PATCH variants stop at 412 before the body is read): hostile merge
+     * patches, read-only fields, a step the workflow forbids, and Idempotency-Keys misused on the case
+     * POSTs. Each is a 4xx problem+json that writes nothing; a refused create uses no case number.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void caseWritesRefuseHostileBodiesOnTheCurrentVersionAndMisusedKeys() throws Exception {
+        String id = replace.get("cs_example0000000000000");
+        String path = "/v1/cases/" + id;
+        Path patchSample = SampleEvents.directory().resolve("cases/patch-case.json");
+        Map<String, String> auth = Map.of("Authorization", "Bearer " + adminKey);
+        var current = walk.send(null, "GET", "/v1/cases/{id}", path, null, auth, null).response();
+        assertEquals(200, current.statusCode(), current.body());
+        assertEquals("open", ((Map<String, Object>) Json.parse(current.body())).get("status"), "the walk opened the sample case");
+        Map<String, String> patch = new LinkedHashMap<>(auth);
+        patch.put("Content-Type", "application/merge-patch+json");
+        patch.put("If-Match", current.headers().firstValue("ETag").orElseThrow());
+        for (String body : List.of("{\"status\": null}", "{\"status\": \"new\"}", "{\"status\": \"closed\"}",
+                "{\"status\": \"Open\"}", "{\"status\": [\"open\"]}", "{\"priority\": null}", "{\"priority\": 3}",
+                "{\"category\": null}", "{\"category\": \"not-a-category\"}", "{\"category\": {}}", "{\"subject\": null}",
+                "{\"subject\": \"\"}", "{\"subject\": \"two\\nlines\"}", "{\"subject\": \"" + "x".repeat(201) + "\"}",
+                "{\"description\": \"" + "x".repeat(10_001) + "\"}", "{\"description\": 5}", "{\"assignee\": \"\"}",
+                "{\"assignee\": 7}", "{\"orderRef\": []}", "{\"orderRef\": \"\\u0000\"}", "{\"number\": \"CS-999999\"}",
+                "{\"contactId\": \"c_aaaaaaaaaaaaaaaaaaaa\"}", "{\"channel\": \"fax\"}", "{\"version\": 99}",
+                "{\"createdAt\": \"2001-01-01T00:00:00Z\"}", "{\"tenantId\": \"t_aaaaaaaaaaaaaaaaaaaa\"}", "{\"zzUnknown\": 1}",
+                "{\"status\": \"solved\", \"zzUnknown\": 1}", "{\"status\": \"solved\", \"priority\": \"asap\"}", "[]", "null",
+                "{\"status\": \"pending\", \"status\": \"solved\"}")) {
+            expectRejected("case patch " + body.substring(0, Math.min(30, body.length())), patchSample, "PATCH", "/v1/cases/{id}",
+                    path, null, patch, body);
+        }
+        // the next case's number is the one after the last, however many creates were refused above and below
+        Path createSample = SampleEvents.directory().resolve("cases/create-case.json");
+        Map<String, String> json = new LinkedHashMap<>(auth);
+        json.put("Content-Type", "application/json");
+        // a contact of its own: the walk anonymised the sample's, which can open no case now
+        var contact = walk.send(null, "POST", "/v1/contacts", "/v1/contacts", null, json, "{\"firstName\": \"Casey\"}").response();
+        assertEquals(201, contact.statusCode(), contact.body());
+        Map<String, Object> createFields = new LinkedHashMap<>((Map<String, Object>) Json.parse(
+                (String) SampleEvents.read(createSample, replace).get("body")));
+        createFields.put("contactId", ((Map<String, Object>) Json.parse(contact.body())).get("id"));
+        String create = Json.write(createFields);
+        String key = "hostile-case-" + java.util.UUID.randomUUID();
+        json.put("Idempotency-Key", key);
+        var first = walk.send(createSample, "POST", "/v1/cases", "/v1/cases", null, json, create).response();
+        assertEquals(201, first.statusCode(), first.body());
+        Map<String, Object> firstCase = (Map<String, Object>) Json.parse(first.body());
+        Map<String, Object> other = new LinkedHashMap<>((Map<String, Object>) Json.parse(create));
+        other.put("subject", "Another subject under the same key");
+        expectRejected("case create: the key again with another body", createSample, "POST", "/v1/cases", "/v1/cases", null, json,
+                Json.write(other));
+        for (String badKey : List.of("", "k".repeat(256))) {
+            Map<String, String> h = new LinkedHashMap<>(json);
+            h.put("Idempotency-Key", badKey);
+            expectRejected("case create: Idempotency-Key '" + badKey.substring(0, Math.min(12, badKey.length())) + "'", createSample,
+                    "POST", "/v1/cases", "/v1/cases", null, h, create);
+        }
+        Map<String, String> before = TableSnapshot.take(db, LocalDynamoDb.TABLE);
+        var replay = walk.send(createSample, "POST", "/v1/cases", "/v1/cases", null, json, create).response();
+        check(replay.statusCode() == 201 && replay.headers().firstValue("Idempotent-Replayed").orElse("").equals("true")
+                && Json.parse(replay.body()).equals(firstCase), "case create replay: " + replay.statusCode() + " " + replay.body());
+        check(before.equals(TableSnapshot.take(db, LocalDynamoDb.TABLE)), "case create replay wrote something");
+        json.remove("Idempotency-Key");
+        var next = walk.send(createSample, "POST", "/v1/cases", "/v1/cases", null, json, create).response();
+        assertEquals(201, next.statusCode(), next.body());
+        long firstNumber = Long.parseLong(((String) firstCase.get("number")).substring(3));
+        check(((Map<String, Object>) Json.parse(next.body())).get("number").equals(
+                dev.crm.cases.domain.SupportCase.displayNumber(firstNumber + 1)), "refused creates used case numbers: after "
+                + firstCase.get("number") + " came " + next.body());
+        // a message under a key, then the key again with another body
+        Path messageSample = SampleEvents.directory().resolve("cases/send-case-message.json");
+        String message = (String) SampleEvents.read(messageSample, replace).get("body");
+        json.put("Idempotency-Key", "hostile-message-" + java.util.UUID.randomUUID());
+        var sent = walk.send(messageSample, "POST", "/v1/cases/{id}/messages", path + "/messages", null, json, message).response();
+        assertEquals(201, sent.statusCode(), sent.body());
+        Map<String, Object> otherMessage = new LinkedHashMap<>((Map<String, Object>) Json.parse(message));
+        otherMessage.put("visibility", "internal");
+        expectRejected("case message: the key again with another body", messageSample, "POST", "/v1/cases/{id}/messages",
+                path + "/messages", null, json, Json.write(otherMessage));
+        report.add("case writes");
+    }
+
+    /**
+     * The agent PATCH on the agent as it is now (the generic variants stop at 412, as for cases):
+     * hostile merge patches and read-only fields, each a 4xx problem+json that writes nothing.
+     */
+    @Test
+    void agentPatchesRefuseHostileBodiesOnTheCurrentVersion() throws Exception {
+        String path = "/v1/agents/" + replace.get("ag_example0000000000000");
+        Path sample = SampleEvents.directory().resolve("cases/patch-agent.json");
+        Map<String, String> auth = Map.of("Authorization", "Bearer " + adminKey);
+        var current = walk.send(null, "GET", "/v1/agents/{id}", path, null, auth, null).response();
+        assertEquals(200, current.statusCode(), current.body());
+        Map<String, String> patch = new LinkedHashMap<>(auth);
+        patch.put("Content-Type", "application/merge-patch+json");
+        patch.put("If-Match", current.headers().firstValue("ETag").orElseThrow());
+        for (String body : List.of("{\"name\": null}", "{\"name\": \"\"}", "{\"name\": \"two\\nlines\"}",
+                "{\"name\": \"" + "x".repeat(201) + "\"}", "{\"email\": null}", "{\"email\": \"not an address\"}",
+                "{\"email\": \"a@b\"}", "{\"email\": \"" + "x".repeat(250) + "@example.com\"}", "{\"email\": 5}",
+                "{\"teams\": \"billing\"}", "{\"teams\": [\"\"]}", "{\"teams\": [1]}", "{\"teams\": [\"a\\nb\"]}",
+                "{\"teams\": [" + "\"t\",".repeat(20) + "\"t\"]}", "{\"active\": null}", "{\"active\": \"true\"}",
+                "{\"active\": 0}", "{\"id\": \"ag_aaaaaaaaaaaaaaaaaaaa\"}", "{\"version\": 99}",
+                "{\"createdAt\": \"2001-01-01T00:00:00Z\"}", "{\"tenantId\": \"t_aaaaaaaaaaaaaaaaaaaa\"}", "{\"zzUnknown\": 1}",
+                "{\"active\": false, \"zzUnknown\": 1}", "[]", "null", "{\"name\": \"a\", \"name\": \"b\"}")) {
+            expectRejected("agent patch " + body.substring(0, Math.min(30, body.length())), sample, "PATCH", "/v1/agents/{id}",
+                    path, null, patch, body);
+        }
+        report.add("agent patches");
+    }
+
     @Test
     void hostileIdsHeadersCursorsAndParametersAreRejected() throws Exception {
         for (Request r : requests()) {

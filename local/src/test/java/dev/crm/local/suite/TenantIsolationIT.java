@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Two real tenants provisioned through the API. Tenant A owns one of everything (contacts, touch
  * points, consent, segments, an import, an erasure and an anonymisation, a survey with a response and
- * a recount, a churn run and the alerts it raised, keys); tenant B owns a little of its own. Every route
+ * a recount, a churn run and the alerts it raised, keys, webhook endpoints, cases); tenant B owns a little of its own. Every route
  * with an id in its path is tried by A (it must succeed: the id is real) and by B (it must answer exactly
  * as for an id that exists nowhere); every list B reads holds B's items and none of A's; every key scope
  * meets every route, DELETEs included, and only a 2xx counts as allowed. Nothing of A (ids, names,
@@ -120,6 +120,18 @@ class TenantIsolationIT {
             Map.entry("POST /v1/webhooks/{id}/deliveries/{messageId}/retry", Scope.ADMIN),
             Map.entry("POST /v1/webhooks/{id}/replay", Scope.ADMIN),
             Map.entry("POST /v1/webhooks/{id}/test", Scope.ADMIN),
+            // cases: write to change, read to read (docs/api.md, "Cases")
+            Map.entry("POST /v1/cases", Scope.WRITE),
+            Map.entry("GET /v1/cases", Scope.READ),
+            Map.entry("GET /v1/cases/{id}", Scope.READ),
+            Map.entry("PATCH /v1/cases/{id}", Scope.WRITE),
+            Map.entry("POST /v1/cases/{id}/messages", Scope.WRITE),
+            Map.entry("GET /v1/cases/{id}/history", Scope.READ),
+            // agents: people data, but the tenant's own staff directory: write to change, read to read (docs/api.md, "Agents")
+            Map.entry("POST /v1/agents", Scope.WRITE),
+            Map.entry("GET /v1/agents", Scope.READ),
+            Map.entry("GET /v1/agents/{id}", Scope.READ),
+            Map.entry("PATCH /v1/agents/{id}", Scope.WRITE),
             Map.entry("POST /v1/tenants", Scope.OPERATOR),
             Map.entry("DELETE /v1/tenants/{tenantId}", Scope.OPERATOR),
             Map.entry("GET /v1/tenants/{tenantId}/deprovisioning", Scope.OPERATOR));
@@ -227,6 +239,11 @@ class TenantIsolationIT {
         expected.put("/v1/tenant", b.tenantId());
         expected.put("/v1/key", b.tenantId());
         expected.put("/v1/webhooks", b.ids().get("whe_example0000000000000"));
+        expected.put("/v1/cases", b.ids().get("cs_example0000000000000"));
+        expected.put("/v1/agents", b.ids().get("ag_example0000000000000"));
+        expected.put("/v1/agents?active=true&team=billing", b.ids().get("ag_example0000000000000"));
+        expected.put("/v1/cases?status=new&priority=high", b.ids().get("cs_example0000000000000"));
+        expected.put("/v1/cases/" + b.ids().get("cs_example0000000000000") + "/history", "Bee reply");
         expected.put("/v1/churn-alerts?status=open", b.ids().get("al_open"));
         expected.put("/v1/churn-alerts?status=acknowledged", b.ids().get("al_acknowledged"));
         expected.put("/v1/churn-alerts?status=resolved", b.ids().get("al_resolved"));
@@ -303,6 +320,30 @@ class TenantIsolationIT {
         same(failures, "POST " + submit + " {respondentToken: A's}", "/invalid-token",
                 token, send(b.key(), "POST", submit, Map.of(), "{\"answers\": {\"score\": 4}, \"respondentToken\": \"" + token + "\"}"),
                 forged, send(b.key(), "POST", submit, Map.of(), "{\"answers\": {\"score\": 4}, \"respondentToken\": \"" + forged + "\"}"));
+        // A's contact as a case's contact, and as a filter of B's case list
+        String caseBody = "{\"contactId\": \"%s\", \"channel\": \"phone\", \"category\": \"billing\", \"priority\": \"low\", "
+                + "\"subject\": \"Whose contact?\"}";
+        same(failures, "POST /v1/cases {contactId: A's}", "\"pointer\":\"/contactId\"",
+                contact, send(b.key(), "POST", "/v1/cases", Map.of(), caseBody.formatted(contact)),
+                unknownContact, send(b.key(), "POST", "/v1/cases", Map.of(), caseBody.formatted(unknownContact)));
+        // A's agent as the assignee of B's new case
+        String agent = a.ids().get("ag_example0000000000000");
+        String unknownAgent = missingLike(agent);
+        String assigned = "{\"contactId\": \"" + b.ids().get("c_example0000000000000") + "\", \"channel\": \"phone\", "
+                + "\"category\": \"billing\", \"priority\": \"low\", \"subject\": \"Whose agent?\", \"assignee\": \"%s\"}";
+        same(failures, "POST /v1/cases {assignee: A's agent}", "\"pointer\":\"/assignee\"",
+                agent, send(b.key(), "POST", "/v1/cases", Map.of(), assigned.formatted(agent)),
+                unknownAgent, send(b.key(), "POST", "/v1/cases", Map.of(), assigned.formatted(unknownAgent)));
+        var filteredByA = send(b.key(), "GET", "/v1/cases?contactId=" + contact, Map.of(), null);
+        var filteredByNone = send(b.key(), "GET", "/v1/cases?contactId=" + unknownContact, Map.of(), null);
+        Map<String, Object> empty = new HashMap<>();
+        empty.put("items", List.of());
+        empty.put("nextCursor", null);
+        if (filteredByA.statusCode() != 200 || !Json.parse(filteredByA.body()).equals(empty)
+                || !Json.parse(filteredByA.body()).equals(Json.parse(filteredByNone.body()))) {
+            failures.add("GET /v1/cases?contactId=A's: tenant B got " + filteredByA.statusCode() + " " + filteredByA.body()
+                    + "; an unknown one got " + filteredByNone.body());
+        }
         failures.addAll(answersToB.subList(from, answersToB.size()));
         assertEquals(List.of(), failures);
     }
@@ -414,7 +455,8 @@ class TenantIsolationIT {
         assertEquals(List.of(), failures);
         assertEquals(Set.of("churn-alerts/list-churn-alerts.json", "contacts/get-timeline.json", "contacts/list-contacts.json",
                 "preferences/get-consent-history.json", "preferences/list-topics.json", "surveys/list-surveys.json", "tenants/list-keys.json",
-                "webhooks/list-webhooks.json"),
+                "webhooks/list-webhooks.json", "cases/list-cases.json", "cases/get-case-history.json",
+                "cases/list-agents.json"),
                 tried, "the lists of A with a second page (the segment list has one page by design)");
     }
 
@@ -577,6 +619,18 @@ class TenantIsolationIT {
         runA(t, "webhooks/test-webhook.json", Map.of());
         t.perSample().put("webhooks/delete-webhook.json", Map.of("whe_example0000000000000", created(t, "/v1/webhooks",
                 "{\"url\": \"https://93.184.216.34/doomed\", \"eventTypes\": [\"*\"]}")));
+        // a case of A's contact with a message (two history entries: a second page at limit 1), and two more
+        // new high-priority cases the samples never change, so the sample's filtered list has a second page
+        // whatever the patch sample did to the first
+        java.util.Collections.addAll(secretsOfA, "Charged twice for order 1042", "Sorry about that: the second charge is refunded",
+                "ana.lima@acme.example", "Ana Lima");
+        // two agents (a second page of the sample's list at limit 1); the first is the sample case's assignee
+        runA(t, "cases/create-agent.json", Map.of());
+        runA(t, "cases/create-agent.json", Map.of());
+        runA(t, "cases/create-case.json", Map.of());
+        runA(t, "cases/send-case-message.json", Map.of());
+        runA(t, "cases/create-case.json", Map.of());
+        runA(t, "cases/create-case.json", Map.of());
         Map<String, String> read = createKey(t, "read");
         Map<String, String> write = createKey(t, "write");
         t.ids().put("key_read", read.get("apiKey"));
@@ -606,6 +660,12 @@ class TenantIsolationIT {
         t.ids().put("key_example0000000000000", createKey(t, "read").get("keyId"));
         t.ids().put("whe_example0000000000000", created(t, "/v1/webhooks",
                 "{\"url\": \"https://93.184.216.34/bees\", \"eventTypes\": [\"contact.created\"]}"));
+        String bAgent = created(t, "/v1/agents", "{\"name\": \"Bea\", \"email\": \"bea@tenant-b.example\", \"teams\": [\"billing\"]}");
+        t.ids().put("ag_example0000000000000", bAgent);
+        String bCase = created(t, "/v1/cases", "{\"contactId\": \"" + contact + "\", \"channel\": \"chat\", \"category\": \"bees\", "
+                + "\"priority\": \"high\", \"subject\": \"Bee case\", \"assignee\": \"" + bAgent + "\"}");
+        t.ids().put("cs_example0000000000000", bCase);
+        created(t, "/v1/cases/" + bCase + "/messages", "{\"author\": \"customer\", \"visibility\": \"public\", \"body\": \"Bee reply\"}");
         List<String> alerts = churnAlerts(t, List.of("Bee-one", "Bee-two", "Bee-three"));
         t.ids().put("al_open", alerts.get(0));
         t.ids().put("al_acknowledged", alerts.get(1));

@@ -12,10 +12,12 @@ import dev.crm.shared.config.Infrastructure;
 public final class CasesComponents {
     private final Infrastructure infra;
     private final CaseRepository repository;
+    private final dev.crm.cases.domain.AgentRepository agentRepository;
 
     public CasesComponents(Infrastructure infra) {
         this.infra = infra;
         this.repository = new DynamoDbCaseRepository(infra.table());
+        this.agentRepository = new dev.crm.cases.store.dynamodb.DynamoDbAgentRepository(infra.table());
     }
 
     public Infrastructure infrastructure() {
@@ -38,10 +40,30 @@ public final class CasesComponents {
         return dev.crm.shared.outbound.MessageSenders.forSettings(infra.settings());
     }
 
+    /** Complaint touch points open cases (ComplaintCaseOpener), per the tenant's service settings. */
+    public dev.crm.cases.domain.ComplaintCases complaintCases() {
+        return new dev.crm.cases.domain.ComplaintCases(cases(), tenant -> {
+            var found = infra.tenants().find(tenant);
+            return found == null ? null : found.settings().service();
+        });
+    }
+
+    /** The complaint touch points in a batch of table stream records. */
+    public java.util.List<dev.crm.cases.domain.ComplaintCases.Complaint> complaints(
+            com.amazonaws.services.lambda.runtime.events.DynamodbEvent event) {
+        return dev.crm.cases.store.dynamodb.ComplaintDecoder.complaints(
+                dev.crm.shared.events.store.dynamodb.TableChange.of(event));
+    }
+
     /** The case API's use cases. */
     public Cases cases() {
         // the tenant's typed settings (validated by the tenants function), read through the shared port
         return new Cases(repository, tenant -> infra.tenants().find(tenant).settings().service().caseCategories().stream()
                 .map(dev.crm.shared.tenant.ServiceSettings.CaseCategory::key).toList(), infra.clock());
+    }
+
+    /** The agent API's use cases; also who a case may be assigned to ({@link dev.crm.cases.domain.Assignees}). */
+    public dev.crm.cases.domain.Agents agents() {
+        return new dev.crm.cases.domain.Agents(agentRepository, infra.clock());
     }
 }

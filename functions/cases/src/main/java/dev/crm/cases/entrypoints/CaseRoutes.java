@@ -48,12 +48,21 @@ final class CaseRoutes {
     private final IdempotentRequests idempotency;
     private final TenantCache tenants;
     private final Clock clock;
+    /** Who a case may be assigned to (the agents); until set, nobody's id is checked. */
+    private dev.crm.cases.domain.Assignees assignees = (tenant, agentId) -> true;
+    private static final String UNKNOWN_AGENT = "must name an active agent of this tenant";
 
     CaseRoutes(Cases service, TenantCache tenants, IdempotentRequests idempotency, Clock clock) {
         this.service = service;
         this.tenants = tenants;
         this.idempotency = idempotency;
         this.clock = clock;
+    }
+
+    /** The assignee check: a new assignee must be an active agent of the tenant (another tenant's is unknown). */
+    CaseRoutes assignees(dev.crm.cases.domain.Assignees check) {
+        this.assignees = check;
+        return this;
     }
 
     ApiRouter addTo(ApiRouter router) {
@@ -174,6 +183,9 @@ final class CaseRoutes {
                 body.violations().pointer("/category", problem);
             }
         }
+        if (assignee != null && !assignees.isActiveAgent(tenant, assignee)) {
+            body.violations().pointer("/assignee", UNKNOWN_AGENT);
+        }
         ApiProblem.throwIfAny(body.violations());
         var cmd = new Cases.NewCase(contactId, channel, category, priority, subject, description, assignee, orderRef);
         return idempotency.execute(request, attempt -> {
@@ -221,6 +233,9 @@ final class CaseRoutes {
             if (problem != null) {
                 patch.violations().pointer("/category", problem);
             }
+        }
+        if (assignee != null && !assignee.equals(current.assignee()) && !assignees.isActiveAgent(request.tenant(), assignee)) {
+            patch.violations().pointer("/assignee", UNKNOWN_AGENT);
         }
         ApiProblem.throwIfAny(patch.violations());
         try {

@@ -37,7 +37,9 @@ public final class CasesHandler
         Infrastructure infra = components.infrastructure();
         ApiRouter r = new ApiRouter(infra.settings().list("ALLOWED_DASHBOARD_ORIGINS"));
         TenantCache tenants = new TenantCache(infra.tenants(), infra.clock());
-        r = new CaseRoutes(components.cases(), tenants, infra.idempotency(), infra.clock()).addTo(r);
+        var agents = components.agents();
+        r = new AgentRoutes(agents, tenants, infra.idempotency(), infra.clock()).addTo(r);
+        r = new CaseRoutes(components.cases(), tenants, infra.idempotency(), infra.clock()).assignees(agents).addTo(r);
         this.router = new PublicCaseRoutes(components.publicCases(), new PublicCaseAccess(tenants, infra.tenants(),
                 infra.settings(), infra.clock()), infra.idempotency(), sender, infra.clock()).addTo(r);
     }

@@ -9,12 +9,22 @@ import java.util.Map;
 
 /**
  * An alert to staff: a valuable customer at high risk of defecting. Its id is the contact and the
- * month, so a rerun in the same month finds it instead of raising it again.
+ * month, so a rerun in the same month finds it instead of raising it again. {@code openCases} is how
+ * many unresolved service cases the contact had when the alert was raised.
  */
 public record ChurnAlert(String id, String contactId, String period, Status status, double pAlive, String riskTier,
         BigDecimal clv, BigDecimal valueAtRisk, String currency, List<String> reasons, Map<String, Object> suggestedAction,
         Map<String, Object> contact, String runId, Instant createdAt, Instant acknowledgedAt, String acknowledgedBy,
-        Instant resolvedAt, String resolvedBy, String resolution) {
+        Instant resolvedAt, String resolvedBy, String resolution, int openCases) {
+
+    /** An alert from before alerts counted open cases (and tests that do not care): none. */
+    public ChurnAlert(String id, String contactId, String period, Status status, double pAlive, String riskTier,
+            BigDecimal clv, BigDecimal valueAtRisk, String currency, List<String> reasons, Map<String, Object> suggestedAction,
+            Map<String, Object> contact, String runId, Instant createdAt, Instant acknowledgedAt, String acknowledgedBy,
+            Instant resolvedAt, String resolvedBy, String resolution) {
+        this(id, contactId, period, status, pAlive, riskTier, clv, valueAtRisk, currency, reasons, suggestedAction, contact,
+                runId, createdAt, acknowledgedAt, acknowledgedBy, resolvedAt, resolvedBy, resolution, 0);
+    }
 
     public enum Status {
         OPEN, ACKNOWLEDGED, RESOLVED;
@@ -55,6 +65,7 @@ public record ChurnAlert(String id, String contactId, String period, Status stat
         m.put("clv", Map.of("amount", clv.toPlainString(), "currency", currency));
         m.put("valueAtRisk", Map.of("amount", valueAtRisk.toPlainString(), "currency", currency));
         m.put("reasons", reasons);
+        m.put("openCases", openCases);
         m.put("suggestedAction", suggestedAction);
         m.put("runId", runId);
         m.put("createdAt", createdAt);

@@ -67,6 +67,18 @@ public interface ChurnRepository {
      */
     Map<String, Map<String, Object>> contactCards(TenantId t, List<String> contactIds);
 
+    /**
+     * What the contacts' service cases say (their links in the contact's partition, docs/data-model.md
+     * "Cases"): how many are unresolved, and how many breached an SLA at or after {@code breachedSince}.
+     * A contact without cases maps to {@link CaseSignals#NONE} (or is left out).
+     */
+    Map<String, CaseSignals> caseSignals(TenantId t, List<String> contactIds, Instant breachedSince);
+
+    /** A contact's service cases as a churn signal. */
+    record CaseSignals(int openCases, int recentlyBreached) {
+        public static final CaseSignals NONE = new CaseSignals(0, 0);
+    }
+
     void recordLatestRun(TenantId t, String runId);
 
     /** @return the id of the tenant's latest finished run, or null */

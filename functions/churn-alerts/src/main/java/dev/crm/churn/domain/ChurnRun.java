@@ -38,6 +38,8 @@ public final class ChurnRun {
     /** Checkpoint of the earlier versions, which read the index shards themselves. */
     static final String EARLIER_SHARD = "shard";
     static final int TOP = 20;
+    /** A case breached within this long before the run makes an alert say so (reason recent_sla_breach). */
+    public static final java.time.Duration RECENT_BREACH = java.time.Duration.ofDays(30);
 
     private final ChurnRepository store;
     private final TenantRepository tenants;
@@ -156,12 +158,15 @@ public final class ChurnRun {
         }
         if (!alerting.isEmpty()) {
             // One batched read of the alerting contacts' cards per step, not one per alert.
-            Map<String, Map<String, Object>> cards = store.contactCards(t,
-                    alerting.stream().map(a -> a.score().contactId()).toList());
+            List<String> ids = alerting.stream().map(a -> a.score().contactId()).toList();
+            Map<String, Map<String, Object>> cards = store.contactCards(t, ids);
+            // the contacts' case links: a query or two per alerting contact, never per scored one
+            Map<String, ChurnRepository.CaseSignals> cases = store.caseSignals(t, ids, now.minus(RECENT_BREACH));
             for (Alerting a : alerting) {
                 // Counted whether raised now or already open this period: a step replayed after a
                 // crash finds its alerts raised and must still count them.
-                raise(t, a.score(), a.history(), asOf, now, job.id(), cards.get(a.score().contactId()));
+                raise(t, a.score(), a.history(), asOf, now, job.id(), cards.get(a.score().contactId()),
+                        cases.getOrDefault(a.score().contactId(), ChurnRepository.CaseSignals.NONE));
                 alerts++;
             }
         }
@@ -217,7 +222,7 @@ public final class ChurnRun {
     }
 
     private void raise(TenantId t, ChurnScore s, CustomerHistory h, LocalDate asOf, Instant now, String runId,
-            Map<String, Object> card) {
+            Map<String, Object> card, ChurnRepository.CaseSignals cases) {
         String period = ChurnAlert.period(asOf);
         List<String> reasons = new ArrayList<>();
         reasons.add("p_alive_below_threshold");
@@ -227,9 +232,16 @@ public final class ChurnRun {
         if (h.latestNps() != null && h.latestNps() <= 6) {
             reasons.add("survey_detractor");
         }
+        if (cases.openCases() > 0) {
+            reasons.add("open_cases");
+        }
+        if (cases.recentlyBreached() > 0) {
+            reasons.add("recent_sla_breach");
+        }
         ChurnAlert alert = new ChurnAlert(ChurnAlert.id(s.contactId(), period), s.contactId(), period,
                 ChurnAlert.Status.OPEN, s.pAlive(), s.riskTier().wire(), s.clv(), s.valueAtRisk(), s.currency(), reasons,
-                RetentionAction.suggest(store.preferences(t, s.contactId()), now), card, runId, now, null, null, null, null, null);
+                RetentionAction.suggest(store.preferences(t, s.contactId()), now), card, runId, now, null, null, null, null, null,
+                cases.openCases());
         // A new alert item is published to the event bus by an EventBridge Pipe on the table stream
         // (template.yaml, ChurnAlertEventsPipe): no event client in this function.
         store.createAlert(t, alert); // false when already raised this period: nothing to do

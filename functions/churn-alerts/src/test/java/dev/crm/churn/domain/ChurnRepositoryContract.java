@@ -53,6 +53,9 @@ public abstract class ChurnRepositoryContract {
             String currency);
 
     /** The stored score's API view (as the 360° view reads it), or null. */
+    /** A case link in the contact's partition, as the cases function writes it. */
+    protected abstract void givenCaseLink(TenantId t, dev.crm.shared.contact.CaseLink link);
+
     protected abstract Map<String, Object> storedScore(TenantId t, String contactId);
 
     /** One active contact (a customer with a purchase summary), by id. */
@@ -371,6 +374,33 @@ public abstract class ChurnRepositoryContract {
         assertEquals(card, cards.get(id));
         assertEquals(Map.of(), repository().contactCards(newTenant(), ids));
         assertEquals(Map.of(), repository().contactCards(t, List.of()));
+    }
+
+    @Test
+    void caseSignalsCountOpenCasesAndRecentBreachesPerContactAndTenant() {
+        TenantId t = newTenant();
+        String ada = TestHistories.newContactId();
+        String bob = TestHistories.newContactId();
+        String quiet = TestHistories.newContactId();
+        Instant since = NOW.minus(java.time.Duration.ofDays(30));
+        givenCaseLink(t, link("cs_a1", ada, "open", null, null));
+        givenCaseLink(t, link("cs_a2", ada, "pending", null, NOW.minus(java.time.Duration.ofDays(2))));
+        givenCaseLink(t, link("cs_a3", ada, "closed", NOW.minus(java.time.Duration.ofDays(90)), NOW.minus(java.time.Duration.ofDays(95))));
+        givenCaseLink(t, link("cs_b1", bob, "solved", NOW.minus(java.time.Duration.ofDays(1)), since)); // at the edge: counts
+        givenCaseLink(t, link("cs_b2", bob, "new", null, null));
+        givenCaseLink(t, link("cs_b2", bob, "solved", NOW, null)); // the same case, solved since: no longer open
+        var signals = repository().caseSignals(t, List.of(ada, bob, quiet), since);
+        assertEquals(new ChurnRepository.CaseSignals(2, 1), signals.get(ada));
+        assertEquals(new ChurnRepository.CaseSignals(0, 1), signals.get(bob));
+        assertEquals(ChurnRepository.CaseSignals.NONE, signals.getOrDefault(quiet, ChurnRepository.CaseSignals.NONE));
+        assertEquals(Map.of(), repository().caseSignals(newTenant(), List.of(ada, bob), since), "another tenant's view");
+    }
+
+    private static dev.crm.shared.contact.CaseLink link(String caseId, String contactId, String status, Instant solvedAt,
+            Instant breachedAt) {
+        String id = caseId + "0".repeat(23 - caseId.length());
+        return new dev.crm.shared.contact.CaseLink(id, contactId, 1, "Subject", status, NOW.minus(java.time.Duration.ofDays(100)),
+                solvedAt, breachedAt);
     }
 
     @Test

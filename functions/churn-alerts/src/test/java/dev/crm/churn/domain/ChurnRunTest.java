@@ -299,6 +299,34 @@ class ChurnRunTest {
     }
 
     @Test
+    void anAlertSaysWhenTheContactHasOpenOrRecentlyBreachedCases() {
+        List<TestHistories.Customer> customers = customers(60, 7);
+        InMemoryChurnRepository repo = repositoryWith(t, customers);
+        String lapsed = customers.get(0).contactId();
+        java.time.Instant created = NOW.minus(java.time.Duration.ofDays(40));
+        repo.putCaseLink(t, new dev.crm.shared.contact.CaseLink("cs_1", lapsed, 1, "Late", "open", created, null, null));
+        repo.putCaseLink(t, new dev.crm.shared.contact.CaseLink("cs_2", lapsed, 2, "Broken", "pending", created, null, null));
+        repo.putCaseLink(t, new dev.crm.shared.contact.CaseLink("cs_3", lapsed, 3, "Refund", "solved", created,
+                NOW.minus(java.time.Duration.ofDays(1)), NOW.minus(java.time.Duration.ofDays(3))));
+        runToEnd(repo, "run_cases");
+        ChurnAlert a = repo.alert(t, lapsed, "202611");
+        assertEquals(2, a.openCases());
+        assertTrue(a.reasons().contains("open_cases"), a.reasons().toString());
+        assertTrue(a.reasons().contains("recent_sla_breach"), a.reasons().toString());
+        assertEquals(2L, a.toJson().get("openCases") instanceof Integer i ? (long) i : -1L);
+
+        // another alerted customer whose only case breached long ago and is closed: the alert says nothing of cases
+        ChurnAlert other = repo.allAlerts(t).stream().filter(x -> !x.contactId().equals(lapsed)).findFirst().orElseThrow();
+        InMemoryChurnRepository again = repositoryWith(t, customers);
+        again.putCaseLink(t, new dev.crm.shared.contact.CaseLink("cs_9", other.contactId(), 9, "Old", "closed", created.minusSeconds(86400 * 60),
+                created.minusSeconds(86400 * 50), created.minusSeconds(86400 * 55)));
+        runToEnd(again, "run_old_case");
+        ChurnAlert quiet = again.alert(t, other.contactId(), "202611");
+        assertEquals(0, quiet.openCases());
+        assertFalse(quiet.reasons().contains("open_cases") || quiet.reasons().contains("recent_sla_breach"), quiet.reasons().toString());
+    }
+
+    @Test
     void aCustomerErasedSinceTheirSummaryGetsNeitherAnAlertNorAScore() {
         List<TestHistories.Customer> customers = customers(20, 12);
         InMemoryChurnRepository repo = repositoryWith(t, customers);

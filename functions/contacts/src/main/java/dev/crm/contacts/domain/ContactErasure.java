@@ -21,6 +21,8 @@ import java.util.Map;
  * the address is never contacted again, the fact of the erasure, and the consent-ledger entries,
  * copied without contact id, IP address or user agent. Items elsewhere that reference the contact
  * (survey responses) lose the link and their personal values; their scores stay in the aggregates.
+ * The contact's service cases (found through their links in the contact's partition) are deleted
+ * whole, with their history, before the contact's own items.
  *
  * <p>Anonymisation keeps the contact and its aggregates (purchases, scores, lifecycle stage) but
  * strips every personal field and free text, and pseudonymises the ledger the same way.
@@ -92,7 +94,12 @@ public final class ContactErasure {
                 return next("delete", pseudonym, null, done);
             }
             case "delete": {
-                int deleted = jobs.deletePage(t, contactId, PAGE);
+                // The contact's cases first, while their links in the contact's partition still say
+                // where they are; then the partition itself.
+                int deleted = jobs.deleteCasePage(t, contactId, PAGE);
+                if (deleted == 0) {
+                    deleted = jobs.deletePage(t, contactId, PAGE);
+                }
                 if (deleted == 0) {
                     return JobRunner.Step.finished(done, done, Map.of("deletedItems", done));
                 }

@@ -66,6 +66,7 @@ public final class ContactPrivacy {
         List<Object> timeline = new ArrayList<>();
         List<Object> ledger = new ArrayList<>();
         List<Object> sends = new ArrayList<>();
+        List<Object> cases = new ArrayList<>();
         Cursor from = null;
         int items = 0;
         do {
@@ -78,6 +79,7 @@ public final class ContactPrivacy {
                     case SEND -> sends.add(item.content());
                     case PURCHASE_SUMMARY -> state.put("purchaseSummary", item.content());
                     case STATE -> state.put(item.name(), item.content());
+                    case CASE -> cases.add(item.content());
                     default -> { }
                 }
             }
@@ -91,6 +93,7 @@ public final class ContactPrivacy {
         doc.put("timeline", timeline);
         doc.put("consentLedger", ledger);
         doc.put("sends", sends);
+        doc.put("cases", cases);
         return doc;
     }
 

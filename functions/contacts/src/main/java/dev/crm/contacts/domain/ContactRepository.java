@@ -101,10 +101,12 @@ public interface ContactRepository {
 
     /**
      * The contact's whole current state and recent touch points. Preferences, survey scores and the
-     * churn score are the API representations their own functions keep beside the contact.
+     * churn score are the API representations their own functions keep beside the contact; the open
+     * cases are the links the cases function keeps there (oldest first).
      */
     record View360(Contact contact, PurchaseSummary purchases, long complaints, Map<String, Object> preferences,
-            Map<String, Object> surveyScores, Map<String, Object> churnScore, List<TimelineEntry> recentInteractions) {}
+            Map<String, Object> surveyScores, Map<String, Object> churnScore, List<TimelineEntry> recentInteractions,
+            List<dev.crm.shared.contact.CaseLink> openCases) {}
 
     /** @return null when the contact does not exist */
     View360 view360(TenantId tenant, String contactId, int recent, String defaultCurrency);

@@ -74,11 +74,20 @@ public interface PrivacyRepository {
      */
     Cursor anonymizeTimeline(TenantId tenant, String contactId, Cursor from, int limit);
 
+    /**
+     * Deletes up to {@code limit} items of one of the contact's cases (the case, its history and what
+     * else its partition holds; the case item first, so no later write of the case succeeds), then that
+     * case's link in the contact's partition once nothing of the case is left.
+     *
+     * @return how many items were deleted; 0 when no case of the contact is left
+     */
+    int deleteCasePage(TenantId tenant, String contactId, int limit);
+
     /** Deletes up to {@code limit} of the contact's items. @return how many; 0 when none are left */
     int deletePage(TenantId tenant, String contactId, int limit);
 
     /** What an item held about the contact is, for the export. */
-    enum HeldKind { TIMELINE, CONSENT_LEDGER, SEND, PURCHASE_SUMMARY, STATE, OTHER }
+    enum HeldKind { TIMELINE, CONSENT_LEDGER, SEND, PURCHASE_SUMMARY, STATE, CASE, OTHER }
 
     /**
      * One thing held about the contact, as the export shows it: {@code name} names a piece of state

@@ -95,6 +95,7 @@ final class TouchPointRoutes {
         purchases.put("complaints", v.complaints());
         out.put("purchaseSummary", purchases);
         out.put("recentInteractions", v.recentInteractions().stream().map(TimelineEntry::toJson).toList());
+        out.put("openCases", v.openCases().stream().map(dev.crm.shared.contact.CaseLink::toJson).toList());
         return ApiResponse.ok(out).etag(v.contact().version());
     }
 

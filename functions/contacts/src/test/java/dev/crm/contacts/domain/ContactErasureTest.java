@@ -88,6 +88,21 @@ class ContactErasureTest {
     }
 
     @Test
+    void anErasureDeletesTheContactsCasesWholeAndNoOtherContacts() {
+        Contact c = contactWithHistory("ada@example.com");
+        Contact other = service.create(tenant, new ContactData("Bob", null, "bob@example.com", null, null, "de",
+                "Europe/Berlin", LifecycleStage.CUSTOMER, List.of(), Map.of(), null));
+        privacy.givenCase(tenant, c.id(), "cs_big", 250); // more than one page of history
+        privacy.givenCase(tenant, c.id(), "cs_small", 2);
+        privacy.givenCase(tenant, other.id(), "cs_other", 3);
+        JobRunner.Step done = run(ContactErasure.ERASURE, c.id(), false);
+        assertEquals(java.util.Set.of(), privacy.casesOf(tenant, c.id()));
+        assertEquals(java.util.Set.of("cs_other"), privacy.casesOf(tenant, other.id()));
+        // the cases' items and links, then what the contact held itself
+        assertEquals(250L + 2 + 2 + 150 + 1 + 3 + 3, done.result().get("deletedItems"));
+    }
+
+    @Test
     void replayedStepsEraseTheSame() {
         Contact c = contactWithHistory("ada@example.com");
         String pseudonym = ContactErasure.pseudonym(secrets, c);

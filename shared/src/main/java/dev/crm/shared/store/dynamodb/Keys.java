@@ -90,6 +90,31 @@ public final class Keys {
     public static final String PREFERENCES = "A#PREFS";
     public static final String SURVEY_SCORES = "A#SURVEYS";
 
+    /**
+     * A case's link in its contact's partition while the case is unresolved (new, open, pending,
+     * on hold): under {@code A#}, so the 360° view's state query reads the open cases with the rest.
+     */
+    public static final String OPEN_CASE_PREFIX = "A#CASE#";
+
+    public static String openCaseLink(String caseId) {
+        return OPEN_CASE_PREFIX + caseId;
+    }
+
+    /** The link once the case is solved or closed: out of the 360° view's read, still found by erasure. */
+    public static final String RESOLVED_CASE_PREFIX = "CASE#";
+
+    public static String resolvedCaseLink(String caseId) {
+        return RESOLVED_CASE_PREFIX + caseId;
+    }
+
+    /**
+     * A case's own partition (the cases function's {@code CaseKeys.caseItem}, the same format): what a
+     * contact's erasure deletes, found through the contact's case links.
+     */
+    public static String casePartition(TenantId t, String caseId) {
+        return t.value() + "#CASE#" + caseId;
+    }
+
     /** Sort keys under {@code T#} are the timeline, ordered by time. */
     public static final String TIMELINE_PREFIX = "T#";
 

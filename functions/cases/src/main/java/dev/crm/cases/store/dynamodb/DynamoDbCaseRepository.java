@@ -118,6 +118,7 @@ public final class DynamoDbCaseRepository implements CaseRepository {
                     .conditionExpression("#st = :active").expressionAttributeNames(Map.of("#st", "status"))
                     .expressionAttributeValues(Map.of(":active", Attr.s("active"))).build()).build());
             tx.add(table.putIfAbsent(entryItem(t, draft.id(), created, 0)));
+            tx.addAll(CaseLinks.created(table.name(), c)); // the contact's link and timeline entry (TOUCH)
             try {
                 table.transact(tx);
                 return c;
@@ -147,6 +148,7 @@ public final class DynamoDbCaseRepository implements CaseRepository {
         for (int i = 0; i < entries.size(); i++) {
             tx.add(table.putIfAbsent(entryItem(updated.tenant(), updated.id(), entries.get(i), i)));
         }
+        tx.addAll(CaseLinks.changed(table.name(), updated)); // the contact's link follows the case (TOUCH)
         try {
             table.transact(tx);
             return updated;

@@ -86,6 +86,7 @@ final class ChurnItems {
         Instant resolvedAt;
         String resolvedBy;
         String resolution;
+        Integer openCases;
         String gsi1pk;
         String gsi1sk;
 
@@ -119,6 +120,7 @@ final class ChurnItems {
             i.resolvedAt = a.resolvedAt();
             i.resolvedBy = a.resolvedBy();
             i.resolution = a.resolution();
+            i.openCases = a.openCases();
             i.gsi1pk = ChurnKeys.alertsIndex(t, a.status());
             i.gsi1sk = ChurnKeys.alertsIndexSort(a.valueAtRisk(), a.id());
             return i;
@@ -129,7 +131,7 @@ final class ChurnItems {
                     pAlive, riskTier, clv, valueAtRisk, currency, reasons == null ? List.of() : reasons,
                     suggestedAction == null ? new LinkedHashMap<>() : suggestedAction,
                     contact == null ? new LinkedHashMap<>() : contact, runId, createdAt, acknowledgedAt, acknowledgedBy,
-                    resolvedAt, resolvedBy, resolution);
+                    resolvedAt, resolvedBy, resolution, openCases == null ? 0 : openCases);
         }
     }
 
@@ -148,6 +150,7 @@ final class ChurnItems {
             .addAttribute(BigDecimal.class, a -> a.name("clv").getter(i -> i.clv).setter((i, v) -> i.clv = v))
             .addAttribute(BigDecimal.class, a -> a.name("valueAtRisk").getter(i -> i.valueAtRisk).setter((i, v) -> i.valueAtRisk = v))
             .addAttribute(String.class, a -> a.name("currency").getter(i -> i.currency).setter((i, v) -> i.currency = v))
+            .addAttribute(Integer.class, a -> a.name("openCases").getter(i -> i.openCases).setter((i, v) -> i.openCases = v))
             .addAttribute(EnhancedType.listOf(String.class), a -> a.name("reasons").getter(i -> i.reasons).setter((i, v) -> i.reasons = v))
             .addAttribute(DOCUMENT, a -> a.name("suggestedAction").getter(i -> i.suggestedAction)
                     .setter((i, v) -> i.suggestedAction = v).attributeConverter(Converters.DOCUMENT))

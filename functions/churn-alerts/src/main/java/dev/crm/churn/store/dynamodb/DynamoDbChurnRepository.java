@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.LinkedHashMap;
@@ -299,6 +300,61 @@ public final class DynamoDbChurnRepository implements ChurnRepository {
             card.put("company", Attr.str(item, "company"));
             out.put(Attr.str(item, "contactId"), card);
         }
+        return out;
+    }
+
+    @Override
+    public Map<String, CaseSignals> caseSignals(TenantId t, List<String> contactIds, Instant breachedSince) {
+        Map<String, CaseSignals> out = new LinkedHashMap<>();
+        String since = Keys.sortableInstant(breachedSince);
+        for (String id : contactIds) {
+            // Low-level: the links are the cases function's items (shared CaseLinkItems), read by prefix.
+            // Open links: each one counts; resolved links: only the recently breached are read back.
+            int open = 0;
+            int breached = 0;
+            for (var link : linkItems(t, id, Keys.OPEN_CASE_PREFIX, null, null)) {
+                open++;
+                if (breachedSince(link, since)) {
+                    breached++;
+                }
+            }
+            breached += linkItems(t, id, Keys.RESOLVED_CASE_PREFIX, "lastBreachedAt >= :since", since).size();
+            if (open > 0 || breached > 0) {
+                out.put(id, new CaseSignals(open, breached));
+            }
+        }
+        return out;
+    }
+
+    private static boolean breachedSince(Map<String, AttributeValue> link, String since) {
+        String at = Attr.str(link, "lastBreachedAt");
+        return at != null && at.compareTo(since) >= 0;
+    }
+
+    private List<Map<String, AttributeValue>> linkItems(TenantId t, String contactId, String prefix, String filter,
+            String since) {
+        List<Map<String, AttributeValue>> out = new ArrayList<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":pk", Attr.s(Keys.contact(t, contactId)));
+        values.put(":p", Attr.s(prefix));
+        if (since != null) {
+            values.put(":since", Attr.s(since));
+        }
+        Map<String, AttributeValue> start = null;
+        do {
+            var q = QueryRequest.builder().tableName(table.name())
+                    .keyConditionExpression("PK = :pk AND begins_with(SK, :p)").expressionAttributeValues(values)
+                    .projectionExpression("lastBreachedAt");
+            if (filter != null) {
+                q.filterExpression(filter);
+            }
+            if (start != null) {
+                q.exclusiveStartKey(start);
+            }
+            var r = table.client().query(q.build());
+            out.addAll(r.items());
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
         return out;
     }
 

@@ -46,6 +46,11 @@ class DynamoDbChurnRepositoryIT extends ChurnRepositoryContract {
     }
 
     @Override
+    protected void givenCaseLink(TenantId t, dev.crm.shared.contact.CaseLink link) {
+        table.transact(dev.crm.shared.contact.CaseLinkItems.changed(table.name(), t, link)); // as the cases function writes it
+    }
+
+    @Override
     protected void givenPreferences(TenantId t, String contactId, Map<String, Object> view) {
         Map<String, AttributeValue> item = new HashMap<>(Table.key(Keys.contact(t, contactId), Keys.PREFERENCES));
         item.put("view", Attr.of(view));
@@ -89,7 +94,7 @@ class DynamoDbChurnRepositoryIT extends ChurnRepositoryContract {
         repository.createAlert(t, a);
         Map<String, AttributeValue> item = table.get(Keys.contact(t, c), "AL#202611");
         assertEquals(Set.of("PK", "SK", "entity", "tenantId", "alertId", "contactId", "period", "status", "pAlive", "riskTier",
-                "clv", "valueAtRisk", "currency", "reasons", "suggestedAction", "contact", "runId", "createdAt", "GSI1PK", "GSI1SK"),
+                "clv", "valueAtRisk", "currency", "reasons", "suggestedAction", "contact", "runId", "createdAt", "openCases", "GSI1PK", "GSI1SK"),
                 item.keySet());
         assertEquals("CHURN_ALERT", item.get("entity").s());
         assertEquals(t.value(), item.get("tenantId").s());

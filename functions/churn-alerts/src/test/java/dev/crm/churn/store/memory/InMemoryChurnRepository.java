@@ -14,6 +14,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,29 @@ public class InMemoryChurnRepository implements ChurnRepository {
             fields.put(k, card.get(k));
         }
         cards.computeIfAbsent(t, k -> new ConcurrentHashMap<>()).put(contactId, new Card(fields, active));
+    }
+
+    private final Map<TenantId, Map<String, Map<String, dev.crm.shared.contact.CaseLink>>> caseLinks = new HashMap<>();
+
+    /** A case link as the cases function keeps it in the contact's partition. */
+    public synchronized void putCaseLink(TenantId t, dev.crm.shared.contact.CaseLink link) {
+        caseLinks.computeIfAbsent(t, k -> new HashMap<>()).computeIfAbsent(link.contactId(), k -> new HashMap<>())
+                .put(link.caseId(), link);
+    }
+
+    @Override
+    public synchronized Map<String, CaseSignals> caseSignals(TenantId t, List<String> contactIds, Instant breachedSince) {
+        Map<String, CaseSignals> out = new LinkedHashMap<>();
+        for (String id : contactIds) {
+            var links = caseLinks.getOrDefault(t, Map.of()).getOrDefault(id, Map.of()).values();
+            int open = (int) links.stream().filter(dev.crm.shared.contact.CaseLink::unresolved).count();
+            int breached = (int) links.stream().filter(l -> l.lastBreachedAt() != null
+                    && !l.lastBreachedAt().isBefore(breachedSince)).count();
+            if (open > 0 || breached > 0) {
+                out.put(id, new CaseSignals(open, breached));
+            }
+        }
+        return out;
     }
 
     public synchronized void putPreferences(TenantId t, String contactId, Map<String, Object> view) {
@@ -211,7 +235,7 @@ public class InMemoryChurnRepository implements ChurnRepository {
         return new ChurnAlert(a.id(), a.contactId(), a.period(), a.status(), a.pAlive(), a.riskTier(), number(a.clv()),
                 number(a.valueAtRisk()),
                 a.currency(), List.copyOf(a.reasons()), a.suggestedAction(), card, a.runId(), a.createdAt(), a.acknowledgedAt(),
-                a.acknowledgedBy(), a.resolvedAt(), a.resolvedBy(), a.resolution());
+                a.acknowledgedBy(), a.resolvedAt(), a.resolvedBy(), a.resolution(), a.openCases());
     }
 
     private static BigDecimal number(BigDecimal d) {
@@ -238,7 +262,7 @@ public class InMemoryChurnRepository implements ChurnRepository {
         ChurnAlert moved = new ChurnAlert(a.id(), a.contactId(), a.period(), to, a.pAlive(), a.riskTier(), a.clv(),
                 a.valueAtRisk(), a.currency(), a.reasons(), a.suggestedAction(), a.contact(), a.runId(), a.createdAt(),
                 ack ? at : a.acknowledgedAt(), ack ? by : a.acknowledgedBy(), ack ? a.resolvedAt() : at,
-                ack ? a.resolvedBy() : by, resolution != null ? resolution : a.resolution());
+                ack ? a.resolvedBy() : by, resolution != null ? resolution : a.resolution(), a.openCases());
         m.put(key, moved);
         return moved;
     }

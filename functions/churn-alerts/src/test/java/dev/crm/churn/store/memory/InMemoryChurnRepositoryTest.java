@@ -34,6 +34,11 @@ class InMemoryChurnRepositoryTest extends ChurnRepositoryContract {
     }
 
     @Override
+    protected void givenCaseLink(TenantId t, dev.crm.shared.contact.CaseLink link) {
+        repository.putCaseLink(t, link);
+    }
+
+    @Override
     protected void givenPreferences(TenantId t, String contactId, Map<String, Object> view) {
         repository.putPreferences(t, contactId, view);
     }

@@ -16,6 +16,8 @@ import dev.crm.shared.store.Cursor;
 import dev.crm.shared.store.Slice;
 import dev.crm.shared.store.dynamodb.Cursors;
 import dev.crm.shared.contact.ContactItems;
+import dev.crm.shared.contact.CaseLink;
+import dev.crm.shared.contact.CaseLinkItems;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
@@ -406,9 +408,15 @@ public final class DynamoDbContactRepository implements ContactRepository {
                 .consistentRead(true)
                 .build());
         Map<String, Map<String, AttributeValue>> bySk = new HashMap<>();
+        List<CaseLink> openCases = new ArrayList<>();
         for (var item : state.items()) {
             bySk.put(Attr.str(item, Table.SK), item);
+            if (CaseLinkItems.isLink(item)) {
+                // under A# only while unresolved (Keys.OPEN_CASE_PREFIX): the same read lists the open cases
+                openCases.add(CaseLinkItems.link(item));
+            }
         }
+        openCases.sort(java.util.Comparator.comparingLong(CaseLink::number));
         List<TimelineEntry> interactions = new ArrayList<>();
         for (var item : timeline.join().items()) {
             if (interactions.size() < recent) {
@@ -423,7 +431,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
         return new View360(ContactRecord.read(profile), summary == null ? null : ContactItems.summary(summary, defaultCurrency),
                 summary == null ? 0 : Attr.num(summary, "complaints", 0),
                 view(bySk.get(Keys.PREFERENCES)), view(bySk.get(Keys.SURVEY_SCORES)), view(bySk.get(Keys.CHURN_SCORE)),
-                interactions);
+                interactions, openCases);
     }
 
     /** Items other functions own carry their API representation in {@code view}. */

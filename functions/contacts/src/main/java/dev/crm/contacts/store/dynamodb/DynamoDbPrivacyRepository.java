@@ -214,6 +214,28 @@ public final class DynamoDbPrivacyRepository implements PrivacyRepository {
     }
 
     @Override
+    public int deleteCasePage(TenantId t, String contactId, int limit) {
+        var links = items(t, contactId, Keys.OPEN_CASE_PREFIX, null, 1).items();
+        if (links.isEmpty()) {
+            links = items(t, contactId, Keys.RESOLVED_CASE_PREFIX, null, 1).items();
+        }
+        if (links.isEmpty()) {
+            return 0;
+        }
+        Map<String, AttributeValue> link = links.get(0);
+        String casePk = Keys.casePartition(t, Attr.str(link, "caseId"));
+        // The case item (SK CASE) sorts before its history (H#…): the first page deletes it, and every
+        // later write of the case fails its condition on the case's existence.
+        List<Map<String, AttributeValue>> page = table.client().query(QueryRequest.builder().tableName(table.name())
+                .keyConditionExpression("PK = :pk").expressionAttributeValues(Map.of(":pk", Attr.s(casePk)))
+                .consistentRead(true).limit(limit).build()).items();
+        if (!page.isEmpty()) {
+            return delete(page);
+        }
+        return delete(List.of(link));
+    }
+
+    @Override
     public int deletePage(TenantId t, String contactId, int limit) {
         return delete(items(t, contactId, null, null, limit).items());
     }
@@ -284,7 +306,12 @@ public final class DynamoDbPrivacyRepository implements PrivacyRepository {
         Map<String, Object> item = new LinkedHashMap<>();
         stored.forEach((k, v) -> item.put(k, Attr.toPlain(v)));
         String sk = (String) item.get(Table.SK);
-        if (sk.startsWith(Keys.TIMELINE_PREFIX)) {
+        if (dev.crm.shared.contact.CaseLinkItems.isLink(stored)) {
+            // a case's link (open under A#, resolved under CASE#): the case as the 360° view lists it
+            @SuppressWarnings("unchecked")
+            Map<String, Object> view = item.get("view") instanceof Map<?, ?> v ? (Map<String, Object>) v : withoutKeys(item);
+            return new HeldItem(HeldKind.CASE, null, view);
+        } else if (sk.startsWith(Keys.TIMELINE_PREFIX)) {
             return new HeldItem(HeldKind.TIMELINE, null, exportedTimelineEntry(item));
         } else if (sk.startsWith(Keys.LEDGER_PREFIX)) {
             return new HeldItem(HeldKind.CONSENT_LEDGER, null, withoutKeys(item));

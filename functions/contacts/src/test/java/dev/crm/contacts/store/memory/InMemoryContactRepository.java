@@ -271,7 +271,8 @@ public class InMemoryContactRepository implements ContactRepository {
         List<TimelineEntry> interactions = p.timeline.descendingMap().values().stream()
                 .filter(e -> e.kind().equals("interaction")).limit(recent).toList();
         PurchaseSummary summary = !p.hasSummaryItem ? null : p.summary != null ? p.summary : PurchaseSummary.empty(defaultCurrency);
-        return new View360(c, summary, p.complaints, p.preferences, p.surveyScores, p.churnScore, interactions);
+        return new View360(c, summary, p.complaints, p.preferences, p.surveyScores, p.churnScore, interactions,
+                List.of()); // case links are written by the cases function, which the fake does not model
     }
 
     @Override

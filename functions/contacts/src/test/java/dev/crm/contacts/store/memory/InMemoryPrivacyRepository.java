@@ -36,6 +36,8 @@ public class InMemoryPrivacyRepository implements PrivacyRepository {
     private final Map<PseudonymKey, String> suppressions = new HashMap<>();
 
     private final Map<ContactKey, String> erasureJobs = new HashMap<>();
+    /** The contact's cases (kept by the cases function): case id → how many items its partition holds. */
+    private final Map<ContactKey, TreeMap<String, Integer>> cases = new HashMap<>();
 
     /** @param jobs where the jobs {@link #beginErasure} creates go */
     public InMemoryPrivacyRepository(InMemoryContactRepository contacts, Consumer<NewJob> jobs) {
@@ -44,6 +46,38 @@ public class InMemoryPrivacyRepository implements PrivacyRepository {
     }
 
     // ---- set-up and inspection ----
+
+    /** A case of the contact, linked from its partition, whose own partition holds {@code items} items. */
+    public void givenCase(TenantId t, String contactId, String caseId, int items) {
+        synchronized (contacts) {
+            cases.computeIfAbsent(new ContactKey(t, contactId), k -> new TreeMap<>()).put(caseId, items);
+        }
+    }
+
+    /** The contact's cases that still have items (or a link). */
+    public java.util.Set<String> casesOf(TenantId t, String contactId) {
+        synchronized (contacts) {
+            return java.util.Set.copyOf(cases.getOrDefault(new ContactKey(t, contactId), new TreeMap<>()).keySet());
+        }
+    }
+
+    @Override
+    public int deleteCasePage(TenantId t, String contactId, int limit) {
+        synchronized (contacts) {
+            TreeMap<String, Integer> linked = cases.get(new ContactKey(t, contactId));
+            if (linked == null || linked.isEmpty()) {
+                return 0;
+            }
+            var first = linked.firstEntry();
+            if (first.getValue() == 0) {
+                linked.remove(first.getKey()); // nothing of the case is left: its link goes
+                return 1;
+            }
+            int n = Math.min(limit, first.getValue());
+            linked.put(first.getKey(), first.getValue() - n);
+            return n;
+        }
+    }
 
     public void givenLedgerEntry(TenantId t, String contactId, Instant at, String entryId, Map<String, Object> entry) {
         synchronized (contacts) {
