@@ -383,6 +383,137 @@ test('survey: embedded on another site with survey-embed.js', async () => {
   await context.close();
 });
 
+async function caseLinkTo(address) {
+  for (let i = 0; i < 100; i++) {
+    const r = await api('GET', '/_local/outbox');
+    const mine = r.body.items.filter((m) => m.to === address && m.purpose === 'case_link');
+    if (mine.length) {
+      const link = /(https?:\/\/\S+\/case\.html\?token=[^\s"<>]+)/.exec(mine[mine.length - 1].text);
+      assert.ok(link, 'the email holds a link to the case page: ' + mine[mine.length - 1].text);
+      return link[1];
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return assert.fail(`no case link to ${address} in the outbox`);
+}
+
+const HOSTILE_SUBJECT = '<img src=x onerror=alert(11)> broken tent';
+const HOSTILE_BODY = '<script>alert(12)</script>\nThe pole snapped.';
+const HOSTILE_ANSWER = 'We are on it <b onmouseover=alert(13)>now</b>\nSecond line';
+
+async function fillContact(page, { email, subject = HOSTILE_SUBJECT, body = HOSTILE_BODY }) {
+  await page.fill('#name', 'Pat Walker');
+  await page.fill('#email', email);
+  await page.selectOption('#category', 'returns');
+  await page.fill('#subject', subject);
+  await page.fill('#body', body);
+}
+
+test('contact form: errors next to the fields, one answer for a known and a new address, the emailed link, a reply', async () => {
+  const path = `/contact.html?tenant=${fx.slug}&categories=${encodeURIComponent('billing:Billing,returns:Returns <b>')}`;
+  const { context, page, watch } = await open(path, PHONE);
+  assert.equal(await page.locator('#category option[value="returns"]').textContent(), 'Returns <b>', 'a category name is text');
+
+  // Nothing filled: each field says so next to itself and a summary takes focus; nothing is sent.
+  await page.click('#submit');
+  await page.locator('#email-error', { hasText: 'Enter your email address' }).waitFor(WAIT);
+  await page.locator('#subject-error').waitFor(WAIT);
+  await page.locator('#body-error').waitFor(WAIT);
+  assert.equal(await focusedId(page), 'error-summary');
+
+  // A known customer (the fixture's Pat) and an address nobody knows get the very same page.
+  await fillContact(page, { email: 'pat@example.com' });
+  await page.click('#submit');
+  await page.locator('#done').waitFor(WAIT);
+  assert.equal(await focusedId(page), 'done');
+  const answer = await page.textContent('#done');
+  await shot(page, 'contact');
+  const stranger = await context.newPage();
+  await stranger.goto(fx.url + path);
+  await fillContact(stranger, { email: `new-${Date.now().toString(36)}@example.com` });
+  await stranger.click('#submit');
+  await stranger.locator('#done').waitFor(WAIT);
+  assert.equal(await stranger.textContent('#done'), answer);
+
+  // The case is Pat's, and the link in Pat's email opens its status page: the subject shows as text.
+  const cases = await api('GET', `/v1/cases?contactId=${fx.prefContactId}`, { key: fx.readKey });
+  assert.equal(cases.body.items.length, 1, JSON.stringify(cases.body));
+  const caseId = cases.body.items[0].id;
+  assert.equal(cases.body.items[0].channel, 'web');
+  const link = await caseLinkTo('pat@example.com');
+  await page.goto(link);
+  await page.locator('#case:not([hidden])').waitFor(WAIT);
+  assert.equal(await page.textContent('#case-subject'), HOSTILE_SUBJECT);
+  assert.equal(await page.textContent('#case-status'), 'Received');
+  assert.equal(await page.isVisible('#no-messages'), true);
+
+  // An internal note and a public answer; the case waits on the customer. Only the answer is shown, as text.
+  const write = (method, p, json, headers) => api(method, p, { key: fx.writeKey, json, headers });
+  assert.equal((await write('POST', `/v1/cases/${caseId}/messages`,
+    { author: 'agent', visibility: 'internal', body: 'INTERNAL: refund already refused once' })).status, 201);
+  assert.equal((await write('POST', `/v1/cases/${caseId}/messages`,
+    { author: 'agent', visibility: 'public', body: HOSTILE_ANSWER })).status, 201);
+  const current = await api('GET', `/v1/cases/${caseId}`, { key: fx.readKey });
+  const patched = await api('PATCH', `/v1/cases/${caseId}`, { key: fx.writeKey, json: { status: 'pending' },
+    headers: { 'If-Match': current.headers.get('ETag'), 'Content-Type': 'application/merge-patch+json' } });
+  assert.equal(patched.status, 200, JSON.stringify(patched.body));
+  await page.reload();
+  await page.locator('#case:not([hidden])').waitFor(WAIT);
+  assert.equal(await page.textContent('#case-status'), 'Waiting for your reply');
+  assert.equal(await page.locator('#messages li').count(), 1);
+  assert.equal(await page.textContent('#messages .message-body'), HOSTILE_ANSWER);
+  assert.equal((await page.textContent('main')).includes('INTERNAL'), false, 'no internal note on the page');
+  assert.equal(await page.locator('main script, main b, img[src="x"]').count(), 0, 'no markup from the texts');
+
+  // The customer's reply reopens the case and appears under the answer.
+  await page.fill('#reply-body', 'Photos attached <i>tomorrow</i>');
+  await page.click('#send-reply');
+  await page.locator('#status', { hasText: 'Your reply was sent' }).waitFor(WAIT);
+  assert.equal(await page.textContent('#case-status'), 'In progress');
+  assert.deepEqual(await page.$$eval('#messages .message-body', (ps) => ps.map((p) => p.textContent)),
+    [HOSTILE_ANSWER, 'Photos attached <i>tomorrow</i>']);
+  assert.equal((await api('GET', `/v1/cases/${caseId}`, { key: fx.readKey })).body.status, 'open');
+  await shot(page, 'case');
+  assertClean(watch);
+  await context.close();
+});
+
+test('case page: a tampered link says so and shows nothing', async () => {
+  const { context, page, watch } = await open('/case.html?token=abc.def.ghi');
+  await page.locator('#problem', { hasText: 'not valid or has expired' }).waitFor(WAIT);
+  assert.equal(await page.isVisible('#case'), false);
+  assertClean(watch);
+  await context.close();
+});
+
+test('contact form: embedded on another site with contact-embed.js', async () => {
+  const site = `http://localhost:${new URL(fx.url).port}/tenant-contact.html`;
+  const { context, page, watch } = await open(null);
+  await context.grantPermissions(['local-network-access']);
+  await page.route(site, (route) => route.fulfill({ contentType: 'text/html', body: `<!DOCTYPE html>
+    <html lang="en"><head><title>Acme Outdoor</title></head><body><main><h1>Acme Outdoor</h1><p>Questions? Write to us:</p>
+    <script src="${fx.url}/contact-embed.js" data-tenant="${fx.slug}" data-categories="billing:Billing,returns:Returns"
+      data-title="Write to Acme"></script>
+    </main></body></html>` }));
+  await page.goto(site);
+  const frame = page.frameLocator('iframe[title="Write to Acme"]');
+  await frame.locator('#contact').waitFor(WAIT);
+  assert.equal(await frame.locator('#contact-title').textContent(), 'Write to Acme');
+  await page.waitForFunction(() => Number.parseInt(document.querySelector('iframe').style.height, 10) > 300, null, WAIT);
+  const inner = await frame.locator('html').evaluate((html) => html.scrollHeight);
+  const outer = await page.evaluate(() => document.querySelector('iframe').getBoundingClientRect().height);
+  assert.ok(outer >= inner, `the frame (${outer}px) shows all of the form (${inner}px)`);
+  await frame.locator('#email').fill(`embed-${Date.now().toString(36)}@example.com`);
+  await frame.locator('#category').selectOption('billing');
+  await frame.locator('#subject').fill('Invoice copy');
+  await frame.locator('#body').fill('Please send me a copy of my last invoice.');
+  await frame.locator('#submit').click();
+  await frame.locator('#done').waitFor(WAIT);
+  await shot(page, 'contact-embed');
+  assertClean(watch);
+  await context.close();
+});
+
 test('dashboard: refuses a write key, then shows what the API returns; names show as text', async () => {
   const { context, page, watch } = await open('/dashboard.html', { width: 1100, height: 900 });
   await page.fill('#key', fx.writeKey);

@@ -23,4 +23,18 @@ public final class SampleTokens {
                 Map.of("ch", "email", "tp", "newsletter"), now, Duration.ofDays(365)));
         return m;
     }
+
+    /**
+     * The case link (tok_example_case) for the samples' case, once a sample created it (cs_example… is
+     * known) with the samples' contact; empty before that, or once minted.
+     */
+    public static Map<String, String> mintCase(TenantId t, TenantSecrets secrets, Map<String, String> replace, Instant now) {
+        String caseId = replace.get("cs_example0000000000000");
+        String contactId = replace.get("c_example0000000000000");
+        if (caseId == null || contactId == null || replace.containsKey("tok_example_case")) {
+            return Map.of();
+        }
+        return Map.of("tok_example_case", SignedTokens.issue(t, secrets, TokenPurpose.CASE_ACCESS, caseId,
+                Map.of("ct", contactId), now, Duration.ofDays(90)));
+    }
 }

@@ -33,7 +33,7 @@ class ArchitectureTest {
     static final String[] PRODUCT = {"dev.crm.shared..", "dev.crm.authorizer..", "dev.crm.tenants..",
             "dev.crm.contacts..", "dev.crm.preferences..", "dev.crm.surveys..", "dev.crm.churn..", "dev.crm.webhooks..",
             "dev.crm.cases.."};
-    static final String[] ADAPTERS = {"..store.dynamodb..", "..store.memory..", "..store.secrets..", "dev.crm.preferences.outbound..",
+    static final String[] ADAPTERS = {"..store.dynamodb..", "..store.memory..", "..store.secrets..",
             "dev.crm.webhooks.http..", "dev.crm.webhooks.outbound.."};
 
     static JavaClasses main;

@@ -77,6 +77,7 @@ class SampleEventsIT {
                 replace.putAll(dev.crm.devkit.SampleTokens.mint(tenant.id(), secrets, replace.get("c_example0000000000000"),
                         java.time.Instant.now()));
             }
+            replace.putAll(dev.crm.devkit.SampleTokens.mintCase(tenant.id(), secrets, replace, java.time.Instant.now()));
             Map<String, Object> json = SampleEvents.read(p, replace);
             if (SampleEvents.isApiEvent(json)) {
                 String fn = routeToFunction.get(json.get("httpMethod") + " " + json.get("resource"));

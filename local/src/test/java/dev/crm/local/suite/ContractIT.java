@@ -158,7 +158,10 @@ class ContractIT {
             Map.entry("cases/create-case-import.json", List.of(CONTACT)),
             Map.entry("cases/get-case-import.json", List.of(CONTACT, CASE_IMPORT)),
             Map.entry("cases/get-case-metrics.json", List.of(CONTACT, CASE_IMPORT)),
-            Map.entry("cases/get-case-forecast.json", List.of(CONTACT, CASE_IMPORT)));
+            Map.entry("cases/get-case-forecast.json", List.of(CONTACT, CASE_IMPORT)),
+            // ---- cases: self-service (the case link is minted once the case exists) ----
+            Map.entry("cases/get-public-case.json", List.of(CONTACT, AGENT, CASE)),
+            Map.entry("cases/reply-public-case.json", List.of(CONTACT, AGENT, CASE)));
 
     static String name(Path sample) {
         return SampleEvents.directory().relativize(sample).toString().replace('\\', '/');

@@ -94,6 +94,9 @@ class FaultsIT {
                 replace.putAll(SampleTokens.mint(tenant.id(), infra.tenants().find(tenant.id()).secrets(),
                         replace.get("c_example0000000000000"), clock.instant()));
             }
+            if (replace.containsKey("cs_example0000000000000") && !replace.containsKey("tok_example_case")) {
+                replace.putAll(SampleTokens.mintCase(tenant.id(), infra.tenants().find(tenant.id()).secrets(), replace, clock.instant()));
+            }
             Map<String, Object> json = SampleEvents.read(p, replace);
             if (!SampleEvents.isApiEvent(json)) {
                 continue;

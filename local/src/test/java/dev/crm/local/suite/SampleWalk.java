@@ -113,6 +113,11 @@ public final class SampleWalk {
             replace.putAll(dev.crm.devkit.SampleTokens.mint(new dev.crm.shared.tenant.TenantId(tenant), secrets.apply(tenant), contact,
                     java.time.Instant.now()));
         }
+        if (secrets != null && replace.containsKey("cs_example0000000000000") && !replace.containsKey("tok_example_case")) {
+            String tenant = replace.get(SampleEvents.EXAMPLE_TENANT);
+            replace.putAll(dev.crm.devkit.SampleTokens.mintCase(new dev.crm.shared.tenant.TenantId(tenant), secrets.apply(tenant),
+                    replace, java.time.Instant.now()));
+        }
     }
 
     /** Runs the API samples the filter accepts; the tenant's admin key authenticates (operator samples: the operator key). */

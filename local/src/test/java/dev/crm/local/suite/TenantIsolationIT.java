@@ -355,6 +355,68 @@ class TenantIsolationIT {
         assertEquals(List.of(), failures);
     }
 
+    /**
+     * The self-service case link (public, no key): a link signed by A that names B's case (and B's contact)
+     * answers exactly as a link naming a case that exists nowhere, for the status page and for a reply,
+     * and B's case is unchanged; B's own link with its tenant switched to A is refused as invalid.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void tenantAsCaseLinkNeverReadsOrRepliesToTenantBsCase() throws Exception {
+        List<String> failures = new ArrayList<>();
+        String email = "case." + Ids.random("", 8) + "@tenant-b.example";
+        var opened = walk.send(null, "POST", "/v1/public/t/{tenantSlug}/cases", "/v1/public/t/" + b.slug() + "/cases", null,
+                Map.of("Content-Type", "application/json"), "{\"email\": \"" + email + "\", \"category\": \"billing\","
+                        + " \"subject\": \"B's private matter\", \"body\": \"Only B may read this.\"}").response();
+        assertEquals(202, opened.statusCode(), opened.body());
+        var mineList = (List<Map<String, Object>>) ((Map<String, Object>) Json.parse(send(b.key(), "GET", "/v1/cases", Map.of(), null)
+                .body())).get("items");
+        Map<String, Object> bCase = mineList.stream().filter(c -> "B's private matter".equals(c.get("subject"))).findFirst().orElseThrow();
+        String caseId = (String) bCase.get("id");
+        var tenants = new dev.crm.shared.tenant.store.dynamodb.DynamoDbTenantRepository(
+                new dev.crm.shared.store.dynamodb.Table(runner.dynamoDbClient(), dev.crm.devkit.LocalDynamoDb.TABLE));
+        var aId = new dev.crm.shared.tenant.TenantId(a.tenantId());
+        var aSecrets = tenants.find(aId).secrets();
+        Map<String, String> claims = Map.of("ct", (String) bCase.get("contactId"));
+        String crossed = dev.crm.shared.tokens.SignedTokens.issue(aId, aSecrets, dev.crm.shared.tokens.TokenPurpose.CASE_ACCESS, caseId,
+                claims, Instant.now(), Duration.ofDays(1));
+        String nowhere = dev.crm.shared.tokens.SignedTokens.issue(aId, aSecrets, dev.crm.shared.tokens.TokenPurpose.CASE_ACCESS,
+                missingLike(caseId), claims, Instant.now(), Duration.ofDays(1));
+        for (String[] route : new String[][] {{"GET", "/v1/public/cases", null}, {"POST", "/v1/public/cases/messages", "{\"body\": \"hi\"}"}}) {
+            Map<String, String> h = route[2] == null ? Map.of() : Map.of("Content-Type", "application/json");
+            var mine = walk.send(null, route[0], route[1], route[1], "token=" + crossed, h, route[2]).response();
+            var none = walk.send(null, route[0], route[1], route[1], "token=" + nowhere, h, route[2]).response();
+            String differs = notFoundAlike(mine, caseId, none, caseId);
+            if (differs != null || mine.body().contains("private")) {
+                failures.add(route[0] + " " + route[1] + " with A's link to B's case: " + differs + " " + mine.body());
+            }
+        }
+        // B's own link, from the email, with its payload's tenant switched to A: the signature no longer holds
+        String text = dev.crm.shared.outbound.LocalOutbox.INSTANCE.messagesTo(email).get(0).message().textBody();
+        Matcher m = Pattern.compile("token=([^\\s]+)").matcher(text);
+        assertTrue(m.find(), text);
+        String own = java.net.URLDecoder.decode(m.group(1), java.nio.charset.StandardCharsets.UTF_8);
+        String[] parts = own.split("\\.");
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8)
+                .replace(b.tenantId(), a.tenantId());
+        String switched = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                payload.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "." + parts[2];
+        var refused = walk.send(null, "GET", "/v1/public/cases", "/v1/public/cases", "token=" + switched, Map.of(), null).response();
+        if (refused.statusCode() != 400 || !problemType(refused).endsWith("/invalid-token")) {
+            failures.add("B's link switched to A: " + refused.statusCode() + " " + refused.body());
+        }
+        var history = send(b.key(), "GET", "/v1/cases/" + caseId + "/history", Map.of(), null);
+        if (history.body().contains("\"message\"")) {
+            failures.add("B's case got a message through A's link: " + history.body());
+        }
+        var ownView = walk.send(null, "GET", "/v1/public/cases", "/v1/public/cases", "token=" + java.net.URLEncoder.encode(own,
+                java.nio.charset.StandardCharsets.UTF_8), Map.of(), null).response();
+        if (ownView.statusCode() != 200 || !ownView.body().contains("B's private matter")) {
+            failures.add("B's own link (the positive control): " + ownView.statusCode() + " " + ownView.body());
+        }
+        assertEquals(List.of(), failures);
+    }
+
     /** The answer with A's id is the 400 naming {@code expected}, identical to the answer with an unknown one (each id read as {id}). */
     static void same(List<String> failures, String what, String expected, String id, HttpResponse<String> mine, String unknownId,
             HttpResponse<String> none) {

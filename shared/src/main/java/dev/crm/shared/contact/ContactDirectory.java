@@ -64,6 +64,14 @@ public final class ContactDirectory {
      * @return null when the address is held by a contact being erased (nothing is created)
      */
     public Contact findOrCreateByEmail(TenantId t, String email, Instant now) {
+        return findOrCreateByEmail(t, email, null, now);
+    }
+
+    /**
+     * As {@link #findOrCreateByEmail(TenantId, String, Instant)}; a contact it creates gets
+     * {@code firstName} (may be null). An existing contact is never changed.
+     */
+    public Contact findOrCreateByEmail(TenantId t, String email, String firstName, Instant now) {
         for (int attempt = 0; attempt < 20; attempt++) {
             String id = findIdByEmail(t, email);
             Map<String, AttributeValue> held = id == null || !Ids.isValid(Contact.ID_PREFIX, id) ? null
@@ -74,7 +82,7 @@ public final class ContactDirectory {
                 return c.status() == Contact.Status.ERASING ? null : c;
             }
             Contact c = new Contact(Ids.random(Contact.ID_PREFIX, 20),
-                    new ContactData(null, null, email.trim(), null, null, null, null, LifecycleStage.SUBSCRIBER, List.of(),
+                    new ContactData(firstName, null, email.trim(), null, null, null, null, LifecycleStage.SUBSCRIBER, List.of(),
                             Map.of(), null),
                     now, now, 1, Contact.Status.ACTIVE);
             TenantSecrets s = secrets.apply(t);

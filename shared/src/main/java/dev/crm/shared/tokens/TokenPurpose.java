@@ -11,7 +11,9 @@ public enum TokenPurpose {
     UNSUBSCRIBE_ALL,
     UNSUBSCRIBE_TOPIC,
     CONFIRM_SUBSCRIPTION,
-    SURVEY_RESPONDENT;
+    SURVEY_RESPONDENT,
+    /** A case's status page and replies (the cases function's self-service link). */
+    CASE_ACCESS;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

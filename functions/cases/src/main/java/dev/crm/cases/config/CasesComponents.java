@@ -38,6 +38,18 @@ public final class CasesComponents {
         return repository;
     }
 
+    /** The self-service use cases (contact form, status page, replies). */
+    public dev.crm.cases.domain.PublicCases publicCases() {
+        return new dev.crm.cases.domain.PublicCases(cases(), new dev.crm.cases.store.dynamodb.DirectoryCaseContactRepository(
+                infra.table(), new dev.crm.shared.tenant.TenantCache(infra.tenants(), infra.clock())::secretsOf),
+                new dev.crm.cases.store.dynamodb.DynamoDbPublicRateCounterRepository(infra.table()), infra.clock());
+    }
+
+    /** Where the product's own email goes: SES on AWS, the local outbox otherwise. */
+    public dev.crm.shared.outbound.MessageSender messageSender() {
+        return dev.crm.shared.outbound.MessageSenders.forSettings(infra.settings());
+    }
+
     /** Complaint touch points open cases (ComplaintCaseOpener), per the tenant's service settings. */
     public dev.crm.cases.domain.ComplaintCases complaintCases() {
         return new dev.crm.cases.domain.ComplaintCases(cases(), tenant -> {

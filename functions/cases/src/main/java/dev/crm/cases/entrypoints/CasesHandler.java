@@ -8,6 +8,7 @@ import dev.crm.cases.config.CasesComponents;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.http.ApiRouter;
 import dev.crm.shared.http.RoutedHandler;
+import dev.crm.shared.outbound.MessageSender;
 import dev.crm.shared.tenant.TenantCache;
 
 /**
@@ -28,16 +29,22 @@ public final class CasesHandler
     }
 
     public CasesHandler(CasesComponents components) {
+        this(components, components.messageSender());
+    }
+
+    /** With the sender the product's own email goes through (SES, or the local outbox). */
+    public CasesHandler(CasesComponents components, MessageSender sender) {
         Infrastructure infra = components.infrastructure();
         ApiRouter r = new ApiRouter(infra.settings().list("ALLOWED_DASHBOARD_ORIGINS"));
         TenantCache tenants = new TenantCache(infra.tenants(), infra.clock());
         var agents = components.agents();
         r = new AgentRoutes(agents, tenants, infra.idempotency(), infra.clock()).addTo(r);
-        this.router = new CaseRoutes(components.cases(), tenants, infra.idempotency(), infra.clock()).assignees(agents)
-                .addTo(r);
+        r = new CaseRoutes(components.cases(), tenants, infra.idempotency(), infra.clock()).assignees(agents).addTo(r);
         // service measures, forecast and history import: their own routing classes
-        new ServiceMeasureRoutes(components.measures(), components.forecast(), infra.clock()).addTo(r);
-        new CaseImportRoutes(components.imports(), infra.idempotency()).addTo(r);
+        r = new ServiceMeasureRoutes(components.measures(), components.forecast(), infra.clock()).addTo(r);
+        r = new CaseImportRoutes(components.imports(), infra.idempotency()).addTo(r);
+        this.router = new PublicCaseRoutes(components.publicCases(), new PublicCaseAccess(tenants, infra.tenants(),
+                infra.settings(), infra.clock()), infra.idempotency(), sender, infra.clock()).addTo(r);
     }
 
     @Override

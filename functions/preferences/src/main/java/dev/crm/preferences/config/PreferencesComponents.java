@@ -1,7 +1,7 @@
 package dev.crm.preferences.config;
 
 import dev.crm.preferences.domain.PreferencesService;
-import dev.crm.preferences.outbound.MessageSenders;
+import dev.crm.shared.outbound.MessageSenders;
 import dev.crm.preferences.store.dynamodb.DynamoDbPreferencesRepository;
 import dev.crm.preferences.store.dynamodb.PreferenceChangeDecoder;
 import dev.crm.shared.config.Infrastructure;

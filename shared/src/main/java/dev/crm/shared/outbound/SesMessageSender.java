@@ -1,10 +1,7 @@
-package dev.crm.preferences.outbound;
+package dev.crm.shared.outbound;
 
 import dev.crm.shared.config.Settings;
 import dev.crm.shared.json.Json;
-import dev.crm.shared.outbound.EmailMessage;
-import dev.crm.shared.outbound.MessageSendException;
-import dev.crm.shared.outbound.MessageSender;
 import dev.crm.shared.store.dynamodb.DynamoDbClients;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,6 @@
-package dev.crm.preferences.outbound;
+package dev.crm.shared.outbound;
 
 import dev.crm.shared.config.Settings;
-import dev.crm.shared.outbound.LocalOutbox;
-import dev.crm.shared.outbound.MessageSender;
 
 /** Chooses where the product's own email goes: Amazon SES on AWS, the local outbox on one machine. */
 public final class MessageSenders {

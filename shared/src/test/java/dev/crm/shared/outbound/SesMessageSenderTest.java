@@ -1,4 +1,4 @@
-package dev.crm.preferences.outbound;
+package dev.crm.shared.outbound;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.crm.shared.outbound.MessageSendException;
 import dev.crm.shared.config.Settings;
 import dev.crm.shared.json.Json;
-import dev.crm.shared.outbound.EmailMessage;
-import dev.crm.shared.outbound.LocalOutbox;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
