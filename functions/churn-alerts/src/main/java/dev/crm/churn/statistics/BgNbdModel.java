@@ -14,7 +14,7 @@ import java.util.function.DoubleUnaryOperator;
  * All formulas are evaluated in log space so that customers with thousands of purchases over
  * thousands of periods neither overflow nor underflow.
  */
-public final class BgNbdModel {
+public final class BgNbdModel implements PurchaseCountModel {
 
     /**
      * Within this distance of a = 1 the expectation formula is 0/0 (its (a − 1) denominator and
@@ -77,6 +77,7 @@ public final class BgNbdModel {
         return pAliveValidated(x, tx, T);
     }
 
+    @Override
     public double pAlive(CustomerSummary customer) {
         return pAliveValidated(customer.x(), customer.tx(), customer.T());
     }
@@ -114,6 +115,7 @@ public final class BgNbdModel {
         return pAliveValidated(x, tx, T) * purchasesIfActive(t, x, parameters.alpha() + T);
     }
 
+    @Override
     public double expectedPurchases(double t, CustomerSummary customer) {
         requireHorizon(t);
         return pAliveValidated(customer.x(), customer.tx(), customer.T())
@@ -145,7 +147,7 @@ public final class BgNbdModel {
      * (a+b+x−1)/(a−1), i.e. for large x or a near 1. For horizons up to {@link #ALTERNATING_MAX_RATIO}
      * (α + T) the equivalent alternating series is used first, which has neither problem.
      */
-    private double purchasesIfActive(double t, int x, double alphaPlusAge) {
+    double purchasesIfActive(double t, int x, double alphaPlusAge) {
         if (t == 0.0) {
             return 0.0;
         }
