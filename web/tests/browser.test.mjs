@@ -684,3 +684,18 @@ test('dashboard: refuses a write key, then shows what the API returns; names sho
   assertClean(watch);
   await context.close();
 });
+
+test('dashboard: a tenant with no cases yet reads well in the service section', async () => {
+  const { context, page, watch } = await open('/dashboard.html', { width: 1100, height: 900 });
+  await page.fill('#key', fx.emptyReadKey);
+  await page.click('#connect-button');
+  await page.locator('body[data-loaded="true"]').waitFor(WAIT);
+  assert.equal(await page.textContent('#backlog-total'), '0');
+  assert.match(await page.textContent('#backlog-empty'), /No unresolved cases/);
+  assert.match(await page.textContent('#measures-empty'), /No cases were created in the last 30 days/);
+  assert.match(await page.textContent('#forecast-empty'), /No case history yet/);
+  assert.equal(await page.locator('#service-body table, #service-body svg').count(), 0, 'no empty charts or tables');
+  await shot(page, 'dashboard-empty');
+  assertClean(watch);
+  await context.close();
+});
