@@ -155,8 +155,8 @@ function forecastFigure(forecast) {
  * the key was revoked); `describeProblem` explains an error answer.
  */
 export async function loadService(body, get, describeProblem) {
+  // Now, not rounded down: a case opened a moment ago belongs in the measures.
   const to = new Date();
-  to.setUTCSeconds(0, 0);
   const from = new Date(to.getTime() - MEASURE_DAYS * 86_400_000);
   const range = `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`;
   // The window the measures cover (and the forecast's start), for whoever asks the API the same question.
