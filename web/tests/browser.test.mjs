@@ -514,7 +514,74 @@ test('contact form: embedded on another site with contact-embed.js', async () =>
   await context.close();
 });
 
+// ---- the dashboard's service section: cases made through the API, live and imported ----
+
+const write = (method, path, json, headers) => api(method, path, { key: fx.writeKey, json, headers });
+
+async function caseTo(id, status) {
+  const current = await api('GET', `/v1/cases/${id}`, { key: fx.readKey });
+  const r = await api('PATCH', `/v1/cases/${id}`, { key: fx.writeKey, json: { status },
+    headers: { 'If-Match': current.headers.get('ETag'), 'Content-Type': 'application/merge-patch+json' } });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+}
+
+/** Live cases in every unresolved status (one with a subject that is markup) and a few weeks of imported history. */
+async function seedCases() {
+  const live = [['new', 'billing'], ['open', 'returns'], ['pending', 'returns'], ['on_hold', 'billing'], ['solved', 'billing']];
+  for (const [status, category] of live) {
+    const r = await write('POST', '/v1/cases', { contactId: fx.prefContactId, channel: 'phone', category, priority: 'normal',
+      subject: `${HOSTILE_SUBJECT} (${status})` });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    if (status !== 'new') await caseTo(r.body.id, status);
+  }
+  // Three weeks of history, two to four cases a day, solved an hour or two days later.
+  const lines = [];
+  const today = new Date();
+  today.setUTCHours(0, 0, 0, 0);
+  for (let d = 21; d >= 1; d--) {
+    for (let n = 0; n < 2 + (d % 3); n++) {
+      const created = new Date(today.getTime() - d * 86_400_000 + (9 + n) * 3_600_000);
+      const answered = new Date(created.getTime() + 30 * 60_000);
+      const solved = new Date(created.getTime() + (n % 2 ? 2 * 86_400_000 : 3_600_000));
+      if (solved > new Date()) continue;
+      lines.push(JSON.stringify({ contactId: fx.prefContactId, channel: 'email', category: n % 2 ? 'returns' : 'billing',
+        priority: 'normal', subject: 'Imported case', createdAt: created.toISOString(),
+        messages: [{ author: 'agent', visibility: 'public', body: 'Thanks, we are looking into it.', at: answered.toISOString() }],
+        statusChanges: [{ status: 'solved', at: solved.toISOString() }] }));
+    }
+  }
+  const started = await fetch(`${fx.url}/v1/cases/imports`, { method: 'POST', body: lines.join('\n') + '\n',
+    headers: { Authorization: `Bearer ${fx.writeKey}`, 'Content-Type': 'application/x-ndjson' } });
+  assert.equal(started.status, 202, await started.text());
+  const location = started.headers.get('Location');
+  for (let i = 0; i < 300; i++) {
+    const job = await api('GET', location, { key: fx.readKey });
+    if (job.body.status === 'succeeded') {
+      assert.deepEqual(job.body.result.rejected, [], 'every history line was imported');
+      assert.equal(job.body.result.imported, lines.length);
+      return;
+    }
+    assert.notEqual(job.body.status, 'failed', JSON.stringify(job.body));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail('the case import did not finish');
+}
+
+/** What the API says about a status's backlog, counted by paging through the whole list. */
+async function statusCount(status) {
+  let count = 0;
+  let cursor = null;
+  do {
+    const r = await api('GET', `/v1/cases?status=${status}&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { key: fx.readKey });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    count += r.body.items.length;
+    cursor = r.body.nextCursor;
+  } while (cursor);
+  return count;
+}
+
 test('dashboard: refuses a write key, then shows what the API returns; names show as text', async () => {
+  await seedCases();
   const { context, page, watch } = await open('/dashboard.html', { width: 1100, height: 900 });
   await page.fill('#key', fx.writeKey);
   await page.click('#connect-button');
@@ -571,6 +638,41 @@ test('dashboard: refuses a write key, then shows what the API returns; names sho
   assert.match(await page.locator('#top-table').textContent(), new RegExp(fx.xssFirstName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   assert.equal(await page.locator('img[src="x"]').count(), 0);
 
+  // The service section: the backlog per status, the last 30 days' measures and next week's forecast,
+  // each figure as the API gives it for the very window the page asked about.
+  const statuses = ['new', 'open', 'pending', 'on_hold'];
+  const counts = await Promise.all(statuses.map(statusCount));
+  assert.ok(counts.every((n) => n > 0), `a case in every unresolved status: ${counts}`);
+  assert.deepEqual(await page.$$eval('#backlog-table tbody tr', (rows) => rows.map((r) => [r.dataset.status, r.cells[1].textContent])),
+    statuses.map((s, i) => [s, String(counts[i])]));
+  assert.equal(await page.textContent('#backlog-total'), String(counts.reduce((a, b) => a + b, 0)));
+  const percent = (p) => (p === null || p === undefined ? '—' : `${(Number(p) * 100).toFixed(1)}%`);
+  const hours = (m) => (m === null || m === undefined ? '—' : (Number(m) / 60).toFixed(1));
+  const service = await page.$eval('#service-body', (b) => ({ from: b.dataset.from, to: b.dataset.to }));
+  const range = `from=${encodeURIComponent(service.from)}&to=${encodeURIComponent(service.to)}`;
+  const all = (await api('GET', `/v1/cases/metrics?${range}&groupBy=none`, { key: fx.readKey })).body.groups[0];
+  assert.ok(all.solved > 0 && all.slaAttainment !== null, JSON.stringify(all));
+  assert.ok(all.backlog >= 4, `the live unresolved cases are in the measured window: ${JSON.stringify(all)}`);
+  assert.equal(await page.textContent('#sla-attainment'), percent(all.slaAttainment));
+  assert.equal(await page.textContent('#measures-created'), String(all.created));
+  assert.equal(await page.textContent('#measures-solved'), String(all.solved));
+  assert.equal(await page.textContent('#median-resolution'), hours(all.resolution.business.median));
+  const byCategory = (await api('GET', `/v1/cases/metrics?${range}&groupBy=category`, { key: fx.readKey })).body.groups;
+  assert.deepEqual(await page.$$eval('#measures-table tbody tr', (rows) => rows.map((r) => [r.dataset.group,
+    ...Array.from(r.cells).slice(1).map((c) => c.textContent)])),
+  byCategory.map((g) => [g.group, String(g.created), String(g.solved), String(g.backlog), percent(g.slaAttainment),
+    hours(g.resolution.business.median), hours(g.resolution.calendar.median)]));
+  assert.ok(byCategory.some((g) => g.group === 'billing') && byCategory.some((g) => g.group === 'returns'));
+  const forecast = (await api('GET', `/v1/cases/forecast?from=${encodeURIComponent(service.to)}&weeks=1&interval=day`
+    + '&serviceLevel=0.8&answerWithinSeconds=20&handleTimeSeconds=300', { key: fx.readKey })).body;
+  assert.equal(forecast.intervals.length, 7);
+  assert.ok(forecast.historyCases > 0 && forecast.intervals.some((i) => i.expected > 0), JSON.stringify(forecast));
+  assert.deepEqual(await cells('#forecast-table'), forecast.intervals.map((i) => [i.start, Number(i.expected).toFixed(2),
+    `${i.lower}–${i.upper}`, String(i.agentsNeeded)]));
+  assert.equal(await page.textContent('#forecast-peak'), String(Math.max(...forecast.intervals.map((i) => i.agentsNeeded))));
+  // The live cases' subjects are markup: nothing of them became an element.
+  assert.equal(await page.locator('img[src="x"], main script').count(), 0);
+
   await first.locator('summary', { hasText: 'Acknowledge' }).click();
   const command = await first.locator('pre.command').textContent();
   assert.ok(command.includes(`/v1/churn-alerts/${alerts.items[0].id}/acknowledge`));
@@ -580,6 +682,21 @@ test('dashboard: refuses a write key, then shows what the API returns; names sho
   // The read key stays for this tab only: a reload opens the board without asking again.
   await page.reload();
   await page.locator('body[data-loaded="true"]').waitFor(WAIT);
+  assertClean(watch);
+  await context.close();
+});
+
+test('dashboard: a tenant with no cases yet reads well in the service section', async () => {
+  const { context, page, watch } = await open('/dashboard.html', { width: 1100, height: 900 });
+  await page.fill('#key', fx.emptyReadKey);
+  await page.click('#connect-button');
+  await page.locator('body[data-loaded="true"]').waitFor(WAIT);
+  assert.equal(await page.textContent('#backlog-total'), '0');
+  assert.match(await page.textContent('#backlog-empty'), /No unresolved cases/);
+  assert.match(await page.textContent('#measures-empty'), /No cases were created in the last 30 days/);
+  assert.match(await page.textContent('#forecast-empty'), /No case history yet/);
+  assert.equal(await page.locator('#service-body table, #service-body svg').count(), 0, 'no empty charts or tables');
+  await shot(page, 'dashboard-empty');
   assertClean(watch);
   await context.close();
 });

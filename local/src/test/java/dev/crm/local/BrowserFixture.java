@@ -17,7 +17,8 @@ import java.util.UUID;
 /**
  * Seeds, over HTTP and only through the API, everything the browser tests look at: a tenant with
  * read and write keys, topics, contacts with preferences and their preference-centre tokens, surveys
- * with responses, and a churn run that raises an alert for a customer whose name is markup.
+ * with responses, and a churn run that raises an alert for a customer whose name is markup; and a
+ * second tenant with nothing in it, for the dashboard's empty states.
  */
 final class BrowserFixture {
     /** A contact name that would run script if a page rendered it as HTML. */
@@ -97,10 +98,18 @@ final class BrowserFixture {
             respond(csat, "{\"answers\": {\"score\": " + score + "}}");
         }
 
+        // A second tenant with nothing in it, for the dashboard's empty states.
+        String emptyAdmin = (String) created(send("POST", "/v1/tenants", operatorKey,
+                "{\"name\": \"Empty Co\", \"slug\": \"empty-" + UUID.randomUUID().toString().substring(0, 8) + "\"}", Map.of()))
+                .get("apiKey");
+        String emptyReadKey = (String) created(send("POST", "/v1/tenant/keys", emptyAdmin,
+                "{\"scope\": \"read\", \"name\": \"dashboard\"}", Map.of())).get("apiKey");
+
         Map<String, Object> fixture = new LinkedHashMap<>();
         fixture.put("url", url);
         fixture.put("slug", slug);
         fixture.put("readKey", readKey);
+        fixture.put("emptyReadKey", emptyReadKey);
         fixture.put("writeKey", writeKey);
         fixture.put("prefContactId", pat);
         fixture.put("prefToken", preferenceToken(pat));
