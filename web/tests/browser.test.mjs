@@ -498,6 +498,8 @@ test('contact form: embedded on another site with contact-embed.js', async () =>
   await page.goto(site);
   const frame = page.frameLocator('iframe[title="Write to Acme"]');
   await frame.locator('#contact').waitFor(WAIT);
+  // the page's script sets the title after the form appears: wait for it rather than read at once
+  await frame.locator('#contact-title', { hasText: 'Write to Acme' }).waitFor(WAIT);
   assert.equal(await frame.locator('#contact-title').textContent(), 'Write to Acme');
   await page.waitForFunction(() => Number.parseInt(document.querySelector('iframe').style.height, 10) > 300, null, WAIT);
   const inner = await frame.locator('html').evaluate((html) => html.scrollHeight);
