@@ -70,7 +70,11 @@ public interface ImportRowRepository {
 
     enum BatchOutcome { WRITTEN, CONTACT_MISSING, ROW_DONE }
 
-    PurchaseBase purchaseBase(TenantId tenant, String contactId, Set<LocalDate> days, String defaultCurrency);
+    /** Each contact's purchase base for the days given (batched reads). */
+    Map<String, PurchaseBase> purchaseBases(TenantId tenant, Map<String, Set<LocalDate>> daysByContact, String defaultCurrency);
+
+    /** The contacts holding these external ids (batched reads of their guards); ids no contact holds are left out. */
+    Map<String, String> externalIdHolders(TenantId tenant, Set<String> externalIds);
 
     /**
      * Writes the batch's touch points (guard, timeline entry: the items a recorded touch point has),

@@ -51,7 +51,11 @@ import java.util.concurrent.Future;
 public final class InteractionImport {
     public static final String KIND = "interaction_import";
     public static final String ID_PREFIX = "iimp_";
-    static final int BATCH = 1_000;
+    /**
+     * Lines per step: large, so that a contact's lines of the step (a date-ordered export spreads them)
+     * go out in one transaction with one summary update; a step still ends well within a worker's time.
+     */
+    static final int BATCH = 10_000;
     /** Lines of one contact per transaction: 3 items each plus the summary, days and the contact check stay under 100. */
     static final int ROWS_PER_WRITE = 24;
     private static final int MAX_ATTEMPTS = 20;
@@ -142,12 +146,26 @@ public final class InteractionImport {
                 lines.put(row.getKey(), line);
             }
         }
-        // each contact named in the batch once, resolved in parallel
+        // each contact named in the batch once: external ids in batched reads, the others in parallel
+        Set<String> externalIds = new HashSet<>();
+        for (Line line : lines.values()) {
+            if (line.contact.field().equals("externalId")) {
+                externalIds.add(line.contact.value());
+            }
+        }
+        Map<String, String> holders = externalIds.isEmpty() ? Map.of() : rows.externalIdHolders(t, externalIds);
+        Map<Reference, String> ids = new HashMap<>();
         Map<Reference, Callable<String>> lookups = new LinkedHashMap<>();
         for (Line line : lines.values()) {
-            lookups.computeIfAbsent(line.contact, ref -> () -> resolve(t, job.id(), ref, createContacts));
+            Reference ref = line.contact;
+            String known = ref.field().equals("externalId") ? holders.get(ref.value()) : null;
+            if (known != null) {
+                ids.put(ref, known);
+            } else if (!ref.field().equals("externalId") || createContacts) {
+                lookups.computeIfAbsent(ref, r -> () -> resolve(t, job.id(), r, createContacts));
+            }
         }
-        Map<Reference, String> ids = all(lookups);
+        ids.putAll(all(lookups));
         Map<String, List<Line>> byContact = new LinkedHashMap<>();
         for (var e : lines.entrySet()) {
             String id = ids.get(e.getValue().contact);
@@ -159,10 +177,15 @@ public final class InteractionImport {
                 byContact.computeIfAbsent(id, k -> new ArrayList<>()).add(e.getValue());
             }
         }
+        Map<String, Set<LocalDate>> days = new HashMap<>();
+        for (var e : byContact.entrySet()) {
+            days.put(e.getKey(), touched(e.getValue(), zone));
+        }
+        Map<String, PurchaseBase> bases = rows.purchaseBases(t, days, currency);
         Map<String, Callable<String>> writes = new LinkedHashMap<>();
         for (var e : byContact.entrySet()) {
             writes.put(e.getKey(), () -> {
-                writeContact(t, job.id(), e.getKey(), e.getValue(), zone, currency);
+                writeContact(t, job.id(), e.getKey(), e.getValue(), bases.get(e.getKey()), days.get(e.getKey()), zone, currency);
                 return e.getKey();
             });
         }
@@ -286,48 +309,56 @@ public final class InteractionImport {
         return sb.toString();
     }
 
-    /** Writes one contact's lines of the batch, at most {@link #ROWS_PER_WRITE} per transaction. */
-    private void writeContact(TenantId t, String jobId, String contactId, List<Line> lines, ZoneId zone, String currency) {
+    /**
+     * Writes one contact's lines of the batch, at most {@link #ROWS_PER_WRITE} per transaction, from the
+     * base read for the whole batch (each part's result is the next part's base; contention reads again).
+     */
+    private void writeContact(TenantId t, String jobId, String contactId, List<Line> lines, PurchaseBase base,
+            Set<LocalDate> days, ZoneId zone, String currency) {
+        PurchaseBase current = base;
         for (int from = 0; from < lines.size(); from += ROWS_PER_WRITE) {
-            List<Line> part = lines.subList(from, Math.min(lines.size(), from + ROWS_PER_WRITE));
-            writePart(t, jobId, contactId, new ArrayList<>(part), zone, currency);
+            List<Line> part = new ArrayList<>(lines.subList(from, Math.min(lines.size(), from + ROWS_PER_WRITE)));
+            current = writePart(t, jobId, contactId, part, current, days, zone, currency);
         }
     }
 
-    private void writePart(TenantId t, String jobId, String contactId, List<Line> lines, ZoneId zone, String currency) {
+    /** @return the base after this part (null when the contact is gone: the remaining parts are rejected too) */
+    private PurchaseBase writePart(TenantId t, String jobId, String contactId, List<Line> lines, PurchaseBase base,
+            Set<LocalDate> days, ZoneId zone, String currency) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            Set<LocalDate> days = new HashSet<>();
-            for (Line l : lines) {
-                if (l.interaction.type() == InteractionType.PURCHASE) {
-                    days.add(l.interaction.occurredAt().atZone(zone).toLocalDate());
-                }
+            if (base == null) {
+                base = rows.purchaseBases(t, Map.of(contactId, days), currency).get(contactId);
             }
-            PurchaseBase base = rows.purchaseBase(t, contactId, days, currency);
             ContactBatch batch = apply(contactId, lines, base, zone);
             BatchOutcome outcome;
             try {
                 outcome = rows.writeImportedInteractions(t, jobId, batch, clock.instant());
             } catch (StoreException.Contention e) {
+                base = null;
                 Backoff.JITTER.pause(attempt);
                 continue;
             }
             switch (outcome) {
-                case WRITTEN:
-                    return;
+                case WRITTEN: {
+                    Map<LocalDate, PurchaseDay> after = new HashMap<>(base.days());
+                    after.putAll(batch.days());
+                    return new PurchaseBase(batch.summary() != null ? batch.summary() : base.summary(), after);
+                }
                 case CONTACT_MISSING:
                     for (Line l : lines) {
                         rows.rejectRow(t, jobId, l.row, List.of(Map.of("pointer", "/contact", "detail",
                                 "the contact is being erased or was deleted")));
                     }
-                    return;
+                    return null;
                 default:
-                    // another worker wrote some of these lines meanwhile: leave those out
+                    // another worker wrote some of these lines meanwhile: leave those out, read again
                     int first = lines.stream().mapToInt(Line::row).min().orElseThrow();
                     int last = lines.stream().mapToInt(Line::row).max().orElseThrow();
                     Set<Integer> done = rows.rowsDone(t, jobId, first, last + 1);
                     lines.removeIf(l -> done.contains(l.row));
+                    base = null;
                     if (lines.isEmpty()) {
-                        return;
+                        return null;
                     }
             }
         }

@@ -243,29 +243,55 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
     // ---- interaction imports ----
 
     @Override
-    public PurchaseBase purchaseBase(TenantId t, String contactId, Set<LocalDate> days, String defaultCurrency) {
-        // one batch get: the summary and every day the batch touches
-        String pk = Keys.contact(t, contactId);
+    public Map<String, PurchaseBase> purchaseBases(TenantId t, Map<String, Set<LocalDate>> daysByContact, String defaultCurrency) {
+        // one batched read (100 keys a request) of every contact's summary and the days its lines touch
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
-        keys.add(Table.key(pk, Keys.PURCHASE_SUMMARY));
-        for (LocalDate d : days) {
-            keys.add(Table.key(pk, Keys.purchaseDay(d)));
+        for (var e : daysByContact.entrySet()) {
+            String pk = Keys.contact(t, e.getKey());
+            keys.add(Table.key(pk, Keys.PURCHASE_SUMMARY));
+            for (LocalDate d : e.getValue()) {
+                keys.add(Table.key(pk, Keys.purchaseDay(d)));
+            }
         }
-        Map<String, AttributeValue> summary = null;
-        Map<LocalDate, PurchaseDay> found = new java.util.HashMap<>();
+        Map<String, Map<String, AttributeValue>> summaries = new java.util.HashMap<>();
+        Map<String, Map<LocalDate, PurchaseDay>> days = new java.util.HashMap<>();
         for (var item : BatchReads.items(table, keys, b -> b.consistentRead(true))) {
+            String pk = Attr.str(item, Table.PK);
+            String contactId = pk.substring(pk.lastIndexOf('#') + 1);
             String sk = Attr.str(item, Table.SK);
             if (sk.equals(Keys.PURCHASE_SUMMARY)) {
-                summary = item;
+                summaries.put(contactId, item);
             } else {
-                for (LocalDate d : days) {
+                for (LocalDate d : daysByContact.getOrDefault(contactId, Set.of())) {
                     if (Keys.purchaseDay(d).equals(sk)) {
-                        found.put(d, new PurchaseDay(Attr.decimal(item, "spend"), Attr.num(item, "purchases", 0)));
+                        days.computeIfAbsent(contactId, k -> new java.util.HashMap<>())
+                                .put(d, new PurchaseDay(Attr.decimal(item, "spend"), Attr.num(item, "purchases", 0)));
                     }
                 }
             }
         }
-        return new PurchaseBase(ContactItems.summary(summary, defaultCurrency), found);
+        Map<String, PurchaseBase> out = new java.util.HashMap<>();
+        for (String contactId : daysByContact.keySet()) {
+            out.put(contactId, new PurchaseBase(ContactItems.summary(summaries.get(contactId), defaultCurrency),
+                    days.getOrDefault(contactId, Map.of())));
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, String> externalIdHolders(TenantId t, Set<String> externalIds) {
+        Map<String, String> byKey = new java.util.HashMap<>();
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (String id : externalIds) {
+            String pk = Keys.externalIdGuard(t, ContactItems.externalIdHash(id));
+            byKey.put(pk, id);
+            keys.add(Table.key(pk, Keys.ITEM));
+        }
+        Map<String, String> out = new java.util.HashMap<>();
+        for (var item : BatchReads.items(table, keys, b -> b.consistentRead(true).projectionExpression("PK, contactId"))) {
+            out.put(byKey.get(Attr.str(item, Table.PK)), Attr.str(item, "contactId"));
+        }
+        return out;
     }
 
     @Override

@@ -125,18 +125,34 @@ public class InMemoryImportRowRepository implements ImportRowRepository {
     // ---- interaction imports ----
 
     @Override
-    public PurchaseBase purchaseBase(TenantId t, String contactId, Set<LocalDate> days, String defaultCurrency) {
+    public Map<String, PurchaseBase> purchaseBases(TenantId t, Map<String, Set<LocalDate>> daysByContact, String defaultCurrency) {
         synchronized (contacts) {
-            var p = contacts.partition(t, contactId);
-            Map<LocalDate, PurchaseDay> found = new HashMap<>();
-            for (LocalDate d : days) {
-                var day = p.days.get(d);
-                if (day != null) {
-                    found.put(d, new PurchaseDay(day.spend(), day.purchases()));
+            Map<String, PurchaseBase> out = new HashMap<>();
+            for (var e : daysByContact.entrySet()) {
+                var p = contacts.partition(t, e.getKey());
+                Map<LocalDate, PurchaseDay> found = new HashMap<>();
+                for (LocalDate d : e.getValue()) {
+                    var day = p.days.get(d);
+                    if (day != null) {
+                        found.put(d, new PurchaseDay(day.spend(), day.purchases()));
+                    }
                 }
+                out.put(e.getKey(), new PurchaseBase(p.summary != null ? p.summary : PurchaseSummary.empty(defaultCurrency), found));
             }
-            return new PurchaseBase(p.summary != null ? p.summary : PurchaseSummary.empty(defaultCurrency), found);
+            return out;
         }
+    }
+
+    @Override
+    public Map<String, String> externalIdHolders(TenantId t, Set<String> externalIds) {
+        Map<String, String> out = new HashMap<>();
+        for (String id : externalIds) {
+            String holder = contacts.findIdByExternalId(t, id);
+            if (holder != null) {
+                out.put(id, holder);
+            }
+        }
+        return out;
     }
 
     @Override
