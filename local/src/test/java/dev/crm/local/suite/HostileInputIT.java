@@ -151,11 +151,9 @@ class HostileInputIT {
             }
             String label = r.sample().getFileName().toString();
             if (r.media().contains("x-ndjson")) {
-                // An NDJSON import takes any line and rejects the bad ones per line in its job (a 202 that
-                // starts the job: InteractionImportIT checks the rejects); here only: never a 5xx.
-                for (String bad : List.of("{", "[", "{\"a\":}", "NaN", "null", "{\"a\":" + "[".repeat(40) + "]".repeat(40) + "}")) {
-                    expectNo5xx(label + " malformed line", r.method(), r.template(), r.path(), r.query(), r.headers(), bad);
-                }
+                // An NDJSON import accepts any line and rejects the bad ones per line in its job (the 202
+                // starts a job that writes while later checks compare the table): InteractionImportIT
+                // checks malformed and mistyped lines; its ids, headers and parameters are checked below.
                 continue;
             }
             String specTemplate = contract.template(r.method(), r.path());
