@@ -110,6 +110,55 @@ public final class ImportMain {
         return sb.toString();
     }
 
+    /**
+     * The reference on the same server and table: three line-sized items per line (a timeline entry's size,
+     * a guard's, a marker's) written raw, 25 per BatchWriteItem from 8 threads, with no transaction and no
+     * read: what the emulator can take at all on this machine now.
+     */
+    static Map<String, Object> rawWrites(DynamoDbClient db, int rows) throws Exception {
+        String payload = "x".repeat(400);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            long start = System.nanoTime();
+            List<java.util.concurrent.Future<?>> parts = new ArrayList<>();
+            for (int from = 0; from < rows * 3; from += 25) {
+                int first = from;
+                int last = Math.min(rows * 3, from + 25);
+                parts.add(pool.submit(() -> {
+                    List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> batch = new ArrayList<>();
+                    for (int i = first; i < last; i++) {
+                        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item = new HashMap<>();
+                        item.put("PK", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("BENCH#RAW#" + (i / 30)));
+                        item.put("SK", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("I#" + i));
+                        item.put("data", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(i % 3 == 0 ? payload : "guard"));
+                        batch.add(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder()
+                                .putRequest(p -> p.item(item)).build());
+                    }
+                    Map<String, List<software.amazon.awssdk.services.dynamodb.model.WriteRequest>> pending = Map.of(TABLE, batch);
+                    while (!pending.isEmpty()) {
+                        var r = db.batchWriteItem(software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest.builder()
+                                .requestItems(pending).build());
+                        pending = r.hasUnprocessedItems() ? r.unprocessedItems() : Map.of();
+                    }
+                    return null;
+                }));
+            }
+            for (var p : parts) {
+                p.get();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("items", rows * 3);
+            m.put("seconds", seconds);
+            m.put("itemsPerSecond", rows * 3 / seconds);
+            progress(String.format("import: raw BatchWriteItem of %,d items: %.1f s, %.0f items/s", rows * 3, seconds,
+                    rows * 3 / seconds));
+            return m;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> run(Project project, String endpoint, int rows, int contacts, boolean stream) throws Exception {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -167,6 +216,7 @@ public final class ImportMain {
             out.put("rejected", res == null ? null : ((List<?>) res.get("rejected")).size());
             progress(String.format("import: %.1f s, %.0f lines/s (stream %s), %s", seconds, rows / seconds, stream ? "on" : "off",
                     job.get("status")));
+            out.put("rawWrites", rawWrites(WarmMain.client(endpoint, null), rows));
         } finally {
             try {
                 admin.deleteTable(b -> b.tableName(TABLE));
