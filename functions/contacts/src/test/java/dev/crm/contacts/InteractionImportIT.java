@@ -123,10 +123,11 @@ class InteractionImportIT {
                 + "not json\n" // 7
                 + purchaseLine("{\"externalId\": \"erp-1\", \"email\": \"ann@example.com\"}", "2026-02-01T10:00:00Z", "1") // 8
                 + "{\"contact\": {\"externalId\": \"erp-1\"}, \"type\": \"purchase\", \"id\": \"mine\", \"value\": {\"amount\": \"1\"}}\n"
-                + purchaseLine("{\"externalId\": \"erp-1\"}", "2026-04-10T10:00:00Z", "30.00");
+                + purchaseLine("{\"externalId\": \"erp-1\"}", "2026-04-10T10:00:00Z", "30.00")
+                + purchaseLine("{\"externalId\": \"erp-1\"}", "2026-04-10T16:00:00Z", "1.00"); // a repeat day's second
         String location = start(t, ndjson, false);
         Map<?, ?> result = run(t, location);
-        assertEquals(5L, result.get("imported"));
+        assertEquals(6L, result.get("imported"));
         List<Long> rows = new ArrayList<>();
         for (Object o : (List<?>) result.get("rejected")) {
             rows.add(((Number) ((Map<?, ?>) o).get("row")).longValue());
@@ -138,18 +139,18 @@ class InteractionImportIT {
 
         PurchaseSummary a = stored(t, ann);
         assertTrue(a.sameFigures(recomputed(t, ann)), a + " vs " + recomputed(t, ann));
-        assertEquals(3, a.purchases());
-        assertEquals(1, a.repeatPurchaseDays(), "two purchases on 5 January are one purchase day");
-        assertEquals(0, new java.math.BigDecimal("55.50").compareTo(a.totalSpend()));
+        assertEquals(4, a.purchases());
+        assertEquals(1, a.repeatPurchaseDays(), "two purchases on 5 January are the first day, two on 10 April one repeat day");
+        assertEquals(0, new java.math.BigDecimal("56.50").compareTo(a.totalSpend()));
         assertTrue(stored(t, bob).sameFigures(recomputed(t, bob)));
         var view = body(call(as(t, "GET", "/v1/contacts/{id}", Scope.READ).path("id", ann).query("view", "360")));
         assertEquals(1L, ((Map<?, ?>) view.get("purchaseSummary")).get("complaints"));
-        assertEquals(4, timelineEntries(t, ann));
+        assertEquals(5, timelineEntries(t, ann));
 
         // a replayed job (its stream record delivered again) writes nothing more
         worker.handleRequest(queued(t, location), new LambdaContext());
-        assertEquals(4, timelineEntries(t, ann));
-        assertEquals(3, stored(t, ann).purchases());
+        assertEquals(5, timelineEntries(t, ann));
+        assertEquals(4, stored(t, ann).purchases());
     }
 
     @Test
