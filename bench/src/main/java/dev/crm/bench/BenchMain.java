@@ -47,7 +47,9 @@ import java.util.stream.Stream;
  * {@code --rounds N}, {@code --block N} (warm iterations), {@code --capacity-repeats N},
  * {@code --quiet-wait SECONDS} (how long each measurement waits for an idle machine, default 20),
  * {@code --skip-churn}, {@code --churn-customers N} (default 100,000), {@code --model-customers N}
- * (default 10,000,000), {@code --model-jit template|default|both} (default both).
+ * (default 10,000,000), {@code --model-jit template|default|both} (default both), {@code --skip-import},
+ * {@code --import-rows N} (default 20,000), {@code --import-contacts N} (default 2,000),
+ * {@code --import-stream off|on|both} (default both).
  */
 public final class BenchMain {
     private final Map<String, String> options;
@@ -65,7 +67,7 @@ public final class BenchMain {
                 throw new IllegalArgumentException("unexpected argument " + a);
             }
             String name = a.substring(2);
-            if (Set.of("skip-cold", "skip-warm", "skip-churn", "no-appcds", "no-classload", "no-priming").contains(name)) {
+            if (Set.of("skip-cold", "skip-warm", "skip-churn", "skip-import", "no-appcds", "no-classload", "no-priming").contains(name)) {
                 flags.add(name);
             } else if (i + 1 < args.length) {
                 options.put(name, args[++i]);
@@ -126,6 +128,9 @@ public final class BenchMain {
             report.append(artifacts(project, target));
             if (!flags.contains("skip-churn")) {
                 report.append(churn(project, work, db.endpoint()));
+            }
+            if (!flags.contains("skip-import")) {
+                report.append(interactionImport(project, work, db.endpoint()));
             }
             report.append("Load average at the end: ").append(loadAverage()).append(".\n");
             if (Quiet.busyStarts() > 0) {
@@ -821,6 +826,64 @@ public final class BenchMain {
                         + " step(s) started on a busy machine after waiting " + quietWaitMillis() / 1000 + " s");
             }
         }
+        return sb.toString();
+    }
+
+    // ------------------------------------------------------------------ touch point import
+
+    /**
+     * POST /v1/interactions/imports at the file limit (dev.crm.bench.imports.ImportMain) in a child JVM with
+     * the template's flags, with the table's stream off and on.
+     */
+    @SuppressWarnings("unchecked")
+    private String interactionImport(Project project, Path work, String endpoint) throws Exception {
+        Path artifact = project.module("ContactJobsFunction") == null ? null : project.artifact(project.module("ContactJobsFunction"));
+        if (artifact == null) {
+            notes.add("touch point import skipped: functions/contacts has no shaded artifact; build it first");
+            return "";
+        }
+        int rows = intOption("import-rows", 20_000);
+        int contacts = intOption("import-contacts", 2_000);
+        progress("import: child JVM with " + project.globalJavaToolOptions());
+        Path out = work.resolve("import-" + System.nanoTime() + ".json");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path") + File.pathSeparator + artifact,
+                "dev.crm.bench.imports.ImportMain", "--root", project.root().toString(), "--endpoint", endpoint,
+                "--out", out.toString(), "--rows", String.valueOf(rows), "--contacts", String.valueOf(contacts),
+                "--stream", options.getOrDefault("import-stream", "both"), "--quiet-wait", String.valueOf(quietWaitMillis()),
+                "--artifacts", work.resolve("artifacts").toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(project.root().toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("JAVA_TOOL_OPTIONS", project.globalJavaToolOptions());
+        Process p = pb.start();
+        if (!p.waitFor(30, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("the import benchmark did not finish in 30 minutes");
+        }
+        if (p.exitValue() != 0 || !Files.exists(out)) {
+            throw new IllegalStateException("the import benchmark failed (exit " + p.exitValue() + ")");
+        }
+        Map<String, Object> r = (Map<String, Object>) Json.parse(Files.readString(out));
+        StringBuilder sb = new StringBuilder("## 6. Touch point import\n\n");
+        sb.append(String.format(java.util.Locale.ROOT, "`POST /v1/interactions/imports?createContacts=true` with %,d purchase "
+                + "lines of %,d customers in date order (a batch of 1,000 lines spans about as many contacts), through the "
+                + "ContactsFunction handler, then the ContactJobsFunction worker on the job's stream event until the job "
+                + "succeeds, in a table of its own per run (`dev.crm.bench.imports.ImportMain`, a child JVM with the "
+                + "template's flags). DynamoDB Local appends a stream record under one global lock per write, so the "
+                + "stream-on figure is the emulator's; DynamoDB writes stream records off the request path. The last column is "
+                + "the reference on the same server: three line-sized items per line written raw (BatchWriteItem, 8 threads, "
+                + "no transaction, no read), what the emulator takes at all on the machine at the time.%n%n", rows, contacts));
+        Table t = new Table("stream", "POST (ms)", "worker (s)", "lines/s", "imported", "rejected", "worker's DynamoDB calls",
+                "raw BatchWriteItem, items/s (3 per line)");
+        for (Object o : (List<Object>) r.get("runs")) {
+            Map<String, Object> run = (Map<String, Object>) o;
+            t.row(Boolean.TRUE.equals(run.get("stream")) ? "on" : "off", Markdown.num(((Number) run.get("postMs")).doubleValue(), 0),
+                    Markdown.num(((Number) run.get("workerSeconds")).doubleValue(), 1),
+                    Markdown.num(((Number) run.get("rowsPerSecond")).doubleValue(), 0), run.get("imported"), run.get("rejected"),
+                    run.get("workerCalls"), Markdown.num(((Number) ((Map<String, Object>) run.get("rawWrites")).get("itemsPerSecond"))
+                            .doubleValue(), 0));
+        }
+        sb.append(t).append('\n');
         return sb.toString();
     }
 

@@ -25,6 +25,7 @@ public final class Preparations {
     private static final Step CONTACT = new Step("contacts/create-contact.json", "c_example0000000000000");
     private static final Step SEGMENT = new Step("contacts/create-segment.json", "seg_example0000000000000");
     private static final Step IMPORT = new Step("contacts/create-import.json", "imp_example0000000000000");
+    private static final Step INTERACTION_IMPORT = new Step("contacts/create-interaction-import.json", "iimp_example0000000000000");
     private static final Step ANONYMIZE = new Step("contacts/anonymize-contact.json", "ano_example0000000000000");
     private static final Step ERASE = new Step("contacts/delete-contact.json", "era_example0000000000000");
     private static final Step CHURN_RUN = new Step("churn-alerts/create-churn-run.json", "run_example0000000000000");
@@ -53,6 +54,8 @@ public final class Preparations {
             Map.entry("contacts/get-erasure.json", List.of(CONTACT, ERASE)),
             Map.entry("contacts/get-import.json", List.of(IMPORT)),
             Map.entry("contacts/import-job-queued.json", List.of(IMPORT)),
+            Map.entry("contacts/get-interaction-import.json", List.of(INTERACTION_IMPORT)),
+            Map.entry("contacts/interaction-import-job-queued.json", List.of(INTERACTION_IMPORT)),
             Map.entry("churn-alerts/get-churn-run.json", List.of(CHURN_RUN)),
             Map.entry("churn-alerts/churn-run-queued.json", List.of(CHURN_RUN)),
             // a decision on a contact that has opted in and has a cap: every rule of P5 runs, the cap's query too

@@ -160,9 +160,14 @@ class SampleEventsIT {
                 if ("DynamoDB".equals(ev.get("Type"))) {
                     String pattern = String.valueOf(SamTemplate.list(SamTemplate.map(SamTemplate.map(ev.get("Properties"))
                             .get("FilterCriteria")).get("Filters")).get(0));
-                    var kind = java.util.regex.Pattern.compile("\"jobKind\":\\{\"S\":\\[\"([a-z_]+)\"").matcher(pattern);
-                    if (kind.find() && text.contains("\"jobKind\":{\"S\":\"" + kind.group(1) + "\"}")) {
-                        return f.logicalId();
+                    var kinds = java.util.regex.Pattern.compile("\"jobKind\":\\{\"S\":\\[([a-z_\",]+)\\]").matcher(pattern);
+                    if (kinds.find()) {
+                        // every kind the filter lists, not only the first
+                        for (String kind : kinds.group(1).replace("\"", "").split(",")) {
+                            if (text.contains("\"jobKind\":{\"S\":\"" + kind + "\"}")) {
+                                return f.logicalId();
+                            }
+                        }
                     }
                 }
             }

@@ -12,7 +12,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /** Counts the DynamoDB operations a client makes (a map update per call: nothing next to a request). */
-final class OperationCounter implements ExecutionInterceptor {
+public final class OperationCounter implements ExecutionInterceptor {
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
 
     @Override
@@ -28,7 +28,7 @@ final class OperationCounter implements ExecutionInterceptor {
     }
 
     /** The counts since the last call, "Query ×100, BatchWriteItem ×4,000", largest first. */
-    synchronized String drain() {
+    public synchronized String drain() {
         Map<String, Long> now = new TreeMap<>();
         counts.forEach((op, n) -> now.put(op, n.sumThenReset()));
         List<Map.Entry<String, Long>> entries = new ArrayList<>(now.entrySet());

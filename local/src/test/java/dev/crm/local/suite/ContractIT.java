@@ -63,6 +63,7 @@ class ContractIT {
     static final String CONTACT = "contacts/create-contact.json";
     static final String SEGMENT = "contacts/create-segment.json";
     static final String IMPORT = "contacts/create-import.json";
+    static final String INTERACTION_IMPORT = "contacts/create-interaction-import.json";
     static final String ANONYMIZE = "contacts/anonymize-contact.json";
     static final String ERASE = "contacts/delete-contact.json";
     static final String CHURN_RUN = "churn-alerts/create-churn-run.json";
@@ -103,6 +104,7 @@ class ContractIT {
             Map.entry("contacts/get-anonymization.json", List.of(CONTACT, ANONYMIZE)),
             Map.entry("contacts/get-erasure.json", List.of(CONTACT, ERASE)),
             Map.entry("contacts/get-import.json", List.of(IMPORT)),
+            Map.entry("contacts/get-interaction-import.json", List.of(INTERACTION_IMPORT)),
             Map.entry("churn-alerts/get-churn-run.json", List.of(OPEN_CHURN_ALERT)),
             Map.entry("churn-alerts/get-churn-score-summary.json", List.of(OPEN_CHURN_ALERT)),
             Map.entry("churn-alerts/list-churn-alerts.json", List.of(OPEN_CHURN_ALERT)),

@@ -159,6 +159,12 @@ class HostileInputIT {
                 continue;
             }
             String label = r.sample().getFileName().toString();
+            if (r.media().contains("x-ndjson")) {
+                // An NDJSON import accepts any line and rejects the bad ones per line in its job (the 202
+                // starts a job that writes while later checks compare the table): InteractionImportIT
+                // checks malformed and mistyped lines; its ids, headers and parameters are checked below.
+                continue;
+            }
             String specTemplate = contract.template(r.method(), r.path());
             if (specTemplate == null || contract.requestBodyRequired(r.method(), specTemplate)) {
                 expectRejected(label + " empty", r.sample(), r.method(), r.template(), r.path(), r.query(), r.headers(), "");

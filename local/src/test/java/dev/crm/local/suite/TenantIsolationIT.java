@@ -74,6 +74,7 @@ class TenantIsolationIT {
             Map.entry("GET /v1/contacts/anonymizations/{id}", Scope.READ),
             Map.entry("GET /v1/contacts/erasures/{id}", Scope.READ),
             Map.entry("GET /v1/contacts/imports/{id}", Scope.READ),
+            Map.entry("GET /v1/interactions/imports/{id}", Scope.READ),
             Map.entry("GET /v1/contacts/{id}", Scope.READ),
             Map.entry("GET /v1/contacts/{id}/consent-history", Scope.READ),
             Map.entry("POST /v1/contacts/{id}/contact-decisions", Scope.READ), // it only computes
@@ -94,6 +95,7 @@ class TenantIsolationIT {
             Map.entry("POST /v1/churn-runs", Scope.WRITE),
             Map.entry("POST /v1/contacts", Scope.WRITE),
             Map.entry("POST /v1/contacts/imports", Scope.WRITE),
+            Map.entry("POST /v1/interactions/imports", Scope.WRITE),
             Map.entry("DELETE /v1/contacts/{id}", Scope.WRITE),
             Map.entry("PATCH /v1/contacts/{id}", Scope.WRITE),
             Map.entry("POST /v1/contacts/{id}/anonymize", Scope.WRITE),

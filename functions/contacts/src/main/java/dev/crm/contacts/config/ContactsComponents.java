@@ -6,6 +6,7 @@ import dev.crm.contacts.domain.ContactPrivacy;
 import dev.crm.contacts.domain.ContactRepository;
 import dev.crm.contacts.domain.ContactService;
 import dev.crm.contacts.domain.EmailGuardMigration;
+import dev.crm.contacts.domain.InteractionImport;
 import dev.crm.contacts.store.dynamodb.ContactChangeDecoder;
 import dev.crm.contacts.store.dynamodb.DynamoDbContactRepository;
 import dev.crm.contacts.store.dynamodb.DynamoDbEmailGuardMigrationRepository;
@@ -59,6 +60,12 @@ public final class ContactsComponents {
     public ContactImport imports(ExecutorService rowWorkers) {
         return new ContactImport(contacts, new DynamoDbImportRowRepository(infra.table(), infra.clock(), secrets), infra.jobs(),
                 rowWorkers, infra.clock());
+    }
+
+    /** @param workers threads that resolve and write contacts' lines in parallel (the job worker's), or null */
+    public InteractionImport interactionImports(ExecutorService workers) {
+        return new InteractionImport(contacts, new DynamoDbImportRowRepository(infra.table(), infra.clock(), secrets), infra.jobs(),
+                workers, infra.clock());
     }
 
     public ContactPrivacy privacy() {

@@ -123,7 +123,7 @@ public final class ContactImport {
             return JobRunner.Step.finished(total, total, result);
         }
         int end = Math.min(total + 1, next + BATCH);
-        Map<Integer, String> rows = rows(t, job.id(), chunks, next, end);
+        Map<Integer, String> rows = rows(jobs, t, job.id(), chunks, next, end);
         Set<Integer> done = jobs.rowsDone(t, job.id(), next, end);
         List<Future<?>> pending = new ArrayList<>();
         for (var row : rows.entrySet()) {
@@ -145,8 +145,8 @@ public final class ContactImport {
         return JobRunner.Step.progress(end - 1, total, Map.of("nextRow", end));
     }
 
-    /** Rows [from, to) (1-based) from the stored chunks. */
-    private Map<Integer, String> rows(TenantId t, String jobId, List<Number> chunks, int from, int to) {
+    /** Rows [from, to) (1-based) from the stored chunks (the interaction import reads its lines alike). */
+    static Map<Integer, String> rows(ImportRowRepository jobs, TenantId t, String jobId, List<Number> chunks, int from, int to) {
         Map<Integer, String> out = new LinkedHashMap<>();
         int first = 1;
         for (int c = 0; c < chunks.size() && first < to; c++) {

@@ -1,6 +1,10 @@
 package dev.crm.contacts.domain;
 
 import dev.crm.shared.contact.Contact;
+import dev.crm.shared.contact.PurchaseSummary;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
 import dev.crm.shared.tenant.TenantId;
 import java.util.List;
 import java.util.Map;
@@ -44,4 +48,40 @@ public interface ImportRowRepository {
     void storeRejections(TenantId tenant, String jobId, List<Rejection> rejected);
 
     List<Rejection> rejections(TenantId tenant, String jobId);
+
+    // ---- interaction imports (InteractionImport) ----
+
+    /** A contact's purchase summary and the stored days among those asked for: what a batch of purchases applies to. */
+    record PurchaseBase(PurchaseSummary summary, Map<LocalDate, PurchaseDay> days) {}
+
+    /** A purchase day item: the spend and number of purchases on that day. */
+    record PurchaseDay(BigDecimal spend, long purchases) {}
+
+    /** One imported line's touch point, its id derived from the job and line. */
+    record ImportedInteraction(int row, Interaction interaction) {}
+
+    /**
+     * Touch points of one contact from one batch with their whole effect: the summary after them
+     * (null when none is a purchase), the version it replaces, the days' new figures, and the number
+     * of complaints to add.
+     */
+    record ContactBatch(String contactId, List<ImportedInteraction> rows, PurchaseSummary summary, long expectedVersion,
+            Map<LocalDate, PurchaseDay> days, Set<LocalDate> daysExisting, long complaints) {}
+
+    enum BatchOutcome { WRITTEN, CONTACT_MISSING, ROW_DONE }
+
+    /** Each contact's purchase base for the days given (batched reads). */
+    Map<String, PurchaseBase> purchaseBases(TenantId tenant, Map<String, Set<LocalDate>> daysByContact, String defaultCurrency);
+
+    /** The contacts holding these external ids (batched reads of their guards); ids no contact holds are left out. */
+    Map<String, String> externalIdHolders(TenantId tenant, Set<String> externalIds);
+
+    /**
+     * Writes the batch's touch points (guard, timeline entry: the items a recorded touch point has),
+     * their effect on the summary and days, and each row's outcome marker, in one transaction.
+     *
+     * @return CONTACT_MISSING when the contact is not active, ROW_DONE when a row already has an outcome
+     * @throws dev.crm.shared.store.StoreException.Contention when the summary or a day changed since it was read
+     */
+    BatchOutcome writeImportedInteractions(TenantId tenant, String jobId, ContactBatch batch, Instant recordedAt);
 }

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import dev.crm.contacts.domain.ContactErasure;
 import dev.crm.contacts.domain.ContactImport;
 import dev.crm.contacts.domain.EmailGuardMigration;
+import dev.crm.contacts.domain.InteractionImport;
 import dev.crm.contacts.config.ContactsComponents;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.jobs.JobRunner;
@@ -18,7 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Runs the contacts function's jobs (imports, erasures, anonymisations, the email guard migration), started by the table
+ * Runs the contacts function's jobs (contact and interaction imports, erasures, anonymisations, the email guard migration), started by the table
  * stream when such a job is queued (template.yaml, ContactJobsFunction).
  */
 public final class ContactJobsWorker implements RequestHandler<DynamodbEvent, Void> {
@@ -30,6 +31,7 @@ public final class ContactJobsWorker implements RequestHandler<DynamodbEvent, Vo
     private final ContactImport imports;
     private final ContactErasure erasures;
     private final EmailGuardMigration guardMigration;
+    private final InteractionImport interactionImports;
 
     public ContactJobsWorker() {
         this(Infrastructure.lambda());
@@ -47,6 +49,7 @@ public final class ContactJobsWorker implements RequestHandler<DynamodbEvent, Vo
         this.imports = components.imports(pool);
         this.erasures = components.erasures();
         this.guardMigration = components.guardMigration();
+        this.interactionImports = components.interactionImports(pool);
     }
 
     @Override
@@ -57,6 +60,14 @@ public final class ContactJobsWorker implements RequestHandler<DynamodbEvent, Vo
                 switch (job.kind()) {
                     case ContactImport.KIND:
                         return imports.step(t, job);
+                    case InteractionImport.KIND: {
+                        // the tenant's zone and currency now: what a touch point recorded now is applied with
+                        Tenant owner = tenants.find(t);
+                        if (owner == null) {
+                            throw new JobRunner.PermanentFailure("the tenant no longer exists");
+                        }
+                        return interactionImports.step(t, job, owner.settings().zone(), owner.settings().defaultCurrency());
+                    }
                     case ContactErasure.ERASURE:
                     case ContactErasure.ANONYMIZATION:
                         Tenant tenant = tenants.find(t);

@@ -38,6 +38,7 @@ public final class ContactsHandler
         touchPoints.addTo(router);
         new PrivacyRoutes(service, privacy, idempotency).addTo(router);
         new ImportRoutes(imports, idempotency).addTo(router);
+        new InteractionImportRoutes(components.interactionImports(null), idempotency).addTo(router);
         new SegmentRoutes(service, tenants, idempotency, infra.clock()).addTo(router);
     }
 

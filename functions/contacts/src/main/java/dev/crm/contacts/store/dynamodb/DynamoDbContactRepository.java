@@ -218,34 +218,11 @@ public final class DynamoDbContactRepository implements ContactRepository {
         String pk = Keys.contact(t, contactId);
         String timelineSk = Keys.timeline(i.occurredAt(), "interaction", i.id());
         List<TransactWriteItem> tx = new ArrayList<>();
-        tx.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table.name())
-                .key(Table.key(pk, Keys.CONTACT_PROFILE))
-                .conditionExpression("#st = :active")
-                .expressionAttributeNames(Map.of("#st", "status"))
-                .expressionAttributeValues(Map.of(":active", Attr.s("active"))).build()).build());
-        Map<String, AttributeValue> guard = new HashMap<>(Table.key(pk, Keys.interactionGuard(i.id())));
-        guard.put(Table.ENTITY, Attr.s("INTERACTION_GUARD"));
-        guard.put("tenantId", Attr.s(t.value()));
-        guard.put("fingerprint", Attr.s(i.fingerprint()));
-        guard.put("timelineSk", Attr.s(timelineSk));
-        tx.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(guard)
+        tx.add(activeCheck(table, pk));
+        tx.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name()).item(guardItem(t, pk, i, timelineSk))
                 .conditionExpression("attribute_not_exists(PK)")
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build());
-        Map<String, AttributeValue> entry = new HashMap<>(Table.key(pk, timelineSk));
-        entry.put(Table.ENTITY, Attr.s("TIMELINE"));
-        entry.put("tenantId", Attr.s(t.value()));
-        entry.put("kind", Attr.s("interaction"));
-        entry.put("interactionType", Attr.s(i.type().wire()));
-        entry.put("entryId", Attr.s(i.id()));
-        entry.put("occurredAt", Attr.instant(i.occurredAt()));
-        entry.put("recordedAt", Attr.instant(recordedAt));
-        entry.put("data", Attr.of(i.toJson()));
-        entry.put("contactId", Attr.s(contactId));
-        if (purchase != null) {
-            // the churn backtest reads every purchase of a tenant up to a day from this index
-            entry.put(Table.GSI2PK, Attr.s(Keys.purchasesIndex(t, Keys.contactShard(contactId))));
-            entry.put(Table.GSI2SK, Attr.s(Keys.sortableInstant(i.occurredAt()) + "#" + contactId + "#" + i.id()));
-        }
+        Map<String, AttributeValue> entry = timelineItem(t, contactId, i, timelineSk, recordedAt, purchase != null);
         tx.add(table.put(entry, null));
         int firstContended = tx.size();
         // Low-level transaction: the summary's ADD of complaints and its SET of the index identity
@@ -254,11 +231,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
             tx.add(summaryUpdate(t, contactId, purchase));
             tx.add(dayUpdate(pk, purchase));
         } else if (complaint) {
-            tx.add(TransactWriteItem.builder().update(Update.builder().tableName(table.name())
-                    .key(Table.key(pk, Keys.PURCHASE_SUMMARY))
-                    .updateExpression("ADD complaints :one SET " + summaryIdentity())
-                    .expressionAttributeValues(summaryIdentityValues(t, contactId, Map.of(":one", Attr.n(1))))
-                    .build()).build());
+            tx.add(complaintsUpdate(table, t, contactId, 1));
         }
         try {
             table.transact(tx);
@@ -286,12 +259,61 @@ public final class DynamoDbContactRepository implements ContactRepository {
         }
     }
 
+    /** The condition every touch point is written under: its contact is active. */
+    static TransactWriteItem activeCheck(Table table, String pk) {
+        return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table.name())
+                .key(Table.key(pk, Keys.CONTACT_PROFILE))
+                .conditionExpression("#st = :active")
+                .expressionAttributeNames(Map.of("#st", "status"))
+                .expressionAttributeValues(Map.of(":active", Attr.s("active"))).build()).build();
+    }
+
+    /** Complaints counted on the summary item (which a contact without purchases has for them alone). */
+    static TransactWriteItem complaintsUpdate(Table table, TenantId t, String contactId, long n) {
+        return TransactWriteItem.builder().update(Update.builder().tableName(table.name())
+                .key(Table.key(Keys.contact(t, contactId), Keys.PURCHASE_SUMMARY))
+                .updateExpression("ADD complaints :one SET " + summaryIdentity())
+                .expressionAttributeValues(summaryIdentityValues(t, contactId, Map.of(":one", Attr.n(n))))
+                .build()).build();
+    }
+
+    /** A touch point's guard: its id taken in the contact's partition, with what tells a replay from a clash. */
+    static Map<String, AttributeValue> guardItem(TenantId t, String pk, Interaction i, String timelineSk) {
+        Map<String, AttributeValue> guard = new HashMap<>(Table.key(pk, Keys.interactionGuard(i.id())));
+        guard.put(Table.ENTITY, Attr.s("INTERACTION_GUARD"));
+        guard.put("tenantId", Attr.s(t.value()));
+        guard.put("fingerprint", Attr.s(i.fingerprint()));
+        guard.put("timelineSk", Attr.s(timelineSk));
+        return guard;
+    }
+
+    /** A touch point's timeline entry; a purchase's is also in the tenant's purchases index. */
+    static Map<String, AttributeValue> timelineItem(TenantId t, String contactId, Interaction i, String timelineSk,
+            Instant recordedAt, boolean purchase) {
+        Map<String, AttributeValue> entry = new HashMap<>(Table.key(Keys.contact(t, contactId), timelineSk));
+        entry.put(Table.ENTITY, Attr.s("TIMELINE"));
+        entry.put("tenantId", Attr.s(t.value()));
+        entry.put("kind", Attr.s("interaction"));
+        entry.put("interactionType", Attr.s(i.type().wire()));
+        entry.put("entryId", Attr.s(i.id()));
+        entry.put("occurredAt", Attr.instant(i.occurredAt()));
+        entry.put("recordedAt", Attr.instant(recordedAt));
+        entry.put("data", Attr.of(i.toJson()));
+        entry.put("contactId", Attr.s(contactId));
+        if (purchase) {
+            // the churn backtest reads every purchase of a tenant up to a day from this index
+            entry.put(Table.GSI2PK, Attr.s(Keys.purchasesIndex(t, Keys.contactShard(contactId))));
+            entry.put(Table.GSI2SK, Attr.s(Keys.sortableInstant(i.occurredAt()) + "#" + contactId + "#" + i.id()));
+        }
+        return entry;
+    }
+
     /** The summary item's identity and its place in the churn job's sharded index. */
-    private static String summaryIdentity() {
+    static String summaryIdentity() {
         return "entity = :entity, tenantId = :tid, contactId = :cid, GSI1PK = :gpk, GSI1SK = :gsk";
     }
 
-    private static Map<String, AttributeValue> summaryIdentityValues(TenantId t, String contactId,
+    static Map<String, AttributeValue> summaryIdentityValues(TenantId t, String contactId,
             Map<String, AttributeValue> more) {
         Map<String, AttributeValue> v = new HashMap<>(more);
         v.put(":entity", Attr.s("PURCHASE_SUMMARY"));
@@ -303,7 +325,15 @@ public final class DynamoDbContactRepository implements ContactRepository {
     }
 
     private TransactWriteItem summaryUpdate(TenantId t, String contactId, PurchaseUpdate u) {
-        PurchaseSummary s = u.summary();
+        return summaryUpdate(table, t, contactId, u.summary(), u.expectedVersion(), 0);
+    }
+
+    /**
+     * The summary's new figures, conditioned on the version they were computed from; {@code complaints}
+     * more complaints are added with them (an import's batch).
+     */
+    static TransactWriteItem summaryUpdate(Table table, TenantId t, String contactId, PurchaseSummary s, long expectedVersion,
+            long complaints) {
         Map<String, AttributeValue> v = new HashMap<>();
         v.put(":cur", Attr.s(s.currency()));
         v.put(":first", Attr.s(s.firstPurchaseDay().toString()));
@@ -315,31 +345,41 @@ public final class DynamoDbContactRepository implements ContactRepository {
         v.put(":purchases", Attr.n(s.purchases()));
         v.put(":version", Attr.n(s.version()));
         String condition;
-        if (u.expectedVersion() == 0) {
+        if (expectedVersion == 0) {
             condition = "attribute_not_exists(purchaseVersion)";
         } else {
             condition = "purchaseVersion = :expected";
-            v.put(":expected", Attr.n(u.expectedVersion()));
+            v.put(":expected", Attr.n(expectedVersion));
+        }
+        String add = "";
+        if (complaints > 0) {
+            add = " ADD complaints :complaints";
+            v.put(":complaints", Attr.n(complaints));
         }
         return TransactWriteItem.builder().update(Update.builder().tableName(table.name())
                 .key(Table.key(Keys.contact(t, contactId), Keys.PURCHASE_SUMMARY))
                 .updateExpression("SET currency = :cur, firstPurchaseDay = :first, firstDaySpend = :firstSpend, "
                         + "lastPurchaseDay = :last, repeatPurchaseDays = :repeatDays, repeatSpend = :repeatSpend, "
-                        + "totalSpend = :total, purchases = :purchases, purchaseVersion = :version, " + summaryIdentity())
+                        + "totalSpend = :total, purchases = :purchases, purchaseVersion = :version, " + summaryIdentity() + add)
                 .conditionExpression(condition)
                 .expressionAttributeValues(summaryIdentityValues(t, contactId, v))
                 .build()).build();
     }
 
     private TransactWriteItem dayUpdate(String pk, PurchaseUpdate u) {
+        return dayUpdate(table, pk, u.day(), u.daySpend(), u.dayPurchases(), u.dayExisted());
+    }
+
+    /** A purchase day's new figures, conditioned on whether the day existed when they were computed. */
+    static TransactWriteItem dayUpdate(Table table, String pk, LocalDate day, BigDecimal spend, long purchases, boolean existed) {
         Map<String, AttributeValue> v = new HashMap<>();
-        v.put(":spend", Attr.n(u.daySpend()));
-        v.put(":n", Attr.n(u.dayPurchases()));
+        v.put(":spend", Attr.n(spend));
+        v.put(":n", Attr.n(purchases));
         v.put(":entity", Attr.s("PURCHASE_DAY"));
         return TransactWriteItem.builder().update(Update.builder().tableName(table.name())
-                .key(Table.key(pk, Keys.purchaseDay(u.day())))
+                .key(Table.key(pk, Keys.purchaseDay(day)))
                 .updateExpression("SET spend = :spend, purchases = :n, entity = :entity")
-                .conditionExpression(u.dayExisted() ? "attribute_exists(PK)" : "attribute_not_exists(PK)")
+                .conditionExpression(existed ? "attribute_exists(PK)" : "attribute_not_exists(PK)")
                 .expressionAttributeValues(v)
                 .build()).build();
     }

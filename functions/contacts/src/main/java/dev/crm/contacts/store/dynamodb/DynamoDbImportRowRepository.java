@@ -9,6 +9,11 @@ import dev.crm.contacts.domain.ImportRowRepository;
 import dev.crm.contacts.store.dynamodb.ImportItems.Lines;
 import dev.crm.contacts.store.dynamodb.ImportItems.RowMarker;
 import dev.crm.shared.contact.Contact;
+import dev.crm.shared.contact.ContactItems;
+import dev.crm.contacts.domain.InteractionType;
+import java.time.LocalDate;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.store.StoreException;
 import dev.crm.shared.store.dynamodb.Attr;
@@ -233,5 +238,115 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
             }
         }
         return out;
+    }
+
+    // ---- interaction imports ----
+
+    @Override
+    public Map<String, PurchaseBase> purchaseBases(TenantId t, Map<String, Set<LocalDate>> daysByContact, String defaultCurrency) {
+        // one batched read (100 keys a request) of every contact's summary and the days its lines touch
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (var e : daysByContact.entrySet()) {
+            String pk = Keys.contact(t, e.getKey());
+            keys.add(Table.key(pk, Keys.PURCHASE_SUMMARY));
+            for (LocalDate d : e.getValue()) {
+                keys.add(Table.key(pk, Keys.purchaseDay(d)));
+            }
+        }
+        Map<String, Map<String, AttributeValue>> summaries = new java.util.HashMap<>();
+        Map<String, Map<LocalDate, PurchaseDay>> days = new java.util.HashMap<>();
+        for (var item : BatchReads.items(table, keys, b -> b.consistentRead(true))) {
+            String pk = Attr.str(item, Table.PK);
+            String contactId = pk.substring(pk.lastIndexOf('#') + 1);
+            String sk = Attr.str(item, Table.SK);
+            if (sk.equals(Keys.PURCHASE_SUMMARY)) {
+                summaries.put(contactId, item);
+            } else {
+                for (LocalDate d : daysByContact.getOrDefault(contactId, Set.of())) {
+                    if (Keys.purchaseDay(d).equals(sk)) {
+                        days.computeIfAbsent(contactId, k -> new java.util.HashMap<>())
+                                .put(d, new PurchaseDay(Attr.decimal(item, "spend"), Attr.num(item, "purchases", 0)));
+                    }
+                }
+            }
+        }
+        Map<String, PurchaseBase> out = new java.util.HashMap<>();
+        for (String contactId : daysByContact.keySet()) {
+            out.put(contactId, new PurchaseBase(ContactItems.summary(summaries.get(contactId), defaultCurrency),
+                    days.getOrDefault(contactId, Map.of())));
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, String> externalIdHolders(TenantId t, Set<String> externalIds) {
+        Map<String, String> byKey = new java.util.HashMap<>();
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (String id : externalIds) {
+            String pk = Keys.externalIdGuard(t, ContactItems.externalIdHash(id));
+            byKey.put(pk, id);
+            keys.add(Table.key(pk, Keys.ITEM));
+        }
+        Map<String, String> out = new java.util.HashMap<>();
+        for (var item : BatchReads.items(table, keys, b -> b.consistentRead(true).projectionExpression("PK, contactId"))) {
+            out.put(byKey.get(Attr.str(item, Table.PK)), Attr.str(item, "contactId"));
+        }
+        return out;
+    }
+
+    @Override
+    public BatchOutcome writeImportedInteractions(TenantId t, String jobId, ContactBatch batch, Instant recordedAt) {
+        String contactId = batch.contactId();
+        String pk = Keys.contact(t, contactId);
+        // Low-level transaction: the items a recorded touch point has (DynamoDbContactRepository's own
+        // builders), whose summary update the Enhanced Client cannot express, with the lines' markers.
+        List<TransactWriteItem> tx = new ArrayList<>();
+        tx.add(DynamoDbContactRepository.activeCheck(table, pk));
+        int firstMarker = tx.size();
+        for (ImportedInteraction row : batch.rows()) {
+            tx.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name())
+                    .item(RowMarker.SCHEMA.itemToMap(marker(t, jobId, row.row(), RowOutcome.CREATED, contactId, null), true))
+                    .conditionExpression("attribute_not_exists(PK)").build()).build());
+        }
+        int firstGuard = tx.size();
+        for (ImportedInteraction row : batch.rows()) {
+            var i = row.interaction();
+            String timelineSk = Keys.timeline(i.occurredAt(), "interaction", i.id());
+            tx.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name())
+                    .item(DynamoDbContactRepository.guardItem(t, pk, i, timelineSk))
+                    .conditionExpression("attribute_not_exists(PK)").build()).build());
+            tx.add(table.put(DynamoDbContactRepository.timelineItem(t, contactId, i, timelineSk, recordedAt,
+                    i.type() == InteractionType.PURCHASE), null));
+        }
+        if (batch.summary() != null) {
+            tx.add(DynamoDbContactRepository.summaryUpdate(table, t, contactId, batch.summary(), batch.expectedVersion(),
+                    batch.complaints()));
+            for (var d : batch.days().entrySet()) {
+                tx.add(DynamoDbContactRepository.dayUpdate(table, pk, d.getKey(), d.getValue().spend(), d.getValue().purchases(),
+                        batch.daysExisting().contains(d.getKey())));
+            }
+        } else if (batch.complaints() > 0) {
+            tx.add(DynamoDbContactRepository.complaintsUpdate(table, t, contactId, batch.complaints()));
+        }
+        try {
+            table.transact(tx);
+            return BatchOutcome.WRITTEN;
+        } catch (Table.TransactionFailure f) {
+            if (f.conditionFailed(0)) {
+                return BatchOutcome.CONTACT_MISSING;
+            }
+            for (int k = firstMarker; k < firstGuard; k++) {
+                if (f.conditionFailed(k)) {
+                    return BatchOutcome.ROW_DONE;
+                }
+            }
+            for (int k = firstGuard; k < tx.size(); k++) {
+                if (f.conditionFailed(k)) {
+                    // the summary or a day moved on since it was read (a guard taken: the same line written meanwhile)
+                    throw new StoreException.Contention();
+                }
+            }
+            throw f.storeOutcome();
+        }
     }
 }

@@ -2,6 +2,10 @@ package dev.crm.contacts.store.memory;
 
 import dev.crm.contacts.domain.ImportRowRepository;
 import dev.crm.shared.contact.Contact;
+import dev.crm.shared.contact.PurchaseSummary;
+import dev.crm.contacts.domain.InteractionType;
+import java.time.Instant;
+import java.time.LocalDate;
 import dev.crm.shared.store.StoreException;
 import dev.crm.shared.tenant.TenantId;
 import java.util.ArrayList;
@@ -116,5 +120,87 @@ public class InMemoryImportRowRepository implements ImportRowRepository {
     @Override
     public synchronized List<Rejection> rejections(TenantId t, String jobId) {
         return rejections.getOrDefault(new JobKey(t, jobId), List.of());
+    }
+
+    // ---- interaction imports ----
+
+    @Override
+    public Map<String, PurchaseBase> purchaseBases(TenantId t, Map<String, Set<LocalDate>> daysByContact, String defaultCurrency) {
+        synchronized (contacts) {
+            Map<String, PurchaseBase> out = new HashMap<>();
+            for (var e : daysByContact.entrySet()) {
+                var p = contacts.partition(t, e.getKey());
+                Map<LocalDate, PurchaseDay> found = new HashMap<>();
+                for (LocalDate d : e.getValue()) {
+                    var day = p.days.get(d);
+                    if (day != null) {
+                        found.put(d, new PurchaseDay(day.spend(), day.purchases()));
+                    }
+                }
+                out.put(e.getKey(), new PurchaseBase(p.summary != null ? p.summary : PurchaseSummary.empty(defaultCurrency), found));
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public Map<String, String> externalIdHolders(TenantId t, Set<String> externalIds) {
+        Map<String, String> out = new HashMap<>();
+        for (String id : externalIds) {
+            String holder = contacts.findIdByExternalId(t, id);
+            if (holder != null) {
+                out.put(id, holder);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public BatchOutcome writeImportedInteractions(TenantId t, String jobId, ContactBatch batch, Instant recordedAt) {
+        synchronized (contacts) {
+            synchronized (this) {
+                Contact c = contacts.find(t, batch.contactId());
+                if (c == null || c.status() != Contact.Status.ACTIVE) {
+                    return BatchOutcome.CONTACT_MISSING;
+                }
+                var own = markers.computeIfAbsent(new JobKey(t, jobId), k -> new TreeMap<>());
+                if (batch.rows().stream().anyMatch(r -> own.containsKey(r.row()))) {
+                    return BatchOutcome.ROW_DONE;
+                }
+                var p = contacts.partition(t, batch.contactId());
+                long stored = p.summary == null ? 0 : p.summary.version();
+                boolean daysAsRead = batch.days().keySet().stream()
+                        .allMatch(d -> p.days.containsKey(d) == batch.daysExisting().contains(d));
+                if (batch.summary() != null && (stored != batch.expectedVersion() || !daysAsRead)) {
+                    throw new StoreException.Contention();
+                }
+                for (var row : batch.rows()) {
+                    if (p.interactionIds.containsKey(row.interaction().id())) {
+                        throw new StoreException.Contention();
+                    }
+                }
+                for (var row : batch.rows()) {
+                    var i = row.interaction();
+                    String key = InMemoryContactRepository.timelineKey(i.occurredAt(), "interaction", i.id());
+                    Map<String, Object> json = i.toJson();
+                    json.put("occurredAt", dev.crm.shared.json.Times.format(i.occurredAt()));
+                    p.interactionIds.put(i.id(), new InMemoryContactRepository.StoredInteraction(i.fingerprint(), json, key));
+                    p.timeline.put(key, new dev.crm.contacts.domain.TimelineEntry("interaction", i.id(), i.occurredAt(), json));
+                    if (i.type() == InteractionType.PURCHASE) {
+                        p.purchases.add(i);
+                    }
+                    own.put(row.row(), new Marker(RowOutcome.CREATED, batch.contactId(), null));
+                }
+                if (batch.summary() != null) {
+                    p.summary = batch.summary();
+                    for (var d : batch.days().entrySet()) {
+                        p.days.put(d.getKey(), new InMemoryContactRepository.PurchaseDay(d.getValue().spend(), d.getValue().purchases()));
+                    }
+                }
+                p.complaints += batch.complaints();
+                p.hasSummaryItem |= batch.summary() != null || batch.complaints() > 0;
+                return BatchOutcome.WRITTEN;
+            }
+        }
     }
 }

@@ -1,0 +1,408 @@
+package dev.crm.contacts.domain;
+
+import dev.crm.contacts.domain.ImportRowRepository.BatchOutcome;
+import dev.crm.contacts.domain.ImportRowRepository.ContactBatch;
+import dev.crm.contacts.domain.ImportRowRepository.ImportedInteraction;
+import dev.crm.contacts.domain.ImportRowRepository.PurchaseBase;
+import dev.crm.contacts.domain.ImportRowRepository.PurchaseDay;
+import dev.crm.shared.contact.Contact;
+import dev.crm.shared.contact.ContactData;
+import dev.crm.shared.contact.PurchaseSummary;
+import dev.crm.shared.crypto.Hashes;
+import dev.crm.shared.jobs.Job;
+import dev.crm.shared.jobs.JobRef;
+import dev.crm.shared.jobs.JobRepository;
+import dev.crm.shared.jobs.JobRunner;
+import dev.crm.shared.jobs.NewJob;
+import dev.crm.shared.json.Json;
+import dev.crm.shared.json.JsonObject;
+import dev.crm.shared.json.Violations;
+import dev.crm.shared.store.Backoff;
+import dev.crm.shared.store.StoreException;
+import dev.crm.shared.tenant.TenantId;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * A bulk import of touch points (purchase history) as job steps, on the rows and outcome markers of
+ * {@link ContactImport}. A step takes a batch of lines, resolves each line's contact (by external id,
+ * email or id; unknown ones are rejected, or created when the import asks for it), and writes each
+ * contact's touch points of the batch in one transaction with their effect on the purchase summary
+ * (applied as {@link ContactService#record} applies one purchase, so the churn run cannot tell them
+ * apart) and the lines' outcome markers. Touch point ids derive from the job and line, and a marker
+ * is written with its line, so a batch replayed after a crash writes nothing twice.
+ */
+public final class InteractionImport {
+    public static final String KIND = "interaction_import";
+    public static final String ID_PREFIX = "iimp_";
+    /**
+     * Lines per step: large, so that a contact's lines of the step (a date-ordered export spreads them)
+     * go out in one transaction with one summary update; a step still ends well within a worker's time.
+     */
+    static final int BATCH = 10_000;
+    /** Lines of one contact per transaction: 3 items each plus the summary, days and the contact check stay under 100. */
+    static final int ROWS_PER_WRITE = 24;
+    private static final int MAX_ATTEMPTS = 20;
+
+    private final ContactRepository contacts;
+    private final ImportRowRepository rows;
+    private final JobRepository jobRecords;
+    private final ExecutorService workers;
+    private final Clock clock;
+
+    /** @param workers the threads contacts are resolved and written by (null: only {@link #start} and {@link #result}) */
+    public InteractionImport(ContactRepository contacts, ImportRowRepository rows, JobRepository jobRecords,
+            ExecutorService workers, Clock clock) {
+        this.contacts = contacts;
+        this.rows = rows;
+        this.jobRecords = jobRecords;
+        this.workers = workers;
+        this.clock = clock;
+    }
+
+    /**
+     * Stores the lines and creates the job (queued). An import with {@code jobId} that exists is the
+     * answer (the id derives from an Idempotency-Key; an earlier run of the request created it).
+     */
+    public Job start(TenantId t, List<String> lines, boolean createContacts, String jobId) {
+        Job existing = jobRecords.find(JobRef.of(t, jobId));
+        if (existing != null && KIND.equals(existing.kind())) {
+            return existing;
+        }
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("chunks", rows.storeImportRows(t, jobId, lines));
+        input.put("createContacts", createContacts);
+        return jobRecords.createOrFind(NewJob.forTenant(JobRef.of(t, jobId), KIND, input, lines.size()));
+    }
+
+    /** The job as the API shows it (with its result once it succeeded); null when the tenant has no such import. */
+    public Map<String, Object> result(TenantId t, String jobId) {
+        Job job = jobRecords.find(JobRef.of(t, jobId));
+        if (job == null || !KIND.equals(job.kind())) {
+            return null;
+        }
+        Map<String, Object> out = job.toJson();
+        if (job.status() == Job.Status.SUCCEEDED) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("imported", job.result().get("imported"));
+            List<Object> rejected = new ArrayList<>();
+            for (var r : rows.rejections(t, job.id())) {
+                rejected.add(Map.of("row", r.row(), "errors", r.errors()));
+            }
+            rejected.sort(java.util.Comparator.comparingInt(o -> ((Number) ((Map<?, ?>) o).get("row")).intValue()));
+            result.put("rejected", rejected);
+            out.put("result", result);
+        }
+        return out;
+    }
+
+    /** The touch point id of a line: stable per job and line, within the ids clients may choose. */
+    static String interactionId(String jobId, int row) {
+        return jobId + ":" + row;
+    }
+
+    @SuppressWarnings("unchecked")
+    public JobRunner.Step step(TenantId t, Job job, ZoneId zone, String currency) {
+        List<Number> chunks = (List<Number>) job.input().get("chunks");
+        boolean createContacts = Boolean.TRUE.equals(job.input().get("createContacts"));
+        int total = chunks.stream().mapToInt(Number::intValue).sum();
+        int next = job.checkpoint().get("nextRow") instanceof Number n ? n.intValue() : 1;
+        if (next > total) {
+            var tally = rows.tally(t, job.id());
+            rows.storeRejections(t, job.id(), tally.rejected());
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("imported", tally.created());
+            result.put("rejectedCount", tally.rejected().size());
+            return JobRunner.Step.finished(total, total, result);
+        }
+        int end = Math.min(total + 1, next + BATCH);
+        Set<Integer> done = rows.rowsDone(t, job.id(), next, end);
+        Instant now = clock.instant();
+        Map<Integer, Line> lines = new TreeMap<>();
+        for (var row : ContactImport.rows(rows, t, job.id(), chunks, next, end).entrySet()) {
+            if (done.contains(row.getKey())) {
+                continue;
+            }
+            Line line = parse(job.id(), row.getKey(), row.getValue(), now, currency);
+            if (line.errors != null) {
+                rows.rejectRow(t, job.id(), row.getKey(), line.errors);
+            } else {
+                lines.put(row.getKey(), line);
+            }
+        }
+        // each contact named in the batch once: external ids in batched reads, the others in parallel
+        Set<String> externalIds = new HashSet<>();
+        for (Line line : lines.values()) {
+            if (line.contact.field().equals("externalId")) {
+                externalIds.add(line.contact.value());
+            }
+        }
+        Map<String, String> holders = externalIds.isEmpty() ? Map.of() : rows.externalIdHolders(t, externalIds);
+        Map<Reference, String> ids = new HashMap<>();
+        Map<Reference, Callable<String>> lookups = new LinkedHashMap<>();
+        for (Line line : lines.values()) {
+            Reference ref = line.contact;
+            String known = ref.field().equals("externalId") ? holders.get(ref.value()) : null;
+            if (known != null) {
+                ids.put(ref, known);
+            } else if (!ref.field().equals("externalId") || createContacts) {
+                lookups.computeIfAbsent(ref, r -> () -> resolve(t, job.id(), r, createContacts));
+            }
+        }
+        ids.putAll(all(lookups));
+        Map<String, List<Line>> byContact = new LinkedHashMap<>();
+        for (var e : lines.entrySet()) {
+            String id = ids.get(e.getValue().contact);
+            if (id == null) {
+                rows.rejectRow(t, job.id(), e.getKey(), List.of(Map.of("pointer", "/contact", "detail",
+                        "no contact with this " + e.getValue().contact.field() + (createContacts || "id".equals(e.getValue().contact.field())
+                                ? "" : " (createContacts=true creates it)"))));
+            } else {
+                byContact.computeIfAbsent(id, k -> new ArrayList<>()).add(e.getValue());
+            }
+        }
+        Map<String, Set<LocalDate>> days = new HashMap<>();
+        for (var e : byContact.entrySet()) {
+            days.put(e.getKey(), touched(e.getValue(), zone));
+        }
+        Map<String, PurchaseBase> bases = rows.purchaseBases(t, days, currency);
+        Map<String, Callable<String>> writes = new LinkedHashMap<>();
+        for (var e : byContact.entrySet()) {
+            writes.put(e.getKey(), () -> {
+                writeContact(t, job.id(), e.getKey(), e.getValue(), bases.get(e.getKey()), days.get(e.getKey()), zone, currency);
+                return e.getKey();
+            });
+        }
+        all(writes);
+        return JobRunner.Step.progress(end - 1, total, Map.of("nextRow", end));
+    }
+
+    /** Runs the tasks on the workers; a store failure fails the step, which is retried from its checkpoint. */
+    private <K> Map<K, String> all(Map<K, Callable<String>> tasks) {
+        Map<K, Future<String>> pending = new LinkedHashMap<>();
+        for (var e : tasks.entrySet()) {
+            pending.put(e.getKey(), workers.submit(e.getValue()));
+        }
+        Map<K, String> out = new HashMap<>();
+        for (var e : pending.entrySet()) {
+            try {
+                out.put(e.getKey(), e.getValue().get());
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(ex);
+            } catch (ExecutionException ex) {
+                throw ex.getCause() instanceof RuntimeException r ? r : new IllegalStateException(ex.getCause());
+            }
+        }
+        return out;
+    }
+
+    /** How a line names its contact: exactly one of externalId, email, id. */
+    record Reference(String field, String value) {}
+
+    /** A parsed line: its contact and touch point, or its violations. */
+    private record Line(int row, Reference contact, Interaction interaction, List<Map<String, Object>> errors) {}
+
+    private static Line parse(String jobId, int row, String text, Instant now, String currency) {
+        Object parsed;
+        try {
+            parsed = Json.parse(text);
+        } catch (Json.SyntaxException e) {
+            return new Line(row, null, null, List.of(Map.of("pointer", "", "detail", "not valid JSON: " + e.getMessage())));
+        }
+        Violations v = new Violations();
+        JsonObject body = JsonObject.of(parsed, v);
+        if (!v.isEmpty()) {
+            return new Line(row, null, null, v.items());
+        }
+        if (body.has("id")) {
+            v.pointer("/id", "not accepted: the import derives each touch point's id from the job and line");
+        }
+        Reference ref = reference(body.requiredObject("contact"));
+        Map<String, Object> fields = new LinkedHashMap<>(body.raw());
+        fields.remove("contact");
+        fields.put("id", interactionId(jobId, row));
+        JsonObject rest = JsonObject.of(fields, "", v);
+        Interaction interaction = Interaction.read(rest, now, currency);
+        if (!v.isEmpty()) {
+            return new Line(row, null, null, v.items());
+        }
+        return new Line(row, ref, interaction, null);
+    }
+
+    private static Reference reference(JsonObject c) {
+        if (c == null) {
+            return null;
+        }
+        c.allowOnly("externalId", "email", "id");
+        List<String> named = c.fields().stream().filter(f -> Set.of("externalId", "email", "id").contains(f)).toList();
+        if (named.size() != 1) {
+            c.violations().pointer("/contact", "must name the contact by exactly one of externalId, email, id");
+            return null;
+        }
+        String field = named.get(0);
+        if (field.equals("id")) {
+            String id = c.requiredLine("id", 1, 64);
+            if (id != null && !id.startsWith(Contact.ID_PREFIX)) {
+                c.violations().pointer("/contact/id", "must be a contact id (" + Contact.ID_PREFIX + "…)");
+            }
+            return id == null ? null : new Reference(field, id);
+        }
+        // validated as the contact's own field is, so a created contact is a valid one
+        ContactData data = ContactFields.create(c);
+        String value = field.equals("email") ? data.email() : data.externalId();
+        return value == null ? null : new Reference(field, value);
+    }
+
+    /** The contact's id; null when there is none (and none may be created). */
+    private String resolve(TenantId t, String jobId, Reference ref, boolean create) {
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            String id = switch (ref.field()) {
+                case "externalId" -> contacts.findIdByExternalId(t, ref.value());
+                case "email" -> contacts.findIdByEmail(t, ref.value());
+                default -> {
+                    Contact c = contacts.find(t, ref.value());
+                    yield c == null || c.status() != Contact.Status.ACTIVE ? null : c.id();
+                }
+            };
+            if (id != null || !create || ref.field().equals("id")) {
+                return id;
+            }
+            Map<String, Object> fields = Map.of(ref.field(), ref.value());
+            ContactData data = ContactFields.create(JsonObject.of(new HashMap<>(fields), "", new Violations()));
+            Instant now = clock.instant();
+            try {
+                contacts.create(t, new Contact(createdContactId(jobId, ref), data, now, now, 1, Contact.Status.ACTIVE));
+                return createdContactId(jobId, ref);
+            } catch (StoreException.UniqueViolation | StoreException.VersionConflict | StoreException.Contention e) {
+                // created meanwhile (by a request, or by this batch before a crash): look again
+            }
+            Backoff.JITTER.pause(attempt);
+        }
+        throw new IllegalStateException("contact lookup still contended after retries");
+    }
+
+    /** Stable per job and reference: a contact created twice (a replay after a crash) is the same contact. */
+    static String createdContactId(String jobId, Reference ref) {
+        byte[] h = Hashes.sha256(("iimport|" + jobId + "|" + ref.field() + "|" + ref.value()).getBytes(StandardCharsets.UTF_8));
+        char[] alphabet = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
+        StringBuilder sb = new StringBuilder(Contact.ID_PREFIX);
+        for (int i = 0; i < 20; i++) {
+            sb.append(alphabet[h[i] & 31]);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Writes one contact's lines of the batch, at most {@link #ROWS_PER_WRITE} per transaction, from the
+     * base read for the whole batch (each part's result is the next part's base; contention reads again).
+     */
+    private void writeContact(TenantId t, String jobId, String contactId, List<Line> lines, PurchaseBase base,
+            Set<LocalDate> days, ZoneId zone, String currency) {
+        PurchaseBase current = base;
+        for (int from = 0; from < lines.size(); from += ROWS_PER_WRITE) {
+            List<Line> part = new ArrayList<>(lines.subList(from, Math.min(lines.size(), from + ROWS_PER_WRITE)));
+            current = writePart(t, jobId, contactId, part, current, days, zone, currency);
+        }
+    }
+
+    /** @return the base after this part (null when the contact is gone: the remaining parts are rejected too) */
+    private PurchaseBase writePart(TenantId t, String jobId, String contactId, List<Line> lines, PurchaseBase base,
+            Set<LocalDate> days, ZoneId zone, String currency) {
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            if (base == null) {
+                base = rows.purchaseBases(t, Map.of(contactId, days), currency).get(contactId);
+            }
+            ContactBatch batch = apply(contactId, lines, base, zone);
+            BatchOutcome outcome;
+            try {
+                outcome = rows.writeImportedInteractions(t, jobId, batch, clock.instant());
+            } catch (StoreException.Contention e) {
+                base = null;
+                Backoff.JITTER.pause(attempt);
+                continue;
+            }
+            switch (outcome) {
+                case WRITTEN: {
+                    Map<LocalDate, PurchaseDay> after = new HashMap<>(base.days());
+                    after.putAll(batch.days());
+                    return new PurchaseBase(batch.summary() != null ? batch.summary() : base.summary(), after);
+                }
+                case CONTACT_MISSING:
+                    for (Line l : lines) {
+                        rows.rejectRow(t, jobId, l.row, List.of(Map.of("pointer", "/contact", "detail",
+                                "the contact is being erased or was deleted")));
+                    }
+                    return null;
+                default:
+                    // another worker wrote some of these lines meanwhile: leave those out, read again
+                    int first = lines.stream().mapToInt(Line::row).min().orElseThrow();
+                    int last = lines.stream().mapToInt(Line::row).max().orElseThrow();
+                    Set<Integer> done = rows.rowsDone(t, jobId, first, last + 1);
+                    lines.removeIf(l -> done.contains(l.row));
+                    base = null;
+                    if (lines.isEmpty()) {
+                        return null;
+                    }
+            }
+        }
+        throw new IllegalStateException("the contact's purchases are still contended after retries");
+    }
+
+    /**
+     * The lines' effect, applied one after another exactly as {@link ContactService#record} applies a
+     * single purchase (a purchase in another currency counts as a purchase day with no spend).
+     */
+    static ContactBatch apply(String contactId, List<Line> lines, PurchaseBase base, ZoneId zone) {
+        PurchaseSummary summary = base.summary();
+        Map<LocalDate, PurchaseDay> days = new HashMap<>(base.days());
+        Set<LocalDate> existing = new HashSet<>(base.days().keySet());
+        boolean purchases = false;
+        long complaints = 0;
+        List<ImportedInteraction> out = new ArrayList<>();
+        for (Line l : lines) {
+            Interaction i = l.interaction;
+            out.add(new ImportedInteraction(l.row, i));
+            if (i.type() == InteractionType.PURCHASE) {
+                purchases = true;
+                LocalDate day = i.occurredAt().atZone(zone).toLocalDate();
+                BigDecimal amount = i.value().currency().equals(summary.currency()) ? i.value().amount() : null;
+                PurchaseDay d = days.get(day);
+                summary = summary.add(new PurchaseSummary.Purchase(day, amount), d != null);
+                BigDecimal spend = (d == null ? BigDecimal.ZERO : d.spend()).add(amount == null ? BigDecimal.ZERO : amount);
+                days.put(day, new PurchaseDay(spend, (d == null ? 0 : d.purchases()) + 1));
+            } else if (i.type() == InteractionType.COMPLAINT) {
+                complaints++;
+            }
+        }
+        days.keySet().retainAll(touched(lines, zone));
+        existing.retainAll(days.keySet());
+        return new ContactBatch(contactId, out, purchases ? summary : null, base.summary().version(), days, existing, complaints);
+    }
+
+    private static Set<LocalDate> touched(List<Line> lines, ZoneId zone) {
+        Set<LocalDate> out = new HashSet<>();
+        for (Line l : lines) {
+            if (l.interaction.type() == InteractionType.PURCHASE) {
+                out.add(l.interaction.occurredAt().atZone(zone).toLocalDate());
+            }
+        }
+        return out;
+    }
+}
