@@ -133,6 +133,7 @@ public final class CaseImport {
         int total = chunks.stream().mapToInt(Number::intValue).sum();
         int next = job.checkpoint().get("nextLine") instanceof Number n ? n.intValue() : 1;
         if (next > total) {
+            lines.dropLines(t, job.id(), chunks.size());
             CaseImportRepository.Tally tally = lines.tally(t, job.id());
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("imported", tally.imported());

@@ -102,6 +102,16 @@ public final class DynamoDbCaseImportRepository implements CaseImportRepository 
     }
 
     @Override
+    public void dropLines(TenantId t, String jobId, int chunks) {
+        List<WriteRequest> deletes = new ArrayList<>();
+        for (int i = 0; i < chunks; i++) {
+            deletes.add(WriteRequest.builder().deleteRequest(software.amazon.awssdk.services.dynamodb.model.DeleteRequest
+                    .builder().key(Table.key(Keys.job(t, jobId), CaseMeasureKeys.importChunk(i))).build()).build());
+        }
+        BatchWrites.write(table, deletes);
+    }
+
+    @Override
     public Set<Integer> linesDone(TenantId t, String jobId, int fromLine, int toLineExclusive) {
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
         for (int line = fromLine; line < toLineExclusive; line++) {
