@@ -238,4 +238,74 @@ class CaseTouchPointsIT {
         var listed = (List<Map<String, Object>>) body(call(cases, ApiEvents.request("GET", "/v1/cases").as(tenant, Scope.READ))).get("items");
         assertEquals(List.of(bobs.get("id")), listed.stream().map(m -> m.get("id")).toList(), "the list indexes forget them too");
     }
+
+    /** Imports an NDJSON history and runs the job the table stream would start; returns the job. */
+    private Map<String, Object> importHistory(TenantId t, String ndjson) {
+        var r = call(cases, ApiEvents.request("POST", "/v1/cases/imports").as(t, Scope.WRITE).body("application/x-ndjson", ndjson));
+        status(r, 202);
+        String location = header(r, "Location");
+        String id = location.substring(location.lastIndexOf('/') + 1);
+        new dev.crm.cases.entrypoints.CaseJobsWorker(infra).handleRequest(SampleEvents.jobQueued(Keys.job(t, id)),
+                new LambdaContext(() -> 900_000));
+        return body(call(cases, ApiEvents.request("GET", "/v1/cases/imports/{id}").path("id", id).as(t, Scope.READ)));
+    }
+
+    private static String historyLine(String contactId, String subject, String createdAt, String statusChanges) {
+        return "{\"contactId\": \"" + contactId + "\", \"channel\": \"email\", \"category\": \"billing\", \"priority\":"
+                + " \"normal\", \"subject\": \"" + subject + "\", \"createdAt\": \"" + createdAt + "\","
+                + " \"statusChanges\": [" + statusChanges + "]}\n";
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anImportedCaseIsOnItsContactsTimelineAndErasedWithIt() {
+        String ada = contact(tenant, "Ada");
+        String bob = contact(tenant, "Bob");
+        String solvedThen = "{\"status\": \"solved\", \"at\": \"2026-11-02T10:00:00Z\"}";
+        var job = importHistory(tenant, historyLine(ada, "Old refund", "2026-11-02T09:00:00Z", solvedThen)
+                + historyLine(ada, "Still open", "2026-11-03T09:00:00Z", "")
+                + historyLine(bob, "Bob's old case", "2026-11-02T09:00:00Z", solvedThen));
+        assertEquals("succeeded", job.get("status"), job.toString());
+        assertEquals(3, ((Number) ((Map<String, Object>) job.get("result")).get("imported")).intValue(), job.toString());
+        Map<String, String> ids = new java.util.HashMap<>();
+        listCases(tenant).forEach(c -> ids.put((String) c.get("subject"), (String) c.get("id")));
+
+        // the imported history on the timeline as a live case's: created, and solved when it was solved
+        assertEquals(List.of(
+                "case_created " + ids.get("Still open") + " CS-000002 2026-11-03T09:00:00Z",
+                "case_solved " + ids.get("Old refund") + " CS-000001 2026-11-02T10:00:00Z",
+                "case_created " + ids.get("Old refund") + " CS-000001 2026-11-02T09:00:00Z"), timeline(tenant, ada));
+        assertEquals(List.of("CS-000002 Still open new"), openCaseSubjects(tenant, ada));
+
+        var r = call(contacts, ApiEvents.request("DELETE", "/v1/contacts/{id}").as(tenant, Scope.WRITE).path("id", ada));
+        status(r, 202);
+        String location = header(r, "Location");
+        jobs.handleRequest(SampleEvents.jobQueued(Keys.job(tenant, location.substring(location.lastIndexOf('/') + 1))),
+                new LambdaContext(() -> 900_000));
+        assertEquals("succeeded", body(call(contacts, ApiEvents.request("GET", "/v1/contacts/erasures/{id}").as(tenant, Scope.READ)
+                .path("id", location.substring(location.lastIndexOf('/') + 1)))).get("status"));
+
+        // the raw table: nothing of Ada's imported cases is left (case, history, arrival entries, links)
+        List<Map<String, AttributeValue>> all = infra.table().client()
+                .scan(ScanRequest.builder().tableName(infra.table().name()).consistentRead(true).build()).items();
+        for (var item : all) {
+            String pk = Attr.str(item, "PK");
+            for (String subject : List.of("Old refund", "Still open")) {
+                assertFalse(pk.equals(Keys.casePartition(tenant, ids.get(subject))), "left of Ada's imported cases: " + item);
+                // left on purpose, naming only the case id: the import's outcome marker (expires in 7 days)
+                // and the arrival entry (instant and channel: the forecast keeps counting the arrival)
+                assertFalse(ids.get(subject).equals(Attr.str(item, "caseId"))
+                        && !List.of("CASE_IMPORT_LINE", "CASE_ARRIVAL").contains(Attr.str(item, "entity")),
+                        "left naming Ada's imported case: " + item);
+            }
+            assertFalse(ada.equals(Attr.str(item, "contactId")), "left referencing Ada: " + item);
+            assertFalse(pk.equals(Keys.contact(tenant, ada)), "left in Ada's partition: " + item);
+            // the import's stored lines name Ada too: dropped when the job finished
+            assertFalse(pk.startsWith(tenant.value() + "#") && "CASE_IMPORT_CHUNK".equals(Attr.str(item, "entity")),
+                    "the import's lines are left: " + pk);
+        }
+        // Bob's imported case stays, on his timeline
+        assertEquals(List.of(ids.get("Bob's old case")), listCases(tenant).stream().map(m -> m.get("id")).toList());
+        assertEquals(2, timeline(tenant, bob).size());
+    }
 }

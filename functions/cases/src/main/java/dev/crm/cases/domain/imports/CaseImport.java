@@ -133,6 +133,7 @@ public final class CaseImport {
         int total = chunks.stream().mapToInt(Number::intValue).sum();
         int next = job.checkpoint().get("nextLine") instanceof Number n ? n.intValue() : 1;
         if (next > total) {
+            lines.dropLines(t, job.id(), chunks.size());
             CaseImportRepository.Tally tally = lines.tally(t, job.id());
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("imported", tally.imported());
@@ -179,7 +180,7 @@ public final class CaseImport {
         }
         Replayed replayed;
         try {
-            replayed = replay(t, caseId(jobId, line), jobId + "|" + line, parsed, termsOf.apply(t));
+            replayed = replay(t, caseId(jobId, line), jobId + "|" + line, parsed, termsOf.apply(t), clock.instant());
         } catch (Rejected r) {
             lines.rejectLine(t, jobId, line, List.of(Map.of("pointer", r.pointer, "detail", r.getMessage())));
             return;
@@ -202,6 +203,19 @@ public final class CaseImport {
      * @throws Rejected when a status change is not allowed where it happens
      */
     public static Replayed replay(TenantId t, String caseId, String idSeed, HistoryLine line, SlaTerms terms) {
+        return replay(t, caseId, idSeed, line, terms, null);
+    }
+
+    /**
+     * Replays a line, then (with {@code asOf}) brings the case to the import's instant as the SLA
+     * schedule would have: breaches whose target passed before the import are recorded, and a case
+     * solved longer ago than the tenant's auto-close delay is closed. Both are history, imported with
+     * the rest (not announced); the schedule then finds only what comes due after the import.
+     *
+     * @param asOf the import's instant, not before any event of the line; null: the history as written
+     */
+    public static Replayed replay(TenantId t, String caseId, String idSeed, HistoryLine line, SlaTerms terms,
+            java.time.Instant asOf) {
         CaseLifecycle.Step step = CaseLifecycle.open(t, caseId, line.newCase(), terms, line.createdAt());
         SupportCase current = step.after();
         List<HistoryEntry> history = new ArrayList<>(step.entries());
@@ -220,6 +234,11 @@ public final class CaseImport {
                             + " it may move to " + (allowed.isEmpty() ? "nothing" : String.join(", ", allowed)));
                 }
             }
+            current = step.after();
+            history.addAll(step.entries());
+        }
+        if (asOf != null) {
+            step = CaseLifecycle.check(current, terms, asOf);
             current = step.after();
             history.addAll(step.entries());
         }

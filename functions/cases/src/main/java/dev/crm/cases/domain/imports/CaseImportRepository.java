@@ -16,6 +16,12 @@ public interface CaseImportRepository {
     /** The lines of chunk {@code index} (empty when there is no such chunk). */
     List<String> chunk(TenantId tenant, String jobId, int index);
 
+    /**
+     * Deletes the stored lines once every line has its outcome: they hold contacts' ids and case texts,
+     * which a contact's erasure does not look for under the job (the outcomes hold none).
+     */
+    void dropLines(TenantId tenant, String jobId, int chunks);
+
     /** The lines (1-based) in {@code [fromLine, toLineExclusive)} that already have an outcome. */
     Set<Integer> linesDone(TenantId tenant, String jobId, int fromLine, int toLineExclusive);
 

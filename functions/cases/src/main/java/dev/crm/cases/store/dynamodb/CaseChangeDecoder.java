@@ -29,6 +29,8 @@ import java.util.Objects;
  *     the history shows it, with {@code caseId} and {@code number}. The other kinds repeat what the case
  *     item's change already announced and announce nothing.</li>
  * </ul>
+ * Items a history import writes (marked {@code importJob}) announce nothing: an imported case and its
+ * history are the past. Later live writes of an imported case announce as any other's do.
  * A breach entry is written only with the case's conditional record of that breach, so one breach is
  * one entry is one event; a redelivered stream record gives the same event id.
  */
@@ -39,6 +41,9 @@ public final class CaseChangeDecoder implements ChangeDecoder {
         String entity = change.newS(Table.ENTITY);
         if (change.isRemove() || change.newS("tenantId") == null) {
             return List.of();
+        }
+        if (change.isInsert() && change.newS(DynamoDbCaseImportRepository.IMPORT_JOB) != null) {
+            return List.of(); // a history import: the past, not news (docs/events.md, "Cases")
         }
         if (DynamoDbCaseRepository.ENTITY.equals(entity)) {
             return caseEvents(change);

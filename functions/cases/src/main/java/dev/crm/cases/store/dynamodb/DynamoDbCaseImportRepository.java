@@ -35,8 +35,10 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * {@link CaseImportRepository} on the single table (docs/data-model.md, "Case imports"). An imported
- * line is one transaction: the number counter moved on (as a live create moves it), the case, its arrival
- * entry, every history entry, a check that the contact is active and the line's outcome marker.
+ * line is one transaction: the number counter moved on (as a live create moves it), the case (with its
+ * SLA index keys, as a live write stores them), a check that the contact is active, the line's outcome
+ * marker, its arrival entry, the contact's case link and timeline entries, and every history entry. The
+ * case item and the history entries carry {@link #IMPORT_JOB}.
  */
 public final class DynamoDbCaseImportRepository implements CaseImportRepository {
     /** Chunks stay well under DynamoDB's 400 KB item limit. */
@@ -44,6 +46,12 @@ public final class DynamoDbCaseImportRepository implements CaseImportRepository 
     /** Lines and outcomes are kept a week after the import, then expire. */
     static final Duration RETENTION = Duration.ofDays(7);
     private static final int ATTEMPTS = 100;
+    /**
+     * The mark on an imported case item and its imported history entries (the import job's id): the
+     * event decoder announces nothing for them, so a migrated history sends no webhooks. A live write of
+     * the case later rewrites the case item without it, and announces what it changes.
+     */
+    static final String IMPORT_JOB = "importJob";
 
     private final Table table;
     private final Clock clock;
@@ -94,6 +102,16 @@ public final class DynamoDbCaseImportRepository implements CaseImportRepository 
     }
 
     @Override
+    public void dropLines(TenantId t, String jobId, int chunks) {
+        List<WriteRequest> deletes = new ArrayList<>();
+        for (int i = 0; i < chunks; i++) {
+            deletes.add(WriteRequest.builder().deleteRequest(software.amazon.awssdk.services.dynamodb.model.DeleteRequest
+                    .builder().key(Table.key(Keys.job(t, jobId), CaseMeasureKeys.importChunk(i))).build()).build());
+        }
+        BatchWrites.write(table, deletes);
+    }
+
+    @Override
     public Set<Integer> linesDone(TenantId t, String jobId, int fromLine, int toLineExclusive) {
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
         for (int line = fromLine; line < toLineExclusive; line++) {
@@ -133,7 +151,9 @@ public final class DynamoDbCaseImportRepository implements CaseImportRepository 
                     .key(Table.key(CaseKeys.counter(t), CaseKeys.COUNTER)).updateExpression("SET #last = :next")
                     .conditionExpression(condition).expressionAttributeNames(Map.of("#last", "last"))
                     .expressionAttributeValues(values).build()).build());
-            tx.add(table.putIfAbsent(DynamoDbCaseRepository.item(c)));
+            Map<String, AttributeValue> caseItem = DynamoDbCaseRepository.item(c);
+            caseItem.put(IMPORT_JOB, Attr.s(jobId));
+            tx.add(table.putIfAbsent(caseItem));
             tx.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table.name())
                     .key(Table.key(Keys.contact(t, draft.contactId()), Keys.CONTACT_PROFILE))
                     .conditionExpression("#st = :active").expressionAttributeNames(Map.of("#st", "status"))
@@ -152,7 +172,9 @@ public final class DynamoDbCaseImportRepository implements CaseImportRepository 
                 // entries of one instant keep their replay order
                 position = e.at().equals(previous) ? position + 1 : 0;
                 previous = e.at();
-                tx.add(table.putIfAbsent(DynamoDbCaseRepository.entryItem(c, e, position)));
+                Map<String, AttributeValue> entry = DynamoDbCaseRepository.entryItem(c, e, position);
+                entry.put(IMPORT_JOB, Attr.s(jobId));
+                tx.add(table.putIfAbsent(entry));
             }
             try {
                 table.transact(tx);
