@@ -599,7 +599,8 @@ class TenantIsolationIT {
             m.put("externalId", "ext-a-" + nonce);
         }));
         for (String sample : List.of("preferences/create-topic.json", "preferences/put-preferences.json", "contacts/record-purchase.json",
-                "contacts/create-segment.json", "contacts/create-import.json", "surveys/create-nps-survey.json",
+                "contacts/create-segment.json", "contacts/create-import.json", "contacts/create-interaction-import.json",
+                "surveys/create-nps-survey.json",
                 "surveys/submit-survey-response.json", "surveys/create-recount.json", "tenants/create-key.json")) {
             runA(t, sample, json -> json);
         }
