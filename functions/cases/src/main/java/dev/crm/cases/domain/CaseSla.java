@@ -150,11 +150,16 @@ public record CaseSla(SlaPolicy targets, List<SlaClock.Pause> pauses, Set<Metric
     public static Map<String, Object> figuresJson(SlaClock.Figures f, boolean recorded) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("dueAt", f.dueAt().toString());
-        m.put("elapsedBusiness", f.elapsedBusiness().toString());
-        m.put("elapsedCalendar", f.elapsedCalendar().toString());
+        // whole seconds: a request's instant has nanoseconds, a reader wants "PT2H30M", not "PT0.163853251S"
+        m.put("elapsedBusiness", wholeSeconds(f.elapsedBusiness()));
+        m.put("elapsedCalendar", wholeSeconds(f.elapsedCalendar()));
         // a recorded breach stays one (its event went out) even if a later priority change relaxed the target
         m.put("breached", f.breached() || recorded);
-        m.put("pausedFor", f.pausedFor().toString());
+        m.put("pausedFor", wholeSeconds(f.pausedFor()));
         return m;
+    }
+
+    private static String wholeSeconds(java.time.Duration d) {
+        return d.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     }
 }
