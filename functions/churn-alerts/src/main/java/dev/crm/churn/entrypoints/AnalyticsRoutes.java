@@ -10,6 +10,7 @@ import dev.crm.shared.http.ApiProblem;
 import dev.crm.shared.http.ApiRequest;
 import dev.crm.shared.http.ApiResponse;
 import dev.crm.shared.http.ApiRouter;
+import dev.crm.shared.http.ProblemType;
 import dev.crm.shared.json.JsonObject;
 import dev.crm.shared.json.Violations;
 import dev.crm.shared.tenant.Ids;
@@ -157,13 +158,14 @@ final class AnalyticsRoutes {
         Tenant tenant = request.callerTenant(tenants);
         Targets targets = analytics.targets(tenant, period);
         if (targets == null) {
-            throw ApiProblem.notFound("targets for " + period);
+            throw ApiProblem.of(ProblemType.NOT_FOUND, "no targets are set for " + period);
         }
         return ApiResponse.ok(targets.toJson(tenant.settings().defaultCurrency()));
     }
 
     private ApiResponse putTargets(ApiRequest request) {
         Period period = pathPeriod(request);
+        request.idempotencyKey(); // checked when given, like every write's; a PUT is repeatable without it
         JsonObject body = request.jsonObject();
         body.allowOnly(java.util.Arrays.stream(Measure.values()).map(Measure::wire).toList());
         Map<Measure, BigDecimal> values = new EnumMap<>(Measure.class);
