@@ -5,6 +5,7 @@ import { apiBase, call, describeProblem, NetworkError } from './api.js';
 import { barChart, lineChart, swatch } from './charts.js';
 import { $, announce, el, replace } from './dom.js';
 import { loadService } from './service.js';
+import { loadAnalytics } from './analytics.js';
 
 const KEY_STORAGE = 'crm.dashboard.readKey';
 const SURVEY_KINDS = {
@@ -361,7 +362,8 @@ async function loadBoard() {
     }
     if (alerts.status === 200) renderAlerts(alerts.body);
     else replace($('#alerts-body'), el('p', { class: 'notice error', text: 'Could not load: ' + describeProblem(alerts) }));
-    await Promise.all([...panels.map((p) => p.load()), loadService($('#service-body'), get, describeProblem)]);
+    await Promise.all([...panels.map((p) => p.load()), loadService($('#service-body'), get, describeProblem),
+      loadAnalytics($('#analytics-body'), get, describeProblem)]);
     status.hidden = true;
     document.body.dataset.loaded = 'true';
   } catch (e) {

@@ -702,3 +702,71 @@ test('dashboard: a tenant with no cases yet reads well in the service section', 
   assertClean(watch);
   await context.close();
 });
+
+// ---- the dashboard's analytics section: cohorts, value by segment, the quarter's scorecard ----
+
+const HOSTILE_SEGMENT = '<img src=x onerror="window.__segmentXss=1">Buyers & <b>friends</b>';
+
+test('dashboard: cohort heatmap, CLV by segment and scorecard show the API figures; a segment name is text', async () => {
+  const segment = await api('POST', '/v1/segments', { key: fx.writeKey,
+    json: { name: HOSTILE_SEGMENT, rule: { field: 'purchases.purchases', op: 'gte', value: 1 } } });
+  assert.equal(segment.status, 201, JSON.stringify(segment.body));
+  const now = new Date();
+  const quarter = `${now.getUTCFullYear()}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`;
+  const targets = await api('PUT', `/v1/analytics/targets/${quarter}`, { key: fx.writeKey,
+    json: { newCustomers: 5, revenue: 1000, repeatPurchaseRate: 0.4, nps: 20 } });
+  assert.equal(targets.status, 200, JSON.stringify(targets.body));
+
+  const { context, page, watch } = await open('/dashboard.html', DESKTOP);
+  await page.fill('#key', fx.readKey);
+  await page.click('#connect-button');
+  await page.locator('body[data-loaded="true"]').waitFor(WAIT);
+  const percent = (p) => (p === null || p === undefined ? '—' : `${(Number(p) * 100).toFixed(1)}%`);
+
+  // the heatmap: one row per cohort, its customers, then the retention of each later month
+  const matrix = (await api('GET', '/v1/analytics/retention?cohort=month', { key: fx.readKey })).body;
+  assert.ok(matrix.cohorts.some((c) => c.customers > 0 && c.periods.some((p) => p.customers > 0)), JSON.stringify(matrix));
+  const heat = await page.$$eval('#cohort-table tbody tr', (rows) => rows.map((r) => [r.dataset.cohort,
+    ...Array.from(r.cells).slice(1).map((c) => c.textContent)]));
+  assert.deepEqual(heat, matrix.cohorts.map((c) => [c.cohort, String(c.customers),
+    ...Array.from({ length: matrix.cohorts.length - 1 }, (_, k) => (c.periods[k] ? percent(c.periods[k].retention) : ''))]));
+  const numbers = await page.$$eval('#cohort-numbers tbody tr', (rows) => rows.map((r) => Array.from(r.cells, (c) => c.textContent)));
+  assert.deepEqual(numbers, matrix.cohorts.flatMap((c) => c.periods.map((p) => [c.cohort, p.period, String(p.customers),
+    percent(p.retention), `${matrix.currency} ${p.revenue}`, percent(p.revenueRetention), percent(p.churnRate)])));
+
+  // value by segment: the hostile name is shown as text, in the table and the chart
+  const value = (await api('GET', '/v1/analytics/value?groupBy=segment', { key: fx.readKey })).body;
+  const mine = value.groups.find((g) => g.group === segment.body.id);
+  assert.ok(mine && mine.customers > 0, JSON.stringify(value));
+  assert.deepEqual(await page.$$eval('#clv-table tbody tr', (rows) => rows.map((r) => [r.dataset.segment,
+    ...Array.from(r.cells, (c) => c.textContent)])),
+  value.groups.map((g) => [g.group, g.name, String(g.customers), `${value.currency} ${g.clv}`,
+    g.meanClv === null ? '—' : `${value.currency} ${g.meanClv}`, percent(g.meanPAlive), `${value.currency} ${g.valueAtRisk}`]));
+  assert.equal(await page.locator('#analytics-body img').count(), 0, 'the segment name became no element');
+  assert.match(await page.locator('#analytics-body svg').first().textContent(), /Buyers & <b>friends<\/b>/);
+  assert.equal(await page.evaluate(() => window.__segmentXss), undefined);
+
+  // the scorecard of the quarter the page asked about
+  assert.equal(await page.$eval('#analytics-body', (b) => b.dataset.period), quarter);
+  const card = (await api('GET', `/v1/analytics/scorecard?period=${quarter}`, { key: fx.readKey })).body;
+  const rows = await page.$$eval('#scorecard-table tbody tr', (trs) => trs.map((r) => [r.dataset.measure,
+    ...Array.from(r.cells).slice(1).map((c) => c.textContent)]));
+  assert.deepEqual(rows.map((r) => r[0]), card.measures.map((m) => m.measure));
+  const byMeasure = Object.fromEntries(card.measures.map((m) => [m.measure, m]));
+  const row = Object.fromEntries(rows.map((r) => [r[0], r.slice(1)]));
+  assert.equal(row.newCustomers[0], '5');
+  assert.equal(row.newCustomers[1], String(byMeasure.newCustomers.actual));
+  assert.equal(row.revenue[0], `${card.currency} 1000.00`);
+  assert.equal(row.repeatPurchaseRate[0], '40.0%');
+  assert.equal(row.nps[0], '20.0');
+  assert.equal(row.csat[0], '—', 'no target set');
+  const signed = (v, text) => (Number(v) < 0 ? '−' : Number(v) > 0 ? '+' : '') + text;
+  const variance = byMeasure.newCustomers.variance;
+  assert.equal(row.newCustomers[2], signed(variance, String(Math.abs(Number(variance)))));
+  const pct = byMeasure.newCustomers.variancePct;
+  assert.equal(row.newCustomers[3], pct === null ? '—' : signed(pct, `${Math.abs(Number(pct)).toFixed(1)}%`));
+  await page.locator('#analytics-panel').scrollIntoViewIfNeeded();
+  await shot(page, 'dashboard-analytics');
+  assertClean(watch);
+  await context.close();
+});

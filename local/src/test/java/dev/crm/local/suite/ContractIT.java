@@ -163,6 +163,11 @@ class ContractIT {
             Map.entry("churn-alerts/list-churn-alerts.json", List.of(OPEN_CHURN_ALERT)),
             Map.entry("churn-alerts/acknowledge-churn-alert.json", List.of(OPEN_CHURN_ALERT)),
             Map.entry("churn-alerts/resolve-churn-alert.json", List.of(OPEN_CHURN_ALERT)),
+            // ---- analytics: a scored customer, a purchase for the cohorts, targets for the scorecard ----
+            Map.entry("churn-alerts/get-analytics-value.json", List.of(OPEN_CHURN_ALERT)),
+            Map.entry("churn-alerts/get-analytics-retention.json", List.of(CONTACT, PURCHASE)),
+            Map.entry("churn-alerts/get-analytics-scorecard.json", List.of(CONTACT, PURCHASE, "churn-alerts/record-analytics-targets.json")),
+            Map.entry("churn-alerts/get-analytics-targets.json", List.of("churn-alerts/record-analytics-targets.json")),
             Map.entry("preferences/decide-contact.json", List.of(CONTACT, TOPIC, PREFERENCES)),
             Map.entry("preferences/get-consent-history.json", List.of(CONTACT, TOPIC, PREFERENCES)),
             Map.entry("preferences/get-links.json", List.of(CONTACT, TOPIC, PREFERENCES)),

@@ -66,6 +66,11 @@ class TenantIsolationIT {
             Map.entry("GET /v1/churn-alerts", Scope.READ),
             Map.entry("GET /v1/churn-runs/{id}", Scope.READ),
             Map.entry("GET /v1/churn-scores/summary", Scope.READ),
+            Map.entry("GET /v1/analytics/value", Scope.READ),
+            Map.entry("GET /v1/analytics/retention", Scope.READ),
+            Map.entry("GET /v1/analytics/scorecard", Scope.READ),
+            Map.entry("GET /v1/analytics/targets/{period}", Scope.READ),
+            Map.entry("PUT /v1/analytics/targets/{period}", Scope.WRITE),
             Map.entry("GET /v1/contacts", Scope.READ),
             Map.entry("GET /v1/cases/metrics", Scope.READ),
             Map.entry("GET /v1/cases/forecast", Scope.READ),
@@ -175,7 +180,9 @@ class TenantIsolationIT {
     void tenantBGetsOnEveryIdRouteWhatAMissingIdGets() throws Exception {
         Set<String> routes = new TreeSet<>();
         for (SamTemplate.ApiRoute r : SamTemplate.load().apiRoutes()) {
-            if (!r.isPublic() && r.path().contains("{") && SCOPES.get(r.method() + " " + r.path()) != Scope.OPERATOR) {
+            // a period ({period}) is a calendar name, not an id: targetsOfAPeriodAreEachTenantsOwn checks those routes
+            if (!r.isPublic() && r.path().contains("{") && !r.path().contains("{period}")
+                    && SCOPES.get(r.method() + " " + r.path()) != Scope.OPERATOR) {
                 routes.add(r.method() + " " + r.path());
             }
         }
@@ -254,6 +261,10 @@ class TenantIsolationIT {
         expected.put("/v1/churn-alerts?status=acknowledged", b.ids().get("al_acknowledged"));
         expected.put("/v1/churn-alerts?status=resolved", b.ids().get("al_resolved"));
         expected.put("/v1/churn-scores/summary", b.ids().get("run_example0000000000000"));
+        // B's value counts B's four scored customers; B's scorecard shows B's own target of the quarter
+        expected.put("/v1/analytics/value?groupBy=riskTier", "\"total\":{\"customers\":4,");
+        expected.put("/v1/analytics/retention?cohort=quarter", "\"cohorts\":[");
+        expected.put("/v1/analytics/scorecard?period=2027-Q2", "\"target\":7,");
         // B's measures and forecast count B's one imported case (category beehives) and none of A's
         expected.put("/v1/cases/metrics?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z&groupBy=category", "beehives");
         expected.put("/v1/cases/forecast?from=2026-12-07T00:00:00Z&interval=day", "\"historyCases\":1");
@@ -299,6 +310,36 @@ class TenantIsolationIT {
         assertEquals(List.of(), failures);
         read.retainAll(lists);
         assertEquals(lists, read, "every list route without an id was read by tenant B");
+    }
+
+    /**
+     * Targets are keyed by a calendar period every tenant names alike: B reading A's period gets what a
+     * period nobody set gets (404, the same problem), B's PUT of that period sets B's own and leaves A's
+     * as they were, and B's scorecard shows B's target, never A's.
+     */
+    @Test
+    void targetsOfAPeriodAreEachTenantsOwn() throws Exception {
+        int from = answersToB.size();
+        List<String> failures = new ArrayList<>();
+        Map<String, String> bJson = Map.of("Content-Type", "application/json");
+        var mine = send(b.key(), "GET", "/v1/analytics/targets/2027-Q1", Map.of(), null);
+        var none = send(b.key(), "GET", "/v1/analytics/targets/2031-Q4", Map.of(), null);
+        leaks("GET /v1/analytics/targets/2027-Q1", mine, failures);
+        String differs = notFoundAlike(mine, "2027-Q1", none, "2031-Q4");
+        if (differs != null) {
+            failures.add("GET /v1/analytics/targets/2027-Q1: tenant B with A's period " + differs);
+        }
+        var put = send(b.key(), "PUT", "/v1/analytics/targets/2027-Q1", bJson, "{\"revenue\": 1}");
+        leaks("PUT /v1/analytics/targets/2027-Q1", put, failures);
+        assertEquals(200, put.statusCode(), put.body());
+        var as = send(a.key(), "GET", "/v1/analytics/targets/2027-Q1", Map.of(), null);
+        assertEquals(200, as.statusCode(), as.body());
+        assertTrue(as.body().contains("\"newCustomers\":120") && as.body().contains("\"revenue\":50000"), as.body());
+        var scorecard = send(b.key(), "GET", "/v1/analytics/scorecard?period=2027-Q1", Map.of(), null);
+        leaks("GET /v1/analytics/scorecard", scorecard, failures);
+        assertTrue(scorecard.body().contains("\"target\":1,") && !scorecard.body().contains("\"target\":120"), scorecard.body());
+        failures.addAll(answersToB.subList(from, answersToB.size()));
+        assertEquals(List.of(), failures);
     }
 
     /**
@@ -604,6 +645,8 @@ class TenantIsolationIT {
                 "surveys/submit-survey-response.json", "surveys/create-recount.json", "tenants/create-key.json")) {
             runA(t, sample, json -> json);
         }
+        // A's targets of 2027-Q1 (the sample's figures: newCustomers 120, revenue 50000)
+        runA(t, "churn-alerts/record-analytics-targets.json", json -> json);
         // a case history import (its subjects are A's), for the import's id route and the measures
         java.util.Collections.addAll(secretsOfA, "Refund not received", "Wrong invoice address");
         runA(t, "cases/create-case-import.json", json -> json);
@@ -686,6 +729,8 @@ class TenantIsolationIT {
         t.ids().put("al_resolved", alerts.get(2));
         assertEquals(200, send(t.key(), "POST", "/v1/churn-alerts/" + alerts.get(1) + "/acknowledge", Map.of(), null).statusCode());
         assertEquals(200, send(t.key(), "POST", "/v1/churn-alerts/" + alerts.get(2) + "/resolve", Map.of(), null).statusCode());
+        assertEquals(200, send(t.key(), "PUT", "/v1/analytics/targets/2027-Q2", Map.of("Content-Type", "application/json"),
+                "{\"newCustomers\": 7}").statusCode());
     }
 
     /** One past case of B's, imported, and the import run to its end (the stream starts the job). */

@@ -5,7 +5,9 @@ import dev.crm.churn.domain.ChurnRepository;
 import dev.crm.churn.domain.ChurnRun;
 import dev.crm.churn.domain.ChurnRuns;
 import dev.crm.churn.domain.RiskSummaries;
+import dev.crm.churn.domain.analytics.Analytics;
 import dev.crm.churn.store.dynamodb.ChurnAlertChangeDecoder;
+import dev.crm.churn.store.dynamodb.DynamoDbAnalyticsRepository;
 import dev.crm.churn.store.dynamodb.DynamoDbChurnRepository;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.events.EventAnnouncer;
@@ -38,6 +40,10 @@ public final class ChurnComponents {
 
     public RiskSummaries riskSummaries() {
         return new RiskSummaries(churn, infra.jobs());
+    }
+
+    public Analytics analytics() {
+        return new Analytics(new DynamoDbAnalyticsRepository(infra.table()), infra.clock());
     }
 
     /** The alerts' events, decoded from the table stream and stored on the table. */

@@ -19,8 +19,9 @@ import dev.crm.shared.tenant.TenantCache;
 import java.util.Map;
 
 /**
- * API of the churn-alerts function, one Lambda for three resources: runs ({@link ChurnRunRoutes}),
- * alerts ({@link ChurnAlertRoutes}) and the risk summary for the dashboard ({@link RiskSummaryRoutes}).
+ * API of the churn-alerts function, one Lambda for its resources: runs ({@link ChurnRunRoutes}),
+ * alerts ({@link ChurnAlertRoutes}) and the risk summary for the dashboard ({@link RiskSummaryRoutes}); the
+ * analytics (value, retention cohorts, targets, scorecard: {@link AnalyticsRoutes}) read what the run scored.
  */
 public final class ChurnAlertsHandler
         implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>, RoutedHandler {
@@ -38,6 +39,7 @@ public final class ChurnAlertsHandler
         new ChurnRunRoutes(components.runs(), tenants, infra.idempotency(), infra.clock()).addTo(r);
         new ChurnAlertRoutes(components.alerts(), tenants, infra.clock()).addTo(r);
         new RiskSummaryRoutes(components.riskSummaries()).addTo(r);
+        new AnalyticsRoutes(components.analytics(), tenants).addTo(r);
         this.router = r;
     }
 
