@@ -95,7 +95,8 @@ public final class LocalRunner implements AutoCloseable {
         references.put("AllowedDashboardOrigins", environment.getOrDefault("ALLOWED_DASHBOARD_ORIGINS", url));
 
         // One clock for every function, the schedules and the timers: time is the runner's input.
-        this.clock = new MovableClock(Clock.systemUTC());
+        // A demo lives its last twelve weeks on a clock that starts that far back (DemoBusiness).
+        this.clock = new MovableClock(Clock.systemUTC(), options.demo() ? DemoBusiness.lookBack().negated() : java.time.Duration.ZERO);
         dev.crm.shared.outbound.LocalOutbox.INSTANCE.useClock(clock);
         dev.crm.shared.outbound.LocalEventLog.INSTANCE.useClock(clock);
         this.functions = new Functions(template, env, references, clock, client);
@@ -115,6 +116,42 @@ public final class LocalRunner implements AutoCloseable {
         server.createContext("/", this::serve);
         server.start();
         provisionDemoTenantIfNone(client);
+        if (options.demo()) {
+            seedDemo(environment);
+        }
+    }
+
+    /**
+     * Seeds the demo tenant when this start provisioned it; otherwise (tenants existed in the data
+     * directory) moves the clock to now and seeds nothing, saying so.
+     */
+    private void seedDemo(Map<String, String> environment) {
+        Instant realNow = Clock.systemUTC().instant();
+        if (demoAdminKey == null) {
+            clock.catchUp();
+            System.err.println("--demo: tenants exist in the data directory already; nothing seeded");
+            return;
+        }
+        DemoBusiness.Size size = "small".equals(environment.get(DEMO_SIZE_SETTING)) ? DemoBusiness.Size.SMALL
+                : DemoBusiness.Size.FULL;
+        try {
+            demo = new DemoBusiness(gateway, clock, streams, demoAdminKey, size).seed(realNow);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while seeding the demo", e);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Runner setting (tests): {@code small} seeds a demo of the same shape in a few seconds. */
+    static final String DEMO_SIZE_SETTING = "CRM_LOCAL_DEMO_SIZE";
+    private DemoBusiness.Seeded demo;
+
+    /** What --demo seeded, or null. */
+    DemoBusiness.Seeded demo() {
+        return demo;
     }
 
     /**
@@ -446,6 +483,14 @@ public final class LocalRunner implements AutoCloseable {
         if (runner.operatorKeyGenerated) {
             sb.append("  operator key (generated for this run; set CRM_OPERATOR_KEY to fix it): ")
                     .append(runner.operatorKey).append('\n');
+        }
+        if (runner.demo != null) {
+            DemoBusiness.Seeded d = runner.demo;
+            sb.append("  demo business seeded in ").append(d.took().toSeconds()).append(" s: ").append(d.contacts())
+                    .append(" contacts, ").append(d.purchases()).append(" purchases, ").append(d.responses())
+                    .append(" survey responses over twelve weeks, ").append(d.consentChanges()).append(" consent changes, ")
+                    .append(d.cases()).append(" cases, ").append(d.openAlerts()).append(" churn alerts\n");
+            sb.append("  dashboard: ").append(runner.url()).append("/dashboard.html with the read key ").append(d.readKey()).append('\n');
         }
         if (runner.demoAdminKey != null) {
             sb.append("  demo tenant 'demo' provisioned; its admin key, shown once: ").append(runner.demoAdminKey).append('\n');

@@ -16,7 +16,13 @@ final class MovableClock extends Clock {
     private volatile Duration offset = Duration.ZERO;
 
     MovableClock(Clock base) {
+        this(base, Duration.ZERO);
+    }
+
+    /** A clock that starts {@code startOffset} away from {@code base} (the demo starts in the past). */
+    MovableClock(Clock base, Duration startOffset) {
         this.base = base;
+        this.offset = startOffset;
     }
 
     @Override
@@ -53,6 +59,14 @@ final class MovableClock extends Clock {
 
     Duration offset() {
         return offset;
+    }
+
+    /** Moves a clock that is behind the system's (the demo's) up to it; a clock ahead stays where it is. */
+    synchronized Instant catchUp() {
+        if (offset.isNegative()) {
+            offset = Duration.ZERO;
+        }
+        return instant();
     }
 
     /** Moves the clock to {@code target}, which must not be before now; returns the instant it reads afterwards. */
