@@ -21,8 +21,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code --demo} seeds the demo tenant (the small size, same shape as the full demo): what a newcomer
- * sees is there, counted through the API with the dashboard's read key.
+ * {@code --demo} seeds the demo tenant (the small size, same shape as the full demo; {@code -Dcrm.demo.full=true}
+ * for the full one): what a newcomer sees is there, counted through the API with the dashboard's read key,
+ * and on the dashboard in Chromium. With {@code -Dcrm.demo.full=true -Dcrm.screenshots.update=true} it
+ * takes the README's dashboard picture.
  */
 class DemoBusinessIT {
     static LocalRunner runner;
@@ -32,7 +34,8 @@ class DemoBusinessIT {
     @BeforeAll
     static void start() throws Exception {
         runner = LocalRunner.start(new Options(0, true, null, SamTemplate.locate(), List.of(), false, true),
-                Map.of("CRM_OPERATOR_KEY", "crm_op_demooperatorkey0123456789abcdefghij", LocalRunner.DEMO_SIZE_SETTING, "small"));
+                Map.of("CRM_OPERATOR_KEY", "crm_op_demooperatorkey0123456789abcdefghij", LocalRunner.DEMO_SIZE_SETTING,
+                        Boolean.getBoolean("crm.demo.full") ? "full" : "small"));
         seeded = runner.demo();
     }
 
@@ -65,13 +68,30 @@ class DemoBusinessIT {
     @Test
     void theDemoTenantHoldsALivingBusiness() throws Exception {
         assertNotNull(seeded, "the demo was seeded");
-        var size = DemoBusiness.Size.SMALL;
+        var size = Boolean.getBoolean("crm.demo.full") ? DemoBusiness.Size.FULL : DemoBusiness.Size.SMALL;
         assertEquals(size.contacts(), count("/v1/contacts"));
         assertEquals(size.contacts(), seeded.contacts());
         assertEquals(size.cases(), count("/v1/cases"));
         assertTrue(count("/v1/churn-alerts?status=open") > 0, "the churn run left open alerts");
         assertTrue(seeded.purchases() > size.histories(), "whole histories, not one purchase each: " + seeded.purchases());
         assertTrue(seeded.consentChanges() > 0 && seeded.consentChanges() <= size.consentChanges());
+    }
+
+    /** The dashboard on the demo, in Chromium (web/tests/demo.test.mjs): the README's dashboard picture. */
+    @Test
+    void theDashboardShowsTheDemo() throws Exception {
+        BrowserIT.ensureChromium();
+        BrowserIT.ensureNode();
+        BrowserIT.ensureNodePackages();
+        java.nio.file.Files.createDirectories(BrowserIT.RESULTS);
+        Map<String, Object> fixture = new java.util.LinkedHashMap<>();
+        fixture.put("url", runner.url());
+        fixture.put("readKey", seeded.readKey());
+        fixture.put("npsSurveyId", seeded.npsSurveyId());
+        fixture.put("csatSurveyId", seeded.csatSurveyId());
+        fixture.put("resultsDir", BrowserIT.RESULTS.toString());
+        assertEquals(0, BrowserIT.runNode("demo.test.mjs", Json.write(fixture)), "the demo's dashboard test failed: see its output above");
+        BrowserIT.publishScreenshot("demo-dashboard.png", "dashboard.png");
     }
 
     @Test
