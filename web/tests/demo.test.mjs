@@ -69,6 +69,9 @@ test('dashboard: the demo business, twelve weeks of surveys, churn alerts and th
   assert.ok(Number(await page.textContent('#backlog-total')) > 0, 'open cases in the backlog');
 
   assert.deepEqual(errors, [], 'no script errors or CSP violations');
-  await page.screenshot({ path: join(fx.resultsDir, 'demo-dashboard.png'), fullPage: true, animations: 'disabled' });
+  // The README's picture: the top of the board (surveys, risk, the first alerts); the whole page beside it.
+  await page.screenshot({ path: join(fx.resultsDir, 'demo-dashboard.png'), clip: { x: 0, y: 0, width: 1100, height: 1300 },
+    fullPage: true, animations: 'disabled' });
+  await page.screenshot({ path: join(fx.resultsDir, 'demo-dashboard-full.png'), fullPage: true, animations: 'disabled' });
   await context.close();
 });
