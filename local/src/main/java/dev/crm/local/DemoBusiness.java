@@ -39,7 +39,7 @@ final class DemoBusiness {
     /** How much to seed: the full demo, or a small one with the same shape for the test. */
     record Size(int contacts, int histories, int npsPerWeek, int csatPerWeek, int consentChanges, int cases) {
         static final Size FULL = new Size(2000, 1200, 40, 25, 300, 120);
-        static final Size SMALL = new Size(120, 60, 5, 3, 20, 8);
+        static final Size SMALL = new Size(60, 40, 5, 3, 15, 8);
     }
 
     /** What was seeded, counted from the answers of the API. */
