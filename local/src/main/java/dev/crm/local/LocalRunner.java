@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,11 @@ public final class LocalRunner implements AutoCloseable {
     /** Local-only webhook settings copied from the runner's environment (printed at start). */
     private final Map<String, String> webhookSettings = new LinkedHashMap<>();
     private final List<String> ticking;
+    private final MovableClock clock;
+    /** One clock move at a time: each sees the work the previous one left done. */
+    private final Object clockMoves = new Object();
+    /** How long a clock move waits for the stream to drain before answering anyway. */
+    private static final java.time.Duration DRAIN_LIMIT = java.time.Duration.ofSeconds(60);
 
     private LocalRunner(Options options, Map<String, String> environment) throws IOException {
         requireUsableOperatorKey(environment.get("CRM_OPERATOR_KEY"));
@@ -89,7 +95,10 @@ public final class LocalRunner implements AutoCloseable {
         references.put("AllowedDashboardOrigins", environment.getOrDefault("ALLOWED_DASHBOARD_ORIGINS", url));
 
         // One clock for every function, the schedules and the timers: time is the runner's input.
-        Clock clock = Clock.systemUTC();
+        // A demo lives its last twelve weeks on a clock that starts that far back (DemoBusiness).
+        this.clock = new MovableClock(Clock.systemUTC(), options.demo() ? DemoBusiness.lookBack().negated() : java.time.Duration.ZERO);
+        dev.crm.shared.outbound.LocalOutbox.INSTANCE.useClock(clock);
+        dev.crm.shared.outbound.LocalEventLog.INSTANCE.useClock(clock);
         this.functions = new Functions(template, env, references, clock, client);
         this.gateway = new ApiGateway(template, functions);
         this.schedules = new Schedules(template, functions, clock);
@@ -99,7 +108,7 @@ public final class LocalRunner implements AutoCloseable {
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .build();
-        this.streams = new StreamPump(template, functions, client, streamsClient, LocalDynamoDb.TABLE);
+        this.streams = new StreamPump(template, functions, client, streamsClient, LocalDynamoDb.TABLE, clock);
         streams.start();
         this.ticking = schedules.tick(Schedules.ticking(environment));
 
@@ -107,6 +116,42 @@ public final class LocalRunner implements AutoCloseable {
         server.createContext("/", this::serve);
         server.start();
         provisionDemoTenantIfNone(client);
+        if (options.demo()) {
+            seedDemo(environment);
+        }
+    }
+
+    /**
+     * Seeds the demo tenant when this start provisioned it; otherwise (tenants existed in the data
+     * directory) moves the clock to now and seeds nothing, saying so.
+     */
+    private void seedDemo(Map<String, String> environment) {
+        Instant realNow = Clock.systemUTC().instant();
+        if (demoAdminKey == null) {
+            clock.catchUp();
+            System.err.println("--demo: tenants exist in the data directory already; nothing seeded");
+            return;
+        }
+        DemoBusiness.Size size = "small".equals(environment.get(DEMO_SIZE_SETTING)) ? DemoBusiness.Size.SMALL
+                : DemoBusiness.Size.FULL;
+        try {
+            demo = new DemoBusiness(gateway, clock, streams, demoAdminKey, size).seed(realNow);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while seeding the demo", e);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Runner setting (tests): {@code small} seeds a demo of the same shape in a few seconds. */
+    static final String DEMO_SIZE_SETTING = "CRM_LOCAL_DEMO_SIZE";
+    private DemoBusiness.Seeded demo;
+
+    /** What --demo seeded, or null. */
+    DemoBusiness.Seeded demo() {
+        return demo;
     }
 
     /**
@@ -201,7 +246,7 @@ public final class LocalRunner implements AutoCloseable {
             if (path.equals("/health")) {
                 result = json(200, Map.of("status", "ok"));
             } else if (path.startsWith("/_local/")) {
-                result = local(method, path);
+                result = local(method, path, body);
             } else if (!path.startsWith("/v1/") && (method.equals("GET") || method.equals("HEAD")) && web != null) {
                 result = web.serve(path);
             } else {
@@ -214,7 +259,13 @@ public final class LocalRunner implements AutoCloseable {
         }
     }
 
-    private ApiGateway.HttpResult local(String method, String path) {
+    private ApiGateway.HttpResult local(String method, String path, byte[] body) {
+        if (path.equals("/_local/clock") && method.equals("GET")) {
+            return json(200, clockState());
+        }
+        if (path.equals("/_local/clock") && method.equals("POST")) {
+            return moveClock(body);
+        }
         if (path.equals("/_local/schedules") && method.equals("GET")) {
             return json(200, Map.of("items", schedules.list().stream().map(s -> Map.of("name", s.name(),
                     "function", s.functionId(), "expression", s.expression())).toList()));
@@ -259,6 +310,82 @@ public final class LocalRunner implements AutoCloseable {
         return json(404, Map.of("title", "not found", "status", 404));
     }
 
+    private Map<String, Object> clockState() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("now", clock.instant().toString());
+        out.put("offset", clock.offset().toString());
+        return out;
+    }
+
+    /**
+     * POST /_local/clock: {@code {"advanceBy": "P2D"}} or {@code {"set": "<instant>"}}, forward only.
+     * Before answering, the stream is drained (records written before the move keep their time), the
+     * template schedules with an instant in the span run once each, then the ticking schedules and the
+     * stream are drained twice (a breach's event can start a webhook delivery that a retry tick sends).
+     */
+    private ApiGateway.HttpResult moveClock(byte[] body) {
+        Map<?, ?> request;
+        try {
+            Object parsed = Json.parse(new String(body, StandardCharsets.UTF_8));
+            if (!(parsed instanceof Map<?, ?> m)) {
+                return problem(dev.crm.shared.http.ProblemType.VALIDATION_ERROR, "the body is a JSON object");
+            }
+            request = m;
+        } catch (RuntimeException e) {
+            return problem(dev.crm.shared.http.ProblemType.MALFORMED_JSON, "the body is not well-formed JSON");
+        }
+        Object advanceBy = request.get("advanceBy");
+        Object set = request.get("set");
+        if ((advanceBy == null) == (set == null) || request.size() != 1) {
+            return problem(dev.crm.shared.http.ProblemType.VALIDATION_ERROR,
+                    "give exactly one of advanceBy (an ISO 8601 duration, e.g. P2D) or set (an instant)");
+        }
+        synchronized (clockMoves) {
+            Instant target;
+            Instant before = clock.instant();
+            try {
+                target = advanceBy != null ? ClockMove.advance(before, String.valueOf(advanceBy))
+                        : ClockMove.instant(String.valueOf(set));
+            } catch (IllegalArgumentException e) {
+                return problem(dev.crm.shared.http.ProblemType.VALIDATION_ERROR, e.getMessage());
+            }
+            if (target.isBefore(before)) {
+                return problem(dev.crm.shared.http.ProblemType.VALIDATION_ERROR,
+                        "the clock only moves forward: " + target + " is before now (" + before + ")");
+            }
+            try {
+                streams.awaitQuiet(DRAIN_LIMIT);
+                Instant from = clock.instant();
+                clock.moveTo(target.isBefore(from) ? from : target);
+                List<String> fired = schedules.fireCrossed(from, clock.instant());
+                boolean drained = true;
+                for (int round = 0; round < 2; round++) {
+                    drained = streams.awaitQuiet(DRAIN_LIMIT);
+                    schedules.runTicking();
+                }
+                drained = streams.awaitQuiet(DRAIN_LIMIT) && drained;
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("previous", from.toString());
+                out.putAll(clockState());
+                out.put("fired", fired);
+                out.put("drained", drained);
+                return json(200, out);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return problem(dev.crm.shared.http.ProblemType.SERVICE_UNAVAILABLE, "the runner is stopping");
+            }
+        }
+    }
+
+    private static ApiGateway.HttpResult problem(dev.crm.shared.http.ProblemType type, String detail) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", type.uri());
+        body.put("title", type.title());
+        body.put("status", type.status());
+        body.put("detail", detail);
+        return new ApiGateway.HttpResult(type.status(), Map.of("Content-Type", "application/problem+json"), Json.write(body));
+    }
+
     private static ApiGateway.HttpResult json(int status, Object body) {
         return new ApiGateway.HttpResult(status, Map.of("Content-Type", "application/json"), Json.write(body));
     }
@@ -285,6 +412,8 @@ public final class LocalRunner implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        dev.crm.shared.outbound.LocalOutbox.INSTANCE.useClock(Clock.systemUTC());
+        dev.crm.shared.outbound.LocalEventLog.INSTANCE.useClock(Clock.systemUTC());
         streams.close();
         schedules.close();
         gateway.shutdown();
@@ -354,6 +483,14 @@ public final class LocalRunner implements AutoCloseable {
         if (runner.operatorKeyGenerated) {
             sb.append("  operator key (generated for this run; set CRM_OPERATOR_KEY to fix it): ")
                     .append(runner.operatorKey).append('\n');
+        }
+        if (runner.demo != null) {
+            DemoBusiness.Seeded d = runner.demo;
+            sb.append("  demo business seeded in ").append(d.took().toSeconds()).append(" s: ").append(d.contacts())
+                    .append(" contacts, ").append(d.purchases()).append(" purchases, ").append(d.responses())
+                    .append(" survey responses over twelve weeks, ").append(d.consentChanges()).append(" consent changes, ")
+                    .append(d.cases()).append(" cases, ").append(d.openAlerts()).append(" churn alerts\n");
+            sb.append("  dashboard: ").append(runner.url()).append("/dashboard.html with the read key ").append(d.readKey()).append('\n');
         }
         if (runner.demoAdminKey != null) {
             sb.append("  demo tenant 'demo' provisioned; its admin key, shown once: ").append(runner.demoAdminKey).append('\n');

@@ -20,6 +20,10 @@ import java.util.concurrent.Future;
 final class Schedules implements AutoCloseable {
     record Schedule(String name, String functionId, String expression, long timeoutMillis) {}
 
+    /** What a clock move ran: the template schedules whose instants it crossed, each once. */
+    private final Map<String, ScheduleExpression> expressions = new LinkedHashMap<>();
+    private final List<String> tickingNames = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     /** Runner setting: the schedules fired by a timer, comma-separated ({@code none} for none). */
     static final String TICK_SETTING = "CRM_LOCAL_TICK_SCHEDULES";
     /**
@@ -57,6 +61,11 @@ final class Schedules implements AutoCloseable {
                 Object expr = p.getOrDefault("Schedule", p.get("ScheduleExpression"));
                 schedules.put(ev.getKey(), new Schedule(ev.getKey(), f.logicalId(), String.valueOf(expr),
                         timeout.longValue() * 1000));
+                try {
+                    expressions.put(ev.getKey(), ScheduleExpression.parse(String.valueOf(expr)));
+                } catch (IllegalArgumentException e) {
+                    System.err.println("schedule " + ev.getKey() + " will not fire when the clock moves: " + e.getMessage());
+                }
             }
         }
     }
@@ -73,6 +82,38 @@ final class Schedules implements AutoCloseable {
     Future<Object> fire(String name) {
         Schedule s = schedule(name);
         return executor.submit(() -> functions.invoke(s.functionId(), event(name), LambdaContext.local(s.functionId(), s.timeoutMillis())));
+    }
+
+    /**
+     * Runs, one after the other and before returning, every schedule with an instant in
+     * {@code (from, to]}: once each, however many of its instants the span holds (EventBridge would
+     * have fired it on each; the product's scheduled work catches up on one run).
+     *
+     * @return the names fired, in template order
+     */
+    List<String> fireCrossed(Instant from, Instant to) {
+        List<String> fired = new java.util.ArrayList<>();
+        for (var e : expressions.entrySet()) {
+            if (e.getValue().crossed(from, to)) {
+                runNow(e.getKey());
+                fired.add(e.getKey());
+            }
+        }
+        return fired;
+    }
+
+    /** One run of each ticking schedule, now, on the caller's thread. */
+    void runTicking() {
+        tickingNames.forEach(this::runNow);
+    }
+
+    private void runNow(String name) {
+        Schedule s = schedule(name);
+        try {
+            functions.invoke(s.functionId(), event(name), LambdaContext.local(s.functionId(), s.timeoutMillis()));
+        } catch (RuntimeException e) {
+            System.err.println(s.functionId() + " failed on a clock move: " + e.getClass().getSimpleName());
+        }
     }
 
     private Schedule schedule(String name) {
@@ -105,6 +146,7 @@ final class Schedules implements AutoCloseable {
                 }
             }, TICK.toMillis(), TICK.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             ticking.add(name);
+            tickingNames.add(name);
         }
         return ticking;
     }

@@ -43,9 +43,15 @@ final class StreamPump implements AutoCloseable {
     private final Map<String, ExecutorService> workers = new ConcurrentHashMap<>();
     private volatile boolean running = true;
     private Thread poller;
+    private final MovableClock clock;
+    /** For {@link #awaitQuiet}: records handed to functions, their runs not finished, passes that found nothing. */
+    private final java.util.concurrent.atomic.AtomicLong dispatched = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong emptyPasses = new java.util.concurrent.atomic.AtomicLong();
 
     StreamPump(SamTemplate template, Functions functions, DynamoDbClient dynamo, DynamoDbStreamsClient streams,
-            String table) {
+            String table, MovableClock clock) {
+        this.clock = clock;
         this.functions = functions;
         this.dynamo = dynamo;
         this.streams = streams;
@@ -129,6 +135,7 @@ final class StreamPump implements AutoCloseable {
                     }
                 }
                 if (!any) {
+                    emptyPasses.incrementAndGet();
                     Thread.sleep(100);
                 }
             } catch (InterruptedException e) {
@@ -153,34 +160,72 @@ final class StreamPump implements AutoCloseable {
             if (!matchesAny(s.patterns(), view)) {
                 continue;
             }
-            DynamodbEvent event = toEvent(record);
+            DynamodbEvent event = toEvent(record, clock.offset());
+            dispatched.incrementAndGet();
+            inFlight.incrementAndGet();
             workers.get(s.functionId()).submit(() -> {
-                for (int attempt = 0; attempt <= s.maxRetries() && running; attempt++) {
-                    try {
-                        Object result = functions.invoke(s.functionId(), event, LambdaContext.local(s.functionId(), s.timeoutMillis()));
-                        if (result instanceof com.amazonaws.services.lambda.runtime.events.StreamsEventResponse r
-                                && r.getBatchItemFailures() != null && !r.getBatchItemFailures().isEmpty()) {
-                            // ReportBatchItemFailures: the record failed; Lambda would retry from it
-                            throw new IllegalStateException("the function reported the record as failed");
-                        }
-                        return;
-                    } catch (Functions.FunctionDown e) {
-                        // A crash drill: the record is given up at once, as Lambda gives up a record whose
-                        // retries all failed (on AWS it goes to the on-failure queue). What it started must
-                        // be recovered from the table, not from the stream.
-                        System.err.println(s.functionId() + " is down: a stream record is dropped");
-                        return;
-                    } catch (RuntimeException e) {
-                        System.err.println(s.functionId() + " failed on a stream record (attempt " + (attempt + 1)
-                                + "): " + e.getClass().getSimpleName());
-                        try {
-                            Thread.sleep(Math.min(10_000, 200L << attempt));
-                        } catch (InterruptedException ie) {
-                            return;
-                        }
-                    }
+                try {
+                    deliver(s, event);
+                } finally {
+                    inFlight.decrementAndGet();
                 }
             });
+        }
+    }
+
+    /**
+     * Waits until the stream is drained: no record being processed, and two whole polling passes
+     * since found nothing new (a record written by the last run is seen by the next pass).
+     *
+     * @return false when {@code timeout} passed first
+     */
+    boolean awaitQuiet(java.time.Duration timeout) throws InterruptedException {
+        if (poller == null) {
+            return true;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (inFlight.get() > 0) {
+                Thread.sleep(10);
+                continue;
+            }
+            long d = dispatched.get();
+            long passes = emptyPasses.get();
+            while (emptyPasses.get() < passes + 2 && System.nanoTime() < deadline && poller.isAlive()) {
+                Thread.sleep(10);
+            }
+            if (inFlight.get() == 0 && dispatched.get() == d) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void deliver(Subscription s, DynamodbEvent event) {
+        for (int attempt = 0; attempt <= s.maxRetries() && running; attempt++) {
+            try {
+                Object result = functions.invoke(s.functionId(), event, LambdaContext.local(s.functionId(), s.timeoutMillis()));
+                if (result instanceof com.amazonaws.services.lambda.runtime.events.StreamsEventResponse r
+                        && r.getBatchItemFailures() != null && !r.getBatchItemFailures().isEmpty()) {
+                    // ReportBatchItemFailures: the record failed; Lambda would retry from it
+                    throw new IllegalStateException("the function reported the record as failed");
+                }
+                return;
+            } catch (Functions.FunctionDown e) {
+                // A crash drill: the record is given up at once, as Lambda gives up a record whose
+                // retries all failed (on AWS it goes to the on-failure queue). What it started must
+                // be recovered from the table, not from the stream.
+                System.err.println(s.functionId() + " is down: a stream record is dropped");
+                return;
+            } catch (RuntimeException e) {
+                System.err.println(s.functionId() + " failed on a stream record (attempt " + (attempt + 1)
+                        + "): " + e.getClass().getSimpleName());
+                try {
+                    Thread.sleep(Math.min(10_000, 200L << attempt));
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
         }
     }
 
@@ -252,7 +297,11 @@ final class StreamPump implements AutoCloseable {
         return out;
     }
 
-    static DynamodbEvent toEvent(Record record) {
+    /**
+     * The record as Lambda delivers it; its creation time is DynamoDB Local's wall clock moved by the
+     * runner's clock offset, so an event's time agrees with the instants the functions wrote.
+     */
+    static DynamodbEvent toEvent(Record record, java.time.Duration offset) {
         var sr = new StreamRecord();
         sr.setKeys(StreamRecords.convert(record.dynamodb().keys()));
         if (record.dynamodb().hasNewImage()) {
@@ -262,7 +311,7 @@ final class StreamPump implements AutoCloseable {
             sr.setOldImage(StreamRecords.convert(record.dynamodb().oldImage()));
         }
         if (record.dynamodb().approximateCreationDateTime() != null) {
-            sr.setApproximateCreationDateTime(java.util.Date.from(record.dynamodb().approximateCreationDateTime()));
+            sr.setApproximateCreationDateTime(java.util.Date.from(record.dynamodb().approximateCreationDateTime().plus(offset)));
         }
         sr.setSequenceNumber(record.dynamodb().sequenceNumber());
         sr.setStreamViewType(com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamViewType.fromValue(record.dynamodb().streamViewTypeAsString()));

@@ -49,14 +49,14 @@ class BrowserIT {
                 Map.of("CRM_OPERATOR_KEY", "crm_op_browsertestoperatorkey0123456789ab"))) {
             Map<String, Object> fixture = new BrowserFixture(runner.url(), runner.operatorKey()).seed();
             fixture.put("resultsDir", RESULTS.toString());
-            exit = runNode(Json.write(fixture));
+            exit = runNode("browser.test.mjs", Json.write(fixture));
         }
         assertEquals(0, exit, "the browser suite failed: see its output above and the screenshots in " + RESULTS);
         publishScreenshots();
     }
 
-    private static int runNode(String fixture) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder("node", "--test-reporter=spec", "browser.test.mjs")
+    static int runNode(String script, String fixture) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder("node", "--test-reporter=spec", script)
                 .directory(WEB_TESTS.toFile()).redirectErrorStream(true);
         pb.environment().put("CRM_BROWSER_FIXTURE", fixture);
         pb.environment().put("CHROMIUM_PATH", CHROMIUM.toString());
@@ -86,25 +86,29 @@ class BrowserIT {
     }
 
     /**
-     * The README shows the preference centre, survey and dashboard: copied to docs/screenshots when
-     * missing, or on request ({@code -Dcrm.screenshots.update=true}), so an ordinary test run leaves the
-     * committed pictures alone.
+     * The README shows the preference centre and survey from here (the dashboard comes from the demo,
+     * DemoBusinessIT): copied to docs/screenshots when missing, or on request
+     * ({@code -Dcrm.screenshots.update=true}), so an ordinary test run leaves the committed pictures alone.
      */
     private static void publishScreenshots() throws IOException {
+        for (String name : BrowserFixture.screenshotsForDocs()) {
+            publishScreenshot(name, name);
+        }
+    }
+
+    static void publishScreenshot(String result, String name) throws IOException {
         boolean update = Boolean.getBoolean("crm.screenshots.update");
         Files.createDirectories(DOCS_SCREENSHOTS);
-        for (String name : BrowserFixture.screenshotsForDocs()) {
-            Path from = RESULTS.resolve(name);
-            Path to = DOCS_SCREENSHOTS.resolve(name);
-            if (Files.exists(from) && (update || !Files.exists(to))) {
-                Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
-            }
+        Path from = RESULTS.resolve(result);
+        Path to = DOCS_SCREENSHOTS.resolve(name);
+        if (Files.exists(from) && (update || !Files.exists(to))) {
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
     // ---- what the suite needs on the machine ----
 
-    private static void ensureChromium() throws IOException, InterruptedException {
+    static void ensureChromium() throws IOException, InterruptedException {
         if (Files.isExecutable(CHROMIUM)) {
             return;
         }
@@ -120,7 +124,7 @@ class BrowserIT {
         }
     }
 
-    private static void ensureNode() throws IOException, InterruptedException {
+    static void ensureNode() throws IOException, InterruptedException {
         if (run(ROOT, Map.of(), "node", "--version") == 0) {
             return;
         }
@@ -134,7 +138,7 @@ class BrowserIT {
     }
 
     /** npm ci when node_modules is absent or holds another playwright-core than package.json pins. */
-    private static void ensureNodePackages() throws IOException, InterruptedException {
+    static void ensureNodePackages() throws IOException, InterruptedException {
         String pinned = version(WEB_TESTS.resolve("package.json"), "\"playwright-core\"\\s*:\\s*\"([^\"]+)\"");
         Path installed = WEB_TESTS.resolve("node_modules/playwright-core/package.json");
         if (Files.exists(installed) && pinned.equals(version(installed, "\"version\"\\s*:\\s*\"([^\"]+)\""))) {

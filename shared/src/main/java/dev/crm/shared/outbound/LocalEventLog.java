@@ -20,8 +20,15 @@ public final class LocalEventLog {
 
     private LocalEventLog() {}
 
+    /** The local runner's clock, which a test may move forward; the system's until it says otherwise. */
+    private volatile java.time.Clock clock = java.time.Clock.systemUTC();
+
+    public void useClock(java.time.Clock clock) {
+        this.clock = clock;
+    }
+
     public synchronized void publish(String source, String detailType, Map<String, Object> detail) {
-        events.add(new Published(Instant.now(), source, detailType,
+        events.add(new Published(clock.instant(), source, detailType,
                 java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(detail))));
         if (events.size() > CAPACITY) {
             events.remove(0);

@@ -11,7 +11,8 @@ import java.util.UUID;
  */
 public final class LocalOutbox implements MessageSender {
     public static final LocalOutbox INSTANCE = new LocalOutbox();
-    private static final int CAPACITY = 1000;
+    /** Enough for the tests that count every message of a large run (10,000 enrolments). */
+    private static final int CAPACITY = 10_000;
 
     public record Sent(String messageId, Instant sentAt, EmailMessage message) {}
 
@@ -19,10 +20,17 @@ public final class LocalOutbox implements MessageSender {
 
     private LocalOutbox() {}
 
+    /** The local runner's clock, which a test may move forward; the system's until it says otherwise. */
+    private volatile java.time.Clock clock = java.time.Clock.systemUTC();
+
+    public void useClock(java.time.Clock clock) {
+        this.clock = clock;
+    }
+
     @Override
     public synchronized String send(EmailMessage message) {
         String id = "local-" + UUID.randomUUID();
-        sent.add(new Sent(id, Instant.now(), message));
+        sent.add(new Sent(id, clock.instant(), message));
         if (sent.size() > CAPACITY) {
             sent.remove(0);
         }
