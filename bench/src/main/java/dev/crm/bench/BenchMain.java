@@ -104,6 +104,7 @@ public final class BenchMain {
         project.freezeArtifacts(work.resolve("artifacts"));
         target = freeze(target, work.resolve("bench"));
         Log.sink(line -> { });
+        dev.crm.shared.metrics.Metrics.sink(line -> { }); // the in-process handlers' EMF documents
         progress("DynamoDB Local: starting an in-memory server on loopback");
         LocalDynamoDb db = LocalDynamoDb.start(null);
         StringBuilder report = new StringBuilder();

@@ -157,6 +157,36 @@ class LocalRunnerIT {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void anApiCallsMetricsDocumentReachesTheRunnersConsoleAsLambdaShipsItToCloudWatchLogs() throws Exception {
+        java.io.PrintStream console = System.out;
+        java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(new java.io.OutputStream() {
+            @Override
+            public synchronized void write(int b) {
+                seen.write(b);
+                console.write(b);
+            }
+        }, true, java.nio.charset.StandardCharsets.UTF_8));
+        HttpResponse<String> r;
+        try {
+            r = send("GET", "/v1/tenant", runner.demoAdminKey(), null, null);
+        } finally {
+            System.setOut(console);
+        }
+        assertEquals(200, r.statusCode(), r.body());
+        var emf = seen.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(l -> l.startsWith("{\"_aws\"") && l.contains("\"Route\":\"GET /v1/tenant\"")).toList();
+        assertEquals(1, emf.size(), "the function's EMF line, whole and alone on its line: " + seen);
+        Map<String, Object> doc = (Map<String, Object>) Json.parse(emf.get(0));
+        Map<String, Object> aws = (Map<String, Object>) doc.get("_aws");
+        var directive = (Map<String, Object>) ((java.util.List<Object>) aws.get("CloudWatchMetrics")).get(0);
+        assertEquals("ServerlessCrm", directive.get("Namespace"));
+        assertEquals("2xx", doc.get("Outcome"));
+        assertNotNull(doc.get("tenantId"), "the demo tenant, as a property");
+    }
+
+    @Test
     void aTakenPortIsReportedAsSuch() {
         int port = URI.create(runner.url()).getPort();
         assertThrows(BindException.class, () -> LocalRunner.start(port, true, null, Map.of()));

@@ -89,6 +89,7 @@ public final class ChurnMain {
         int modelCustomers = Integer.parseInt(o.getOrDefault("model-customers", "10000000"));
         long quietWait = Long.parseLong(o.getOrDefault("quiet-wait", "20000"));
         Log.sink(line -> { });
+        dev.crm.shared.metrics.Metrics.sink(line -> { }); // the in-process handlers' EMF documents
 
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("javaToolOptions", String.valueOf(System.getenv("JAVA_TOOL_OPTIONS")));

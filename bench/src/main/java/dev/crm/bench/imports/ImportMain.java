@@ -62,6 +62,7 @@ public final class ImportMain {
         long quietWait = Long.parseLong(o.getOrDefault("quiet-wait", "20000"));
         String stream = o.getOrDefault("stream", "both");
         Log.sink(line -> { });
+        dev.crm.shared.metrics.Metrics.sink(line -> { }); // the in-process handlers' EMF documents
         Project project = new Project(Path.of(o.getOrDefault("root", ".")));
         if (o.containsKey("artifacts")) {
             project.freezeArtifacts(Path.of(o.get("artifacts")));

@@ -74,6 +74,8 @@ public final class WarmMain {
         quietWaitMillis = Long.parseLong(o.getOrDefault("quiet-wait", "20000"));
         // Handlers log one JSON line per request; the line is still built, then dropped here.
         Log.sink(line -> sunk += line.length());
+        // and one EMF metrics document per request (docs/architecture.md, "Metrics"): built, then dropped
+        dev.crm.shared.metrics.Metrics.sink(line -> sunk += line.length());
 
         Project project = new Project(root);
         if (o.containsKey("artifacts")) {

@@ -131,4 +131,28 @@ class JobRunnerIT {
         assertEquals(2 * JobRunner.MAX_FAILED_ATTEMPTS, j.done());
         assertEquals(1, j.failures());
     }
+
+    @Test
+    void onlyTheAttemptThatEndsTheJobCountsJobsFailedInItsInvocationsMetrics() {
+        jobs.create(new NewJob(pk, "test", null, Map.of(), 1));
+        JobRunner.Work broken = job -> {
+            throw new IllegalStateException("a bug");
+        };
+        java.util.List<String> documents = new java.util.ArrayList<>();
+        var previous = dev.crm.shared.metrics.Metrics.sink();
+        dev.crm.shared.metrics.Metrics.sink(documents::add);
+        try {
+            for (int attempt = 1; attempt <= JobRunner.MAX_FAILED_ATTEMPTS; attempt++) {
+                try (var invocation = dev.crm.shared.metrics.Metrics.begin()) {
+                    runner().run(pk, "w" + attempt, () -> 900_000, broken);
+                } catch (IllegalStateException retried) {
+                    // an attempt before the last: its invocation fails and writes nothing
+                }
+            }
+        } finally {
+            dev.crm.shared.metrics.Metrics.sink(previous);
+        }
+        assertEquals(1, documents.size(), "one document, from the invocation that gave up: " + documents);
+        assertEquals(1L, ((Number) ((Map<?, ?>) dev.crm.shared.json.Json.parse(documents.get(0))).get("JobsFailed")).longValue());
+    }
 }

@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.log.Log;
+import dev.crm.shared.metrics.Invocation;
+import dev.crm.shared.metrics.Metrics;
 import dev.crm.shared.store.dynamodb.DynamoDbErrors;
 import dev.crm.shared.tenant.Principal;
 import java.util.ArrayList;
@@ -102,6 +104,7 @@ public final class ApiRouter {
 
     public APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent event) {
         long start = System.nanoTime();
+        Invocation metrics = Metrics.begin();
         ApiRequest request = new ApiRequest(event);
         Route route = routes.get(request.method() + " " + request.resource());
         ApiResponse response;
@@ -151,7 +154,28 @@ public final class ApiRouter {
             log.put("queryParameters", new ArrayList<>(request.queryParameters().keySet()));
         }
         Log.info("request", log);
+        metrics.request(metricRoute(route, request), response.status(), (System.nanoTime() - start) / 1e6)
+                .requestId(request.requestId()).tenant(caller != null && caller.tenantId() != null
+                        ? caller.tenantId().value() : metrics.tenantId());
+        if ("priming".equals(request.requestId())) {
+            metrics.discard(); // the SnapStart priming request is no traffic
+        } else {
+            metrics.close();
+        }
         return response.toEvent();
+    }
+
+    /** The route template as the dimension, never the raw path (one metric per id would be unbounded). */
+    private String metricRoute(Route route, ApiRequest request) {
+        if (route != null) {
+            return route.key();
+        }
+        for (Route r : routes.values()) {
+            if (r.path().equals(request.resource())) {
+                return request.method() + " " + r.path(); // a preflight, or a method the path lacks
+            }
+        }
+        return "unmatched";
     }
 
     private ApiResponse dispatch(Route route, ApiRequest request, Map<String, Object> log) {

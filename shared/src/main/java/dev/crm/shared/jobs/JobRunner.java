@@ -1,6 +1,8 @@
 package dev.crm.shared.jobs;
 
 import dev.crm.shared.log.Log;
+import dev.crm.shared.metrics.MetricNames;
+import dev.crm.shared.metrics.Metrics;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -118,6 +120,7 @@ public final class JobRunner {
             return Outcome.LEASE_LOST;
         } catch (PermanentFailure e) {
             jobs.fail(pk, owner, e.getMessage());
+            Metrics.count(MetricNames.JOBS_FAILED);
             log("job failed", job);
             return Outcome.FAILED;
         } catch (RuntimeException e) {
@@ -129,6 +132,7 @@ public final class JobRunner {
                 } catch (RuntimeException notEvenThat) {
                     throw e; // the lease expires; a retry or the sweeper (StalledJobs) ends it
                 }
+                Metrics.count(MetricNames.JOBS_FAILED);
                 log("job failed: attempts exhausted (" + e.getClass().getSimpleName() + ")", job);
                 return Outcome.FAILED;
             }

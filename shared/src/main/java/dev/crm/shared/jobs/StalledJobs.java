@@ -1,6 +1,8 @@
 package dev.crm.shared.jobs;
 
 import dev.crm.shared.log.Log;
+import dev.crm.shared.metrics.MetricNames;
+import dev.crm.shared.metrics.Metrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,6 +61,7 @@ public final class StalledJobs {
                 }
             } else if (jobs.failStalled(ref, dueBefore, GAVE_UP)) {
                 failed++;
+                Metrics.count(MetricNames.JOBS_FAILED);
                 log("stalled job failed", job);
             } else {
                 skipped++;

@@ -9,6 +9,8 @@ import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.jobs.JobRef;
 import dev.crm.shared.jobs.JobRunner;
 import dev.crm.shared.jobs.JobStreamEvents;
+import dev.crm.shared.metrics.Invocation;
+import dev.crm.shared.metrics.Metrics;
 import dev.crm.shared.tenant.TenantId;
 
 /** Runs the cases function's jobs (history imports), started by the table stream when one is queued (CaseJobsFunction). */
@@ -27,6 +29,12 @@ public final class CaseJobsWorker implements RequestHandler<DynamodbEvent, Void>
 
     @Override
     public Void handleRequest(DynamodbEvent event, Context context) {
+        try (Invocation metrics = Metrics.begin()) { // one metrics document per invocation
+            return handle(event, context);
+        }
+    }
+
+    private Void handle(DynamodbEvent event, Context context) {
         for (JobRef ref : JobStreamEvents.jobs(event)) {
             runner.run(ref, JobStreamEvents.owner(context), context::getRemainingTimeInMillis, job -> {
                 if (!CaseImport.KIND.equals(job.kind())) {

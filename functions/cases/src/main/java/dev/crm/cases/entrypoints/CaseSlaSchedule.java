@@ -6,6 +6,8 @@ import dev.crm.cases.config.CasesComponents;
 import dev.crm.cases.domain.Cases;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.log.Log;
+import dev.crm.shared.metrics.Invocation;
+import dev.crm.shared.metrics.Metrics;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,6 +36,12 @@ public final class CaseSlaSchedule implements RequestHandler<Map<String, Object>
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        try (Invocation metrics = Metrics.begin()) { // one metrics document per invocation
+            return handle(event, context);
+        }
+    }
+
+    private Map<String, Object> handle(Map<String, Object> event, Context context) {
         Cases.CheckRun run = cases.runChecks(PER_RUN);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("examined", run.examined());

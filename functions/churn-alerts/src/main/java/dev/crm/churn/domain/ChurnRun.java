@@ -3,6 +3,8 @@ package dev.crm.churn.domain;
 import dev.crm.churn.statistics.CustomerSummary;
 import dev.crm.shared.jobs.Job;
 import dev.crm.shared.jobs.JobRunner;
+import dev.crm.shared.metrics.MetricNames;
+import dev.crm.shared.metrics.Metrics;
 import dev.crm.shared.store.Cursor;
 import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantId;
@@ -244,6 +246,8 @@ public final class ChurnRun {
                 cases.openCases());
         // A new alert item is published to the event bus by an EventBridge Pipe on the table stream
         // (template.yaml, ChurnAlertEventsPipe): no event client in this function.
-        store.createAlert(t, alert); // false when already raised this period: nothing to do
+        if (store.createAlert(t, alert)) { // false when already raised this period: nothing to do
+            Metrics.count(MetricNames.CHURN_ALERTS_RAISED);
+        }
     }
 }

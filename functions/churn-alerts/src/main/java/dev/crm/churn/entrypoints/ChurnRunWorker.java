@@ -9,6 +9,8 @@ import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.jobs.JobRef;
 import dev.crm.shared.jobs.JobRunner;
 import dev.crm.shared.jobs.JobStreamEvents;
+import dev.crm.shared.metrics.Invocation;
+import dev.crm.shared.metrics.Metrics;
 
 /** Runs queued churn runs (scheduled or on demand), started by the table stream. */
 public final class ChurnRunWorker implements RequestHandler<DynamodbEvent, Void> {
@@ -26,6 +28,12 @@ public final class ChurnRunWorker implements RequestHandler<DynamodbEvent, Void>
 
     @Override
     public Void handleRequest(DynamodbEvent event, Context context) {
+        try (Invocation metrics = Metrics.begin()) { // one metrics document per invocation
+            return handle(event, context);
+        }
+    }
+
+    private Void handle(DynamodbEvent event, Context context) {
         for (JobRef ref : JobStreamEvents.jobs(event)) {
             runner.run(ref, JobStreamEvents.owner(context), context::getRemainingTimeInMillis, run::step);
         }

@@ -13,6 +13,8 @@ import dev.crm.shared.jobs.NewJob;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.json.JsonObject;
 import dev.crm.shared.json.Violations;
+import dev.crm.shared.metrics.MetricNames;
+import dev.crm.shared.metrics.Metrics;
 import dev.crm.shared.store.StoreException;
 import dev.crm.shared.tenant.Ids;
 import dev.crm.shared.tenant.TenantId;
@@ -221,6 +223,7 @@ public final class ContactImport {
         if (existingId == null) {
             Contact created = new Contact(rowContactId(jobId, row), data, now, now, 1, Contact.Status.ACTIVE);
             jobs.writeImportedContact(t, jobId, row, null, created, RowOutcome.CREATED);
+            Metrics.count(MetricNames.CONTACTS_CREATED);
             return true;
         }
         Contact existing = contacts.find(t, existingId);

@@ -10,6 +10,8 @@ import dev.crm.contacts.domain.ContactRepository.ListQuery;
 import dev.crm.contacts.domain.ContactRepository.PurchaseState;
 import dev.crm.contacts.domain.ContactRepository.PurchaseUpdate;
 import dev.crm.shared.contact.LifecycleStage;
+import dev.crm.shared.metrics.MetricNames;
+import dev.crm.shared.metrics.Metrics;
 import dev.crm.shared.store.Cursor;
 import dev.crm.shared.store.Slice;
 import dev.crm.shared.store.StoreException;
@@ -57,6 +59,7 @@ public final class ContactService {
         for (int attempt = 1; ; attempt++) {
             try {
                 contacts.create(t, c);
+                Metrics.count(MetricNames.CONTACTS_CREATED);
                 return c;
             } catch (StoreException.VersionConflict e) {
                 Contact existing = get(t, id);

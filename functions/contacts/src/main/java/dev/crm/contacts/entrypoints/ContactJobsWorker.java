@@ -12,6 +12,8 @@ import dev.crm.contacts.config.ContactsComponents;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.jobs.JobRunner;
 import dev.crm.shared.jobs.JobStreamEvents;
+import dev.crm.shared.metrics.Invocation;
+import dev.crm.shared.metrics.Metrics;
 import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.tenant.TenantRepository;
@@ -54,6 +56,12 @@ public final class ContactJobsWorker implements RequestHandler<DynamodbEvent, Vo
 
     @Override
     public Void handleRequest(DynamodbEvent event, Context context) {
+        try (Invocation metrics = Metrics.begin()) { // one metrics document per invocation
+            return handle(event, context);
+        }
+    }
+
+    private Void handle(DynamodbEvent event, Context context) {
         for (JobRef ref : JobStreamEvents.jobs(event)) {
             runner.run(ref, JobStreamEvents.owner(context), context::getRemainingTimeInMillis, job -> {
                 TenantId t = new TenantId(job.tenantId());

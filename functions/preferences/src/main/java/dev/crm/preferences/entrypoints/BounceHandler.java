@@ -8,6 +8,8 @@ import dev.crm.preferences.domain.PreferencesService;
 import dev.crm.preferences.config.PreferencesComponents;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.log.Log;
+import dev.crm.shared.metrics.Invocation;
+import dev.crm.shared.metrics.Metrics;
 import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantCache;
 import java.util.ArrayList;
@@ -41,6 +43,12 @@ public final class BounceHandler implements RequestHandler<Map<String, Object>, 
 
     @Override
     public Void handleRequest(Map<String, Object> event, Context context) {
+        try (Invocation metrics = Metrics.begin()) { // one metrics document per invocation
+            return handle(event, context);
+        }
+    }
+
+    private Void handle(Map<String, Object> event, Context context) {
         int records = 0;
         int suppressed = 0;
         int ignored = 0;

@@ -2,6 +2,8 @@ package dev.crm.surveys.domain;
 
 import dev.crm.shared.store.Backoff;
 import dev.crm.shared.contact.Contact;
+import dev.crm.shared.metrics.MetricNames;
+import dev.crm.shared.metrics.Metrics;
 import dev.crm.shared.segment.SegmentRule;
 import dev.crm.shared.store.Cursor;
 import dev.crm.shared.store.Slice;
@@ -160,6 +162,8 @@ public final class SurveyService {
                 outcome = null; // the same counters or scores were written meanwhile
             }
             if (outcome == Recorded.CREATED) {
+                Metrics.count(MetricNames.SURVEY_RESPONSES);
+                Metrics.tenant(tenant.value()); // a public route: the router knows no caller
                 return new Submitted(Outcome.CREATED, response.receipt());
             }
             if (outcome == Recorded.ID_TAKEN) {

@@ -8,6 +8,8 @@ import dev.crm.shared.jobs.Job;
 import dev.crm.shared.jobs.JobRef;
 import dev.crm.shared.jobs.JobRunner;
 import dev.crm.shared.jobs.JobStreamEvents;
+import dev.crm.shared.metrics.Invocation;
+import dev.crm.shared.metrics.Metrics;
 import dev.crm.surveys.domain.SurveyRecount;
 import dev.crm.surveys.config.SurveysComponents;
 import java.time.Clock;
@@ -43,6 +45,12 @@ public final class RecountWorker implements RequestHandler<DynamodbEvent, Void> 
 
     @Override
     public Void handleRequest(DynamodbEvent event, Context context) {
+        try (Invocation metrics = Metrics.begin()) { // one metrics document per invocation
+            return handle(event, context);
+        }
+    }
+
+    private Void handle(DynamodbEvent event, Context context) {
         for (JobRef job : JobStreamEvents.jobs(event)) {
             runner.run(job, JobStreamEvents.owner(context), context::getRemainingTimeInMillis, this::step);
         }

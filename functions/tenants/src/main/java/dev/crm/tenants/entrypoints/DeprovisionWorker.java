@@ -7,6 +7,8 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.jobs.JobRunner;
 import dev.crm.shared.jobs.JobStreamEvents;
+import dev.crm.shared.metrics.Invocation;
+import dev.crm.shared.metrics.Metrics;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.store.Cursor;
 import dev.crm.shared.tenant.DeprovisionSweep;
@@ -49,6 +51,12 @@ public final class DeprovisionWorker implements RequestHandler<DynamodbEvent, Vo
 
     @Override
     public Void handleRequest(DynamodbEvent event, Context context) {
+        try (Invocation metrics = Metrics.begin()) { // one metrics document per invocation
+            return handle(event, context);
+        }
+    }
+
+    private Void handle(DynamodbEvent event, Context context) {
         for (JobRef pk : JobStreamEvents.jobs(event)) {
             runner.run(pk, JobStreamEvents.owner(context), context::getRemainingTimeInMillis, job -> {
                 TenantId tenant = new TenantId((String) job.input().get("tenantId"));

@@ -5,6 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.jobs.StalledJobs;
 import dev.crm.shared.log.Log;
+import dev.crm.shared.metrics.Invocation;
+import dev.crm.shared.metrics.Metrics;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -27,6 +29,12 @@ public final class JobSweepSchedule implements RequestHandler<Map<String, Object
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        try (Invocation metrics = Metrics.begin()) { // one metrics document per invocation
+            return handle(event, context);
+        }
+    }
+
+    private Map<String, Object> handle(Map<String, Object> event, Context context) {
         StalledJobs.Sweep sweep = stalled.sweep();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("requeued", sweep.requeued());

@@ -5,6 +5,8 @@ import dev.crm.shared.events.EventIds;
 import dev.crm.shared.events.EventRepository;
 import dev.crm.shared.events.EventTypes;
 import dev.crm.shared.log.Log;
+import dev.crm.shared.metrics.MetricNames;
+import dev.crm.shared.metrics.Metrics;
 import dev.crm.shared.store.Cursor;
 import dev.crm.shared.store.Slice;
 import dev.crm.shared.tenant.Ids;
@@ -245,6 +247,12 @@ public final class Deliveries {
                 Log.warn("webhook lane failed", Log.describe(ex.getCause()));
             }
         }
+        // Counted here, on the invocation's thread, so they join its one metrics document.
+        counts.forEach((outcome, n) -> {
+            if (outcome != Outcome.SKIPPED) {
+                Metrics.count(MetricNames.webhookDeliveries(outcome.name()), n);
+            }
+        });
         return counts;
     }
 

@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.log.Log;
+import dev.crm.shared.metrics.Invocation;
+import dev.crm.shared.metrics.Metrics;
 import dev.crm.webhooks.config.WebhooksComponents;
 import dev.crm.webhooks.domain.Deliveries;
 import java.util.LinkedHashMap;
@@ -33,6 +35,12 @@ public final class DeliveryRetrySchedule implements RequestHandler<Map<String, O
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        try (Invocation metrics = Metrics.begin()) { // one metrics document per invocation
+            return handle(event, context);
+        }
+    }
+
+    private Map<String, Object> handle(Map<String, Object> event, Context context) {
         Map<Deliveries.Outcome, Integer> outcomes = deliveries.attemptDue(PER_RUN, DeliveryWorker.timeLeft(context));
         Map<String, Object> out = new LinkedHashMap<>();
         outcomes.forEach((k, v) -> out.put(k.name().toLowerCase(java.util.Locale.ROOT), v));

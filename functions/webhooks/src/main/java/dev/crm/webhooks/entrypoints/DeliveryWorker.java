@@ -5,6 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.log.Log;
+import dev.crm.shared.metrics.Invocation;
+import dev.crm.shared.metrics.Metrics;
 import dev.crm.webhooks.config.WebhooksComponents;
 import dev.crm.webhooks.domain.Deliveries;
 import java.util.Map;
@@ -37,6 +39,12 @@ public final class DeliveryWorker implements RequestHandler<DynamodbEvent, Void>
 
     @Override
     public Void handleRequest(DynamodbEvent event, Context context) {
+        try (Invocation metrics = Metrics.begin()) { // one metrics document per invocation
+            return handle(event, context);
+        }
+    }
+
+    private Void handle(DynamodbEvent event, Context context) {
         Map<Deliveries.Outcome, Integer> outcomes = deliveries.attemptAll(components.deliveriesIn(event), timeLeft(context));
         Log.info("webhook deliveries attempted", Map.of("outcomes", outcomes.toString()));
         return null;

@@ -6,6 +6,8 @@ import dev.crm.shared.service.SlaClock;
 import dev.crm.shared.service.SlaPolicy;
 import dev.crm.cases.domain.HistoryEntry;
 import dev.crm.cases.domain.SupportCase;
+import dev.crm.shared.metrics.MetricNames;
+import dev.crm.shared.metrics.Metrics;
 import dev.crm.shared.store.Cursor;
 import dev.crm.shared.store.Slice;
 import dev.crm.shared.store.StoreException;
@@ -233,6 +235,8 @@ public final class DynamoDbCaseRepository implements CaseRepository {
         tx.addAll(CaseLinks.changed(table.name(), updated)); // the contact's link follows the case (TOUCH)
         try {
             table.transact(tx);
+            // counted once: the condition above lets only one writer record a breach
+            Metrics.count(MetricNames.SLA_BREACHES, entries.stream().filter(e -> HistoryEntry.SLA_BREACHED.equals(e.kind())).count());
             return updated;
         } catch (Table.TransactionFailure f) {
             if (f.conditionFailed(0)) {

@@ -16,6 +16,8 @@ import dev.crm.preferences.domain.TokenUsed;
 import dev.crm.preferences.domain.Topic;
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.contact.ContactDirectory;
+import dev.crm.shared.metrics.MetricNames;
+import dev.crm.shared.metrics.Metrics;
 import dev.crm.shared.store.Cursor;
 import dev.crm.shared.store.Slice;
 import dev.crm.shared.store.StoreException;
@@ -194,6 +196,9 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
         }
         try {
             table.enhanced().transactWriteItems(tx.build());
+            for (LedgerEntry e : entries) {
+                Metrics.count(MetricNames.consentChange(e.newStatus() == null ? null : e.newStatus().name()));
+            }
         } catch (TransactionCanceledException e) {
             Table.TransactionFailure c = Table.TransactionFailure.of(e);
             if (c.conditionFailed(0)) {
