@@ -182,15 +182,81 @@ public final class InteractionImport {
             days.put(e.getKey(), touched(e.getValue(), zone));
         }
         Map<String, PurchaseBase> bases = rows.purchaseBases(t, days, currency);
-        Map<String, Callable<String>> writes = new LinkedHashMap<>();
-        for (var e : byContact.entrySet()) {
-            writes.put(e.getKey(), () -> {
-                writeContact(t, job.id(), e.getKey(), e.getValue(), bases.get(e.getKey()), days.get(e.getKey()), zone, currency);
-                return e.getKey();
+        Map<Integer, Callable<String>> writes = new LinkedHashMap<>();
+        for (List<Pending> group : groups(byContact, bases, zone)) {
+            writes.put(writes.size(), () -> {
+                writeGroup(t, job.id(), group, days, zone, currency);
+                return "";
             });
         }
         all(writes);
         return JobRunner.Step.progress(end - 1, total, Map.of("nextRow", end));
+    }
+
+    /** A contact's lines of the step, its base, and its first part's batch (the one written in a group). */
+    private record Pending(String contactId, List<Line> lines, PurchaseBase base, ContactBatch first) {}
+
+    /**
+     * The contacts' first parts packed into groups that fit one transaction: at most 4 items a line
+     * (marker, guard, timeline entry, its day) and 2 a contact (the active check, the summary), under
+     * DynamoDB's 100. A contact with more lines than one part continues on its own after its group.
+     */
+    private static List<List<Pending>> groups(Map<String, List<Line>> byContact, Map<String, PurchaseBase> bases, ZoneId zone) {
+        List<List<Pending>> out = new ArrayList<>();
+        List<Pending> group = new ArrayList<>();
+        int items = 0;
+        for (var e : byContact.entrySet()) {
+            List<Line> lines = e.getValue();
+            PurchaseBase base = bases.get(e.getKey());
+            List<Line> first = new ArrayList<>(lines.subList(0, Math.min(lines.size(), ROWS_PER_WRITE)));
+            int cost = 4 * first.size() + 2;
+            if (!group.isEmpty() && items + cost > 100) {
+                out.add(group);
+                group = new ArrayList<>();
+                items = 0;
+            }
+            group.add(new Pending(e.getKey(), lines, base, apply(e.getKey(), first, base, zone)));
+            items += cost;
+        }
+        if (!group.isEmpty()) {
+            out.add(group);
+        }
+        return out;
+    }
+
+    /**
+     * Writes a group's first parts in one transaction, then each contact's remaining parts. When the
+     * group is refused (a contact erased, a line written meanwhile, a summary moved on), each contact
+     * is written on its own from its base, which tells those cases apart as before.
+     */
+    private void writeGroup(TenantId t, String jobId, List<Pending> group, Map<String, Set<LocalDate>> days, ZoneId zone,
+            String currency) {
+        boolean written = false;
+        if (group.size() > 1) {
+            try {
+                written = rows.writeImportedGroup(t, jobId, group.stream().map(Pending::first).toList(), clock.instant());
+            } catch (StoreException.Contention e) {
+                written = false;
+            }
+        }
+        for (Pending p : group) {
+            if (written) {
+                int done = p.first().rows().size();
+                if (done < p.lines().size()) {
+                    writeContact(t, jobId, p.contactId(), p.lines().subList(done, p.lines().size()), after(p.base(), p.first()),
+                            days.get(p.contactId()), zone, currency);
+                }
+            } else {
+                writeContact(t, jobId, p.contactId(), p.lines(), p.base(), days.get(p.contactId()), zone, currency);
+            }
+        }
+    }
+
+    /** The base once the batch is written: its summary (when it had purchases) and its days over the base's. */
+    private static PurchaseBase after(PurchaseBase base, ContactBatch batch) {
+        Map<LocalDate, PurchaseDay> days = new HashMap<>(base.days());
+        days.putAll(batch.days());
+        return new PurchaseBase(batch.summary() != null ? batch.summary() : base.summary(), days);
     }
 
     /** Runs the tasks on the workers; a store failure fails the step, which is retried from its checkpoint. */
@@ -339,11 +405,8 @@ public final class InteractionImport {
                 continue;
             }
             switch (outcome) {
-                case WRITTEN: {
-                    Map<LocalDate, PurchaseDay> after = new HashMap<>(base.days());
-                    after.putAll(batch.days());
-                    return new PurchaseBase(batch.summary() != null ? batch.summary() : base.summary(), after);
-                }
+                case WRITTEN:
+                    return after(base, batch);
                 case CONTACT_MISSING:
                     for (Line l : lines) {
                         rows.rejectRow(t, jobId, l.row, List.of(Map.of("pointer", "/contact", "detail",
