@@ -59,6 +59,8 @@ public final class InteractionImport {
     /** Lines of one contact per transaction: 3 items each plus the summary, days and the contact check stay under 100. */
     static final int ROWS_PER_WRITE = 24;
     private static final int MAX_ATTEMPTS = 20;
+    /** New contacts per transaction: each is its profile and its external id's guard. */
+    static final int CREATE_GROUP = 40;
 
     private final ContactRepository contacts;
     private final ImportRowRepository rows;
@@ -155,16 +157,35 @@ public final class InteractionImport {
         }
         Map<String, String> holders = externalIds.isEmpty() ? Map.of() : rows.externalIdHolders(t, externalIds);
         Map<Reference, String> ids = new HashMap<>();
+        Map<Reference, String> created = new java.util.concurrent.ConcurrentHashMap<>();
         Map<Reference, Callable<String>> lookups = new LinkedHashMap<>();
+        Set<Reference> absent = new java.util.LinkedHashSet<>();
         for (Line line : lines.values()) {
             Reference ref = line.contact;
             String known = ref.field().equals("externalId") ? holders.get(ref.value()) : null;
             if (known != null) {
                 ids.put(ref, known);
-            } else if (!ref.field().equals("externalId") || createContacts) {
+            } else if (ref.field().equals("externalId") && createContacts) {
+                absent.add(ref); // the batched read found no holder: create it, no lookup first
+            } else if (!ref.field().equals("externalId")) {
                 lookups.computeIfAbsent(ref, r -> () -> resolve(t, job.id(), r, createContacts));
             }
         }
+        Map<Integer, Callable<String>> creations = new LinkedHashMap<>();
+        List<Reference> pending = new ArrayList<>(absent);
+        for (int from = 0; from < pending.size(); from += CREATE_GROUP) {
+            List<Reference> group = pending.subList(from, Math.min(pending.size(), from + CREATE_GROUP));
+            creations.put(from, () -> {
+                createGroup(t, job.id(), group).forEach((ref, id) -> {
+                    if (id != null) {
+                        created.put(ref, id);
+                    }
+                });
+                return "";
+            });
+        }
+        all(creations);
+        ids.putAll(created);
         ids.putAll(all(lookups));
         Map<String, List<Line>> byContact = new LinkedHashMap<>();
         for (var e : lines.entrySet()) {
@@ -336,6 +357,36 @@ public final class InteractionImport {
         return value == null ? null : new Reference(field, value);
     }
 
+    /**
+     * Creates the group's contacts in one transaction; when that is refused (one was created meanwhile,
+     * by a request or by this step before a crash), each is looked up or created on its own.
+     */
+    private Map<Reference, String> createGroup(TenantId t, String jobId, List<Reference> group) {
+        Map<Reference, String> out = new HashMap<>();
+        List<Contact> created = new ArrayList<>();
+        for (Reference ref : group) {
+            created.add(newContact(jobId, ref));
+        }
+        boolean written;
+        try {
+            written = group.size() > 1 && contacts.createAll(t, created);
+        } catch (StoreException.Contention e) {
+            written = false;
+        }
+        for (int i = 0; i < group.size(); i++) {
+            out.put(group.get(i), written ? created.get(i).id() : resolve(t, jobId, group.get(i), true));
+        }
+        return out;
+    }
+
+    /** The contact an import creates for a reference, with its stable id. */
+    private Contact newContact(String jobId, Reference ref) {
+        Map<String, Object> fields = Map.of(ref.field(), ref.value());
+        ContactData data = ContactFields.create(JsonObject.of(new HashMap<>(fields), "", new Violations()));
+        Instant now = clock.instant();
+        return new Contact(createdContactId(jobId, ref), data, now, now, 1, Contact.Status.ACTIVE);
+    }
+
     /** The contact's id; null when there is none (and none may be created). */
     private String resolve(TenantId t, String jobId, Reference ref, boolean create) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -350,11 +401,8 @@ public final class InteractionImport {
             if (id != null || !create || ref.field().equals("id")) {
                 return id;
             }
-            Map<String, Object> fields = Map.of(ref.field(), ref.value());
-            ContactData data = ContactFields.create(JsonObject.of(new HashMap<>(fields), "", new Violations()));
-            Instant now = clock.instant();
             try {
-                contacts.create(t, new Contact(createdContactId(jobId, ref), data, now, now, 1, Contact.Status.ACTIVE));
+                contacts.create(t, newContact(jobId, ref));
                 return createdContactId(jobId, ref);
             } catch (StoreException.UniqueViolation | StoreException.VersionConflict | StoreException.Contention e) {
                 // created meanwhile (by a request, or by this batch before a crash): look again
