@@ -238,6 +238,46 @@ class InteractionImportIT {
     }
 
     @Test
+    void smallContactsShareTransactionsAndACrashedImportOfThemResumesWithoutWritingAnythingTwice() {
+        // 300 contacts with 3 lines each: their parts go out several contacts to a transaction
+        StringBuilder ndjson = new StringBuilder();
+        int lines = 900;
+        for (int i = 0; i < lines; i++) {
+            String day = java.time.LocalDate.of(2024, 1, 1).plusDays(i / 300 * 7).toString();
+            ndjson.append(purchaseLine("{\"externalId\": \"s" + (i % 300) + "\"}", day + "T12:00:00Z", "2." + (i % 10)));
+        }
+        StringBuilder firsts = new StringBuilder();
+        for (int c = 0; c < 300; c++) {
+            firsts.append(purchaseLine("{\"externalId\": \"s" + c + "\"}", "2023-12-01T12:00:00Z", "1.00"));
+        }
+        assertEquals(300L, run(t, start(t, firsts.toString(), true)).get("imported"));
+        String location = start(t, ndjson.toString(), false);
+        FaultInjector faults = new FaultInjector();
+        ContactJobsWorker crashing = new ContactJobsWorker(TestInfrastructure.create(clock, Map.of(), faults));
+        // about 45 transactions in all: crash after a few groups, then after a few more
+        for (int writesBeforeCrash : new int[] {8, 20}) {
+            faults.crashAfter(writesBeforeCrash, FaultInjector.WRITES);
+            assertThrows(RuntimeException.class, () -> crashing.handleRequest(queued(t, location), new LambdaContext()));
+            faults.off();
+            assertTrue(faults.injected() > 0);
+        }
+        Map<?, ?> result = run(t, location);
+        assertEquals((long) lines, result.get("imported"));
+        assertEquals(List.of(), result.get("rejected"));
+        long purchases = 0;
+        for (int c = 0; c < 300; c += 1) {
+            var found = body(call(as(t, "GET", "/v1/contacts", Scope.READ).query("externalId", "s" + c)));
+            String id = (String) ((Map<?, ?>) ((List<?>) found.get("items")).get(0)).get("id");
+            PurchaseSummary s = stored(t, id);
+            assertTrue(s.sameFigures(recomputed(t, id)), "contact s" + c + ": " + s + " vs " + recomputed(t, id));
+            assertEquals(4, s.purchases(), "contact s" + c);
+            assertEquals(4, timelineEntries(t, id), "one timeline entry per line, contact s" + c);
+            purchases += s.purchases();
+        }
+        assertEquals(lines + 300, purchases);
+    }
+
+    @Test
     void anotherTenantNeitherSeesTheJobNorReachesTheContacts() {
         TenantId other = TestInfrastructure.tenant(infra).id();
         String ann = contact(t, "{\"externalId\": \"erp-1\", \"email\": \"ann@example.com\"}");

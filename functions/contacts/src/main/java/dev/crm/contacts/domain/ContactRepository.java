@@ -29,6 +29,15 @@ public interface ContactRepository {
      */
     void create(TenantId tenant, Contact contact);
 
+    /**
+     * Creates the contacts as {@link #create} creates one, all in one transaction (a bulk import's new
+     * contacts: one transaction for many instead of one each). All or nothing.
+     *
+     * @return false when any would be refused (its id, email or external id taken, or the write
+     *         conflicted): nothing was written, and the caller creates each on its own to learn why
+     */
+    boolean createAll(TenantId tenant, java.util.List<Contact> contacts);
+
     /** @return the contact in any state (strongly consistent), or null */
     Contact find(TenantId tenant, String contactId);
 

@@ -84,4 +84,14 @@ public interface ImportRowRepository {
      * @throws dev.crm.shared.store.StoreException.Contention when the summary or a day changed since it was read
      */
     BatchOutcome writeImportedInteractions(TenantId tenant, String jobId, ContactBatch batch, Instant recordedAt);
+
+    /**
+     * Writes several contacts' batches as {@link #writeImportedInteractions} writes one, all in one
+     * transaction (a transaction costs DynamoDB Local a fixed ~10 ms whatever its size, so a batch
+     * of small contacts goes out in a few large ones). All or nothing.
+     *
+     * @return false when any batch would not be WRITTEN (a condition failed, the write conflicted):
+     *         nothing was written, and the caller writes each batch on its own to learn why
+     */
+    boolean writeImportedGroup(TenantId tenant, String jobId, List<ContactBatch> batches, Instant recordedAt);
 }

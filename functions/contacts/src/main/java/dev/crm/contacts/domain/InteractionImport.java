@@ -59,6 +59,8 @@ public final class InteractionImport {
     /** Lines of one contact per transaction: 3 items each plus the summary, days and the contact check stay under 100. */
     static final int ROWS_PER_WRITE = 24;
     private static final int MAX_ATTEMPTS = 20;
+    /** New contacts per transaction: each is its profile and its external id's guard. */
+    static final int CREATE_GROUP = 40;
 
     private final ContactRepository contacts;
     private final ImportRowRepository rows;
@@ -155,16 +157,35 @@ public final class InteractionImport {
         }
         Map<String, String> holders = externalIds.isEmpty() ? Map.of() : rows.externalIdHolders(t, externalIds);
         Map<Reference, String> ids = new HashMap<>();
+        Map<Reference, String> created = new java.util.concurrent.ConcurrentHashMap<>();
         Map<Reference, Callable<String>> lookups = new LinkedHashMap<>();
+        Set<Reference> absent = new java.util.LinkedHashSet<>();
         for (Line line : lines.values()) {
             Reference ref = line.contact;
             String known = ref.field().equals("externalId") ? holders.get(ref.value()) : null;
             if (known != null) {
                 ids.put(ref, known);
-            } else if (!ref.field().equals("externalId") || createContacts) {
+            } else if (ref.field().equals("externalId") && createContacts) {
+                absent.add(ref); // the batched read found no holder: create it, no lookup first
+            } else if (!ref.field().equals("externalId")) {
                 lookups.computeIfAbsent(ref, r -> () -> resolve(t, job.id(), r, createContacts));
             }
         }
+        Map<Integer, Callable<String>> creations = new LinkedHashMap<>();
+        List<Reference> pending = new ArrayList<>(absent);
+        for (int from = 0; from < pending.size(); from += CREATE_GROUP) {
+            List<Reference> group = pending.subList(from, Math.min(pending.size(), from + CREATE_GROUP));
+            creations.put(from, () -> {
+                createGroup(t, job.id(), group).forEach((ref, id) -> {
+                    if (id != null) {
+                        created.put(ref, id);
+                    }
+                });
+                return "";
+            });
+        }
+        all(creations);
+        ids.putAll(created);
         ids.putAll(all(lookups));
         Map<String, List<Line>> byContact = new LinkedHashMap<>();
         for (var e : lines.entrySet()) {
@@ -182,15 +203,81 @@ public final class InteractionImport {
             days.put(e.getKey(), touched(e.getValue(), zone));
         }
         Map<String, PurchaseBase> bases = rows.purchaseBases(t, days, currency);
-        Map<String, Callable<String>> writes = new LinkedHashMap<>();
-        for (var e : byContact.entrySet()) {
-            writes.put(e.getKey(), () -> {
-                writeContact(t, job.id(), e.getKey(), e.getValue(), bases.get(e.getKey()), days.get(e.getKey()), zone, currency);
-                return e.getKey();
+        Map<Integer, Callable<String>> writes = new LinkedHashMap<>();
+        for (List<Pending> group : groups(byContact, bases, zone)) {
+            writes.put(writes.size(), () -> {
+                writeGroup(t, job.id(), group, days, zone, currency);
+                return "";
             });
         }
         all(writes);
         return JobRunner.Step.progress(end - 1, total, Map.of("nextRow", end));
+    }
+
+    /** A contact's lines of the step, its base, and its first part's batch (the one written in a group). */
+    private record Pending(String contactId, List<Line> lines, PurchaseBase base, ContactBatch first) {}
+
+    /**
+     * The contacts' first parts packed into groups that fit one transaction: at most 4 items a line
+     * (marker, guard, timeline entry, its day) and 2 a contact (the active check, the summary), under
+     * DynamoDB's 100. A contact with more lines than one part continues on its own after its group.
+     */
+    private static List<List<Pending>> groups(Map<String, List<Line>> byContact, Map<String, PurchaseBase> bases, ZoneId zone) {
+        List<List<Pending>> out = new ArrayList<>();
+        List<Pending> group = new ArrayList<>();
+        int items = 0;
+        for (var e : byContact.entrySet()) {
+            List<Line> lines = e.getValue();
+            PurchaseBase base = bases.get(e.getKey());
+            List<Line> first = new ArrayList<>(lines.subList(0, Math.min(lines.size(), ROWS_PER_WRITE)));
+            int cost = 4 * first.size() + 2;
+            if (!group.isEmpty() && items + cost > 100) {
+                out.add(group);
+                group = new ArrayList<>();
+                items = 0;
+            }
+            group.add(new Pending(e.getKey(), lines, base, apply(e.getKey(), first, base, zone)));
+            items += cost;
+        }
+        if (!group.isEmpty()) {
+            out.add(group);
+        }
+        return out;
+    }
+
+    /**
+     * Writes a group's first parts in one transaction, then each contact's remaining parts. When the
+     * group is refused (a contact erased, a line written meanwhile, a summary moved on), each contact
+     * is written on its own from its base, which tells those cases apart as before.
+     */
+    private void writeGroup(TenantId t, String jobId, List<Pending> group, Map<String, Set<LocalDate>> days, ZoneId zone,
+            String currency) {
+        boolean written = false;
+        if (group.size() > 1) {
+            try {
+                written = rows.writeImportedGroup(t, jobId, group.stream().map(Pending::first).toList(), clock.instant());
+            } catch (StoreException.Contention e) {
+                written = false;
+            }
+        }
+        for (Pending p : group) {
+            if (written) {
+                int done = p.first().rows().size();
+                if (done < p.lines().size()) {
+                    writeContact(t, jobId, p.contactId(), p.lines().subList(done, p.lines().size()), after(p.base(), p.first()),
+                            days.get(p.contactId()), zone, currency);
+                }
+            } else {
+                writeContact(t, jobId, p.contactId(), p.lines(), p.base(), days.get(p.contactId()), zone, currency);
+            }
+        }
+    }
+
+    /** The base once the batch is written: its summary (when it had purchases) and its days over the base's. */
+    private static PurchaseBase after(PurchaseBase base, ContactBatch batch) {
+        Map<LocalDate, PurchaseDay> days = new HashMap<>(base.days());
+        days.putAll(batch.days());
+        return new PurchaseBase(batch.summary() != null ? batch.summary() : base.summary(), days);
     }
 
     /** Runs the tasks on the workers; a store failure fails the step, which is retried from its checkpoint. */
@@ -270,6 +357,36 @@ public final class InteractionImport {
         return value == null ? null : new Reference(field, value);
     }
 
+    /**
+     * Creates the group's contacts in one transaction; when that is refused (one was created meanwhile,
+     * by a request or by this step before a crash), each is looked up or created on its own.
+     */
+    private Map<Reference, String> createGroup(TenantId t, String jobId, List<Reference> group) {
+        Map<Reference, String> out = new HashMap<>();
+        List<Contact> created = new ArrayList<>();
+        for (Reference ref : group) {
+            created.add(newContact(jobId, ref));
+        }
+        boolean written;
+        try {
+            written = group.size() > 1 && contacts.createAll(t, created);
+        } catch (StoreException.Contention e) {
+            written = false;
+        }
+        for (int i = 0; i < group.size(); i++) {
+            out.put(group.get(i), written ? created.get(i).id() : resolve(t, jobId, group.get(i), true));
+        }
+        return out;
+    }
+
+    /** The contact an import creates for a reference, with its stable id. */
+    private Contact newContact(String jobId, Reference ref) {
+        Map<String, Object> fields = Map.of(ref.field(), ref.value());
+        ContactData data = ContactFields.create(JsonObject.of(new HashMap<>(fields), "", new Violations()));
+        Instant now = clock.instant();
+        return new Contact(createdContactId(jobId, ref), data, now, now, 1, Contact.Status.ACTIVE);
+    }
+
     /** The contact's id; null when there is none (and none may be created). */
     private String resolve(TenantId t, String jobId, Reference ref, boolean create) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -284,11 +401,8 @@ public final class InteractionImport {
             if (id != null || !create || ref.field().equals("id")) {
                 return id;
             }
-            Map<String, Object> fields = Map.of(ref.field(), ref.value());
-            ContactData data = ContactFields.create(JsonObject.of(new HashMap<>(fields), "", new Violations()));
-            Instant now = clock.instant();
             try {
-                contacts.create(t, new Contact(createdContactId(jobId, ref), data, now, now, 1, Contact.Status.ACTIVE));
+                contacts.create(t, newContact(jobId, ref));
                 return createdContactId(jobId, ref);
             } catch (StoreException.UniqueViolation | StoreException.VersionConflict | StoreException.Contention e) {
                 // created meanwhile (by a request, or by this batch before a crash): look again
@@ -339,11 +453,8 @@ public final class InteractionImport {
                 continue;
             }
             switch (outcome) {
-                case WRITTEN: {
-                    Map<LocalDate, PurchaseDay> after = new HashMap<>(base.days());
-                    after.putAll(batch.days());
-                    return new PurchaseBase(batch.summary() != null ? batch.summary() : base.summary(), after);
-                }
+                case WRITTEN:
+                    return after(base, batch);
                 case CONTACT_MISSING:
                     for (Line l : lines) {
                         rows.rejectRow(t, jobId, l.row, List.of(Map.of("pointer", "/contact", "detail",

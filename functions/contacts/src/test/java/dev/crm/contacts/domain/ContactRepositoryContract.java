@@ -100,6 +100,26 @@ public abstract class ContactRepositoryContract {
     }
 
     @Test
+    void createAllCreatesEveryContactOrNone() {
+        List<Contact> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            batch.add(contact(data(null, "bulk-" + i + "-" + UUID.randomUUID(), LifecycleStage.CUSTOMER, List.of()), T0));
+        }
+        assertTrue(contacts().createAll(tenant, batch));
+        for (Contact c : batch) {
+            assertEquals(c.id(), contacts().findIdByExternalId(tenant, c.data().externalId()));
+            assertNotNull(contacts().find(tenant, c.id()));
+        }
+        // one external id already held: nothing of the group is written
+        Contact taken = contact(data(null, batch.get(3).data().externalId(), LifecycleStage.CUSTOMER, List.of()), T0);
+        Contact fresh = contact(data(null, "bulk-fresh-" + UUID.randomUUID(), LifecycleStage.CUSTOMER, List.of()), T0);
+        assertFalse(contacts().createAll(tenant, List.of(fresh, taken)));
+        assertNull(contacts().find(tenant, fresh.id()));
+        assertNull(contacts().findIdByExternalId(tenant, fresh.data().externalId()));
+        assertNull(contacts().find(tenant, taken.id()));
+    }
+
+    @Test
     void anEmailOrExternalIdHeldByAnotherContactIsAUniqueViolationNamingTheHolder() {
         String email = email();
         String ext = "crm-" + UUID.randomUUID();

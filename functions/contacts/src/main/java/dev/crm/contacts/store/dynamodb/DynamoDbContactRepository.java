@@ -90,6 +90,24 @@ public final class DynamoDbContactRepository implements ContactRepository {
         }
     }
 
+    @Override
+    public boolean createAll(TenantId t, List<Contact> batch) {
+        EnhancedTransaction tx = new EnhancedTransaction(table.enhanced());
+        for (Contact c : batch) {
+            tx.put(profiles, ContactRecord.of(t, c), EnhancedTransaction.condition("attribute_not_exists(PK)"));
+            this.guards.addChanges(tx, t, null, c);
+        }
+        try {
+            tx.run();
+            return true;
+        } catch (Table.TransactionFailure f) {
+            if (f.isThrottled()) {
+                throw new StoreException.Busy();
+            }
+            return false;
+        }
+    }
+
     /** The contact's put is the transaction's first item; its guards' puts are where {@code guards} says. */
     private static RuntimeException uniqueViolation(Table.TransactionFailure f, ContactGuards.Placed guards) {
         RuntimeException taken = guards.violation(f);

@@ -296,13 +296,61 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
 
     @Override
     public BatchOutcome writeImportedInteractions(TenantId t, String jobId, ContactBatch batch, Instant recordedAt) {
+        List<TransactWriteItem> tx = new ArrayList<>();
+        int firstGuard = addImported(tx, t, jobId, batch, recordedAt);
+        int firstMarker = 1;
+        try {
+            table.transact(tx);
+            return BatchOutcome.WRITTEN;
+        } catch (Table.TransactionFailure f) {
+            if (f.conditionFailed(0)) {
+                return BatchOutcome.CONTACT_MISSING;
+            }
+            for (int k = firstMarker; k < firstGuard; k++) {
+                if (f.conditionFailed(k)) {
+                    return BatchOutcome.ROW_DONE;
+                }
+            }
+            for (int k = firstGuard; k < tx.size(); k++) {
+                if (f.conditionFailed(k)) {
+                    // the summary or a day moved on since it was read (a guard taken: the same line written meanwhile)
+                    throw new StoreException.Contention();
+                }
+            }
+            throw f.storeOutcome();
+        }
+    }
+
+    @Override
+    public boolean writeImportedGroup(TenantId t, String jobId, List<ContactBatch> batches, Instant recordedAt) {
+        List<TransactWriteItem> tx = new ArrayList<>();
+        for (ContactBatch batch : batches) {
+            addImported(tx, t, jobId, batch, recordedAt);
+        }
+        try {
+            table.transact(tx);
+            return true;
+        } catch (Table.TransactionFailure f) {
+            if (f.isThrottled()) {
+                throw new StoreException.Busy();
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Adds one contact's batch to a transaction: the contact's active check first, then the lines'
+     * markers, then their touch points and the summary and days.
+     *
+     * @return the index of the batch's first guard (the items before it, from the check on, are its
+     *         check and markers)
+     */
+    private int addImported(List<TransactWriteItem> tx, TenantId t, String jobId, ContactBatch batch, Instant recordedAt) {
         String contactId = batch.contactId();
         String pk = Keys.contact(t, contactId);
         // Low-level transaction: the items a recorded touch point has (DynamoDbContactRepository's own
         // builders), whose summary update the Enhanced Client cannot express, with the lines' markers.
-        List<TransactWriteItem> tx = new ArrayList<>();
         tx.add(DynamoDbContactRepository.activeCheck(table, pk));
-        int firstMarker = tx.size();
         for (ImportedInteraction row : batch.rows()) {
             tx.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name())
                     .item(RowMarker.SCHEMA.itemToMap(marker(t, jobId, row.row(), RowOutcome.CREATED, contactId, null), true))
@@ -328,25 +376,6 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
         } else if (batch.complaints() > 0) {
             tx.add(DynamoDbContactRepository.complaintsUpdate(table, t, contactId, batch.complaints()));
         }
-        try {
-            table.transact(tx);
-            return BatchOutcome.WRITTEN;
-        } catch (Table.TransactionFailure f) {
-            if (f.conditionFailed(0)) {
-                return BatchOutcome.CONTACT_MISSING;
-            }
-            for (int k = firstMarker; k < firstGuard; k++) {
-                if (f.conditionFailed(k)) {
-                    return BatchOutcome.ROW_DONE;
-                }
-            }
-            for (int k = firstGuard; k < tx.size(); k++) {
-                if (f.conditionFailed(k)) {
-                    // the summary or a day moved on since it was read (a guard taken: the same line written meanwhile)
-                    throw new StoreException.Contention();
-                }
-            }
-            throw f.storeOutcome();
-        }
+        return firstGuard;
     }
 }

@@ -98,6 +98,25 @@ public class InMemoryContactRepository implements ContactRepository {
     }
 
     @Override
+    public synchronized boolean createAll(TenantId t, java.util.List<Contact> batch) {
+        var ids = new java.util.HashSet<String>();
+        var taken = new java.util.HashSet<GuardKey>();
+        for (Contact c : batch) {
+            GuardKey email = emailGuard(t, c);
+            GuardKey ext = externalIdGuard(t, c);
+            if (contacts.containsKey(new ContactKey(t, c.id())) || !ids.add(c.id())
+                    || (email != null && (guards.containsKey(email) || !taken.add(email)))
+                    || (ext != null && (guards.containsKey(ext) || !taken.add(ext)))) {
+                return false;
+            }
+        }
+        for (Contact c : batch) {
+            create(t, c);
+        }
+        return true;
+    }
+
+    @Override
     public synchronized Contact find(TenantId t, String contactId) {
         return contacts.get(new ContactKey(t, contactId));
     }

@@ -159,26 +159,12 @@ public class InMemoryImportRowRepository implements ImportRowRepository {
     public BatchOutcome writeImportedInteractions(TenantId t, String jobId, ContactBatch batch, Instant recordedAt) {
         synchronized (contacts) {
             synchronized (this) {
-                Contact c = contacts.find(t, batch.contactId());
-                if (c == null || c.status() != Contact.Status.ACTIVE) {
-                    return BatchOutcome.CONTACT_MISSING;
+                BatchOutcome refused = refusal(t, jobId, batch);
+                if (refused != null) {
+                    return refused;
                 }
                 var own = markers.computeIfAbsent(new JobKey(t, jobId), k -> new TreeMap<>());
-                if (batch.rows().stream().anyMatch(r -> own.containsKey(r.row()))) {
-                    return BatchOutcome.ROW_DONE;
-                }
                 var p = contacts.partition(t, batch.contactId());
-                long stored = p.summary == null ? 0 : p.summary.version();
-                boolean daysAsRead = batch.days().keySet().stream()
-                        .allMatch(d -> p.days.containsKey(d) == batch.daysExisting().contains(d));
-                if (batch.summary() != null && (stored != batch.expectedVersion() || !daysAsRead)) {
-                    throw new StoreException.Contention();
-                }
-                for (var row : batch.rows()) {
-                    if (p.interactionIds.containsKey(row.interaction().id())) {
-                        throw new StoreException.Contention();
-                    }
-                }
                 for (var row : batch.rows()) {
                     var i = row.interaction();
                     String key = InMemoryContactRepository.timelineKey(i.occurredAt(), "interaction", i.id());
@@ -202,5 +188,51 @@ public class InMemoryImportRowRepository implements ImportRowRepository {
                 return BatchOutcome.WRITTEN;
             }
         }
+    }
+
+    @Override
+    public boolean writeImportedGroup(TenantId t, String jobId, List<ContactBatch> batches, Instant recordedAt) {
+        synchronized (contacts) {
+            synchronized (this) {
+                for (ContactBatch batch : batches) {
+                    try {
+                        if (refusal(t, jobId, batch) != null) {
+                            return false;
+                        }
+                    } catch (StoreException.Contention e) {
+                        return false;
+                    }
+                }
+                for (ContactBatch batch : batches) {
+                    writeImportedInteractions(t, jobId, batch, recordedAt);
+                }
+                return true;
+            }
+        }
+    }
+
+    /** Why the batch cannot be written as read (null: it can); a changed summary, day or guard is contention. */
+    private BatchOutcome refusal(TenantId t, String jobId, ContactBatch batch) {
+        Contact c = contacts.find(t, batch.contactId());
+        if (c == null || c.status() != Contact.Status.ACTIVE) {
+            return BatchOutcome.CONTACT_MISSING;
+        }
+        var own = markers.computeIfAbsent(new JobKey(t, jobId), k -> new TreeMap<>());
+        if (batch.rows().stream().anyMatch(r -> own.containsKey(r.row()))) {
+            return BatchOutcome.ROW_DONE;
+        }
+        var p = contacts.partition(t, batch.contactId());
+        long stored = p.summary == null ? 0 : p.summary.version();
+        boolean daysAsRead = batch.days().keySet().stream()
+                .allMatch(d -> p.days.containsKey(d) == batch.daysExisting().contains(d));
+        if (batch.summary() != null && (stored != batch.expectedVersion() || !daysAsRead)) {
+            throw new StoreException.Contention();
+        }
+        for (var row : batch.rows()) {
+            if (p.interactionIds.containsKey(row.interaction().id())) {
+                throw new StoreException.Contention();
+            }
+        }
+        return null;
     }
 }
