@@ -65,6 +65,7 @@ class TenantIsolationIT {
     static final Map<String, Scope> SCOPES = Map.ofEntries(
             Map.entry("GET /v1/churn-alerts", Scope.READ),
             Map.entry("GET /v1/churn-runs/{id}", Scope.READ),
+            Map.entry("GET /v1/churn-runs/{id}/predictions", Scope.READ),
             Map.entry("GET /v1/churn-scores/summary", Scope.READ),
             Map.entry("GET /v1/contacts", Scope.READ),
             Map.entry("GET /v1/cases/metrics", Scope.READ),
@@ -267,6 +268,8 @@ class TenantIsolationIT {
         expected.put("/v1/surveys/" + b.ids().get("srv_example0000000000000") + "/results?from=2026-01-01&to=2027-01-01&interval=month",
                 b.ids().get("srv_example0000000000000"));
         expected.put("/v1/churn-runs/" + b.ids().get("run_example0000000000000"), b.ids().get("run_example0000000000000"));
+        // B's run predicted B's lapsed customers (a run's predictions name the run's own tenant's contacts only)
+        expected.put("/v1/churn-runs/" + b.ids().get("run_example0000000000000") + "/predictions", "\"pAlive\"");
         Set<String> lists = new TreeSet<>();
         for (SamTemplate.ApiRoute r : SamTemplate.load().apiRoutes()) {
             if (r.method().equals("GET") && !r.isPublic() && !r.path().contains("{") && SCOPES.get("GET " + r.path()) != Scope.OPERATOR) {

@@ -222,4 +222,62 @@ class ChurnRunForecastTest {
         assertEquals(selection, ((Map<String, Object>) again.get("accuracy")).get("selection"), "the selection's figures");
         assertEquals(allPredictions(repo, "run_backtest"), allPredictions(other, "run_backtest"));
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRunAsOfTodayScoresWithTheForecastReportsItsInternalFiguresAndGivesEachScoreItsRfmQuintiles() {
+        InMemoryChurnRepository today = repository(original);
+        Map<String, List<dev.crm.shared.contact.PurchaseSummary.Purchase>> byContact = new TreeMap<>();
+        for (InMemoryChurnRepository.Purchase p : original) {
+            byContact.computeIfAbsent(p.contactId(), k -> new ArrayList<>())
+                    .add(new dev.crm.shared.contact.PurchaseSummary.Purchase(LocalDate.ofInstant(p.at(), ZoneOffset.UTC), p.amount()));
+        }
+        byContact.forEach((id, list) -> today.putCustomer(t, new CustomerHistory(id,
+                dev.crm.shared.contact.PurchaseSummary.recompute("EUR", list), 0, null), Map.of("firstName", "C")));
+        Map<String, Object> checkpoint = Map.of();
+        Map<String, Object> done = null;
+        for (int steps = 0; steps < 100 && done == null; steps++) {
+            JobRunner.Step s = new ChurnRun(today, clock).step(tenant, new Job(JobRef.of(t, "run_today"), "run_today", ChurnRun.KIND,
+                    t.value(), Job.Status.RUNNING, 0, 0, Map.of("trigger", "api"), null, null, checkpoint, "worker", 0, 0, NOW, NOW));
+            if (s.finished()) {
+                done = (Map<String, Object>) Json.parse(Json.write(s.result()));
+            } else {
+                checkpoint = (Map<String, Object>) Json.parse(Json.write(s.checkpoint()));
+            }
+        }
+        assertNotNull(done);
+        Map<String, Object> model = (Map<String, Object>) done.get("model");
+        assertTrue(PurchaseForecaster.CANDIDATES.contains(model.get("chosen")), model.toString());
+        assertEquals("internalSplit", ((Map<String, Object>) done.get("accuracy")).get("evaluatedOn"));
+        assertEquals((long) CUSTOMERS, ((Number) done.get("scored")).longValue());
+        List<ChurnPrediction> predictions = allPredictions(today, "run_today");
+        assertEquals(CUSTOMERS, predictions.size());
+        double predicted = predictions.stream().mapToDouble(ChurnPrediction::expectedPurchases).sum();
+        assertEquals(((Number) ((Map<String, Object>) done.get("predictions")).get("expectedPurchases")).doubleValue(), predicted,
+                1e-9 * predicted);
+        for (ChurnPrediction p : predictions) {
+            assertEquals(p.expectedPurchases(), today.score(t, p.contactId()).expectedPurchases(), "the score is the prediction");
+        }
+
+        // quintiles recomputed here: 1 + ⌊5 · (customers strictly below) / n⌋, recency as days since the last purchase
+        LocalDate asOf = NOW.atZone(ZoneOffset.UTC).toLocalDate();
+        Map<String, double[]> values = new HashMap<>();
+        byContact.forEach((id, list) -> {
+            var s = dev.crm.shared.contact.PurchaseSummary.recompute("EUR", list);
+            values.put(id, new double[] {-ChronoUnit.DAYS.between(s.lastPurchaseDay(), asOf), s.repeatPurchaseDays() + 1,
+                    s.totalSpend().doubleValue()});
+        });
+        for (String id : byContact.keySet()) {
+            Rfm rfm = today.score(t, id).rfm();
+            assertNotNull(rfm, id);
+            int[] expected = new int[3];
+            for (int k = 0; k < 3; k++) {
+                int kk = k;
+                long below = values.values().stream().filter(v -> v[kk] < values.get(id)[kk]).count();
+                expected[k] = 1 + (int) (5 * below / values.size());
+            }
+            assertEquals(new Rfm(expected[0], expected[1], expected[2]), rfm, id);
+            assertEquals(rfm.score(), ((Number) ((Map<String, Object>) today.score(t, id).toJson().get("rfm")).get("score")).intValue());
+        }
+    }
 }
