@@ -468,7 +468,7 @@ class TenantIsolationIT {
         assertEquals(Set.of("churn-alerts/list-churn-alerts.json", "contacts/get-timeline.json", "contacts/list-contacts.json",
                 "preferences/get-consent-history.json", "preferences/list-topics.json", "surveys/list-surveys.json", "tenants/list-keys.json",
                 "webhooks/list-webhooks.json", "cases/list-cases.json", "cases/get-case-history.json",
-                "cases/list-agents.json"),
+                "cases/list-agents.json", "churn-alerts/list-churn-run-predictions.json"),
                 tried, "the lists of A with a second page (the segment list has one page by design)");
     }
 

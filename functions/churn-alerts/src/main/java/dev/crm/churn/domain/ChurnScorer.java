@@ -173,7 +173,8 @@ public final class ChurnScorer {
         PurchaseForecaster.Forecast f;
         try {
             f = PurchaseForecaster.forecast(histories, asOf, horizonWeeks);
-        } catch (IllegalArgumentException | ArithmeticException e) {
+        } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {
+            // no customer by the internal split, or a model's likelihood not finite at any start
             return new Fitted(new Models(fit.bgNbd(), fit.gammaGamma(), summaries.size(), false,
                     ChosenForecast.bgNbdOnly(fit.bgNbd()), horizonWeeks, Map.of()), null);
         }
