@@ -427,6 +427,48 @@ class ContactsHandlerIT {
         problem(call(ApiEvents.request("GET", "/v1/segments/{id}").path("id", segId).as(t, Scope.READ)), 404, "not-found");
     }
 
+    /** The churn run keeps each customer's RFM quintiles on their churn score; segment rules select by them. */
+    @Test
+    void segmentsSelectByTheChurnRunsRfmQuintiles() {
+        TenantId t = TestInfrastructure.tenant(infra).id();
+        TenantId other = TestInfrastructure.tenant(infra).id();
+        String best = (String) createContact(t, "{\"firstName\": \"Best\"}").get("id");
+        String lapsed = (String) createContact(t, "{\"firstName\": \"Lapsed\"}").get("id");
+        createContact(t, "{\"firstName\": \"Unscored\"}");
+        String elsewhere = (String) createContact(other, "{\"firstName\": \"Elsewhere\"}").get("id");
+        churnScore(t, best, 5, 4, 5);
+        churnScore(t, lapsed, 1, 4, 5);
+        churnScore(other, elsewhere, 5, 5, 5);
+        String rule = "{\"name\": \"Champions\", \"rule\": {\"all\": [{\"field\": \"rfm.score\", \"op\": \"gte\", \"value\": 12},"
+                + "{\"field\": \"rfm.r\", \"op\": \"gte\", \"value\": 4}]}}";
+        var seg = call(as(t, "POST", "/v1/segments").json(rule));
+        status(seg, 201);
+        var members = call(ApiEvents.request("GET", "/v1/segments/{id}/contacts").path("id", (String) body(seg).get("id"))
+                .as(t, Scope.READ));
+        assertEquals(List.of("Best"), ((List<?>) body(members).get("items")).stream().map(m -> ((Map<?, ?>) m).get("firstName")).toList());
+        var lowRecency = call(as(t, "POST", "/v1/segments").json("{\"name\": \"Slipping\", \"rule\": "
+                + "{\"field\": \"rfm.r\", \"op\": \"lte\", \"value\": 2}}"));
+        var slipping = call(ApiEvents.request("GET", "/v1/segments/{id}/contacts").path("id", (String) body(lowRecency).get("id"))
+                .as(t, Scope.READ));
+        assertEquals(List.of("Lapsed"), ((List<?>) body(slipping).get("items")).stream().map(m -> ((Map<?, ?>) m).get("firstName")).toList());
+    }
+
+    /** A churn score item as the churn run writes it (docs/data-model.md "Churn"), with its RFM quintiles. */
+    private void churnScore(TenantId t, String contactId, int r, int f, int m) {
+        Map<String, Object> rfm = Map.of("r", (long) r, "f", (long) f, "m", (long) m, "score", (long) (r + f + m));
+        Map<String, Object> view = new java.util.LinkedHashMap<>();
+        view.put("pAlive", new java.math.BigDecimal("0.5"));
+        view.put("riskTier", "low");
+        view.put("runId", "run_00000000000000000000");
+        view.put("rfm", rfm);
+        infra.table().client().putItem(b -> b.tableName(infra.table().name()).item(Map.of(
+                "PK", dev.crm.shared.store.dynamodb.Attr.s(dev.crm.shared.store.dynamodb.Keys.contact(t, contactId)),
+                "SK", dev.crm.shared.store.dynamodb.Attr.s(dev.crm.shared.store.dynamodb.Keys.CHURN_SCORE),
+                "entity", dev.crm.shared.store.dynamodb.Attr.s("CHURN_SCORE"),
+                "contactId", dev.crm.shared.store.dynamodb.Attr.s(contactId),
+                "view", dev.crm.shared.store.dynamodb.Attr.of(view))));
+    }
+
     // ---- tenant isolation ----
 
     @Test

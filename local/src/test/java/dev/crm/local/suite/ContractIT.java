@@ -159,6 +159,7 @@ class ContractIT {
             Map.entry("contacts/get-import.json", List.of(IMPORT)),
             Map.entry("contacts/get-interaction-import.json", List.of(INTERACTION_IMPORT)),
             Map.entry("churn-alerts/get-churn-run.json", List.of(OPEN_CHURN_ALERT)),
+            Map.entry("churn-alerts/list-churn-run-predictions.json", List.of(OPEN_CHURN_ALERT)),
             Map.entry("churn-alerts/get-churn-score-summary.json", List.of(OPEN_CHURN_ALERT)),
             Map.entry("churn-alerts/list-churn-alerts.json", List.of(OPEN_CHURN_ALERT)),
             Map.entry("churn-alerts/acknowledge-churn-alert.json", List.of(OPEN_CHURN_ALERT)),

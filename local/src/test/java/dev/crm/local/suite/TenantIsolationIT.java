@@ -65,6 +65,7 @@ class TenantIsolationIT {
     static final Map<String, Scope> SCOPES = Map.ofEntries(
             Map.entry("GET /v1/churn-alerts", Scope.READ),
             Map.entry("GET /v1/churn-runs/{id}", Scope.READ),
+            Map.entry("GET /v1/churn-runs/{id}/predictions", Scope.READ),
             Map.entry("GET /v1/churn-scores/summary", Scope.READ),
             Map.entry("GET /v1/analytics/value", Scope.READ),
             Map.entry("GET /v1/analytics/retention", Scope.READ),
@@ -278,6 +279,8 @@ class TenantIsolationIT {
         expected.put("/v1/surveys/" + b.ids().get("srv_example0000000000000") + "/results?from=2026-01-01&to=2027-01-01&interval=month",
                 b.ids().get("srv_example0000000000000"));
         expected.put("/v1/churn-runs/" + b.ids().get("run_example0000000000000"), b.ids().get("run_example0000000000000"));
+        // B's run predicted B's lapsed customers (a run's predictions name the run's own tenant's contacts only)
+        expected.put("/v1/churn-runs/" + b.ids().get("run_example0000000000000") + "/predictions", "\"pAlive\"");
         Set<String> lists = new TreeSet<>();
         for (SamTemplate.ApiRoute r : SamTemplate.load().apiRoutes()) {
             if (r.method().equals("GET") && !r.isPublic() && !r.path().contains("{") && SCOPES.get("GET " + r.path()) != Scope.OPERATOR) {
@@ -506,7 +509,7 @@ class TenantIsolationIT {
         assertEquals(Set.of("churn-alerts/list-churn-alerts.json", "contacts/get-timeline.json", "contacts/list-contacts.json",
                 "preferences/get-consent-history.json", "preferences/list-topics.json", "surveys/list-surveys.json", "tenants/list-keys.json",
                 "webhooks/list-webhooks.json", "cases/list-cases.json", "cases/get-case-history.json",
-                "cases/list-agents.json"),
+                "cases/list-agents.json", "churn-alerts/list-churn-run-predictions.json"),
                 tried, "the lists of A with a second page (the segment list has one page by design)");
     }
 

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Everything a segment rule can look at for one contact: the record, its purchase summary, its churn
- * score and its latest survey scores (each absent until it exists).
+ * score (with the run's RFM quintiles) and its latest survey scores (each absent until it exists).
  */
 public record ContactFacts(Contact contact, PurchaseSummary purchases, Map<String, Object> churnScore, Integer latestNps) {
 
@@ -49,6 +49,10 @@ public record ContactFacts(Contact contact, PurchaseSummary purchases, Map<Strin
                 case "purchases.repeatSpend": return purchases.repeatSpend();
                 default: return null;
             }
+        }
+        if (field.startsWith("rfm.")) {
+            // the churn run's RFM quintiles, kept on the contact's churn score (absent before a run gave them)
+            return churnScore != null && churnScore.get("rfm") instanceof Map<?, ?> rfm ? rfm.get(field.substring("rfm.".length())) : null;
         }
         if (field.startsWith("churn.")) {
             return churnScore == null ? null : churnScore.get(field.substring("churn.".length()));

@@ -132,7 +132,8 @@ public sealed interface SegmentRule {
         }
 
         public boolean needsFacts() {
-            return field.startsWith("purchases.") || field.startsWith("churn.") || field.startsWith("surveys.");
+            return field.startsWith("purchases.") || field.startsWith("churn.") || field.startsWith("rfm.")
+                    || field.startsWith("surveys.");
         }
     }
 
@@ -159,6 +160,10 @@ public sealed interface SegmentRule {
         m.put("churn.expectedPurchases", Kind.NUMBER);
         m.put("churn.clv", Kind.NUMBER);
         m.put("churn.riskTier", Kind.ENUM);
+        m.put("rfm.r", Kind.NUMBER);
+        m.put("rfm.f", Kind.NUMBER);
+        m.put("rfm.m", Kind.NUMBER);
+        m.put("rfm.score", Kind.NUMBER);
         m.put("surveys.latestNps", Kind.NUMBER);
         return m;
     }

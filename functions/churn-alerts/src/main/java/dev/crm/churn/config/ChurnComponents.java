@@ -27,7 +27,7 @@ public final class ChurnComponents {
     }
 
     public ChurnRuns runs() {
-        return new ChurnRuns(infra.jobs(), infra.tenants(), infra.clock());
+        return new ChurnRuns(infra.jobs(), infra.tenants(), infra.clock(), churn);
     }
 
     public ChurnRun run() {

@@ -28,6 +28,27 @@ public interface ChurnRepository {
     List<CustomerHistory> historiesFromPurchases(TenantId t, Instant end, ZoneId zone, String currency);
 
     /**
+     * Every raw purchase touch point before {@code end}, per contact in contact id order, with days in
+     * {@code zone} and amounts in {@code currency} (null for another currency): what the forecast fits.
+     */
+    List<ContactPurchases> purchases(TenantId t, Instant end, ZoneId zone, String currency);
+
+    /** One contact's raw purchases (in the order read). */
+    record ContactPurchases(String contactId, List<dev.crm.shared.contact.PurchaseSummary.Purchase> purchases) {}
+
+    /**
+     * The run's predictions, one record each under the run (batch writes; a rewrite of the same contact
+     * replaces it, so a replayed step is harmless), removed by the table's TTL at {@code expiresAt}.
+     */
+    void writePredictions(TenantId t, String runId, Instant expiresAt, List<ChurnPrediction> predictions);
+
+    /** One page of the run's predictions in contact id order. */
+    Slice<ChurnPrediction> predictions(TenantId t, String runId, Cursor from, int limit);
+
+    /** The external ids of the contacts that are active and have one; the others are left out. */
+    Map<String, String> externalIds(TenantId t, List<String> contactIds);
+
+    /**
      * Each score as its own record of the contact (never the contact record); replaces earlier ones.
      * Only active contacts keep a score: one erased, anonymised or being erased while the run scored
      * it is left without one.

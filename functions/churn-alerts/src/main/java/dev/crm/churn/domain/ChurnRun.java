@@ -1,6 +1,10 @@
 package dev.crm.churn.domain;
 
 import dev.crm.churn.statistics.CustomerSummary;
+import dev.crm.churn.statistics.ForecastAccuracy;
+import dev.crm.churn.statistics.PurchaseForecaster;
+import dev.crm.churn.statistics.PurchaseHistory;
+import dev.crm.shared.contact.PurchaseSummary;
 import dev.crm.shared.jobs.Job;
 import dev.crm.shared.jobs.JobRunner;
 import dev.crm.shared.metrics.MetricNames;
@@ -13,11 +17,14 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One retention run for one tenant, as resumable job steps.
@@ -40,6 +47,14 @@ public final class ChurnRun {
     /** Checkpoint of the earlier versions, which read the index shards themselves. */
     static final String EARLIER_SHARD = "shard";
     static final int TOP = 20;
+    /** Checkpoint: the sum of the expected purchases scored so far (the run reports it). */
+    static final String EXPECTED = "expectedPurchases";
+    /** Checkpoint: the tenant's RFM breakpoints at asOf. */
+    static final String RFM = "rfm";
+    /** How long a run's predictions are kept (the table's TTL removes them). */
+    public static final java.time.Duration PREDICTIONS_KEPT = java.time.Duration.ofDays(90);
+    /** Checkpoint: the forecast's accuracy figures, reported when the run finishes. */
+    static final String ACCURACY = "accuracy";
     /** A case breached within this long before the run makes an alert say so (reason recent_sla_breach). */
     public static final java.time.Duration RECENT_BREACH = java.time.Duration.ofDays(30);
 
@@ -78,32 +93,67 @@ public final class ChurnRun {
         }
         String backtest = (String) job.input().get("asOf");
         if (!cp.containsKey("models")) {
-            LocalDate asOf = backtest != null ? LocalDate.parse(backtest) : LocalDate.now(clock.withZone(tenant.settings().zone()));
+            ZoneId zone = tenant.settings().zone();
+            LocalDate asOf = backtest != null ? LocalDate.parse(backtest) : LocalDate.now(clock.withZone(zone));
+            LocalDate until = job.input().get("evaluateUntil") instanceof String u ? LocalDate.parse(u) : null;
+            // Purchases after asOf are read only to evaluate a backtest; the forecast cuts them off first.
+            Instant end = (until != null ? until : asOf).plusDays(1).atStartOfDay(zone).toInstant();
+            List<ChurnRepository.ContactPurchases> raw = store.purchases(t, end, zone, currency);
+            List<PurchaseHistory> histories = new ArrayList<>(raw.size());
             List<CustomerSummary> summaries = new ArrayList<>();
-            if (backtest != null) {
-                Instant end = asOf.plusDays(1).atStartOfDay(tenant.settings().zone()).toInstant();
-                for (CustomerHistory h : store.historiesFromPurchases(t, end, tenant.settings().zone(), currency)) {
-                    if (h.hasPurchases()) {
-                        summaries.add(h.summaryAt(asOf));
-                    }
+            List<RfmQuintiles.Values> rfm = new ArrayList<>();
+            List<CustomerHistory> seen = new ArrayList<>();
+            for (ChurnRepository.ContactPurchases c : raw) {
+                histories.add(history(c.purchases(), asOf));
+                List<PurchaseSummary.Purchase> upToAsOf = c.purchases().stream().filter(p -> !p.day().isAfter(asOf)).toList();
+                if (!upToAsOf.isEmpty()) {
+                    CustomerHistory h = new CustomerHistory(c.contactId(), PurchaseSummary.recompute(currency, upToAsOf), 0, null);
+                    seen.add(h);
+                    summaries.add(h.summaryAt(asOf));
                 }
+            }
+            double horizon = until != null ? ChronoUnit.DAYS.between(asOf, until) / 7.0 : settings.horizonWeeks();
+            ChurnScorer.Fitted fitted;
+            if (backtest != null) {
+                fitted = ChurnScorer.forecast(histories, 0.0, horizon, summaries, settings);
             } else {
+                // A run as of today scores the summaries; the raw purchases feed the forecast only when
+                // they account for every summary (else BG/NBD alone on the summaries, as before).
+                List<CustomerSummary> fromSummaries = new ArrayList<>();
                 Cursor from = null;
                 do {
                     var page = store.histories(t, from, FIT_PAGE, currency);
                     for (CustomerHistory h : page.items()) {
                         CustomerSummary s = h.hasPurchases() ? h.summaryAt(asOf) : null;
                         if (s != null) {
-                            summaries.add(s);
+                            fromSummaries.add(s);
+                            rfm.add(RfmQuintiles.Values.of(h.purchases(), asOf));
                         }
                     }
                     from = page.next();
                 } while (from != null);
+                fitted = fromSummaries.size() == summaries.size()
+                        ? ChurnScorer.forecast(histories, 0.0, horizon, summaries, settings)
+                        : new ChurnScorer.Fitted(ChurnScorer.fit(fromSummaries, settings), null);
+                summaries = fromSummaries;
             }
-            ChurnScorer.Models models = ChurnScorer.fit(summaries, settings);
+            ChurnScorer.Models models = fitted.models();
+            Map<String, Object> accuracy = accuracy(fitted.forecast(), histories, asOf, until);
             if (backtest != null) {
+                // The predictions as of the day; no score, alert or latest run changes.
+                List<ChurnPrediction> predictions = new ArrayList<>(seen.size());
+                double expected = 0;
+                for (CustomerHistory h : seen) {
+                    ChurnPrediction p = ChurnPrediction.of(ChurnScorer.score(h, asOf, models, settings, clock.instant(), job.id()));
+                    predictions.add(p);
+                    expected += p.expectedPurchases();
+                }
+                store.writePredictions(t, job.id(), clock.instant().plus(PREDICTIONS_KEPT), predictions);
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("asOf", asOf.toString());
+                if (until != null) {
+                    result.put("evaluateUntil", until.toString());
+                }
                 result.put("backtest", true);
                 result.put("model", models.toJson());
                 result.put("scored", 0);
@@ -111,6 +161,10 @@ public final class ChurnRun {
                 // what the models saw: lets a reader check that later purchases were left out
                 result.put("customers", summaries.size());
                 result.put("repeatPurchaseDays", summaries.stream().mapToLong(CustomerSummary::x).sum());
+                result.put("predictions", predictionTotals(predictions.size(), expected, horizon));
+                if (accuracy != null) {
+                    result.put("accuracy", accuracy);
+                }
                 return JobRunner.Step.finished(summaries.size(), summaries.size(), result);
             }
             Map<String, Object> next = new LinkedHashMap<>();
@@ -120,6 +174,11 @@ public final class ChurnRun {
             next.put("alerts", 0);
             next.put("tiers", Map.of("low", 0, "medium", 0, "high", 0));
             next.put("top", List.of());
+            next.put(EXPECTED, 0.0);
+            next.put(RFM, RfmQuintiles.of(rfm).toJson());
+            if (accuracy != null) {
+                next.put(ACCURACY, accuracy);
+            }
             return JobRunner.Step.progress(0, summaries.size(), next);
         }
 
@@ -129,6 +188,8 @@ public final class ChurnRun {
         long alerts = ((Number) cp.get("alerts")).longValue();
         Map<String, Object> tiers = new LinkedHashMap<>((Map<String, Object>) cp.get("tiers"));
         List<Map<String, Object>> top = new ArrayList<>((List<Map<String, Object>>) cp.get("top"));
+        double expectedTotal = cp.get(EXPECTED) instanceof Number n ? n.doubleValue() : 0.0;
+        RfmQuintiles quintiles = cp.get(RFM) instanceof Map<?, ?> q ? RfmQuintiles.fromJson((Map<String, Object>) q) : null;
         if (Boolean.TRUE.equals(cp.get(ALL_SCORED))) {
             store.recordLatestRun(t, job.id());
             Map<String, Object> result = new LinkedHashMap<>();
@@ -138,6 +199,13 @@ public final class ChurnRun {
             result.put("alerts", alerts);
             result.put("riskTiers", tiers);
             result.put("topAtRisk", top);
+            if (cp.containsKey(EXPECTED)) {
+                result.put("predictions", predictionTotals(scored, expectedTotal,
+                        models.horizonWeeks() > 0 ? models.horizonWeeks() : settings.horizonWeeks()));
+            }
+            if (cp.get(ACCURACY) != null) {
+                result.put("accuracy", cp.get(ACCURACY));
+            }
             return JobRunner.Step.finished(scored, models.customers(), result);
         }
         var page = store.histories(t, cp.get(FROM) instanceof String from ? new Cursor(from) : null, PAGE, currency);
@@ -149,7 +217,11 @@ public final class ChurnRun {
                 continue;
             }
             ChurnScore s = ChurnScorer.score(h, asOf, models, settings, now, job.id());
+            if (quintiles != null) {
+                s = s.withRfm(quintiles.of(RfmQuintiles.Values.of(h.purchases(), asOf)));
+            }
             scores.add(s);
+            expectedTotal += s.expectedPurchases();
             tiers.merge(s.riskTier().wire(), 1L, (a, b) -> ((Number) a).longValue() + ((Number) b).longValue());
             if (s.riskTier() == RiskTier.HIGH) {
                 top.add(topEntry(s));
@@ -173,6 +245,9 @@ public final class ChurnRun {
             }
         }
         store.writeScores(t, scores);
+        if (cp.containsKey(EXPECTED)) {
+            store.writePredictions(t, job.id(), now.plus(PREDICTIONS_KEPT), scores.stream().map(ChurnPrediction::of).toList());
+        }
         scored += scores.size();
         top.sort(Comparator.comparing((Map<String, Object> m) -> new BigDecimal((String) m.get("valueAtRisk"))).reversed()
                 .thenComparing(m -> (String) m.get("contactId")));
@@ -190,6 +265,9 @@ public final class ChurnRun {
         next.put("alerts", alerts);
         next.put("tiers", tiers);
         next.put("top", top);
+        if (cp.containsKey(EXPECTED)) {
+            next.put(EXPECTED, expectedTotal);
+        }
         return JobRunner.Step.progress(scored, models.customers(), next);
     }
 
@@ -207,7 +285,96 @@ public final class ChurnRun {
         restart.put("alerts", 0);
         restart.put("tiers", Map.of("low", 0, "medium", 0, "high", 0));
         restart.put("top", List.of());
+        if (restart.containsKey(EXPECTED)) {
+            restart.put(EXPECTED, 0.0);
+        }
         return restart;
+    }
+
+    /**
+     * A customer's purchase days in weeks from {@code origin} (same-day purchases merged, their spend
+     * added; purchases in another currency count as days without spend), or null for none.
+     */
+    static PurchaseHistory history(List<PurchaseSummary.Purchase> purchases, LocalDate origin) {
+        TreeMap<Long, Double> days = new TreeMap<>();
+        for (PurchaseSummary.Purchase p : purchases) {
+            double amount = p.amount() == null ? 0.0 : p.amount().doubleValue();
+            days.merge(ChronoUnit.DAYS.between(origin, p.day()), amount, Double::sum);
+        }
+        if (days.isEmpty()) {
+            return null;
+        }
+        double[] times = new double[days.size()];
+        double[] spend = new double[days.size()];
+        int i = 0;
+        for (Map.Entry<Long, Double> e : days.entrySet()) {
+            times[i] = e.getKey() / 7.0;
+            spend[i++] = e.getValue();
+        }
+        return new PurchaseHistory(times, spend);
+    }
+
+    /**
+     * The candidates' figures: for (asOf, evaluateUntil] when the run evaluates a backtest, else for
+     * the forecast's own internal split (the selection's figures), with the chosen one marked.
+     */
+    static Map<String, Object> accuracy(PurchaseForecaster.Forecast forecast, List<PurchaseHistory> histories,
+            LocalDate asOf, LocalDate until) {
+        if (forecast == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (until != null) {
+            m.put("evaluatedOn", "holdout");
+            m.put("from", asOf.toString());
+            m.put("until", until.toString());
+            m.put("candidates", candidates(PurchaseForecaster.evaluate(forecast, histories), forecast.chosen()));
+            double actual = 0;
+            for (PurchaseHistory h : histories) {
+                if (h != null && h.first() <= 0.0) {
+                    actual += h.purchasesBetween(0.0, forecast.horizon() + 1e-9);
+                }
+            }
+            m.put("actualPurchases", (long) actual);
+        } else {
+            m.put("evaluatedOn", "internalSplit");
+            m.put("from", asOf.minusDays(Math.round(-forecast.splitAt() * 7)).toString());
+            m.put("until", asOf.toString());
+            m.put("candidates", candidates(forecast.internalAccuracy(), forecast.chosen()));
+        }
+        Map<String, Object> selection = new LinkedHashMap<>();
+        selection.put("splitAt", asOf.minusDays(Math.round(-forecast.splitAt() * 7)).toString());
+        selection.put("candidates", candidates(forecast.internalAccuracy(), forecast.chosen()));
+        m.put("selection", selection);
+        return m;
+    }
+
+    private static List<Map<String, Object>> candidates(Map<String, ForecastAccuracy> figures, String chosen) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        figures.forEach((name, a) -> {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("candidate", name);
+            c.put("totalErrorPct", finite(a.totalErrorPct()));
+            c.put("curveErrorPct", finite(a.curveErrorPct()));
+            c.put("rmse", finite(a.rmse()));
+            c.put("mae", finite(a.mae()));
+            c.put("correlation", finite(a.correlation()));
+            c.put("chosen", name.equals(chosen));
+            out.add(c);
+        });
+        return out;
+    }
+
+    private static double finite(double v) {
+        return Double.isFinite(v) ? v : 0.0;
+    }
+
+    private static Map<String, Object> predictionTotals(long customers, double expected, double horizonWeeks) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("customers", customers);
+        m.put("expectedPurchases", expected);
+        m.put("horizonWeeks", horizonWeeks);
+        return m;
     }
 
     /** A customer of the step whose score raises an alert. */

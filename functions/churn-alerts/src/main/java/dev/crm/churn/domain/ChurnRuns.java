@@ -12,7 +12,11 @@ import dev.crm.shared.tenant.TenantRepository;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import dev.crm.shared.store.Cursor;
+import dev.crm.shared.store.Slice;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Queuing churn runs (on demand and nightly) and reading them back. */
@@ -22,11 +26,39 @@ public final class ChurnRuns {
     private final JobRepository jobs;
     private final TenantRepository tenants;
     private final Clock clock;
+    private final ChurnRepository store;
 
     public ChurnRuns(JobRepository jobs, TenantRepository tenants, Clock clock) {
+        this(jobs, tenants, clock, null);
+    }
+
+    /** @param store where the runs' predictions are read (null: a caller that only queues runs) */
+    public ChurnRuns(JobRepository jobs, TenantRepository tenants, Clock clock, ChurnRepository store) {
         this.jobs = jobs;
         this.tenants = tenants;
         this.clock = clock;
+        this.store = store;
+    }
+
+    /**
+     * One page of a run's predictions in their API form, each with the contact's external id when the
+     * contact is active and has one (read now: an erased contact's prediction names no one).
+     */
+    public Slice<Map<String, Object>> predictions(TenantId t, String runId, Cursor from, int limit) {
+        Slice<ChurnPrediction> page = store.predictions(t, runId, from, limit);
+        Map<String, String> externalIds = page.items().isEmpty() ? Map.of()
+                : store.externalIds(t, page.items().stream().map(ChurnPrediction::contactId).toList());
+        List<Map<String, Object>> items = new ArrayList<>(page.items().size());
+        for (ChurnPrediction p : page.items()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("contactId", p.contactId());
+            m.put("externalId", externalIds.get(p.contactId()));
+            m.put("pAlive", p.pAlive());
+            m.put("expectedPurchases", p.expectedPurchases());
+            m.put("clv", Map.of("amount", p.clv().toPlainString(), "currency", p.currency()));
+            items.add(m);
+        }
+        return new Slice<>(items, page.next());
     }
 
     /** How many nightly runs the schedule queued, and how many it found queued already (a second firing). */
@@ -47,10 +79,24 @@ public final class ChurnRuns {
      * the answer (the id derives from an Idempotency-Key, and an earlier run of the request queued it).
      */
     public Job start(TenantId t, LocalDate asOf, String jobId) {
+        return start(t, asOf, null, jobId);
+    }
+
+    /**
+     * As {@link #start(TenantId, LocalDate, String)}, evaluating the backtest's forecast on what happened
+     * in (asOf, evaluateUntil] (null: no evaluation beyond the forecast's own internal split).
+     */
+    public Job start(TenantId t, LocalDate asOf, LocalDate evaluateUntil, String jobId) {
+        if (evaluateUntil != null && (asOf == null || !evaluateUntil.isAfter(asOf))) {
+            throw new IllegalArgumentException("evaluateUntil needs an asOf before it");
+        }
         Map<String, Object> input = new LinkedHashMap<>();
         input.put("trigger", "api");
         if (asOf != null) {
             input.put("asOf", asOf.toString());
+        }
+        if (evaluateUntil != null) {
+            input.put("evaluateUntil", evaluateUntil.toString());
         }
         return jobs.createOrFind(NewJob.forTenant(JobRef.of(t, jobId), ChurnRun.KIND, input, 0));
     }

@@ -11,7 +11,20 @@ import java.util.Map;
  * value at risk (what they would spend over the horizon at their own past rate), the risk tier.
  */
 public record ChurnScore(String contactId, double pAlive, double expectedPurchases, BigDecimal clv,
-        BigDecimal valueAtRisk, RiskTier riskTier, boolean riskSignal, Instant scoredAt, String currency, String runId) {
+        BigDecimal valueAtRisk, RiskTier riskTier, boolean riskSignal, Instant scoredAt, String currency, String runId,
+        Rfm rfm) {
+
+    /** A score without RFM quintiles (a run checkpointed by an earlier version, or a backtest). */
+    public ChurnScore(String contactId, double pAlive, double expectedPurchases, BigDecimal clv, BigDecimal valueAtRisk,
+            RiskTier riskTier, boolean riskSignal, Instant scoredAt, String currency, String runId) {
+        this(contactId, pAlive, expectedPurchases, clv, valueAtRisk, riskTier, riskSignal, scoredAt, currency, runId, null);
+    }
+
+    /** The same score with the customer's RFM quintiles. */
+    public ChurnScore withRfm(Rfm quintiles) {
+        return new ChurnScore(contactId, pAlive, expectedPurchases, clv, valueAtRisk, riskTier, riskSignal, scoredAt, currency,
+                runId, quintiles);
+    }
 
     public static BigDecimal money(double amount) {
         return BigDecimal.valueOf(Double.isFinite(amount) ? Math.max(0, amount) : 0).setScale(2, RoundingMode.HALF_UP);
@@ -28,6 +41,9 @@ public record ChurnScore(String contactId, double pAlive, double expectedPurchas
         m.put("riskSignal", riskSignal);
         m.put("scoredAt", scoredAt);
         m.put("runId", runId);
+        if (rfm != null) {
+            m.put("rfm", rfm.toJson()); // segment rules read rfm.r, rfm.f, rfm.m, rfm.score (ContactFacts)
+        }
         return m;
     }
 }

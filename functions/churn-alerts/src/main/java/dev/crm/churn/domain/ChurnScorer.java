@@ -1,12 +1,18 @@
 package dev.crm.churn.domain;
 
-import dev.crm.churn.statistics.BgNbdModel;
 import dev.crm.churn.statistics.BgNbdParameters;
+import dev.crm.churn.statistics.ChosenForecast;
 import dev.crm.churn.statistics.ChurnModelFit;
 import dev.crm.churn.statistics.CustomerLifetimeValue;
 import dev.crm.churn.statistics.CustomerSummary;
 import dev.crm.churn.statistics.GammaGammaModel;
 import dev.crm.churn.statistics.GammaGammaParameters;
+import dev.crm.churn.statistics.MbgNbdParameters;
+import dev.crm.churn.statistics.ParetoNbdParameters;
+import dev.crm.churn.statistics.PoissonCorrection;
+import dev.crm.churn.statistics.PurchaseCountModel;
+import dev.crm.churn.statistics.PurchaseForecaster;
+import dev.crm.churn.statistics.PurchaseHistory;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -15,7 +21,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Scores customers with the fitted BG/NBD and Gamma-Gamma models, or, for a tenant with too few
+ * Scores customers with the forecast's chosen combination of purchase models (BG/NBD, Pareto/NBD,
+ * MBG/NBD, their ensemble or its correction: docs/analytics.md) and Gamma-Gamma, or, for a tenant with too few
  * customers to fit them, with the documented fallback rule.
  *
  * <p>Fallback (fewer than {@link ChurnSettings#minCustomersForModel} customers with purchases):
@@ -27,8 +34,19 @@ import java.util.Map;
 public final class ChurnScorer {
     static final double ONE_TIME_BUYER_GAP_WEEKS = 26;
 
-    /** The models of a run, or none (fallback). Parameters travel in the job's checkpoint. */
-    public record Models(BgNbdParameters bgNbd, GammaGammaParameters gammaGamma, long customers, boolean fallback) {
+    /**
+     * The models of a run, or none (fallback). Parameters travel in the job's checkpoint.
+     *
+     * @param forecast     the combination the run scores with (null for the fallback rule)
+     * @param horizonWeeks the horizon of the expected purchases (the evaluation period of a backtest,
+     *                     else the tenant's horizon); 0 in checkpoints of earlier versions: the tenant's
+     */
+    public record Models(BgNbdParameters bgNbd, GammaGammaParameters gammaGamma, long customers, boolean fallback,
+                         ChosenForecast forecast, double horizonWeeks, Map<String, Object> logLikelihoods) {
+
+        public Models(BgNbdParameters bgNbd, GammaGammaParameters gammaGamma, long customers, boolean fallback) {
+            this(bgNbd, gammaGamma, customers, fallback, bgNbd == null ? null : ChosenForecast.bgNbdOnly(bgNbd), 0, Map.of());
+        }
 
         public Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -45,22 +63,88 @@ public final class ChurnScorer {
             }
             m.put("customers", customers);
             m.put("fallbackRule", fallback);
+            // added with the forecast (issue 18): the keys above keep their meaning (BG/NBD, Gamma-Gamma)
+            if (forecast != null) {
+                m.put("chosen", forecast.chosen());
+                if (forecast.paretoNbd() != null) {
+                    ParetoNbdParameters p = forecast.paretoNbd();
+                    m.put("paretoNbd", ordered("r", p.r(), "alpha", p.alpha(), "s", p.s(), "beta", p.beta()));
+                }
+                if (forecast.mbgNbd() != null) {
+                    MbgNbdParameters p = forecast.mbgNbd();
+                    m.put("mbgNbd", ordered("r", p.r(), "alpha", p.alpha(), "a", p.a(), "b", p.b()));
+                }
+                if (forecast.correction() != null) {
+                    Map<String, Object> c = new LinkedHashMap<>();
+                    c.put("coefficients", list(forecast.correction().coefficients()));
+                    c.put("means", list(forecast.correction().means()));
+                    c.put("scales", list(forecast.correction().scales()));
+                    m.put("correction", c);
+                }
+            }
+            if (horizonWeeks > 0) {
+                m.put("horizonWeeks", horizonWeeks);
+            }
+            if (logLikelihoods != null && !logLikelihoods.isEmpty()) {
+                m.put("logLikelihood", logLikelihoods);
+            }
             return m;
         }
 
+        @SuppressWarnings("unchecked")
         public static Models fromJson(Map<String, Object> m) {
             BgNbdParameters bg = m.get("r") == null ? null : new BgNbdParameters(num(m, "r"), num(m, "alpha"), num(m, "a"), num(m, "b"));
             GammaGammaParameters gg = m.get("p") == null ? null : new GammaGammaParameters(num(m, "p"), num(m, "q"), num(m, "v"));
-            return new Models(bg, gg, ((Number) m.get("customers")).longValue(), Boolean.TRUE.equals(m.get("fallbackRule")));
+            ChosenForecast forecast = null;
+            if (bg != null) {
+                String chosen = m.get("chosen") instanceof String c ? c : PurchaseForecaster.BG_NBD;
+                ParetoNbdParameters pareto = null;
+                MbgNbdParameters mbg = null;
+                PoissonCorrection correction = null;
+                if (m.get("paretoNbd") instanceof Map<?, ?> p) {
+                    Map<String, Object> pm = (Map<String, Object>) p;
+                    pareto = new ParetoNbdParameters(num(pm, "r"), num(pm, "alpha"), num(pm, "s"), num(pm, "beta"));
+                }
+                if (m.get("mbgNbd") instanceof Map<?, ?> p) {
+                    Map<String, Object> pm = (Map<String, Object>) p;
+                    mbg = new MbgNbdParameters(num(pm, "r"), num(pm, "alpha"), num(pm, "a"), num(pm, "b"));
+                }
+                if (m.get("correction") instanceof Map<?, ?> c) {
+                    Map<String, Object> cm = (Map<String, Object>) c;
+                    correction = PoissonCorrection.of(array(cm.get("coefficients")), array(cm.get("means")), array(cm.get("scales")));
+                }
+                forecast = new ChosenForecast(chosen, bg, pareto, mbg, correction);
+            }
+            double horizon = m.get("horizonWeeks") == null ? 0 : num(m, "horizonWeeks");
+            Map<String, Object> ll = m.get("logLikelihood") instanceof Map<?, ?> l ? (Map<String, Object>) l : Map.of();
+            return new Models(bg, gg, ((Number) m.get("customers")).longValue(), Boolean.TRUE.equals(m.get("fallbackRule")),
+                    forecast, horizon, ll);
         }
 
         private static double num(Map<String, Object> m, String k) {
             return ((Number) m.get(k)).doubleValue();
         }
+
+        private static double[] array(Object list) {
+            return ((List<?>) list).stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
+        }
+
+        private static List<Double> list(double[] values) {
+            return java.util.Arrays.stream(values).boxed().toList();
+        }
+
+        private static Map<String, Object> ordered(Object... kv) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (int i = 0; i < kv.length; i += 2) {
+                m.put((String) kv[i], kv[i + 1]);
+            }
+            return m;
+        }
     }
 
     private ChurnScorer() {}
 
+    /** BG/NBD and Gamma-Gamma alone (what runs scored with before the forecast; the bench measures it). */
     public static Models fit(List<CustomerSummary> customers, ChurnSettings settings) {
         int limit = Math.min(ChurnSettings.MAX_MIN_CUSTOMERS, settings.minCustomersForModel());
         if (customers.size() < limit) {
@@ -70,10 +154,44 @@ public final class ChurnScorer {
         return new Models(fit.bgNbd(), fit.gammaGamma(), customers.size(), false);
     }
 
+    /**
+     * The run's models: the forecast's chosen combination of BG/NBD, Pareto/NBD, MBG/NBD and the
+     * correction (docs/analytics.md), fitted on {@code histories} cut at {@code asOf}, and Gamma-Gamma
+     * for the spend. Below the tenant's minimum the fallback rule; data the three-model forecast cannot
+     * be fitted on (its internal split has no customer, say) scores with BG/NBD alone.
+     *
+     * @param histories    per customer, purchase days in weeks (null entries are skipped)
+     * @param summaries    the same customers' summaries at asOf (for Gamma-Gamma)
+     */
+    public static Fitted forecast(List<PurchaseHistory> histories, double asOf, double horizonWeeks,
+            List<CustomerSummary> summaries, ChurnSettings settings) {
+        int limit = Math.min(ChurnSettings.MAX_MIN_CUSTOMERS, settings.minCustomersForModel());
+        if (summaries.size() < limit) {
+            return new Fitted(new Models(null, null, summaries.size(), true, null, horizonWeeks, Map.of()), null);
+        }
+        ChurnModelFit fit = ChurnModelFit.fit(summaries);
+        PurchaseForecaster.Forecast f;
+        try {
+            f = PurchaseForecaster.forecast(histories, asOf, horizonWeeks);
+        } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {
+            // no customer by the internal split, or a model's likelihood not finite at any start
+            return new Fitted(new Models(fit.bgNbd(), fit.gammaGamma(), summaries.size(), false,
+                    ChosenForecast.bgNbdOnly(fit.bgNbd()), horizonWeeks, Map.of()), null);
+        }
+        Map<String, Object> ll = new LinkedHashMap<>();
+        ll.put("bgNbd", f.bgNbdLogLikelihood());
+        ll.put("paretoNbd", f.paretoNbdLogLikelihood());
+        ll.put("mbgNbd", f.mbgNbdLogLikelihood());
+        return new Fitted(new Models(f.bgNbd(), fit.gammaGamma(), summaries.size(), false, f.chosenModel(), horizonWeeks, ll), f);
+    }
+
+    /** The models and, when the three-model forecast was fitted, the forecast itself (for its figures). */
+    public record Fitted(Models models, PurchaseForecaster.Forecast forecast) {}
+
     public static ChurnScore score(CustomerHistory c, LocalDate asOf, Models models, ChurnSettings settings, Instant now,
             String runId) {
         CustomerSummary s = c.summaryAt(asOf);
-        double horizon = settings.horizonWeeks();
+        double horizon = models.horizonWeeks() > 0 ? models.horizonWeeks() : settings.horizonWeeks();
         double pAlive;
         double expected;
         double spendPerPurchase;
@@ -86,7 +204,7 @@ public final class ChurnScorer {
             spendPerPurchase = s.x() == 0 ? c.purchases().firstDaySpend().doubleValue() : s.meanRepeatSpend();
             clv = expected * spendPerPurchase;
         } else {
-            BgNbdModel model = new BgNbdModel(models.bgNbd());
+            PurchaseCountModel model = models.forecast();
             pAlive = model.pAlive(s);
             expected = model.expectedPurchases(horizon, s);
             if (models.gammaGamma() != null) {

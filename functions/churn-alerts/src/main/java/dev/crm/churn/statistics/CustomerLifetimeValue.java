@@ -40,7 +40,7 @@ public final class CustomerLifetimeValue {
      * CLV for a caller who has an expected spend per purchase from elsewhere (or no spend model at
      * all): the same sum with {@code spendPerPurchase} in place of the Gamma-Gamma expectation.
      */
-    public static double computeWithSpendPerPurchase(BgNbdModel purchases, CustomerSummary customer,
+    public static double computeWithSpendPerPurchase(PurchaseCountModel purchases, CustomerSummary customer,
                                                      double spendPerPurchase, int horizonMonths,
                                                      double monthlyDiscountRate, double margin) {
         if (horizonMonths < 0) {

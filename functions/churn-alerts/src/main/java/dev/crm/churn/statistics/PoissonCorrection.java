@@ -34,6 +34,23 @@ public final class PoissonCorrection {
         return coefficients.clone();
     }
 
+    /** The features' means and scales the coefficients apply to (standardised features). */
+    public double[] means() {
+        return means.clone();
+    }
+
+    public double[] scales() {
+        return scales.clone();
+    }
+
+    /** The correction as fitted earlier (a run keeps it in its checkpoint between steps). */
+    public static PoissonCorrection of(double[] coefficients, double[] means, double[] scales) {
+        if (coefficients.length != means.length + 1 || means.length != scales.length) {
+            throw new IllegalArgumentException("one coefficient per feature plus the intercept");
+        }
+        return new PoissonCorrection(coefficients.clone(), means.clone(), scales.clone());
+    }
+
     public static PoissonCorrection fit(double[][] features, double[] base, double[] actual) {
         int n = features.length;
         int k = features[0].length;

@@ -41,7 +41,12 @@ public final class PurchaseForecaster {
                            String chosen, BgNbdParameters bgNbd, ParetoNbdParameters paretoNbd, MbgNbdParameters mbgNbd,
                            double bgNbdLogLikelihood, double paretoNbdLogLikelihood, double mbgNbdLogLikelihood,
                            double[] correctionCoefficients, Map<String, double[][]> cumulative, double[] pAlive,
-                           CustomerSummary[] summaries) {
+                           CustomerSummary[] summaries, PoissonCorrection correction) {
+
+        /** The chosen combination as a model of one customer: what scores the customers of a run. */
+        public ChosenForecast chosenModel() {
+            return new ChosenForecast(chosen, bgNbd, paretoNbd, mbgNbd, correction);
+        }
 
         /** Expected purchases over the whole horizon by the chosen candidate (0 for customers not yet buying). */
         public double[] expectedPurchases() {
@@ -149,7 +154,7 @@ public final class PurchaseForecaster {
         }
         return new Forecast(asOf, horizon, splitAt, internal, chosen, outer.bg.parameters(), outer.pareto.parameters(),
                 outer.mbg.parameters(), outer.bg.logLikelihood(), outer.pareto.logLikelihood(),
-                outer.mbg.logLikelihood(), correction.coefficients(), byCustomer, pAlive, summaries);
+                outer.mbg.logLikelihood(), correction.coefficients(), byCustomer, pAlive, summaries, correction);
     }
 
     /** Each candidate's accuracy for (asOf, until] against the full histories (a backtest). */

@@ -247,7 +247,7 @@ class ChurnRunTest {
     }
 
     @Test
-    void aBacktestRebuildsTheSummariesFromPurchasesAndWritesNothing() {
+    void aBacktestRebuildsTheSummariesFromPurchasesAndWritesNothingButItsPredictions() {
         InMemoryChurnRepository repo = new InMemoryChurnRepository();
         String a = TestHistories.newContactId();
         String b = TestHistories.newContactId();
@@ -261,7 +261,9 @@ class ChurnRunTest {
         assertEquals("2026-06-30", s.result().get("asOf"));
         assertEquals(1, ((Number) s.result().get("customers")).intValue(), "only purchases up to the day count");
         assertEquals(1L, ((Number) s.result().get("repeatPurchaseDays")).longValue());
-        assertEquals(0, repo.writes());
+        assertEquals(1, repo.writes(), "one batch of predictions");
+        assertEquals(List.of(a), repo.predictions(t, "run_bt", null, 10).items().stream().map(ChurnPrediction::contactId).toList());
+        assertEquals(0, repo.scoreCount(t));
         assertNull(repo.latestRun(t));
     }
 

@@ -26,6 +26,16 @@ final class ChurnKeys {
         return t.value() + "#CHURN";
     }
 
+    /** The partition of one run's predictions. */
+    static String runPredictions(TenantId t, String runId) {
+        return t.value() + "#CHURN_RUN#" + runId;
+    }
+
+    /** A prediction's sort key in its run's partition: contact id order. */
+    static String prediction(String contactId) {
+        return "P#" + contactId;
+    }
+
     /** GSI1: the tenant's alerts of one status. */
     static String alertsIndex(TenantId t, ChurnAlert.Status status) {
         return t.value() + "#ALERTS#" + status.wire();

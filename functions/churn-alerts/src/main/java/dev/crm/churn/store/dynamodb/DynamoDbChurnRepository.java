@@ -3,6 +3,7 @@ package dev.crm.churn.store.dynamodb;
 import dev.crm.shared.store.dynamodb.BatchReads;
 import dev.crm.shared.store.dynamodb.BatchWrites;
 import dev.crm.churn.domain.ChurnAlert;
+import dev.crm.churn.domain.ChurnPrediction;
 import dev.crm.churn.domain.ChurnRepository;
 import dev.crm.churn.domain.ChurnScore;
 import dev.crm.churn.domain.CustomerHistory;
@@ -125,6 +126,15 @@ public final class DynamoDbChurnRepository implements ChurnRepository {
 
     @Override
     public List<CustomerHistory> historiesFromPurchases(TenantId t, Instant end, ZoneId zone, String currency) {
+        List<CustomerHistory> out = new ArrayList<>();
+        for (ContactPurchases c : purchases(t, end, zone, currency)) {
+            out.add(new CustomerHistory(c.contactId(), PurchaseSummary.recompute(currency, c.purchases()), 0, null));
+        }
+        return out;
+    }
+
+    @Override
+    public List<ContactPurchases> purchases(TenantId t, Instant end, ZoneId zone, String currency) {
         Map<String, List<PurchaseSummary.Purchase>> byContact = new TreeMap<>();
         for (int shard = 0; shard < Keys.SUMMARY_SHARDS; shard++) {
             Map<String, AttributeValue> start = null;
@@ -152,9 +162,76 @@ public final class DynamoDbChurnRepository implements ChurnRepository {
                 start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
             } while (start != null);
         }
-        List<CustomerHistory> out = new ArrayList<>();
-        byContact.forEach((contactId, purchases) ->
-                out.add(new CustomerHistory(contactId, PurchaseSummary.recompute(currency, purchases), 0, null)));
+        List<ContactPurchases> out = new ArrayList<>(byContact.size());
+        byContact.forEach((contactId, purchases) -> out.add(new ContactPurchases(contactId, purchases)));
+        return out;
+    }
+
+    /**
+     * Low-level batch writes of small items (about 150 bytes: 1 WCU each, 25 per request) under the
+     * run's partition; a prediction carries no personal data beyond the contact id.
+     */
+    @Override
+    public void writePredictions(TenantId t, String runId, Instant expiresAt, List<ChurnPrediction> predictions) {
+        List<WriteRequest> writes = new ArrayList<>(predictions.size());
+        for (ChurnPrediction p : predictions) {
+            Map<String, AttributeValue> item = new HashMap<>();
+            item.put(Table.PK, Attr.s(ChurnKeys.runPredictions(t, runId)));
+            item.put(Table.SK, Attr.s(ChurnKeys.prediction(p.contactId())));
+            item.put(Table.ENTITY, Attr.s("CHURN_PREDICTION"));
+            item.put("tenantId", Attr.s(t.value()));
+            item.put("runId", Attr.s(runId));
+            item.put("contactId", Attr.s(p.contactId()));
+            item.put("pAlive", AttributeValue.fromN(Double.toString(finite(p.pAlive()))));
+            item.put("expectedPurchases", AttributeValue.fromN(Double.toString(finite(p.expectedPurchases()))));
+            item.put("clv", Attr.n(p.clv()));
+            item.put("currency", Attr.s(p.currency()));
+            item.put(Table.TTL, Attr.ttl(expiresAt));
+            writes.add(WriteRequest.builder().putRequest(b -> b.item(item)).build());
+        }
+        if (!writes.isEmpty()) {
+            BatchWrites.write(table, writes);
+        }
+    }
+
+    private static double finite(double v) {
+        return Double.isFinite(v) ? v : 0.0;
+    }
+
+    @Override
+    public Slice<ChurnPrediction> predictions(TenantId t, String runId, Cursor from, int limit) {
+        var b = QueryRequest.builder().tableName(table.name())
+                .keyConditionExpression("PK = :pk AND begins_with(SK, :p)")
+                .expressionAttributeValues(Map.of(":pk", Attr.s(ChurnKeys.runPredictions(t, runId)), ":p", Attr.s("P#")))
+                .limit(limit);
+        Map<String, AttributeValue> start = Cursors.startKey(from);
+        if (start != null && !start.isEmpty()) {
+            b.exclusiveStartKey(start);
+        }
+        QueryResponse r = table.client().query(b.build());
+        List<ChurnPrediction> out = new ArrayList<>(r.items().size());
+        for (var item : r.items()) {
+            out.add(new ChurnPrediction(Attr.str(item, "contactId"), Attr.dbl(item, "pAlive"), Attr.dbl(item, "expectedPurchases"),
+                    Attr.decimal(item, "clv"), Attr.str(item, "currency")));
+        }
+        return new Slice<>(out, r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? Cursors.of(r.lastEvaluatedKey()) : null);
+    }
+
+    @Override
+    public Map<String, String> externalIds(TenantId t, List<String> contactIds) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>(contactIds.size());
+        for (String id : contactIds) {
+            keys.add(Table.key(Keys.contact(t, id), Keys.CONTACT_PROFILE));
+        }
+        Map<String, String> out = new HashMap<>();
+        // Low-level with a projection: the contact item carries personal data this read must not load.
+        for (var item : BatchReads.items(table, keys, b -> b.projectionExpression("contactId, externalId, #st")
+                .expressionAttributeNames(Map.of("#st", "status")))) {
+            String externalId = Attr.str(item, "externalId");
+            if (ACTIVE.equals(Attr.str(item, "status")) && externalId != null) {
+                out.put(Attr.str(item, "contactId"), externalId);
+            }
+        }
         return out;
     }
 

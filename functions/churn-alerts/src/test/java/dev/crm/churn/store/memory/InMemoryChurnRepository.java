@@ -1,6 +1,7 @@
 package dev.crm.churn.store.memory;
 
 import dev.crm.churn.domain.ChurnAlert;
+import dev.crm.churn.domain.ChurnPrediction;
 import dev.crm.churn.domain.ChurnRepository;
 import dev.crm.churn.domain.ChurnScore;
 import dev.crm.churn.domain.CustomerHistory;
@@ -56,6 +57,69 @@ public class InMemoryChurnRepository implements ChurnRepository {
     public synchronized void putCustomer(TenantId t, CustomerHistory h, Map<String, Object> card) {
         customers.computeIfAbsent(t, k -> new TreeMap<>()).put(h.contactId(), h);
         putCard(t, h.contactId(), card, true);
+    }
+
+    private final Map<TenantId, Map<String, Map<String, ChurnPrediction>>> predictions = new ConcurrentHashMap<>();
+    private final Map<TenantId, Map<String, String>> externalIds = new ConcurrentHashMap<>();
+
+    public synchronized void putExternalId(TenantId t, String contactId, String externalId) {
+        externalIds.computeIfAbsent(t, k -> new ConcurrentHashMap<>()).put(contactId, externalId);
+    }
+
+    @Override
+    public synchronized List<ContactPurchases> purchases(TenantId t, Instant end, ZoneId zone, String currency) {
+        Map<String, List<PurchaseSummary.Purchase>> byContact = new TreeMap<>();
+        for (Purchase p : purchases.getOrDefault(t, List.of())) {
+            if (!p.at().isBefore(end)) {
+                continue;
+            }
+            BigDecimal amount = p.currency() == null || currency.equals(p.currency()) ? p.amount() : null;
+            byContact.computeIfAbsent(p.contactId(), k -> new ArrayList<>())
+                    .add(new PurchaseSummary.Purchase(LocalDate.ofInstant(p.at(), zone), amount));
+        }
+        List<ContactPurchases> out = new ArrayList<>();
+        byContact.forEach((contactId, list) -> out.add(new ContactPurchases(contactId, list)));
+        return out;
+    }
+
+    @Override
+    public synchronized void writePredictions(TenantId t, String runId, Instant expiresAt, List<ChurnPrediction> list) {
+        if (list.isEmpty()) {
+            return;
+        }
+        write();
+        Map<String, ChurnPrediction> m = predictions.computeIfAbsent(t, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(runId, k -> new TreeMap<>());
+        for (ChurnPrediction p : list) {
+            m.put(p.contactId(), p);
+        }
+    }
+
+    @Override
+    public synchronized Slice<ChurnPrediction> predictions(TenantId t, String runId, Cursor from, int limit) {
+        TreeMap<String, ChurnPrediction> m = new TreeMap<>(predictions.getOrDefault(t, Map.of()).getOrDefault(runId, Map.of()));
+        var tail = from == null ? m : m.tailMap(from.value(), false);
+        List<ChurnPrediction> page = new ArrayList<>();
+        for (ChurnPrediction p : tail.values()) {
+            if (page.size() == limit) {
+                break;
+            }
+            page.add(p);
+        }
+        boolean more = tail.size() > page.size();
+        return new Slice<>(page, more ? new Cursor(page.get(page.size() - 1).contactId()) : null);
+    }
+
+    @Override
+    public synchronized Map<String, String> externalIds(TenantId t, List<String> contactIds) {
+        Map<String, String> out = new HashMap<>();
+        for (String id : contactIds) {
+            String e = externalIds.getOrDefault(t, Map.of()).get(id);
+            if (e != null && isActive(t, id)) {
+                out.put(id, e);
+            }
+        }
+        return out;
     }
 
     public synchronized void putCard(TenantId t, String contactId, Map<String, Object> card, boolean active) {
