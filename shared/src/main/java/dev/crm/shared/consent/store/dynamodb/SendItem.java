@@ -1,10 +1,10 @@
-package dev.crm.preferences.store.dynamodb;
+package dev.crm.shared.consent.store.dynamodb;
 
 import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primaryPartitionKey;
 import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primarySortKey;
 
-import dev.crm.preferences.domain.Channel;
-import dev.crm.preferences.domain.Send;
+import dev.crm.shared.consent.Channel;
+import dev.crm.shared.consent.Send;
 import dev.crm.shared.store.dynamodb.Converters;
 import dev.crm.shared.store.dynamodb.Table;
 import java.time.Instant;
@@ -15,7 +15,7 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
  * A recorded send ({@code S#{channel}#{sentAt}#{sendId}}) and its id guard ({@code SG#{sendId}}), which
  * carries the same attributes plus the fingerprint of the send and the send's sort key.
  */
-final class SendItem {
+public final class SendItem {
     static final String SEND = "SEND";
     static final String GUARD = "SEND_GUARD";
 

@@ -1,4 +1,4 @@
-package dev.crm.preferences.domain;
+package dev.crm.shared.consent;
 
 import dev.crm.shared.json.JsonObject;
 import java.time.Duration;
@@ -72,6 +72,14 @@ public record FrequencyCap(int max, int periodDays) {
             }
         }
         return max == null || days == null ? null : new FrequencyCap(max.intValue(), days);
+    }
+
+    /** The tenant's default caps as consent types (the settings hold them by channel wire name). */
+    public static Map<Channel, FrequencyCap> tenantDefaults(dev.crm.shared.tenant.TenantSettings settings) {
+        Map<Channel, FrequencyCap> caps = new java.util.EnumMap<>(Channel.class);
+        settings.defaultFrequencyCaps().forEach((channel, cap) ->
+                caps.put(Channel.fromWire(channel), new FrequencyCap(cap.max(), cap.periodDays())));
+        return caps;
     }
 
     public Map<String, Object> toJson() {

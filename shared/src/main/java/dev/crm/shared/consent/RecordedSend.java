@@ -1,4 +1,4 @@
-package dev.crm.preferences.domain;
+package dev.crm.shared.consent;
 
 /**
  * What recording a send did.

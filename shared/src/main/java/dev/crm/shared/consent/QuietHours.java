@@ -1,4 +1,4 @@
-package dev.crm.preferences.domain;
+package dev.crm.shared.consent;
 
 import dev.crm.shared.json.JsonObject;
 import java.time.Instant;
@@ -76,7 +76,7 @@ public record QuietHours(LocalTime start, LocalTime end) {
      * skips {@code time}, the instant the clock jumps over it. In an overlap the earlier of the two
      * instants that are still after {@code at} wins.
      */
-    static Instant nextLocalTime(LocalTime time, Instant at, ZoneId zone) {
+    public static Instant nextLocalTime(LocalTime time, Instant at, ZoneId zone) {
         ZoneRules rules = zone.getRules();
         LocalDate day = at.atZone(zone).toLocalDate().minusDays(1);
         Instant best = null;

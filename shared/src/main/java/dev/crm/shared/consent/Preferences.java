@@ -1,4 +1,4 @@
-package dev.crm.preferences.domain;
+package dev.crm.shared.consent;
 
 import dev.crm.shared.json.Times;
 import java.time.Instant;
@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  *
  * <p>Preferences that were never written are {@link #empty()} with version 0 (the API conventions'
  * "exists implicitly" rule). The legal basis and source of a change are not state: they belong to the
- * request that makes the change and go to the consent ledger ({@link PreferencesUpdate}).
+ * request that makes the change and go to the consent ledger ((the preferences function's {@code PreferencesUpdate})).
  *
  * @param pausedUntil no marketing before this instant; null for no pause. Kept to the millisecond,
  *                    the precision the API writes timestamps with.

@@ -1,4 +1,4 @@
-package dev.crm.preferences.domain;
+package dev.crm.shared.consent;
 
 import java.time.Instant;
 import java.time.ZoneId;

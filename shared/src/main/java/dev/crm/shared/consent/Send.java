@@ -1,4 +1,4 @@
-package dev.crm.preferences.domain;
+package dev.crm.shared.consent;
 
 import dev.crm.shared.crypto.Hashes;
 import dev.crm.shared.json.JsonObject;
