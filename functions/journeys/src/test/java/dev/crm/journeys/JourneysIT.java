@@ -197,9 +197,14 @@ class JourneysIT {
         f.clock.advance(Duration.ofDays(10));
         f.deliver(f.purchase(contact));
         f.clock.advance(Duration.ofDays(20));
-        f.deliver(f.purchase(contact)); // 30 days after the first entry
+        Event third = f.purchase(contact);
+        f.deliver(third); // 30 days after the first entry
+        f.clock.advance(Duration.ofDays(31));
+        f.deliver(third); // a replay of that purchase a month later enrols nobody again
         assertEquals(1, f.enrolments(once, contact).size());
         assertEquals(2, f.enrolments(every, contact).size());
+        assertEquals(2L, ((Number) f.stats(every).get("entered")).longValue());
+        assertEquals(1L, ((Number) f.stats(once).get("entered")).longValue());
     }
 
     @Test
