@@ -138,6 +138,15 @@ class TenantIsolationIT {
             Map.entry("GET /v1/agents", Scope.READ),
             Map.entry("GET /v1/agents/{id}", Scope.READ),
             Map.entry("PATCH /v1/agents/{id}", Scope.WRITE),
+            // journeys: write to define and change, read to inspect (docs/api.md, "Journeys")
+            Map.entry("POST /v1/journeys", Scope.WRITE),
+            Map.entry("GET /v1/journeys/{id}", Scope.READ),
+            Map.entry("PATCH /v1/journeys/{id}", Scope.WRITE),
+            Map.entry("POST /v1/journeys/{id}/activate", Scope.WRITE),
+            Map.entry("POST /v1/journeys/{id}/pause", Scope.WRITE),
+            Map.entry("POST /v1/journeys/{id}/archive", Scope.WRITE),
+            Map.entry("GET /v1/journeys/{id}/stats", Scope.READ),
+            Map.entry("GET /v1/journeys/{id}/enrollments", Scope.READ),
             Map.entry("POST /v1/tenants", Scope.OPERATOR),
             Map.entry("DELETE /v1/tenants/{tenantId}", Scope.OPERATOR),
             Map.entry("GET /v1/tenants/{tenantId}/deprovisioning", Scope.OPERATOR));
@@ -607,6 +616,14 @@ class TenantIsolationIT {
         // a case history import (its subjects are A's), for the import's id route and the measures
         java.util.Collections.addAll(secretsOfA, "Refund not received", "Wrong invoice address");
         runA(t, "cases/create-case-import.json", json -> json);
+        // a journey (its id routes' positive control), active so the PATCH sample's If-Match "2" is its version
+        java.util.Collections.addAll(secretsOfA, "Thank-you offer after a purchase");
+        runA(t, "journeys/create-journey.json", json -> json);
+        runA(t, "journeys/activate-journey.json", Map.of());
+        // archiving is for good: the archive route's positive control archives a journey of its own
+        t.perSample().put("journeys/stop-and-archive-journey.json", Map.of("jrn_example0000000000000", created(t, "/v1/journeys",
+                "{\"name\": \"Doomed\", \"trigger\": {\"event\": \"contact.created\"}, \"entry\": {\"mode\": \"once\"},"
+                        + " \"steps\": [{\"wait\": \"P1D\"}]}")));
         var link = runA(t, "surveys/create-respondent-link.json", Map.of());
         t.ids().put("respondent_token", (String) ((Map<?, ?>) Json.parse(link.body())).get("token"));
         // an erasure and an anonymisation of contacts of their own; and the contacts the routes' own erasing

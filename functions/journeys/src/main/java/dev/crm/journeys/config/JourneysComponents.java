@@ -65,8 +65,8 @@ public final class JourneysComponents {
     }
 
     /** The stored events in a batch of stream records (JourneyEnrolmentFunction). */
-    public List<JourneyRepository.StoredEvent> storedEvents(List<TableChange> changes) {
-        return StoredEvents.of(changes);
+    public List<JourneyRepository.StoredEvent> storedEvents(com.amazonaws.services.lambda.runtime.events.DynamodbEvent batch) {
+        return StoredEvents.of(TableChange.of(batch));
     }
 
     /** The journey events decoder (JourneyEventsFunction). */

@@ -95,6 +95,10 @@ public interface JourneyRepository {
     /** The journey's counters (entered, completed, exited:…, sent, blocked:…), summed over their shards. */
     Map<String, Long> counts(TenantId t, String journeyId);
 
-    /** The events a stream batch recorded, as the enrolment function reads them. */
-    record StoredEvent(Event event, String contactId) {}
+    /**
+     * A stored event as the enrolment function reads it from the stream.
+     *
+     * @param changeId the stream record's id (what a failed record is reported by)
+     */
+    record StoredEvent(String changeId, Event event, String contactId) {}
 }

@@ -8,7 +8,6 @@ import dev.crm.journeys.config.JourneysComponents;
 import dev.crm.journeys.domain.JourneyEntry;
 import dev.crm.journeys.domain.JourneyRepository;
 import dev.crm.shared.config.Infrastructure;
-import dev.crm.shared.events.store.dynamodb.TableChange;
 import dev.crm.shared.log.Log;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,16 +40,14 @@ public final class JourneyEnrolmentHandler implements RequestHandler<DynamodbEve
         List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
         int enrolled = 0;
         int exited = 0;
-        for (TableChange change : TableChange.of(event)) {
+        for (JourneyRepository.StoredEvent e : components.storedEvents(event)) {
             try {
-                for (JourneyRepository.StoredEvent e : components.storedEvents(List.of(change))) {
-                    JourneyEntry.Result r = entry.onEvent(e.event(), e.contactId());
-                    enrolled += r.enrolled();
-                    exited += r.exited();
-                }
+                JourneyEntry.Result r = entry.onEvent(e.event(), e.contactId());
+                enrolled += r.enrolled();
+                exited += r.exited();
             } catch (RuntimeException ex) {
                 Log.error("journey entry failed", Log.describe(ex));
-                failures.add(new StreamsEventResponse.BatchItemFailure(change.changeId()));
+                failures.add(new StreamsEventResponse.BatchItemFailure(e.changeId()));
                 break; // the stream retries from this record; the ones after it come again with it
             }
         }

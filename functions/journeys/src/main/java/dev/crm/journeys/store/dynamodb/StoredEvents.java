@@ -33,7 +33,7 @@ public final class StoredEvents {
             String contactId = c.newS("contactId") != null ? c.newS("contactId")
                     : d.get("contactId") instanceof String s ? s
                     : type.startsWith("contact.") && d.get("id") instanceof String s2 ? s2 : null;
-            out.add(new JourneyRepository.StoredEvent(e, contactId));
+            out.add(new JourneyRepository.StoredEvent(c.changeId(), e, contactId));
         }
         return out;
     }
