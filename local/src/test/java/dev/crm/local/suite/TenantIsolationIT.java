@@ -620,10 +620,18 @@ class TenantIsolationIT {
         java.util.Collections.addAll(secretsOfA, "Thank-you offer after a purchase");
         runA(t, "journeys/create-journey.json", json -> json);
         runA(t, "journeys/activate-journey.json", Map.of());
-        // archiving is for good: the archive route's positive control archives a journey of its own
-        t.perSample().put("journeys/stop-and-archive-journey.json", Map.of("jrn_example0000000000000", created(t, "/v1/journeys",
-                "{\"name\": \"Doomed\", \"trigger\": {\"event\": \"contact.created\"}, \"entry\": {\"mode\": \"once\"},"
-                        + " \"steps\": [{\"wait\": \"P1D\"}]}")));
+        // the journey routes that change its status or version each get a journey of their own, in the id
+        // routes' test and in the scope matrix (archiving is for good; the PATCH sample's If-Match is "2")
+        for (String sample : List.of("journeys/stop-and-archive-journey.json", "journeys/pause-journey.json",
+                "journeys/patch-journey.json")) {
+            for (String key : List.of(sample, "scope:" + sample)) {
+                String id = created(t, "/v1/journeys", "{\"name\": \"Own\", \"trigger\": {\"event\": \"contact.created\"},"
+                        + " \"entry\": {\"mode\": \"once\"}, \"steps\": [{\"wait\": \"P1D\"}]}");
+                var activated = send(t.key(), "POST", "/v1/journeys/" + id + "/activate", Map.of(), null);
+                assertEquals(200, activated.statusCode(), activated.body());
+                t.perSample().put(key, Map.of("jrn_example0000000000000", id));
+            }
+        }
         var link = runA(t, "surveys/create-respondent-link.json", Map.of());
         t.ids().put("respondent_token", (String) ((Map<?, ?>) Json.parse(link.body())).get("token"));
         // an erasure and an anonymisation of contacts of their own; and the contacts the routes' own erasing

@@ -61,6 +61,9 @@ public record JourneyDefinition(Trigger trigger, String audience, Entry entry, L
             }
         }
         List<Trigger.EventTrigger> exitOn = new ArrayList<>();
+        if (body.isNull("exitOn")) {
+            v.pointer(body.pointer("exitOn"), "must be an array of event triggers (omit it for none)");
+        }
         List<Object> exits = body.optionalArray("exitOn", MAX_EXIT_ON);
         if (exits != null) {
             for (int i = 0; i < exits.size(); i++) {

@@ -66,6 +66,8 @@ class JourneyDefinitionTest {
         assertTrue(p.contains("/steps/1"), p.toString());
         assertTrue(p.contains("/steps/2/branch/then/0/wait"), p.toString());
         assertTrue(p.contains("/exitOn/0/where/type"), p.toString());
+        assertEquals(List.of("/exitOn"), pointers(violations("{\"trigger\": {\"event\": \"contact.created\"}, \"entry\":"
+                + " {\"mode\": \"once\"}, \"steps\": [{\"wait\": \"P1D\"}], \"exitOn\": null}", Set.of())));
     }
 
     @Test
