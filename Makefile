@@ -98,6 +98,18 @@ build-CaseEventsFunction:
 build-CaseSlaScheduleFunction:
 	$(call package,cases)
 
+build-JourneysFunction:
+	$(call package,journeys)
+
+build-JourneyEnrolmentFunction:
+	$(call package,journeys)
+
+build-JourneySweepFunction:
+	$(call package,journeys)
+
+build-JourneyEventsFunction:
+	$(call package,journeys)
+
 # Every build target as SAM would call it; each artifact must hold its handler class and stay
 # under the 10 MB budget (docs/performance.md).
 FUNCTIONS := $(shell sed -n 's/^build-\([A-Za-z0-9]*\):.*/\1/p' $(firstword $(MAKEFILE_LIST)))

@@ -29,10 +29,10 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     /** The function modules' root packages: each may use shared, none another. */
     static final List<String> FUNCTIONS = List.of("authorizer", "tenants", "contacts", "preferences", "surveys", "churn",
-            "webhooks", "cases");
+            "webhooks", "cases", "journeys");
     static final String[] PRODUCT = {"dev.crm.shared..", "dev.crm.authorizer..", "dev.crm.tenants..",
             "dev.crm.contacts..", "dev.crm.preferences..", "dev.crm.surveys..", "dev.crm.churn..", "dev.crm.webhooks..",
-            "dev.crm.cases.."};
+            "dev.crm.cases..", "dev.crm.journeys.."};
     static final String[] ADAPTERS = {"..store.dynamodb..", "..store.memory..", "..store.secrets..",
             "dev.crm.webhooks.http..", "dev.crm.webhooks.outbound.."};
 

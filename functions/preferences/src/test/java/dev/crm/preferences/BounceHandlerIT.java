@@ -5,10 +5,10 @@ import static dev.crm.devkit.Responses.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.crm.preferences.domain.Channel;
+import dev.crm.shared.consent.Channel;
 import dev.crm.preferences.domain.ConsentLedgerReplay;
 import dev.crm.preferences.domain.LedgerEntry;
-import dev.crm.preferences.domain.Preferences;
+import dev.crm.shared.consent.Preferences;
 import dev.crm.preferences.entrypoints.BounceHandler;
 import dev.crm.preferences.entrypoints.PreferencesHandler;
 import dev.crm.shared.config.Infrastructure;

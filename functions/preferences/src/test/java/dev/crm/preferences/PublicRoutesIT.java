@@ -14,10 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import dev.crm.preferences.domain.Channel;
+import dev.crm.shared.consent.Channel;
 import dev.crm.preferences.domain.ConsentLedgerReplay;
 import dev.crm.preferences.domain.LedgerEntry;
-import dev.crm.preferences.domain.Preferences;
+import dev.crm.shared.consent.Preferences;
 import dev.crm.preferences.entrypoints.PreferencesHandler;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.contact.ContactDirectory;

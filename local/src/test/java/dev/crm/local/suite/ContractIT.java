@@ -136,6 +136,10 @@ class ContractIT {
     static final String CASE_PATCH = "cases/patch-case.json";
     static final String CASE_MESSAGE = "cases/send-case-message.json";
     static final String CASE_IMPORT = "cases/create-case-import.json";
+    /** The thank-you journey (topic newsletter, the valuable-customers segment); version 1, a draft. */
+    static final String JOURNEY = "journeys/create-journey.json";
+    /** The journey active; it is then at version 2. */
+    static final String JOURNEY_ACTIVE = "journeys/activate-journey.json";
     /** A lapsed, valuable customer, a churn run that scores them, and the open alert it raised. */
     static final String OPEN_CHURN_ALERT = "open churn alert";
     static final Map<String, List<String>> BEFORE = Map.ofEntries(
@@ -222,7 +226,16 @@ class ContractIT {
             Map.entry("cases/get-case-forecast.json", List.of(CONTACT, CASE_IMPORT)),
             // ---- cases: self-service (the case link is minted once the case exists) ----
             Map.entry("cases/get-public-case.json", List.of(CONTACT, AGENT, CASE)),
-            Map.entry("cases/reply-public-case.json", List.of(CONTACT, AGENT, CASE)));
+            Map.entry("cases/reply-public-case.json", List.of(CONTACT, AGENT, CASE)),
+            // ---- journeys ----
+            Map.entry("journeys/create-journey.json", List.of(TOPIC, SEGMENT)),
+            Map.entry("journeys/get-journey.json", List.of(TOPIC, SEGMENT, JOURNEY)),
+            Map.entry("journeys/activate-journey.json", List.of(TOPIC, SEGMENT, JOURNEY)),
+            Map.entry("journeys/patch-journey.json", List.of(TOPIC, SEGMENT, JOURNEY, JOURNEY_ACTIVE)),
+            Map.entry("journeys/pause-journey.json", List.of(TOPIC, SEGMENT, JOURNEY, JOURNEY_ACTIVE)),
+            Map.entry("journeys/stop-and-archive-journey.json", List.of(TOPIC, SEGMENT, JOURNEY)),
+            Map.entry("journeys/get-journey-stats.json", List.of(TOPIC, SEGMENT, JOURNEY)),
+            Map.entry("journeys/list-journey-enrollments.json", List.of(CONTACT, TOPIC, SEGMENT, JOURNEY)));
 
     static String name(Path sample) {
         return SampleEvents.directory().relativize(sample).toString().replace('\\', '/');
@@ -494,6 +507,7 @@ class ContractIT {
             var test = walk.send(null, "POST", "/v1/webhooks/{id}/test", "/v1/webhooks/" + id + "/test", null, headers, "{}").response();
             assertTrue(test.statusCode() / 100 == 2, test.body());
 
+            journeyWalk(walk, headers);
             Set<String> expected = new TreeSet<>(dev.crm.shared.events.EventTypes.subscribable());
             Set<String> seen = new TreeSet<>();
             List<Map<String, Object>> events = List.of();
@@ -530,5 +544,44 @@ class ContractIT {
         } finally {
             gone.stop(0);
         }
+    }
+
+    /**
+     * The journey events: a contact opted in to {@code offers} buys; one journey sends at once
+     * ({@code journey.enrolled}, {@code journey.message_sent}), another sends on a topic the contact
+     * holds no consent for, so its enrolment exits with {@code no_consent} ({@code journey.exited}).
+     */
+    @SuppressWarnings("unchecked")
+    private static void journeyWalk(SampleWalk walk, Map<String, String> headers) throws Exception {
+        for (String topic : List.of("offers", "updates")) {
+            var r = walk.send(null, "POST", "/v1/topics", "/v1/topics", null, headers,
+                    "{\"key\": \"" + topic + "\", \"name\": \"" + topic + "\"}").response();
+            assertTrue(r.statusCode() / 100 == 2, r.body());
+        }
+        var contact = walk.send(null, "POST", "/v1/contacts", "/v1/contacts", null, headers,
+                "{\"firstName\": \"Jo\", \"email\": \"jo." + dev.crm.shared.tenant.Ids.random("", 8) + "@example.com\"}").response();
+        assertEquals(201, contact.statusCode(), contact.body());
+        String id = (String) ((Map<String, Object>) Json.parse(contact.body())).get("id");
+        Map<String, String> ifNew = new java.util.HashMap<>(headers);
+        ifNew.put("If-Match", "\"0\"");
+        var prefs = walk.send(null, "PUT", "/v1/contacts/{id}/preferences", "/v1/contacts/" + id + "/preferences", null, ifNew,
+                "{\"channels\": {\"email\": {\"status\": \"opted_in\", \"topics\": {\"offers\": \"opted_in\"}}},"
+                        + " \"frequencyCaps\": {}, \"quietHours\": null, \"pausedUntil\": null, \"legalBasis\": \"consent\","
+                        + " \"source\": \"crm-ui\"}").response();
+        assertTrue(prefs.statusCode() / 100 == 2, prefs.body());
+        for (String topic : List.of("offers", "updates")) {
+            var j = walk.send(null, "POST", "/v1/journeys", "/v1/journeys", null, headers, "{\"name\": \"" + topic + "\","
+                    + " \"trigger\": {\"event\": \"interaction.recorded\", \"where\": {\"type\": \"purchase\"}},"
+                    + " \"entry\": {\"mode\": \"once\"}, \"steps\": [{\"send\": {\"channel\": \"email\", \"topic\": \""
+                    + topic + "\", \"template\": {\"subject\": \"Hi\", \"text\": \"Hello {{contact.firstName}}\"}}}]}").response();
+            assertEquals(201, j.statusCode(), j.body());
+            String jid = (String) ((Map<String, Object>) Json.parse(j.body())).get("id");
+            var a = walk.send(null, "POST", "/v1/journeys/{id}/activate", "/v1/journeys/" + jid + "/activate", null, headers, null)
+                    .response();
+            assertEquals(200, a.statusCode(), a.body());
+        }
+        var purchase = walk.send(null, "POST", "/v1/contacts/{id}/interactions", "/v1/contacts/" + id + "/interactions", null,
+                headers, "{\"id\": \"order-j1\", \"type\": \"purchase\", \"channel\": \"web\", \"value\": {\"amount\": \"20.50\", \"currency\": \"EUR\"}}").response();
+        assertTrue(purchase.statusCode() / 100 == 2, purchase.body());
     }
 }

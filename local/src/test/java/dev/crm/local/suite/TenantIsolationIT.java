@@ -144,6 +144,15 @@ class TenantIsolationIT {
             Map.entry("GET /v1/agents", Scope.READ),
             Map.entry("GET /v1/agents/{id}", Scope.READ),
             Map.entry("PATCH /v1/agents/{id}", Scope.WRITE),
+            // journeys: write to define and change, read to inspect (docs/api.md, "Journeys")
+            Map.entry("POST /v1/journeys", Scope.WRITE),
+            Map.entry("GET /v1/journeys/{id}", Scope.READ),
+            Map.entry("PATCH /v1/journeys/{id}", Scope.WRITE),
+            Map.entry("POST /v1/journeys/{id}/activate", Scope.WRITE),
+            Map.entry("POST /v1/journeys/{id}/pause", Scope.WRITE),
+            Map.entry("POST /v1/journeys/{id}/archive", Scope.WRITE),
+            Map.entry("GET /v1/journeys/{id}/stats", Scope.READ),
+            Map.entry("GET /v1/journeys/{id}/enrollments", Scope.READ),
             Map.entry("POST /v1/tenants", Scope.OPERATOR),
             Map.entry("DELETE /v1/tenants/{tenantId}", Scope.OPERATOR),
             Map.entry("GET /v1/tenants/{tenantId}/deprovisioning", Scope.OPERATOR));
@@ -653,6 +662,22 @@ class TenantIsolationIT {
         // a case history import (its subjects are A's), for the import's id route and the measures
         java.util.Collections.addAll(secretsOfA, "Refund not received", "Wrong invoice address");
         runA(t, "cases/create-case-import.json", json -> json);
+        // a journey (its id routes' positive control), active so the PATCH sample's If-Match "2" is its version
+        java.util.Collections.addAll(secretsOfA, "Thank-you offer after a purchase");
+        runA(t, "journeys/create-journey.json", json -> json);
+        runA(t, "journeys/activate-journey.json", Map.of());
+        // the journey routes that change its status or version each get a journey of their own, in the id
+        // routes' test and in the scope matrix (archiving is for good; the PATCH sample's If-Match is "2")
+        for (String sample : List.of("journeys/stop-and-archive-journey.json", "journeys/pause-journey.json",
+                "journeys/patch-journey.json")) {
+            for (String key : List.of(sample, "scope:" + sample)) {
+                String id = created(t, "/v1/journeys", "{\"name\": \"Own\", \"trigger\": {\"event\": \"contact.created\"},"
+                        + " \"entry\": {\"mode\": \"once\"}, \"steps\": [{\"wait\": \"P1D\"}]}");
+                var activated = send(t.key(), "POST", "/v1/journeys/" + id + "/activate", Map.of(), null);
+                assertEquals(200, activated.statusCode(), activated.body());
+                t.perSample().put(key, Map.of("jrn_example0000000000000", id));
+            }
+        }
         var link = runA(t, "surveys/create-respondent-link.json", Map.of());
         t.ids().put("respondent_token", (String) ((Map<?, ?>) Json.parse(link.body())).get("token"));
         // an erasure and an anonymisation of contacts of their own; and the contacts the routes' own erasing

@@ -24,6 +24,9 @@ public final class EventTypes {
     public static final String CASE_MESSAGE_ADDED = "case.message_added";
     public static final String CASE_SLA_BREACHED = "case.sla_breached";
     public static final String CASE_SOLVED = "case.solved";
+    public static final String JOURNEY_ENROLLED = "journey.enrolled";
+    public static final String JOURNEY_EXITED = "journey.exited";
+    public static final String JOURNEY_MESSAGE_SENT = "journey.message_sent";
     /** Sent by POST /v1/webhooks/{id}/test to that endpoint only; never on the bus. */
     public static final String WEBHOOK_TEST = "webhook.test";
 
@@ -44,6 +47,9 @@ public final class EventTypes {
         for (String t : new String[] {CASE_CREATED, CASE_STATUS_CHANGED, CASE_ASSIGNED, CASE_MESSAGE_ADDED,
                 CASE_SLA_BREACHED, CASE_SOLVED}) {
             m.put(t, "crm.cases");
+        }
+        for (String t : new String[] {JOURNEY_ENROLLED, JOURNEY_EXITED, JOURNEY_MESSAGE_SENT}) {
+            m.put(t, "crm.journeys");
         }
         m.put(WEBHOOK_ENDPOINT_DISABLED, "crm.webhooks");
         m.put(WEBHOOK_TEST, "crm.webhooks");

@@ -1,5 +1,8 @@
 package dev.crm.preferences.domain;
 
+import dev.crm.shared.consent.Channel;
+import dev.crm.shared.consent.ConsentStatus;
+import dev.crm.shared.consent.Preferences;
 import java.util.Objects;
 
 /**

@@ -1,5 +1,7 @@
 package dev.crm.preferences.domain;
 
+import dev.crm.shared.consent.Channel;
+import dev.crm.shared.consent.ConsentStatus;
 import dev.crm.shared.json.Times;
 import java.time.Instant;
 import java.util.LinkedHashMap;

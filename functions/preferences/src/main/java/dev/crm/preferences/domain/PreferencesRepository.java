@@ -1,5 +1,9 @@
 package dev.crm.preferences.domain;
 
+import dev.crm.shared.consent.Channel;
+import dev.crm.shared.consent.Preferences;
+import dev.crm.shared.consent.Send;
+import dev.crm.shared.consent.RecordedSend;
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.store.Cursor;
 import dev.crm.shared.store.Slice;
@@ -13,7 +17,7 @@ import java.util.Set;
  * Preferences, the consent ledger, recorded sends, topics and rate counters. Everything about one
  * contact lives with the contact (so erasure finds it); topics and rate counters are the tenant's.
  */
-public interface PreferencesRepository {
+public interface PreferencesRepository extends dev.crm.shared.consent.ConsentRepository {
     /** At most this many items go into one consent write (one all-or-nothing unit of the store). */
     int MAX_TRANSACTION_ITEMS = 100;
 

@@ -1,5 +1,13 @@
 package dev.crm.preferences.domain;
 
+import dev.crm.shared.consent.Channel;
+import dev.crm.shared.consent.DecisionReason;
+import dev.crm.shared.consent.Decision;
+import dev.crm.shared.consent.FrequencyCap;
+import dev.crm.shared.consent.Preferences;
+import dev.crm.shared.consent.MessageClass;
+import dev.crm.shared.consent.Send;
+import dev.crm.shared.consent.RecordedSend;
 import dev.crm.shared.store.Backoff;
 import dev.crm.shared.contact.AddressSuppression;
 import dev.crm.shared.contact.Contact;
@@ -375,22 +383,8 @@ public final class PreferencesService {
      */
     public Decision decide(TenantId t, String contactId, ContactDecisionRequest request, ZoneId tenantZone,
             Map<Channel, FrequencyCap> tenantDefaultCaps, TenantSecrets secrets) {
-        Contact contact = repository.findContact(t, contactId);
-        if (contact == null) {
-            throw new StoreException.NotFound();
-        }
-        String addressPseudonym = contact.data().email() == null ? null
-                : AddressSuppression.ofEmail(secrets, contact.data().email());
-        if (request.messageClass() == MessageClass.MARKETING && addressPseudonym != null
-                && repository.isSuppressed(t, addressPseudonym)) {
-            return Decision.deny(DecisionReason.SUPPRESSED, null);
-        }
-        Preferences preferences = repository.find(t, contact.id());
-        FrequencyCap cap = request.messageClass() == MessageClass.MARKETING
-                ? preferences.capFor(request.channel(), tenantDefaultCaps) : null;
-        List<Instant> sends = cap == null ? List.of()
-                : repository.sends(t, contact.id(), request.channel(), request.at().minus(cap.period()));
-        return request.decide(preferences, contact.zone(tenantZone), tenantDefaultCaps, sends);
+        return dev.crm.shared.consent.SendDecisions.judge(repository, t, contactId, request.channel(), request.topic(),
+                request.messageClass(), request.at(), tenantZone, tenantDefaultCaps, secrets).decision();
     }
 
     /** @throws StoreException.Contention concurrent reports of the same id kept clashing */

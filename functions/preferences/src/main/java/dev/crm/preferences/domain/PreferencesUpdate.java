@@ -1,5 +1,11 @@
 package dev.crm.preferences.domain;
 
+import dev.crm.shared.consent.Channel;
+import dev.crm.shared.consent.ChannelPreferences;
+import dev.crm.shared.consent.ConsentStatus;
+import dev.crm.shared.consent.FrequencyCap;
+import dev.crm.shared.consent.QuietHours;
+import dev.crm.shared.consent.Preferences;
 import dev.crm.shared.json.JsonObject;
 import dev.crm.shared.json.Violations;
 import java.time.Instant;

@@ -1,5 +1,7 @@
 package dev.crm.preferences.domain;
 
+import dev.crm.shared.consent.Channel;
+import dev.crm.shared.consent.Preferences;
 import dev.crm.shared.contact.EmailAddress;
 import dev.crm.shared.json.JsonObject;
 import java.util.List;

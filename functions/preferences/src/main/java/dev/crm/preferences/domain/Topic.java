@@ -1,5 +1,6 @@
 package dev.crm.preferences.domain;
 
+import dev.crm.shared.consent.Preferences;
 import dev.crm.shared.json.JsonObject;
 import dev.crm.shared.json.Times;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package dev.crm.preferences.entrypoints;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import dev.crm.preferences.domain.Channel;
+import dev.crm.shared.consent.Channel;
 import dev.crm.preferences.domain.ConsentEvidence;
 import dev.crm.preferences.domain.PreferencesService;
 import dev.crm.preferences.config.PreferencesComponents;

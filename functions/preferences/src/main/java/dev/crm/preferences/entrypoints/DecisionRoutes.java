@@ -1,12 +1,12 @@
 package dev.crm.preferences.entrypoints;
 
-import dev.crm.preferences.domain.Channel;
+import dev.crm.shared.consent.Channel;
 import dev.crm.preferences.domain.ContactDecisionRequest;
-import dev.crm.preferences.domain.Decision;
-import dev.crm.preferences.domain.FrequencyCap;
+import dev.crm.shared.consent.Decision;
+import dev.crm.shared.consent.FrequencyCap;
 import dev.crm.preferences.domain.PreferencesService;
-import dev.crm.preferences.domain.RecordedSend;
-import dev.crm.preferences.domain.Send;
+import dev.crm.shared.consent.RecordedSend;
+import dev.crm.shared.consent.Send;
 import dev.crm.shared.http.ApiProblem;
 import dev.crm.shared.http.ApiRequest;
 import dev.crm.shared.http.ApiResponse;
@@ -21,7 +21,6 @@ import dev.crm.shared.tenant.TenantCache;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.tenant.TenantSettings;
 import java.time.Clock;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,10 +40,7 @@ final class DecisionRoutes {
 
     /** The tenant's default caps as the domain's types (the settings hold them by channel wire name). */
     static Map<Channel, FrequencyCap> defaultCaps(TenantSettings settings) {
-        Map<Channel, FrequencyCap> caps = new EnumMap<>(Channel.class);
-        settings.defaultFrequencyCaps().forEach((channel, cap) ->
-                caps.put(Channel.fromWire(channel), new FrequencyCap(cap.max(), cap.periodDays())));
-        return caps;
+        return FrequencyCap.tenantDefaults(settings);
     }
 
     ApiResponse decide(ApiRequest request) {

@@ -1,8 +1,8 @@
 package dev.crm.preferences.entrypoints;
 
-import dev.crm.preferences.domain.Channel;
-import dev.crm.preferences.domain.ConsentStatus;
-import dev.crm.preferences.domain.Preferences;
+import dev.crm.shared.consent.Channel;
+import dev.crm.shared.consent.ConsentStatus;
+import dev.crm.shared.consent.Preferences;
 import dev.crm.preferences.domain.PreferencesService;
 import dev.crm.shared.http.ApiProblem;
 import dev.crm.shared.http.ApiRequest;
@@ -69,10 +69,7 @@ final class LinkRoutes {
         String headerTarget = topic == null ? unsubscribeAll
                 : unsubscribeUrls.containsKey(topic) ? (String) unsubscribeUrls.get(topic)
                 : links.unsubscribe(base, PreferenceTokens.unsubscribeTopic(tenant, contactId, channel, topic, now));
-        Map<String, Object> headers = new LinkedHashMap<>();
-        // RFC 8058: an HTTPS URI the mail client POSTs "List-Unsubscribe=One-Click" to, without a page.
-        headers.put("List-Unsubscribe", "<" + headerTarget + ">");
-        headers.put("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        Map<String, Object> headers = new LinkedHashMap<>(dev.crm.shared.consent.MarketingLinks.listUnsubscribeHeaders(headerTarget));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("channel", channel.wire());
         out.put("preferenceCentreUrl", links.preferenceCentre(base, PreferenceTokens.preferences(tenant, contactId, now)));

@@ -2,7 +2,7 @@ package dev.crm.preferences.entrypoints;
 
 import dev.crm.preferences.domain.ConsentEvidence;
 import dev.crm.preferences.domain.LedgerEntry;
-import dev.crm.preferences.domain.Preferences;
+import dev.crm.shared.consent.Preferences;
 import dev.crm.preferences.domain.PreferencesService;
 import dev.crm.preferences.domain.PreferencesUpdate;
 import dev.crm.shared.http.ApiProblem;

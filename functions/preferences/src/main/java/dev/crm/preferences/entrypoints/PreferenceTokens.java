@@ -1,7 +1,8 @@
 package dev.crm.preferences.entrypoints;
 
-import dev.crm.preferences.domain.Channel;
-import dev.crm.preferences.domain.Preferences;
+import dev.crm.shared.consent.Channel;
+import dev.crm.shared.consent.MarketingLinks;
+import dev.crm.shared.consent.Preferences;
 import dev.crm.shared.crypto.Hashes;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.tenant.Tenant;
@@ -25,12 +26,12 @@ import java.util.Map;
  * link must still work; it can only opt out), a confirmation link 7 days and only once.
  */
 final class PreferenceTokens {
-    static final Duration PREFERENCES_TTL = Duration.ofDays(90);
-    static final Duration UNSUBSCRIBE_TTL = Duration.ofDays(365);
+    static final Duration PREFERENCES_TTL = MarketingLinks.PREFERENCES_TTL;
+    static final Duration UNSUBSCRIBE_TTL = MarketingLinks.UNSUBSCRIBE_TTL;
     static final Duration CONFIRM_TTL = Duration.ofDays(7);
 
-    private static final String CHANNEL = "ch";
-    private static final String TOPIC = "tp";
+    private static final String CHANNEL = MarketingLinks.CHANNEL_CLAIM;
+    private static final String TOPIC = MarketingLinks.TOPIC_CLAIM;
     private static final String WORDING = "wv";
     /** A confirmation's topics, comma-joined, in chunks that fit a claim value: t0, t1, … */
     private static final String TOPICS = "t";
@@ -39,18 +40,15 @@ final class PreferenceTokens {
     private PreferenceTokens() {}
 
     static String preferences(Tenant tenant, String contactId, Instant now) {
-        return SignedTokens.issue(tenant.id(), tenant.secrets(), TokenPurpose.PREFERENCES, contactId, null, now,
-                PREFERENCES_TTL);
+        return MarketingLinks.preferencesToken(tenant, contactId, now);
     }
 
     static String unsubscribeAll(Tenant tenant, String contactId, Channel channel, Instant now) {
-        return SignedTokens.issue(tenant.id(), tenant.secrets(), TokenPurpose.UNSUBSCRIBE_ALL, contactId,
-                Map.of(CHANNEL, channel.wire()), now, UNSUBSCRIBE_TTL);
+        return MarketingLinks.unsubscribeAllToken(tenant, contactId, channel, now);
     }
 
     static String unsubscribeTopic(Tenant tenant, String contactId, Channel channel, String topic, Instant now) {
-        return SignedTokens.issue(tenant.id(), tenant.secrets(), TokenPurpose.UNSUBSCRIBE_TOPIC, contactId,
-                Map.of(CHANNEL, channel.wire(), TOPIC, topic), now, UNSUBSCRIBE_TTL);
+        return MarketingLinks.unsubscribeTopicToken(tenant, contactId, channel, topic, now);
     }
 
     /** @param wordingVersion the consent wording shown when the contact subscribed; may be null */

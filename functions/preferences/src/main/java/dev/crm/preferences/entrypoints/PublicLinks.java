@@ -12,11 +12,11 @@ import java.nio.charset.StandardCharsets;
  */
 final class PublicLinks {
     /** The one-click target (RFC 8058): an API route, so it works without any page. */
-    static final String UNSUBSCRIBE_PATH = "/v1/public/unsubscribe";
+    static final String UNSUBSCRIBE_PATH = dev.crm.shared.consent.MarketingLinks.UNSUBSCRIBE_PATH;
     /** The confirmation page (a GET that changes nothing; its button POSTs to the same path). */
     static final String CONFIRM_PATH = "/v1/public/confirm";
     /** The preference-centre page of the web app, which calls GET/PUT /v1/public/preferences with the token. */
-    static final String PREFERENCE_CENTRE_PAGE = "/preferences.html";
+    static final String PREFERENCE_CENTRE_PAGE = dev.crm.shared.consent.MarketingLinks.PREFERENCE_CENTRE_PAGE;
 
     private final String configuredBase;
 

@@ -1,6 +1,6 @@
 package dev.crm.preferences.entrypoints;
 
-import dev.crm.preferences.domain.Channel;
+import dev.crm.shared.consent.Channel;
 import dev.crm.preferences.domain.ConsentEvidence;
 import dev.crm.preferences.domain.PreferencesService;
 import dev.crm.preferences.domain.RateLimit;

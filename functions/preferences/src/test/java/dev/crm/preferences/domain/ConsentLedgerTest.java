@@ -1,10 +1,16 @@
 package dev.crm.preferences.domain;
 
-import static dev.crm.preferences.domain.Channel.EMAIL;
-import static dev.crm.preferences.domain.Channel.SMS;
-import static dev.crm.preferences.domain.ConsentStatus.OPTED_IN;
-import static dev.crm.preferences.domain.ConsentStatus.OPTED_OUT;
-import static dev.crm.preferences.domain.ConsentStatus.PENDING;
+import dev.crm.shared.consent.Channel;
+import dev.crm.shared.consent.ChannelPreferences;
+import dev.crm.shared.consent.ConsentStatus;
+import dev.crm.shared.consent.FrequencyCap;
+import dev.crm.shared.consent.QuietHours;
+import dev.crm.shared.consent.Preferences;
+import static dev.crm.shared.consent.Channel.EMAIL;
+import static dev.crm.shared.consent.Channel.SMS;
+import static dev.crm.shared.consent.ConsentStatus.OPTED_IN;
+import static dev.crm.shared.consent.ConsentStatus.OPTED_OUT;
+import static dev.crm.shared.consent.ConsentStatus.PENDING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

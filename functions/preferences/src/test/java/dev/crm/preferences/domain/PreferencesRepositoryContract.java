@@ -1,5 +1,11 @@
 package dev.crm.preferences.domain;
 
+import dev.crm.shared.consent.Channel;
+import dev.crm.shared.consent.ConsentStatus;
+import dev.crm.shared.consent.FrequencyCap;
+import dev.crm.shared.consent.Preferences;
+import dev.crm.shared.consent.Send;
+import dev.crm.shared.consent.RecordedSend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -3,14 +3,15 @@ package dev.crm.preferences.store.dynamodb;
 import java.util.function.Function;
 import dev.crm.shared.tenant.TenantSecrets;
 import dev.crm.shared.store.Backoff;
-import dev.crm.preferences.domain.Channel;
-import dev.crm.preferences.domain.FrequencyCap;
+import dev.crm.shared.consent.Channel;
+import dev.crm.shared.consent.FrequencyCap;
 import dev.crm.preferences.domain.LedgerEntry;
-import dev.crm.preferences.domain.Preferences;
+import dev.crm.shared.consent.Preferences;
 import dev.crm.preferences.domain.PreferencesRepository;
 import dev.crm.preferences.domain.RateLimit;
-import dev.crm.preferences.domain.RecordedSend;
-import dev.crm.preferences.domain.Send;
+import dev.crm.shared.consent.RecordedSend;
+import dev.crm.shared.consent.store.dynamodb.ConsentTable;
+import dev.crm.shared.consent.Send;
 import dev.crm.preferences.domain.TokenUse;
 import dev.crm.preferences.domain.TokenUsed;
 import dev.crm.preferences.domain.Topic;
@@ -59,12 +60,6 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * by the Enhanced Client with static schemas. Contacts are read through the shared {@link ContactDirectory}.
  */
 public final class DynamoDbPreferencesRepository implements PreferencesRepository {
-    /**
-     * Sends and their id guards outlive the longest cap period by a day, so every send a window can
-     * contain is still there; DynamoDB's TTL deletes them afterwards.
-     */
-    static final Duration SEND_RETENTION = Duration.ofDays(FrequencyCap.MAX_PERIOD_DAYS + 1L);
-    private static final int SEND_ATTEMPTS = 5;
     private static final int TOPIC_ATTEMPTS = 8;
     private static final Expression NEW_ITEM = Expression.builder().expression("attribute_not_exists(PK)").build();
     private static final Expression CONTACT_ACTIVE = Expression.builder().expression("#st = :active")
@@ -77,7 +72,7 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
     private final DynamoDbTable<TokenUseItem> tokenUses;
     private final DynamoDbTable<LedgerItem> ledger;
     private final DynamoDbTable<TimelineItem> timeline;
-    private final DynamoDbTable<SendItem> sends;
+    private final ConsentTable consent;
     private final DynamoDbTable<TopicItem> topics;
 
     /** @param secrets each tenant's secrets, which key its email guards */
@@ -89,7 +84,7 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
         this.tokenUses = table.of(TokenUseItem.SCHEMA);
         this.ledger = table.of(LedgerItem.SCHEMA);
         this.timeline = table.of(TimelineItem.SCHEMA);
-        this.sends = table.of(SendItem.SCHEMA);
+        this.consent = new ConsentTable(table);
         this.topics = table.of(TopicItem.SCHEMA);
     }
 
@@ -134,10 +129,7 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
 
     @Override
     public Preferences find(TenantId t, String contactId) {
-        PreferencesItem item = preferences.getItem(r -> r.key(key(Keys.contact(t, contactId), Keys.PREFERENCES))
-                .consistentRead(true));
-        return item == null ? Preferences.empty()
-                : Preferences.fromStored(item.view == null ? new LinkedHashMap<>() : item.view);
+        return consent.preferences(t, contactId);
     }
 
     @Override
@@ -254,60 +246,12 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
 
     @Override
     public RecordedSend recordSend(TenantId t, String contactId, Send send, Instant now) {
-        String pk = Keys.contact(t, contactId);
-        String sendSk = PreferenceKeys.send(send.channel(), send.at(), send.id());
-        Instant expiresAt = send.at().plus(SEND_RETENTION);
-        SendItem guard = SendItem.of(pk, PreferenceKeys.sendGuard(send.id()), SendItem.GUARD, t.value(), send, expiresAt);
-        guard.fingerprint = send.fingerprint();
-        guard.sendSk = sendSk;
-        var tx = TransactWriteItemsEnhancedRequest.builder()
-                .addConditionCheck(keys, contactActive(t, contactId))
-                .addPutItem(sends, TransactPutItemEnhancedRequest.builder(SendItem.class).item(guard)
-                        // An expired guard (TTL deletion is lazy) no longer holds the id.
-                        .conditionExpression(Expression.builder().expression("attribute_not_exists(PK) OR #ttl < :now")
-                                .putExpressionName("#ttl", Table.TTL).putExpressionValue(":now", Attr.ttl(now)).build())
-                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build())
-                .addPutItem(sends, putNew(SendItem.class, SendItem.of(pk, sendSk, SendItem.SEND, t.value(), send, expiresAt)))
-                .build();
-        for (int attempt = 1; attempt <= SEND_ATTEMPTS; attempt++) {
-            try {
-                table.enhanced().transactWriteItems(tx);
-                return RecordedSend.created(send);
-            } catch (TransactionCanceledException e) {
-                Table.TransactionFailure c = Table.TransactionFailure.of(e);
-                if (c.conditionFailed(1)) {
-                    Map<String, AttributeValue> oldItem = c.oldItem(1);
-                    SendItem old = oldItem != null ? SendItem.SCHEMA.mapToItem(oldItem)
-                            : sends.getItem(r -> r.key(key(pk, PreferenceKeys.sendGuard(send.id()))).consistentRead(true));
-                    if (old == null) {
-                        continue; // expired and deleted in between: try again
-                    }
-                    if (!send.fingerprint().equals(old.fingerprint)) {
-                        return RecordedSend.idConflict();
-                    }
-                    return RecordedSend.replayed(old.send());
-                }
-                if (c.conditionFailed(0)) {
-                    return RecordedSend.contactMissing();
-                }
-                if (!c.isConflict() && !c.anyConditionFailed()) {
-                    throw c.isThrottled() ? new StoreException.Busy() : e;
-                }
-                // a concurrent replay of the same id: the next attempt sees its guard
-                Backoff.JITTER.pause(attempt);
-            }
-        }
-        throw new StoreException.Contention();
+        return consent.recordSend(t, contactId, send, now);
     }
 
     @Override
     public List<Instant> sends(TenantId t, String contactId, Channel channel, Instant from) {
-        String pk = Keys.contact(t, contactId);
-        QueryConditional window = QueryConditional.sortBetween(
-                key(pk, PreferenceKeys.sendsOf(channel) + Keys.sortableInstant(from)),
-                key(pk, PreferenceKeys.afterAllSends(channel)));
-        return sends.query(r -> r.queryConditional(window).attributesToProject("sentAt").consistentRead(true)).items()
-                .stream().map(i -> i.sentAt).toList();
+        return consent.sends(t, contactId, channel, from);
     }
 
     // ---- topics ----

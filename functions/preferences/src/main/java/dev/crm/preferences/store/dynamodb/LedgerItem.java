@@ -3,8 +3,8 @@ package dev.crm.preferences.store.dynamodb;
 import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primaryPartitionKey;
 import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primarySortKey;
 
-import dev.crm.preferences.domain.Channel;
-import dev.crm.preferences.domain.ConsentStatus;
+import dev.crm.shared.consent.Channel;
+import dev.crm.shared.consent.ConsentStatus;
 import dev.crm.preferences.domain.LedgerEntry;
 import dev.crm.preferences.domain.LegalBasis;
 import dev.crm.shared.store.dynamodb.Converters;

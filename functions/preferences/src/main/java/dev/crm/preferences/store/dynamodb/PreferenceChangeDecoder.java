@@ -1,5 +1,6 @@
 package dev.crm.preferences.store.dynamodb;
 
+import dev.crm.shared.consent.Preferences;
 import dev.crm.preferences.domain.LedgerEntry;
 import dev.crm.shared.events.ChangeDecoder;
 import dev.crm.shared.events.Event;

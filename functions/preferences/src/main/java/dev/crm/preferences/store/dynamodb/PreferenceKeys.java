@@ -1,6 +1,6 @@
 package dev.crm.preferences.store.dynamodb;
 
-import dev.crm.preferences.domain.Channel;
+import dev.crm.shared.consent.Channel;
 import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.tenant.TenantId;
 import java.time.Instant;
@@ -10,30 +10,6 @@ import java.time.Instant;
  * read: the preferences item, ledger and timeline entries). docs/data-model.md describes each.
  */
 final class PreferenceKeys {
-    /** Sort keys of recorded sends in the contact's partition: per channel, in time order. */
-    static final String SEND_PREFIX = "S#";
-
-    private PreferenceKeys() {}
-
-    /** A recorded send; a cap's window is one key-range query per channel. */
-    static String send(Channel channel, Instant at, String sendId) {
-        return sendsOf(channel) + Keys.sortableInstant(at) + "#" + sendId;
-    }
-
-    static String sendsOf(Channel channel) {
-        return SEND_PREFIX + channel.wire() + "#";
-    }
-
-    /** After every instant's sort key: {@code ~} sorts after the digits an instant starts with. */
-    static String afterAllSends(Channel channel) {
-        return sendsOf(channel) + "~";
-    }
-
-    /** Guards a client-supplied send id, so a replayed report records nothing new. */
-    static String sendGuard(String sendId) {
-        return "SG#" + sendId;
-    }
-
     /** Marks a single-use token (a double opt-in confirmation) as used, until it expires anyway. */
     static String tokenUse(String nonce) {
         return "TU#" + nonce;

@@ -2,15 +2,15 @@ package dev.crm.preferences.store.dynamodb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.crm.preferences.domain.Channel;
+import dev.crm.shared.consent.Channel;
 import dev.crm.preferences.domain.ConsentChanges;
 import dev.crm.preferences.domain.ConsentEvidence;
-import dev.crm.preferences.domain.ConsentStatus;
+import dev.crm.shared.consent.ConsentStatus;
 import dev.crm.preferences.domain.LedgerEntry;
-import dev.crm.preferences.domain.Preferences;
+import dev.crm.shared.consent.Preferences;
 import dev.crm.preferences.domain.PreferencesRepository;
 import dev.crm.preferences.domain.PreferencesRepositoryContract;
-import dev.crm.preferences.domain.Send;
+import dev.crm.shared.consent.Send;
 import dev.crm.preferences.domain.TokenUse;
 import dev.crm.preferences.domain.Topic;
 import dev.crm.shared.config.Infrastructure;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.crm.devkit.StreamRecords;
-import dev.crm.preferences.domain.Channel;
-import dev.crm.preferences.domain.ConsentStatus;
+import dev.crm.shared.consent.Channel;
+import dev.crm.shared.consent.ConsentStatus;
 import dev.crm.preferences.domain.LedgerEntry;
 import dev.crm.preferences.domain.LegalBasis;
 import dev.crm.shared.events.Event;

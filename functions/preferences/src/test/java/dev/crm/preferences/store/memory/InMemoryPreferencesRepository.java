@@ -1,13 +1,13 @@
 package dev.crm.preferences.store.memory;
 
-import dev.crm.preferences.domain.Channel;
-import dev.crm.preferences.domain.FrequencyCap;
+import dev.crm.shared.consent.Channel;
+import dev.crm.shared.consent.FrequencyCap;
 import dev.crm.preferences.domain.LedgerEntry;
-import dev.crm.preferences.domain.Preferences;
+import dev.crm.shared.consent.Preferences;
 import dev.crm.preferences.domain.PreferencesRepository;
 import dev.crm.preferences.domain.RateLimit;
-import dev.crm.preferences.domain.RecordedSend;
-import dev.crm.preferences.domain.Send;
+import dev.crm.shared.consent.RecordedSend;
+import dev.crm.shared.consent.Send;
 import dev.crm.preferences.domain.TokenUse;
 import dev.crm.preferences.domain.TokenUsed;
 import dev.crm.preferences.domain.Topic;

@@ -1,0 +1,76 @@
+package dev.crm.journeys.config;
+
+import dev.crm.journeys.domain.JourneyEntry;
+import dev.crm.journeys.domain.JourneyRepository;
+import dev.crm.journeys.domain.JourneyRunner;
+import dev.crm.journeys.domain.Journeys;
+import dev.crm.journeys.store.dynamodb.DynamoDbJourneyRepository;
+import dev.crm.journeys.store.dynamodb.JourneyChangeDecoder;
+import dev.crm.journeys.store.dynamodb.StoredEvents;
+import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.consent.ConsentRepository;
+import dev.crm.shared.consent.store.dynamodb.DynamoDbConsentRepository;
+import dev.crm.shared.events.EventAnnouncer;
+import dev.crm.shared.events.store.dynamodb.DynamoDbEventRepository;
+import dev.crm.shared.events.store.dynamodb.TableChange;
+import dev.crm.shared.outbound.MessageSender;
+import dev.crm.shared.outbound.MessageSenders;
+import dev.crm.shared.tenant.TenantCache;
+import java.util.List;
+
+/**
+ * The journeys function's composition root: which adapter stands behind each port. The contact
+ * decision and the recorded sends come from {@code shared.consent}, the code the preferences function
+ * answers {@code …/contact-decisions} and {@code …/sends} with.
+ */
+public final class JourneysComponents {
+    private final Infrastructure infra;
+    private final JourneyRepository repository;
+    private final TenantCache tenants;
+    private final ConsentRepository consent;
+    private final MessageSender sender;
+
+    public JourneysComponents(Infrastructure infra) {
+        this(infra, MessageSenders.forSettings(infra.settings()));
+    }
+
+    /** With the sender journey messages go through (SES, the local outbox, or a test's). */
+    public JourneysComponents(Infrastructure infra, MessageSender sender) {
+        this.infra = infra;
+        this.repository = new DynamoDbJourneyRepository(infra.table());
+        this.tenants = new TenantCache(infra.tenants(), infra.clock());
+        this.consent = new DynamoDbConsentRepository(infra.table(), tenants::secretsOf);
+        this.sender = sender;
+    }
+
+    public Infrastructure infrastructure() {
+        return infra;
+    }
+
+    public TenantCache tenants() {
+        return tenants;
+    }
+
+    public Journeys journeys() {
+        return new Journeys(repository, infra.clock());
+    }
+
+    public JourneyRunner runner() {
+        return new JourneyRunner(repository, consent, tenants::get, sender, infra.settings().get("PUBLIC_BASE_URL"),
+                infra.clock());
+    }
+
+    public JourneyEntry entry() {
+        return new JourneyEntry(repository, consent, runner(), infra.clock());
+    }
+
+    /** The stored events in a batch of stream records (JourneyEnrolmentFunction). */
+    public List<JourneyRepository.StoredEvent> storedEvents(com.amazonaws.services.lambda.runtime.events.DynamodbEvent batch) {
+        return StoredEvents.of(TableChange.of(batch));
+    }
+
+    /** The journey events decoder (JourneyEventsFunction). */
+    public EventAnnouncer eventAnnouncer() {
+        return new EventAnnouncer(new JourneyChangeDecoder(), new DynamoDbEventRepository(infra.table(), infra.clock()));
+    }
+}

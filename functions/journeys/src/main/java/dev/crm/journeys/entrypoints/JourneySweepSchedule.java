@@ -1,0 +1,47 @@
+package dev.crm.journeys.entrypoints;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.crm.journeys.config.JourneysComponents;
+import dev.crm.journeys.domain.JourneyRunner;
+import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.log.Log;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Every minute: the enrolments whose next step is due (the sparse {@code OPS#JOURNEY#…} partitions of
+ * the OpenJobs index), each run to its next wait. A run that dies mid-batch leaves the rest due: the
+ * next run takes them, and what the dead one wrote it wrote whole (docs/architecture.md, "Journeys").
+ */
+public final class JourneySweepSchedule implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    /** Enrolments one run takes at most; the rest wait for the next minute. */
+    static final int PER_RUN = 2000;
+
+    private final JourneyRunner runner;
+
+    public JourneySweepSchedule() {
+        this(Infrastructure.lambda());
+    }
+
+    public JourneySweepSchedule(Infrastructure infra) {
+        this(new JourneysComponents(infra));
+    }
+
+    public JourneySweepSchedule(JourneysComponents components) {
+        this.runner = components.runner();
+    }
+
+    @Override
+    public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        JourneyRunner.Run run = runner.runDue(PER_RUN);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("examined", run.examined());
+        out.put("steps", run.steps());
+        out.put("sent", run.sent());
+        if (run.examined() > 0) {
+            Log.info("journey sweep", out);
+        }
+        return out;
+    }
+}
