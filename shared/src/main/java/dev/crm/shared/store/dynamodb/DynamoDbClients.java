@@ -1,5 +1,6 @@
 package dev.crm.shared.store.dynamodb;
 
+import dev.crm.shared.config.ProcessHttp;
 import dev.crm.shared.config.Settings;
 import java.net.URI;
 import java.time.Duration;
@@ -13,7 +14,6 @@ import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsPro
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
@@ -45,10 +45,7 @@ public final class DynamoDbClients {
                 .retryStrategy(AwsRetryStrategy.standardRetryStrategy());
         tweak.accept(override);
         var builder = DynamoDbClient.builder()
-                .httpClient(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(2))
-                        .socketTimeout(Duration.ofSeconds(10))
-                        .build())
+                .httpClient(ProcessHttp.client())
                 .region(Region.of(settings.get("AWS_REGION", "us-east-1")))
                 .credentialsProvider(credentials(settings, endpoint != null))
                 .overrideConfiguration(override.build());
