@@ -4,6 +4,7 @@ import dev.crm.shared.config.ProcessHttp;
 import dev.crm.shared.config.Settings;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -12,11 +13,14 @@ import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.endpoints.AccountIdEndpointMode;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.endpoints.Endpoint;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+import software.amazon.awssdk.services.dynamodb.endpoints.DynamoDbEndpointProvider;
 
 /**
  * Builds the DynamoDB client once per process, the cheap way: URL-connection HTTP client, explicit
@@ -44,15 +48,33 @@ public final class DynamoDbClients {
                 // under sustained throttling, so callers get a quick 503 with Retry-After instead.
                 .retryStrategy(AwsRetryStrategy.standardRetryStrategy());
         tweak.accept(override);
+        String region = settings.get("AWS_REGION", "us-east-1");
+        URI uri = URI.create(endpoint != null ? endpoint : regionalEndpoint(region));
         var builder = DynamoDbClient.builder()
                 .httpClient(ProcessHttp.client())
-                .region(Region.of(settings.get("AWS_REGION", "us-east-1")))
+                .region(Region.of(region))
                 .credentialsProvider(credentials(settings, endpoint != null))
+                // The endpoint is known: a fixed provider skips the rules engine (and the partitions
+                // JSON it parses while the client is built), account-id endpoints need the caller's
+                // account id resolved first, and endpoint discovery walks a provider chain.
+                .endpointProvider(fixedEndpoint(uri))
+                .accountIdEndpointMode(AccountIdEndpointMode.DISABLED)
+                .endpointDiscoveryEnabled(false)
                 .overrideConfiguration(override.build());
         if (endpoint != null) {
-            builder.endpointOverride(URI.create(endpoint));
+            builder.endpointOverride(uri);
         }
         return builder;
+    }
+
+    /** DynamoDB's regional endpoint (what the SDK's rules give without FIPS, dual-stack or account ids). */
+    static String regionalEndpoint(String region) {
+        return "https://dynamodb." + region + (region.startsWith("cn-") ? ".amazonaws.com.cn" : ".amazonaws.com");
+    }
+
+    private static DynamoDbEndpointProvider fixedEndpoint(URI uri) {
+        var resolved = CompletableFuture.completedFuture(Endpoint.builder().url(uri).build());
+        return params -> resolved;
     }
 
     /**
