@@ -295,7 +295,7 @@ public final class BenchMain {
         }
         String baseline = options.get("baseline");
         if (baseline != null) {
-            configs = withBaseline(configs, Stream.of(baseline.split(",")).map(d -> Path.of(d.trim())).toList());
+            configs = withBaseline(configs, Stream.of(baseline.split(",")).map(d -> Path.of(d.trim()).toAbsolutePath()).toList());
         }
         Map<ColdStart.Config, List<ColdStart.Run>> results = ColdStart.choosePrimaries(cs.measure(configs, runs));
         configs = List.copyOf(results.keySet());
