@@ -13,10 +13,12 @@ import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.defaultsmode.DefaultsMode;
 import software.amazon.awssdk.awscore.endpoints.AccountIdEndpointMode;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.endpoints.Endpoint;
+import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
@@ -29,6 +31,8 @@ import software.amazon.awssdk.services.dynamodb.endpoints.DynamoDbEndpointProvid
  * Local or LocalStack.
  */
 public final class DynamoDbClients {
+    private static final ProfileFile EMPTY_PROFILE = ProfileFile.aggregator().build();
+
     private DynamoDbClients() {}
 
     public static DynamoDbClient create(Settings settings) {
@@ -47,6 +51,12 @@ public final class DynamoDbClients {
                 // past API Gateway's 29 s. Standard mode makes 3, and its token bucket stops retrying
                 // under sustained throttling, so callers get a quick 503 with Retry-After instead.
                 .retryStrategy(AwsRetryStrategy.standardRetryStrategy());
+        if (settings.get("AWS_LAMBDA_FUNCTION_NAME") != null) {
+            // Region, credentials, retries and endpoint are explicit, yet the builder still looks for
+            // ~/.aws/config (auth-scheme preference, SigV4a regions, defaults mode): on Lambda there is
+            // none, so an empty profile file and an explicit defaults mode spare the look-ups.
+            override.defaultProfileFileSupplier(() -> EMPTY_PROFILE).defaultProfileFile(EMPTY_PROFILE);
+        }
         tweak.accept(override);
         String region = settings.get("AWS_REGION", "us-east-1");
         URI uri = URI.create(endpoint != null ? endpoint : regionalEndpoint(region));
@@ -60,6 +70,7 @@ public final class DynamoDbClients {
                 .endpointProvider(fixedEndpoint(uri))
                 .accountIdEndpointMode(AccountIdEndpointMode.DISABLED)
                 .endpointDiscoveryEnabled(false)
+                .defaultsMode(DefaultsMode.LEGACY)
                 .overrideConfiguration(override.build());
         if (endpoint != null) {
             builder.endpointOverride(uri);
