@@ -42,7 +42,8 @@ import java.util.stream.Stream;
  *
  * Options: {@code --runs N} (cold-start runs per config, default 5), {@code --out FILE} (default
  * bench/target/performance-report.md), {@code --only TEXT} (cold-start configs whose id contains
- * TEXT), {@code --skip-cold}, {@code --skip-warm}, {@code --no-appcds}, {@code --no-classload},
+ * TEXT; several TEXTs comma-separated), {@code --baseline DIR[,DIR…]} (each function also on each
+ * DIR's copy of its artifact, in the same rounds), {@code --skip-cold}, {@code --skip-warm}, {@code --no-appcds}, {@code --no-classload},
  * {@code --no-priming}, {@code --warm-jit template|default|both} (default both), {@code --warmup N},
  * {@code --rounds N}, {@code --block N} (warm iterations), {@code --capacity-repeats N},
  * {@code --quiet-wait SECONDS} (how long each measurement waits for an idle machine, default 20),
@@ -253,6 +254,31 @@ public final class BenchMain {
 
     // ------------------------------------------------------------------ cold start
 
+    /**
+     * --baseline DIR[,DIR…]: each function config gets a twin per DIR on the artifact of the same file
+     * name there (a copy of an earlier build), measured in the same interleaved rounds, so a before/after
+     * comparison sees the same machine load. A twin shows as "&lt;function&gt;@&lt;DIR's name&gt;".
+     */
+    private static List<ColdStart.Config> withBaseline(List<ColdStart.Config> configs, List<Path> dirs) {
+        List<ColdStart.Config> out = new ArrayList<>();
+        for (ColdStart.Config c : configs) {
+            out.add(c);
+            if (c.kind() != ColdStart.Kind.FUNCTION) {
+                continue;
+            }
+            for (Path dir : dirs) {
+                Path jar = dir.resolve(c.artifact().getFileName());
+                if (!Files.isRegularFile(jar)) {
+                    throw new IllegalArgumentException("--baseline: no " + jar);
+                }
+                String tag = "@" + dir.getFileName();
+                out.add(new ColdStart.Config(c.id() + " " + tag, c.kind(), c.functionId() + tag, c.sample(), jar,
+                        c.handlerClass(), c.method(), c.env(), c.timeoutSeconds(), c.memoryMb(), c.primary()));
+            }
+        }
+        return out;
+    }
+
     private String coldStart(Project project, InProcess handlers, Path target, Path work, String endpoint, int runs) {
         ColdStart cs = new ColdStart(project, handlers, target.resolve("crm-bench-launcher.jar"), work, endpoint,
                 LocalDynamoDb.TABLE, BenchMain::progress);
@@ -263,7 +289,14 @@ public final class BenchMain {
         skipped.forEach(s -> notes.add("cold start skipped: " + s));
         String only = options.get("only");
         if (only != null) {
-            configs = configs.stream().filter(c -> c.kind() != ColdStart.Kind.FUNCTION || c.id().contains(only)).toList();
+            // Comma-separated alternatives, so one invocation can time one sample per function.
+            List<String> any = List.of(only.split(","));
+            configs = configs.stream().filter(c -> c.kind() != ColdStart.Kind.FUNCTION
+                    || any.stream().anyMatch(o -> c.id().contains(o.trim()))).toList();
+        }
+        String baseline = options.get("baseline");
+        if (baseline != null) {
+            configs = withBaseline(configs, Stream.of(baseline.split(",")).map(d -> Path.of(d.trim()).toAbsolutePath()).toList());
         }
         Map<ColdStart.Config, List<ColdStart.Run>> results = ColdStart.choosePrimaries(cs.measure(configs, runs));
         configs = List.copyOf(results.keySet());

@@ -374,6 +374,13 @@ public final class ColdStart {
         Path log = work.resolve("classload-" + System.nanoTime() + ".log");
         try {
             runOnce(c, List.of("-Xlog:class+load=info:file=" + log + ":uptimenanos"));
+            // -Dbench.classload.keep=DIR keeps each log, to see which classes a phase loads (not only how many)
+            String keep = System.getProperty("bench.classload.keep");
+            if (keep != null) {
+                Path dir = Files.createDirectories(Path.of(keep));
+                Files.copy(log, dir.resolve(c.id().replaceAll("[^A-Za-z0-9@.-]+", "_") + ".log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             return ClassLoadLog.parse(Files.readAllLines(log));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
+import java.util.function.Predicate;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -133,6 +134,16 @@ public final class WarmMain {
     // ------------------------------------------------------------------ capacity
 
     private static List<Object> capacity(Project project, String endpoint, int repeats, DynamoDbClient admin) {
+        return capacity(project, endpoint, repeats, admin, s -> true, true);
+    }
+
+    /**
+     * The capacity pass over the samples {@code which} accepts, in {@link #CAPACITY_TABLE} (created by the
+     * caller): one row per sample with its status, calls, and median RCU / WCU over {@code repeats}; with
+     * {@code scenarios}, then one row per warm scenario (its handler's warm calls beside the raw side's).
+     */
+    static List<Object> capacity(Project project, String endpoint, int repeats, DynamoDbClient admin,
+            Predicate<Project.Sample> which, boolean scenarios) {
         Settings settings = settings(project, endpoint, CAPACITY_TABLE);
         InProcess plain = new InProcess(project, new Infrastructure(settings, Clock.systemUTC(), DynamoDbClients.create(settings)));
         TableShape shape = TableShape.of(project.template());
@@ -140,6 +151,9 @@ public final class WarmMain {
         InProcess counted = new InProcess(project, new Infrastructure(settings, Clock.systemUTC(), client(endpoint, counter)));
         List<Object> out = new ArrayList<>();
         for (Project.Sample s : project.samples()) {
+            if (!which.test(s)) {
+                continue;
+            }
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("sample", s.name());
             row.put("route", s.route());
@@ -214,6 +228,9 @@ public final class WarmMain {
                 row.put("tableItems", items);
             }
             out.add(row);
+        }
+        if (!scenarios) {
+            return out;
         }
         // Each warm scenario: the calls its handler makes once its caches are warm (the third call in a
         // row on one fixture, as in the warm benchmark), beside the raw side's, on fixtures prepared alike.

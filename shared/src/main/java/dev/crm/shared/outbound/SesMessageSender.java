@@ -1,5 +1,6 @@
 package dev.crm.shared.outbound;
 
+import dev.crm.shared.config.ProcessHttp;
 import dev.crm.shared.config.Settings;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.store.dynamodb.DynamoDbClients;
@@ -7,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +22,6 @@ import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
  * Sends the product's own email through Amazon SES (API v2, {@code SendEmail}).
@@ -76,10 +75,7 @@ public final class SesMessageSender implements MessageSender {
                 c = connection;
                 if (c == null) {
                     boolean customEndpoint = !endpoint.getHost().endsWith(".amazonaws.com");
-                    c = new Connection(UrlConnectionHttpClient.builder()
-                            .connectionTimeout(Duration.ofSeconds(2))
-                            .socketTimeout(Duration.ofSeconds(10))
-                            .build(),
+                    c = new Connection(ProcessHttp.client(),
                             DynamoDbClients.credentials(settings, customEndpoint), AwsV4HttpSigner.create());
                     connection = c;
                 }

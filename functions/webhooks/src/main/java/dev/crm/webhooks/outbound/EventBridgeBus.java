@@ -1,5 +1,6 @@
 package dev.crm.webhooks.outbound;
 
+import dev.crm.shared.config.ProcessHttp;
 import dev.crm.shared.config.Settings;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.store.dynamodb.DynamoDbClients;
@@ -9,7 +10,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +22,6 @@ import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
  * The product's EventBridge bus: {@code source} the owning function, {@code detail-type} the event
@@ -32,7 +31,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
  */
 public final class EventBridgeBus implements EventBus {
     private static final AwsV4HttpSigner SIGNER = AwsV4HttpSigner.create();
-    private static volatile SdkHttpClient processHttp;
 
     private final SdkHttpClient http;
     private final AwsCredentialsProvider credentials;
@@ -53,24 +51,8 @@ public final class EventBridgeBus implements EventBus {
         String custom = settings.get("AWS_ENDPOINT_URL_EVENTBRIDGE", settings.get("AWS_ENDPOINT_URL"));
         String region = settings.get("AWS_REGION", "us-east-1");
         URI endpoint = URI.create(custom != null ? custom : "https://events." + region + ".amazonaws.com");
-        return new EventBridgeBus(http(), DynamoDbClients.credentials(settings, custom != null), region, endpoint,
+        return new EventBridgeBus(ProcessHttp.client(), DynamoDbClients.credentials(settings, custom != null), region, endpoint,
                 settings.require("EVENT_BUS_NAME"));
-    }
-
-    /** One HTTP client per process. */
-    private static SdkHttpClient http() {
-        SdkHttpClient c = processHttp;
-        if (c == null) {
-            synchronized (EventBridgeBus.class) {
-                c = processHttp;
-                if (c == null) {
-                    c = UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(2))
-                            .socketTimeout(Duration.ofSeconds(10)).build();
-                    processHttp = c;
-                }
-            }
-        }
-        return c;
     }
 
     @Override

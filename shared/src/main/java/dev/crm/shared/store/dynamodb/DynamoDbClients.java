@@ -1,8 +1,10 @@
 package dev.crm.shared.store.dynamodb;
 
+import dev.crm.shared.config.ProcessHttp;
 import dev.crm.shared.config.Settings;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -11,12 +13,16 @@ import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.defaultsmode.DefaultsMode;
+import software.amazon.awssdk.awscore.endpoints.AccountIdEndpointMode;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.endpoints.Endpoint;
+import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+import software.amazon.awssdk.services.dynamodb.endpoints.DynamoDbEndpointProvider;
 
 /**
  * Builds the DynamoDB client once per process, the cheap way: URL-connection HTTP client, explicit
@@ -25,6 +31,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
  * Local or LocalStack.
  */
 public final class DynamoDbClients {
+    private static final ProfileFile EMPTY_PROFILE = ProfileFile.aggregator().build();
+
     private DynamoDbClients() {}
 
     public static DynamoDbClient create(Settings settings) {
@@ -43,19 +51,41 @@ public final class DynamoDbClients {
                 // past API Gateway's 29 s. Standard mode makes 3, and its token bucket stops retrying
                 // under sustained throttling, so callers get a quick 503 with Retry-After instead.
                 .retryStrategy(AwsRetryStrategy.standardRetryStrategy());
+        if (settings.get("AWS_LAMBDA_FUNCTION_NAME") != null) {
+            // Region, credentials, retries and endpoint are explicit, yet the builder still looks for
+            // ~/.aws/config (auth-scheme preference, SigV4a regions, defaults mode): on Lambda there is
+            // none, so an empty profile file and an explicit defaults mode spare the look-ups.
+            override.defaultProfileFileSupplier(() -> EMPTY_PROFILE).defaultProfileFile(EMPTY_PROFILE);
+        }
         tweak.accept(override);
+        String region = settings.get("AWS_REGION", "us-east-1");
+        URI uri = URI.create(endpoint != null ? endpoint : regionalEndpoint(region));
         var builder = DynamoDbClient.builder()
-                .httpClient(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(2))
-                        .socketTimeout(Duration.ofSeconds(10))
-                        .build())
-                .region(Region.of(settings.get("AWS_REGION", "us-east-1")))
+                .httpClient(ProcessHttp.client())
+                .region(Region.of(region))
                 .credentialsProvider(credentials(settings, endpoint != null))
+                // The endpoint is known: a fixed provider skips the rules engine (and the partitions
+                // JSON it parses while the client is built), account-id endpoints need the caller's
+                // account id resolved first, and endpoint discovery walks a provider chain.
+                .endpointProvider(fixedEndpoint(uri))
+                .accountIdEndpointMode(AccountIdEndpointMode.DISABLED)
+                .endpointDiscoveryEnabled(false)
+                .defaultsMode(DefaultsMode.LEGACY)
                 .overrideConfiguration(override.build());
         if (endpoint != null) {
-            builder.endpointOverride(URI.create(endpoint));
+            builder.endpointOverride(uri);
         }
         return builder;
+    }
+
+    /** DynamoDB's regional endpoint (what the SDK's rules give without FIPS, dual-stack or account ids). */
+    static String regionalEndpoint(String region) {
+        return "https://dynamodb." + region + (region.startsWith("cn-") ? ".amazonaws.com.cn" : ".amazonaws.com");
+    }
+
+    private static DynamoDbEndpointProvider fixedEndpoint(URI uri) {
+        var resolved = CompletableFuture.completedFuture(Endpoint.builder().url(uri).build());
+        return params -> resolved;
     }
 
     /**
