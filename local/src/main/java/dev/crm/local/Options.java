@@ -25,7 +25,7 @@ record Options(int port, boolean inMemory, Path dataDir, Path template, List<Str
               or _, 20 to 128 characters in all (else one is generated and printed).
               CRM_WEBHOOK_ALLOW_LOOPBACK=true lets webhooks go to http:// and 127.0.0.1 / ::1 (local only).
               CRM_WEBHOOK_RETRY_SCALE=0.001 multiplies every webhook retry delay (local only).
-              CRM_LOCAL_TICK_SCHEDULES lists the schedules fired every 250 ms (default WebhookRetries,CaseSlaChecks; none).
+              CRM_LOCAL_TICK_SCHEDULES lists the schedules fired every 250 ms (default WebhookRetries,CaseSlaChecks,JourneySteps; none).
               CRM_LOCAL_DEMO_SIZE=small makes --demo seed a small business of the same shape (the tests use it).
             """;
 

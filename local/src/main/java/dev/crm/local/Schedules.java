@@ -30,7 +30,7 @@ final class Schedules implements AutoCloseable {
      * What ticks when the setting is absent: webhook deliveries must retry by themselves, and case SLA
      * breaches and auto-closes happen when their time comes, not when someone asks.
      */
-    static final List<String> DEFAULT_TICKING = List.of("WebhookRetries", "CaseSlaChecks");
+    static final List<String> DEFAULT_TICKING = List.of("WebhookRetries", "CaseSlaChecks", "JourneySteps");
     static final java.time.Duration TICK = java.time.Duration.ofMillis(250);
 
     private final Map<String, Schedule> schedules = new LinkedHashMap<>();
