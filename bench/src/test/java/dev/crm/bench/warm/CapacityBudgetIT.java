@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -26,9 +25,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * sample, so a change cannot raise what a request costs without changing that table. Units, not time:
  * the figures are deterministic for a fixture, so one repeat is enough.
  */
-// Red on its first run (2026-12-07): seven routes cost more than the table of 2026-12-05 says
-// (docs/perf-draft-startup.md lists them). The table is the lead's to update; then drop this line.
-@Disabled("docs/performance.md section 3 predates seven routes' current cost: see docs/perf-draft-startup.md")
 class CapacityBudgetIT {
     /** Floating-point slack only: the units are multiples of 0.5, and so are the table's figures. */
     private static final double SLACK = 1e-6;
