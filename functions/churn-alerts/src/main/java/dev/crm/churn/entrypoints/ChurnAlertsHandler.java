@@ -55,8 +55,7 @@ public final class ChurnAlertsHandler
 
     /** An optional JSON body: absent is an empty object. */
     static JsonObject optionalBody(ApiRequest request) {
-        // A client generated from the spec sends the JSON literal null for a body it was not given.
-        if (request.body() == null || request.body().isBlank() || request.body().strip().equals("null")) {
+        if (request.body() == null || request.body().isBlank()) {
             return JsonObject.of(Map.of(), "", new Violations());
         }
         return request.jsonObject();
