@@ -38,13 +38,7 @@ public final class BgNbdFitter {
      * are sensible whatever the time unit: the prior mean rate r/α then matches the data.
      */
     private static List<double[]> startingPoints(List<FrequencyRecencyGroup> groups) {
-        double purchases = 0.0;
-        double exposure = 0.0;
-        for (FrequencyRecencyGroup group : groups) {
-            purchases += (double) group.x() * group.count();
-            exposure += group.T() * group.count();
-        }
-        double rate = purchases > 0.0 && exposure > 0.0 ? purchases / exposure : 1.0;
+        double rate = GroupedMaximumLikelihood.purchaseRate(groups);
         double[][] shapes = {
             // r, a, b
             {1.0, 1.0, 1.0},

@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
-/** Maximum-likelihood estimation of the MBG/NBD parameters from grouped customer summaries. */
+/**
+ * Maximum-likelihood estimation of the MBG/NBD parameters from grouped customer summaries, with the
+ * analytic gradient of {@link MbgNbdModel#addLogLikelihoodAndGradient}.
+ */
 public final class MbgNbdFitter {
 
     private MbgNbdFitter() {
@@ -15,35 +18,26 @@ public final class MbgNbdFitter {
     }
 
     public static ModelFit<MbgNbdParameters> fit(List<FrequencyRecencyGroup> groups) {
-        if (groups.isEmpty()) {
-            throw new IllegalArgumentException("no customers to evaluate");
-        }
-        double total = groups.stream().mapToDouble(FrequencyRecencyGroup::count).sum();
-        LogSpaceMaximumLikelihood.Estimate estimate = LogSpaceMaximumLikelihood.maximize(
-                NumericalGradient.of(p -> logLikelihood(groups, new MbgNbdParameters(p[0], p[1], p[2], p[3]))),
-                total, startingPoints(groups));
-        double[] p = estimate.parameters();
-        return new ModelFit<>(new MbgNbdParameters(p[0], p[1], p[2], p[3]), estimate.logLikelihood(),
-                estimate.converged(), Math.round(total));
+        return GroupedMaximumLikelihood.fit(groups, p -> new MbgNbdParameters(p[0], p[1], p[2], p[3]),
+                MbgNbdModel::new, MbgNbdFitter::addGroup, startingPoints(groups));
     }
 
     public static double logLikelihood(List<FrequencyRecencyGroup> groups, MbgNbdParameters parameters) {
-        MbgNbdModel model = new MbgNbdModel(parameters);
-        double sum = 0.0;
-        for (FrequencyRecencyGroup group : groups) {
-            sum += group.count() * model.logLikelihood(group.x(), group.tx(), group.T());
-        }
-        return sum;
+        return logLikelihoodAndGradient(groups, parameters, new double[4]);
+    }
+
+    /** The total log-likelihood and its gradient in (r, α, a, b). */
+    static double logLikelihoodAndGradient(List<FrequencyRecencyGroup> groups, MbgNbdParameters parameters,
+                                           double[] gradient) {
+        return GroupedMaximumLikelihood.sum(groups, new MbgNbdModel(parameters), MbgNbdFitter::addGroup, gradient);
+    }
+
+    private static double addGroup(MbgNbdModel model, FrequencyRecencyGroup group, double[] gradient) {
+        return model.addLogLikelihoodAndGradient(group.x(), group.tx(), group.T(), group.count(), gradient);
     }
 
     private static List<double[]> startingPoints(List<FrequencyRecencyGroup> groups) {
-        double purchases = 0.0;
-        double exposure = 0.0;
-        for (FrequencyRecencyGroup group : groups) {
-            purchases += (double) group.x() * group.count();
-            exposure += group.T() * group.count();
-        }
-        double rate = purchases > 0.0 && exposure > 0.0 ? purchases / exposure : 1.0;
+        double rate = GroupedMaximumLikelihood.purchaseRate(groups);
         List<double[]> starts = new ArrayList<>();
         for (double[] shape : new double[][] {{1.0, 1.0, 1.0}, {0.5, 0.5, 3.0}}) {
             starts.add(new double[] {shape[0], shape[0] / rate, shape[1], shape[2]});

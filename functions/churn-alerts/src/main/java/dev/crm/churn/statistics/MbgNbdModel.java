@@ -36,6 +36,44 @@ public final class MbgNbdModel implements PurchaseCountModel {
         return common + SpecialFunctions.logSumExp(alive, dropped);
     }
 
+    /**
+     * One customer's log-likelihood times {@code weight}, its gradient in (r, α, a, b) added into
+     * {@code gradient}; pA and pD are the shares of "alive" and "dropped after the last purchase":
+     * d/dr = ψ(r+x) − ψ(r) + log α − pA log(α+T) − pD log(α+tx), d/dα = r/α − (r+x)(pA/(α+T) + pD/(α+tx)),
+     * and d/da, d/db from d log B(p, q)/dp = ψ(p) − ψ(p+q).
+     */
+    double addLogLikelihoodAndGradient(int x, double tx, double T, double weight, double[] gradient) {
+        double r = parameters.r();
+        double alpha = parameters.alpha();
+        double a = parameters.a();
+        double b = parameters.b();
+        double logBetaAB = SpecialFunctions.logBeta(a, b);
+        double logAlpha = Math.log(alpha);
+        double logAlphaT = Math.log(alpha + T);
+        double logAlphaTx = Math.log(alpha + tx);
+        double common = SpecialFunctions.logGamma(r + x) - SpecialFunctions.logGamma(r) + r * logAlpha;
+        double alive = SpecialFunctions.logBeta(a, b + x + 1.0) - logBetaAB - (r + x) * logAlphaT;
+        double dropped = SpecialFunctions.logBeta(a + 1.0, b + x) - logBetaAB - (r + x) * logAlphaTx;
+        double total = SpecialFunctions.logSumExp(alive, dropped);
+        double pA = Math.exp(alive - total);
+        double pD = Math.exp(dropped - total);
+        double digammaAB = SpecialFunctions.digamma(a + b);
+        double digammaABX = SpecialFunctions.digamma(a + b + x + 1.0);
+        double digammaA = SpecialFunctions.digamma(a);
+        double digammaB = SpecialFunctions.digamma(b);
+        // log B(a, b+x+1) − log B(a, b) and log B(a+1, b+x) − log B(a, b), differentiated
+        double aliveByA = -digammaABX + digammaAB;
+        double aliveByB = SpecialFunctions.digamma(b + x + 1.0) - digammaABX - digammaB + digammaAB;
+        double droppedByA = SpecialFunctions.digamma(a + 1.0) - digammaABX - digammaA + digammaAB;
+        double droppedByB = SpecialFunctions.digamma(b + x) - digammaABX - digammaB + digammaAB;
+        gradient[0] += weight * (SpecialFunctions.digamma(r + x) - SpecialFunctions.digamma(r) + logAlpha
+                - pA * logAlphaT - pD * logAlphaTx);
+        gradient[1] += weight * (r / alpha - (r + x) * (pA / (alpha + T) + pD / (alpha + tx)));
+        gradient[2] += weight * (pA * aliveByA + pD * droppedByA);
+        gradient[3] += weight * (pA * aliveByB + pD * droppedByB);
+        return weight * (common + total);
+    }
+
     public double pAlive(int x, double tx, double T) {
         CustomerSummary.validateFrequencyRecency(x, tx, T);
         double logOddsDropped = Math.log(parameters.a()) - Math.log(parameters.b() + x)
