@@ -114,23 +114,38 @@ public final class PurchaseForecaster {
                 trainingActual[t] = actualTotal[j];
             }
             PoissonCorrection foldCorrection = PoissonCorrection.fit(trainingFeatures, trainingBase, trainingActual);
+            List<Integer> heldOut = new ArrayList<>();
             for (int j = fold; j < n; j += FOLDS) {
-                crossFitted[j] = scaled(inner.curves.get(ENSEMBLE)[j], foldCorrection.factor(inner.features[j]));
+                heldOut.add(j);
+            }
+            double[][] heldOutFeatures = new double[heldOut.size()][];
+            double[] heldOutBase = new double[heldOut.size()];
+            for (int t = 0; t < heldOut.size(); t++) {
+                heldOutFeatures[t] = inner.features[heldOut.get(t)];
+                heldOutBase[t] = base[heldOut.get(t)];
+            }
+            // applied to the left-out customers the way the final correction is applied at asOf
+            PoissonCorrection applied = foldCorrection.transferredTo(heldOutFeatures, heldOutBase);
+            for (int j : heldOut) {
+                crossFitted[j] = scaled(inner.curves.get(ENSEMBLE)[j], applied.factor(inner.features[j]));
             }
         }
         Map<String, double[][]> innerCurves = new LinkedHashMap<>(inner.curves);
         innerCurves.put(CORRECTED, crossFitted);
         Map<String, ForecastAccuracy> internal = new LinkedHashMap<>();
-        String chosen = null;
         for (String candidate : CANDIDATES) {
-            ForecastAccuracy accuracy = ForecastAccuracy.of(innerCurves.get(candidate), actual);
-            internal.put(candidate, accuracy);
-            if (chosen == null || betterAggregate(accuracy, internal.get(chosen))) {
-                chosen = candidate;
-            }
+            internal.put(candidate, ForecastAccuracy.of(innerCurves.get(candidate), actual));
         }
+        String chosen = choose(internal);
 
         Stage outer = stage(seen, asOf, horizon);
+        double[] outerBase = new double[outer.included.length];
+        for (int j = 0; j < outerBase.length; j++) {
+            double[] ensembleCurve = outer.curves.get(ENSEMBLE)[j];
+            outerBase[j] = ensembleCurve[ensembleCurve.length - 1];
+        }
+        PoissonCorrection trained = correction;
+        correction = trained.transferredTo(outer.features, outerBase);
         double[][] corrected = new double[outer.included.length][];
         for (int j = 0; j < corrected.length; j++) {
             corrected[j] = scaled(outer.curves.get(ENSEMBLE)[j], correction.factor(outer.features[j]));
@@ -181,11 +196,35 @@ public final class PurchaseForecaster {
         return result;
     }
 
-    /** Lower |total error| + curve error wins; RMSE breaks ties. */
-    static boolean betterAggregate(ForecastAccuracy candidate, ForecastAccuracy best) {
-        double score = Math.abs(candidate.totalErrorPct()) + candidate.curveErrorPct();
-        double bestScore = Math.abs(best.totalErrorPct()) + best.curveErrorPct();
-        return score < bestScore || (score == bestScore && candidate.rmse() < best.rmse());
+    /**
+     * The candidate with the lowest selection score on the internal split: the four figures the
+     * targets name, each in percentage points — |total error| + curve error + RMSE's excess over the
+     * best candidate's (in % of it) + correlation's shortfall from the best candidate's (× 100). The
+     * first candidate in {@link #CANDIDATES} order wins a tie.
+     */
+    static String choose(Map<String, ForecastAccuracy> internal) {
+        double bestRmse = Double.POSITIVE_INFINITY;
+        double bestCorrelation = Double.NEGATIVE_INFINITY;
+        for (ForecastAccuracy accuracy : internal.values()) {
+            bestRmse = Math.min(bestRmse, accuracy.rmse());
+            bestCorrelation = Math.max(bestCorrelation, accuracy.correlation());
+        }
+        String chosen = null;
+        double chosenScore = Double.POSITIVE_INFINITY;
+        for (Map.Entry<String, ForecastAccuracy> entry : internal.entrySet()) {
+            double score = selectionScore(entry.getValue(), bestRmse, bestCorrelation);
+            if (chosen == null || score < chosenScore) {
+                chosen = entry.getKey();
+                chosenScore = score;
+            }
+        }
+        return chosen;
+    }
+
+    static double selectionScore(ForecastAccuracy accuracy, double bestRmse, double bestCorrelation) {
+        double rmseExcess = bestRmse > 0.0 ? 100.0 * (accuracy.rmse() / bestRmse - 1.0) : 0.0;
+        return Math.abs(accuracy.totalErrorPct()) + accuracy.curveErrorPct() + rmseExcess
+                + 100.0 * (bestCorrelation - accuracy.correlation());
     }
 
     private static double pAliveOf(String chosen, Stage stage, int j) {

@@ -7,17 +7,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
  * The same code, unchanged, on held-out data of the same kind but larger: customers drawn from a
  * Pareto/NBD process with the CDNOW fit's parameters, joining over twelve weeks, purchase days merged,
- * 39 weeks of calibration and 39 of holdout.
+ * 39 weeks of calibration and 39 of holdout (issue 18: within ±7 % total error, strictly better than
+ * BG/NBD in RMSE and correlation).
+ *
+ * <p>Other sizes and seeds (docs/analytics.md has a table): {@code mvn -B -o -q test -pl
+ * functions/churn-alerts -am -Dtest=SimulatedForecastTest -Dsimulated.customers=20000 -Dsimulated.seed=7}.
+ * At 6,000 customers the holdout total itself varies by several points from seed to seed, and the
+ * candidates' correlations differ in the fourth digit, so not every seed can pass.
  */
 class SimulatedForecastTest {
 
-    private static final int CUSTOMERS = 6000;
+    private static final int CUSTOMERS = Integer.getInteger("simulated.customers", 6000);
+    private static final long SEED = Long.getLong("simulated.seed", 18L);
 
     static List<PurchaseHistory> simulate(ParetoNbdParameters p, int customers, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -49,17 +55,9 @@ class SimulatedForecastTest {
         return histories;
     }
 
-    /*
-     * Fails today (measured, seed 18, 6,000 customers): the correction is chosen (its internal total
-     * error is ~0 by construction) but over-forecasts the holdout by +14.7 % (RMSE 1.532 vs BG/NBD
-     * 1.498; correlation 0.6999 vs 0.6995), while the plain models are within ±3 %. The correction
-     * learns the bias of models fitted on the short internal split, which does not carry over here.
-     * It also takes about three minutes: a bench, not a unit test, once it passes.
-     */
-    @Disabled("the issue-18 generalisation target is not met yet; see the comment")
     @Test
     void generalisesToLargerDataOfTheSameKind() {
-        List<PurchaseHistory> histories = simulate(new ParetoNbdParameters(0.553, 10.58, 0.606, 11.67), CUSTOMERS, 18);
+        List<PurchaseHistory> histories = simulate(new ParetoNbdParameters(0.553, 10.58, 0.606, 11.67), CUSTOMERS, SEED);
         PurchaseForecaster.Forecast forecast = PurchaseForecaster.forecast(histories, 272 / 7.0, 39.0);
         Map<String, ForecastAccuracy> holdout = PurchaseForecaster.evaluate(forecast, histories);
         ForecastAccuracy chosen = holdout.get(forecast.chosen());
