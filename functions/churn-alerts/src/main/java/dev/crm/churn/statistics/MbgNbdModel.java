@@ -10,7 +10,11 @@ package dev.crm.churn.statistics;
  */
 public final class MbgNbdModel implements PurchaseCountModel {
 
+    private static final int PER_FREQUENCY_CACHE = 256;
+
     private final MbgNbdParameters parameters;
+    /** Per x below {@link #PER_FREQUENCY_CACHE}, see {@link #perFrequency}; filled by the (single-threaded) fit. */
+    private double[][] perFrequency;
     private final BgNbdModel shiftedBgNbd;
 
     public MbgNbdModel(MbgNbdParameters parameters) {
@@ -45,33 +49,56 @@ public final class MbgNbdModel implements PurchaseCountModel {
     double addLogLikelihoodAndGradient(int x, double tx, double T, double weight, double[] gradient) {
         double r = parameters.r();
         double alpha = parameters.alpha();
-        double a = parameters.a();
-        double b = parameters.b();
-        double logBetaAB = SpecialFunctions.logBeta(a, b);
+        double[] k = perFrequency(x);
         double logAlpha = Math.log(alpha);
         double logAlphaT = Math.log(alpha + T);
         double logAlphaTx = Math.log(alpha + tx);
-        double common = SpecialFunctions.logGamma(r + x) - SpecialFunctions.logGamma(r) + r * logAlpha;
-        double alive = SpecialFunctions.logBeta(a, b + x + 1.0) - logBetaAB - (r + x) * logAlphaT;
-        double dropped = SpecialFunctions.logBeta(a + 1.0, b + x) - logBetaAB - (r + x) * logAlphaTx;
+        double alive = k[1] - (r + x) * logAlphaT;
+        double dropped = k[2] - (r + x) * logAlphaTx;
         double total = SpecialFunctions.logSumExp(alive, dropped);
         double pA = Math.exp(alive - total);
         double pD = Math.exp(dropped - total);
+        gradient[0] += weight * (k[3] - pA * logAlphaT - pD * logAlphaTx);
+        gradient[1] += weight * (r / alpha - (r + x) * (pA / (alpha + T) + pD / (alpha + tx)));
+        gradient[2] += weight * (pA * k[4] + pD * k[6]);
+        gradient[3] += weight * (pA * k[5] + pD * k[7]);
+        return weight * (k[0] + total);
+    }
+
+    /**
+     * The terms that depend on x only, computed once per x for this model's parameters (a fit makes a
+     * model per evaluation and has few distinct x): log Γ(r+x) − log Γ(r) + r log α; the two beta
+     * ratios log B(a, b+x+1) − log B(a, b) and log B(a+1, b+x) − log B(a, b); the r-derivative
+     * ψ(r+x) − ψ(r) + log α; and the ratios' a- and b-derivatives (d log B(p, q)/dp = ψ(p) − ψ(p+q)).
+     */
+    private double[] perFrequency(int x) {
+        if (perFrequency == null) {
+            perFrequency = new double[PER_FREQUENCY_CACHE][];
+        }
+        if (x < PER_FREQUENCY_CACHE && perFrequency[x] != null) {
+            return perFrequency[x];
+        }
+        double r = parameters.r();
+        double a = parameters.a();
+        double b = parameters.b();
+        double logBetaAB = SpecialFunctions.logBeta(a, b);
         double digammaAB = SpecialFunctions.digamma(a + b);
         double digammaABX = SpecialFunctions.digamma(a + b + x + 1.0);
-        double digammaA = SpecialFunctions.digamma(a);
         double digammaB = SpecialFunctions.digamma(b);
-        // log B(a, b+x+1) − log B(a, b) and log B(a+1, b+x) − log B(a, b), differentiated
-        double aliveByA = -digammaABX + digammaAB;
-        double aliveByB = SpecialFunctions.digamma(b + x + 1.0) - digammaABX - digammaB + digammaAB;
-        double droppedByA = SpecialFunctions.digamma(a + 1.0) - digammaABX - digammaA + digammaAB;
-        double droppedByB = SpecialFunctions.digamma(b + x) - digammaABX - digammaB + digammaAB;
-        gradient[0] += weight * (SpecialFunctions.digamma(r + x) - SpecialFunctions.digamma(r) + logAlpha
-                - pA * logAlphaT - pD * logAlphaTx);
-        gradient[1] += weight * (r / alpha - (r + x) * (pA / (alpha + T) + pD / (alpha + tx)));
-        gradient[2] += weight * (pA * aliveByA + pD * droppedByA);
-        gradient[3] += weight * (pA * aliveByB + pD * droppedByB);
-        return weight * (common + total);
+        double[] k = {
+            SpecialFunctions.logGamma(r + x) - SpecialFunctions.logGamma(r) + r * Math.log(parameters.alpha()),
+            SpecialFunctions.logBeta(a, b + x + 1.0) - logBetaAB,
+            SpecialFunctions.logBeta(a + 1.0, b + x) - logBetaAB,
+            SpecialFunctions.digamma(r + x) - SpecialFunctions.digamma(r) + Math.log(parameters.alpha()),
+            -digammaABX + digammaAB,
+            SpecialFunctions.digamma(b + x + 1.0) - digammaABX - digammaB + digammaAB,
+            SpecialFunctions.digamma(a + 1.0) - digammaABX - SpecialFunctions.digamma(a) + digammaAB,
+            SpecialFunctions.digamma(b + x) - digammaABX - digammaB + digammaAB,
+        };
+        if (x < PER_FREQUENCY_CACHE) {
+            perFrequency[x] = k;
+        }
+        return k;
     }
 
     public double pAlive(int x, double tx, double T) {
