@@ -12,10 +12,10 @@ import java.util.Map;
  * <p>Selection: the calibration period is split at c = asOf − h (h = the horizon, at most half the
  * time since the first customer's first purchase). The models are fitted on purchases up to c and
  * forecast (c, asOf]; the correction is trained on that split with five-fold cross-fitting by customer,
- * so every candidate's figures for (c, asOf] are out of sample. The candidate with the lowest
- * |total error| + cumulative-curve error there is chosen (RMSE breaks ties): the aggregate forecast is
- * what a tenant plans with, and per-customer RMSE barely separates the candidates on a split this short. The final forecast refits the models on everything up to asOf and
- * applies the correction trained on the whole split.
+ * so every candidate's figures for (c, asOf] are out of sample. The candidate with the lowest score
+ * there ({@link #choose}: total, curve, RMSE and correlation, the figures the targets name) is chosen.
+ * The final forecast refits the models on everything up to asOf and applies the correction trained on
+ * the whole split, carried over to asOf's customers ({@link PoissonCorrection#transferredTo}).
  */
 public final class PurchaseForecaster {
 
