@@ -73,14 +73,14 @@ class DeprovisionCostIT {
                 + ", 10x " + tenTimes[0] + "/" + tenTimes[1]);
         assertEquals(once[0], tenTimes[0], "read units with 1x and 10x other data");
         assertEquals(once[1], tenTimes[1], "write units with 1x and 10x other data");
-        assertTrue(once[0] < 10, "reads in proportion to the tenant's ~20 items: " + once[0]);
+        assertTrue(once[0] < 10, "reads in proportion to the tenant's ~17 items: " + once[0]);
     }
 
     /** Makes a tenant of a fixed shape, deprovisions it, checks the table; @return {RCU, WCU} of the sweep. */
     private double[] deprovisionOneTenant(TenantId other) {
         var a = TestInfrastructure.tenant(infra);
         String t = a.id().value();
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 2; i++) {
             status(handler.handleRequest(ApiEvents.request("POST", "/v1/tenant/keys").as(a.id(), Scope.ADMIN)
                     .json("{\"scope\": \"read\", \"name\": \"k" + i + "\"}").build(), new LambdaContext()), 201);
         }
@@ -104,9 +104,9 @@ class DeprovisionCostIT {
         lookup.put("tenantId", s(t));
         client.putItem(PutItemRequest.builder().tableName(table).item(lookup).build());
 
-        int ownBefore = owned(a.id()).size();
-        int otherBefore = owned(other).size();
-        assertTrue(ownBefore >= 19, "the tenant's items are in the table: " + ownBefore);
+        Map<TenantId, List<String>> before = owned(a.id(), other);
+        int otherBefore = before.get(other).size();
+        assertTrue(before.get(a.id()).size() >= 16, "the tenant's items are in the table: " + before.get(a.id()));
 
         status(handler.handleRequest(ApiEvents.request("DELETE", "/v1/tenants/{tenantId}").path("tenantId", t).operator()
                 .build(), new LambdaContext()), 202);
@@ -116,15 +116,19 @@ class DeprovisionCostIT {
         meter.on = false;
         double[] cost = {meter.rcu, meter.wcu};
 
-        List<String> left = owned(a.id()).stream().filter(pk -> !pk.startsWith("OPS#JOB#")).toList();
+        Map<TenantId, List<String>> after = owned(a.id(), other);
+        List<String> left = after.get(a.id()).stream().filter(pk -> !pk.startsWith("OPS#JOB#")).toList();
         assertEquals(List.of(), left, "nothing of the deprovisioned tenant is left but its job");
-        assertEquals(otherBefore, owned(other).size(), "the other tenant's items are all there");
+        assertEquals(otherBefore, after.get(other).size(), "the other tenant's items are all there");
         return cost;
     }
 
-    /** Keys of every item the tenant owns, by a scan of the whole table (consistent, all pages). */
-    private List<String> owned(TenantId tenant) {
-        List<String> out = new ArrayList<>();
+    /** Keys of every item each tenant owns, by a scan of the whole table (consistent, all pages). */
+    private Map<TenantId, List<String>> owned(TenantId... tenants) {
+        Map<TenantId, List<String>> out = new HashMap<>();
+        for (TenantId t : tenants) {
+            out.put(t, new ArrayList<>());
+        }
         Map<String, AttributeValue> start = null;
         do {
             var b = ScanRequest.builder().tableName(LocalDynamoDb.TABLE).consistentRead(true);
@@ -135,8 +139,10 @@ class DeprovisionCostIT {
             for (var item : page.items()) {
                 String pk = item.get("PK").s();
                 var owner = item.get("tenantId");
-                if (pk.startsWith(tenant.value() + "#") || (owner != null && tenant.value().equals(owner.s()))) {
-                    out.add(pk + " " + item.get("SK").s());
+                for (TenantId tenant : tenants) {
+                    if (pk.startsWith(tenant.value() + "#") || (owner != null && tenant.value().equals(owner.s()))) {
+                        out.get(tenant).add(pk + " " + item.get("SK").s());
+                    }
                 }
             }
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
