@@ -70,6 +70,11 @@ class CapacityBudgetIT {
             measured++;
             double rcu = ((Number) row.get("rcu")).doubleValue();
             double wcu = ((Number) row.get("wcu")).doubleValue();
+            // every route's figure beside its budget in the test's output: a route now cheaper is a row to lower
+            System.out.println("capacity " + row.get("route") + " (" + sample + ", " + row.get("status") + ", "
+                    + row.get("calls") + "): " + rcu + " RCU / " + wcu + " WCU (" + row.get("indexWcu") + " index; reported "
+                    + row.get("reported") + "), documented "
+                    + budget[0] + " / " + budget[1]);
             if (rcu > budget[0] + SLACK || wcu > budget[1] + SLACK) {
                 over.add(row.get("route") + " (" + sample + ", " + row.get("status") + ", " + row.get("calls") + "): "
                         + rcu + " RCU / " + wcu + " WCU, documented " + budget[0] + " / " + budget[1]);

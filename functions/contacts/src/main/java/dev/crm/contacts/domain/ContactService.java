@@ -228,15 +228,13 @@ public final class ContactService {
      * @throws StoreException.LimitReached over the per-tenant cap
      */
     public Segment createSegment(TenantId t, Segment.Draft draft, String id) {
-        Segment existing = contacts.findSegment(t, id);
-        if (existing != null) {
-            return existing;
-        }
         Segment s = new Segment(id, draft.name(), draft.description(), draft.rule(), clock.instant());
         try {
+            // No read first: the create's own condition finds an existing segment (and wins over the
+            // cap, so a re-run at 100 segments still answers with its first segment).
             contacts.createSegment(t, s);
         } catch (StoreException.VersionConflict e) {
-            existing = contacts.findSegment(t, id);
+            Segment existing = contacts.findSegment(t, id);
             if (existing == null) {
                 throw e;
             }

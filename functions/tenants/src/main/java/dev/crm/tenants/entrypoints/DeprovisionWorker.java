@@ -17,12 +17,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Deletes every item of a tenant, one scan page per step, resumable from its checkpoint. Started
- * by the table stream when a deprovisioning job is queued (template.yaml, TenantJobsFunction).
+ * Deletes every item of a tenant, one page of its items (the TenantItems index) per step, resumable
+ * from its checkpoint. Started by the table stream when a deprovisioning job is queued (template.yaml,
+ * TenantJobsFunction).
  */
 public final class DeprovisionWorker implements RequestHandler<DynamodbEvent, Void> {
     static final int PAGE_SIZE = 500;
-    private static final String RESUME_AT = "scanFrom";
+    private static final String RESUME_AT = "sweepFrom";
 
     private final int pageSize;
     private final TenantService service;
@@ -38,7 +39,7 @@ public final class DeprovisionWorker implements RequestHandler<DynamodbEvent, Vo
         this(infra, PAGE_SIZE);
     }
 
-    /** @param pageSize items evaluated per scan page (per checkpoint) */
+    /** @param pageSize index entries read per page (per checkpoint) */
     public DeprovisionWorker(Infrastructure infra, int pageSize) {
         this.pageSize = pageSize;
         this.service = new TenantService(infra.tenants(), infra.jobs(), infra.clock());
@@ -82,7 +83,7 @@ public final class DeprovisionWorker implements RequestHandler<DynamodbEvent, Vo
     /** Where the sweep resumes: the cursor of the last checkpoint, or null at the start. */
     static Cursor resumePoint(Map<String, Object> checkpoint) {
         Object at = checkpoint == null ? null : checkpoint.get(RESUME_AT);
-        // Anything else (a checkpoint an older release wrote) restarts the sweep: deleting is idempotent.
+        // Anything else (an older release's scan checkpoint, "scanFrom") restarts the sweep: deleting is idempotent.
         return at instanceof String s && !s.isEmpty() ? new Cursor(s) : null;
     }
 

@@ -48,9 +48,10 @@ public final class Table {
     private final String name;
 
     public Table(DynamoDbClient client, String name) {
-        this.client = client;
+        // Every adapter's reads and writes go through here: tenant items carry their TenantItems key.
+        this.client = TenantItems.wrap(client);
         // A thin layer over the same client: no second HTTP client, no second connection pool.
-        this.enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(client).build();
+        this.enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(this.client).build();
         this.name = name;
     }
 

@@ -79,12 +79,13 @@ final class ContactGuards {
 
     /** Adds the guard changes from {@code previous} (null: a new contact) to {@code next} to the transaction. */
     Placed addChanges(EnhancedTransaction tx, TenantId t, Contact previous, Contact next) {
-        TenantSecrets s = secrets.apply(t);
         String oldEmail = email(previous);
         String newEmail = email(next);
         int email = -1;
         int legacyEmail = -1;
         if (!Objects.equals(oldEmail, newEmail)) {
+            // Only a moving address needs the tenant's guard key: a PATCH that keeps it reads no tenant.
+            TenantSecrets s = secrets.apply(t);
             if (oldEmail != null) {
                 releaseEmail(tx, t, s, next.id(), oldEmail);
             }

@@ -14,6 +14,7 @@ import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.ApiKeyRecord;
 import dev.crm.shared.tenant.DeprovisionSweep;
+import dev.crm.shared.store.dynamodb.TenantItems;
 import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantId;
@@ -45,7 +46,7 @@ import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -420,23 +421,32 @@ public final class DynamoDbTenantRepository implements TenantRepository {
     }
 
     /**
-     * One page of a full-table scan (operator path), low-level: it projects the keys of every kind of
-     * item the tenant owns, which no one schema maps. Job items stay, so the deprovisioning job can
-     * report on its own sweep.
+     * One page of the tenant's items in the {@code TenantItems} index (operator path), shard after
+     * shard: it reads the tenant's items only, whatever else the table holds. Low-level: it deletes
+     * every kind of item the tenant owns, which no one schema maps. Job items stay, so the
+     * deprovisioning job can report on its own sweep. A cursor without the index's key (a scan
+     * checkpoint of an older release) starts over: deleting is idempotent.
      */
     @Override
     public DeprovisionSweep sweep(TenantId id, Cursor from, int pageSize) {
-        var b = ScanRequest.builder().tableName(table.name())
+        Map<String, Object> at = Cursors.plain(from);
+        int shard = 0;
+        Map<String, AttributeValue> start = null;
+        if (at != null && at.get(TenantItems.ATTRIBUTE) instanceof String s && s.startsWith(Keys.tenantPrefix(id))) {
+            shard = Integer.parseInt(s.substring(Keys.tenantPrefix(id).length()));
+            start = at.containsKey(Table.PK) ? Cursors.startKey(from) : null;
+        }
+        var b = QueryRequest.builder().tableName(table.name()).indexName(TenantItems.INDEX)
                 .limit(pageSize)
-                .projectionExpression("PK, SK")
-                .filterExpression("(begins_with(PK, :prefix) OR tenantId = :tid) AND (attribute_not_exists(entity) OR entity <> :keep)")
-                .expressionAttributeValues(Map.of(":prefix", Attr.s(Keys.tenantPrefix(id)), ":tid", Attr.s(id.value()),
+                .keyConditionExpression("#shard = :shard")
+                .filterExpression("attribute_not_exists(entity) OR entity <> :keep")
+                .expressionAttributeNames(Map.of("#shard", TenantItems.ATTRIBUTE))
+                .expressionAttributeValues(Map.of(":shard", Attr.s(TenantItems.shard(id, shard)),
                         ":keep", Attr.s(DynamoDbJobRepository.ENTITY)));
-        Map<String, AttributeValue> start = Cursors.startKey(from);
         if (start != null) {
             b.exclusiveStartKey(start);
         }
-        var page = table.client().scan(b.build());
+        var page = table.client().query(b.build());
         long deleted = 0;
         List<WriteRequest> batch = new ArrayList<>();
         for (var item : page.items()) {
@@ -450,7 +460,15 @@ public final class DynamoDbTenantRepository implements TenantRepository {
         if (!batch.isEmpty()) {
             deleted += deleteBatch(batch);
         }
-        return new DeprovisionSweep(deleted, page.hasLastEvaluatedKey() ? Cursors.of(page.lastEvaluatedKey()) : null);
+        Cursor next;
+        if (page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()) {
+            next = Cursors.of(page.lastEvaluatedKey());
+        } else if (shard + 1 < TenantItems.SHARDS) {
+            next = Cursors.ofPlain(Map.of(TenantItems.ATTRIBUTE, TenantItems.shard(id, shard + 1)));
+        } else {
+            next = null;
+        }
+        return new DeprovisionSweep(deleted, next);
     }
 
     private long deleteBatch(List<WriteRequest> batch) {
