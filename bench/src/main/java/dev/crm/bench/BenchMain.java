@@ -50,7 +50,8 @@ import java.util.stream.Stream;
  * {@code --skip-churn}, {@code --churn-customers N} (default 100,000), {@code --model-customers N}
  * (default 10,000,000), {@code --model-jit template|default|both} (default both), {@code --skip-import},
  * {@code --import-rows N} (default 20,000), {@code --import-contacts N} (default 2,000),
- * {@code --import-stream off|on|both} (default both).
+ * {@code --import-stream off|on|both} (default both), {@code --skip-journeys}, {@code --journey-enrolments N}
+ * (default 10,000: the journeys crash run, {@code dev.crm.bench.journeys.JourneyCrashMain}).
  */
 public final class BenchMain {
     private final Map<String, String> options;
@@ -68,7 +69,8 @@ public final class BenchMain {
                 throw new IllegalArgumentException("unexpected argument " + a);
             }
             String name = a.substring(2);
-            if (Set.of("skip-cold", "skip-warm", "skip-churn", "skip-import", "no-appcds", "no-classload", "no-priming").contains(name)) {
+            if (Set.of("skip-cold", "skip-warm", "skip-churn", "skip-import", "skip-journeys", "no-appcds", "no-classload",
+                    "no-priming").contains(name)) {
                 flags.add(name);
             } else if (i + 1 < args.length) {
                 options.put(name, args[++i]);
@@ -133,6 +135,9 @@ public final class BenchMain {
             }
             if (!flags.contains("skip-import")) {
                 report.append(interactionImport(project, work, db.endpoint()));
+            }
+            if (!flags.contains("skip-journeys")) {
+                report.append(journeyCrash(project, work, db.endpoint()));
             }
             report.append("Load average at the end: ").append(loadAverage()).append(".\n");
             if (Quiet.busyStarts() > 0) {
@@ -917,6 +922,48 @@ public final class BenchMain {
                     run.get("workerCalls"), Markdown.num(((Number) ((Map<String, Object>) run.get("rawWrites")).get("itemsPerSecond"))
                             .doubleValue(), 0));
         }
+        sb.append(t).append('\n');
+        return sb.toString();
+    }
+
+    /** The issue-17 crash run at 10,000 enrolments in a child JVM with the journeys artifact (JourneyCrashMain). */
+    @SuppressWarnings("unchecked")
+    private String journeyCrash(Project project, Path work, String endpoint) throws Exception {
+        Path artifact = project.module("JourneySweepFunction") == null ? null : project.artifact(project.module("JourneySweepFunction"));
+        if (artifact == null) {
+            notes.add("journey crash run skipped: functions/journeys has no shaded artifact; build it first");
+            return "";
+        }
+        int enrolments = intOption("journey-enrolments", 10_000);
+        progress("journeys: child JVM with " + project.globalJavaToolOptions());
+        Path out = work.resolve("journeys-" + System.nanoTime() + ".json");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path") + File.pathSeparator + artifact,
+                "dev.crm.bench.journeys.JourneyCrashMain", "--root", project.root().toString(), "--endpoint", endpoint,
+                "--out", out.toString(), "--enrolments", String.valueOf(enrolments)));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(project.root().toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("JAVA_TOOL_OPTIONS", project.globalJavaToolOptions());
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("the journey crash run did not finish in 60 minutes");
+        }
+        if (p.exitValue() != 0 || !Files.exists(out)) {
+            throw new IllegalStateException("the journey crash run failed (exit " + p.exitValue() + ")");
+        }
+        Map<String, Object> r = (Map<String, Object>) Json.parse(Files.readString(out));
+        StringBuilder sb = new StringBuilder("## 7. Journeys: a killed worker and sweeper, resumed\n\n");
+        sb.append(String.format(java.util.Locale.ROOT, "%,d contacts enrol in purchase → wait 5 minutes → send through the "
+                + "JourneyEnrolmentFunction handler (25 records a call), killed once mid-batch and its failed batches "
+                + "redelivered, then the whole stream replayed; the JourneySweepFunction handler is killed mid-batch twice "
+                + "(its writes fail from the Nth on) and run again until nothing is due (`dev.crm.bench.journeys.JourneyCrashMain`, "
+                + "a child JVM with the template's flags, a table of its own). The outbox is counted per contact.%n%n", enrolments));
+        Table t = new Table("expected", "found", "duplicates", "lost", "sent (stats)", "enrol (s)", "sweeps (s)", "sends/s");
+        t.row(r.get("messagesExpected"), r.get("messagesFound"), r.get("duplicates"), r.get("lost"), r.get("statsSent"),
+                Markdown.num(((Number) r.get("enrolSeconds")).doubleValue(), 1),
+                Markdown.num(((Number) r.get("sweepSeconds")).doubleValue(), 1),
+                Markdown.num(((Number) r.get("sendsPerSecond")).doubleValue(), 0));
         sb.append(t).append('\n');
         return sb.toString();
     }

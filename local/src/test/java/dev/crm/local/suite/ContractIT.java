@@ -549,7 +549,8 @@ class ContractIT {
     /**
      * The journey events: a contact opted in to {@code offers} buys; one journey sends at once
      * ({@code journey.enrolled}, {@code journey.message_sent}), another sends on a topic the contact
-     * holds no consent for, so its enrolment exits with {@code no_consent} ({@code journey.exited}).
+     * holds no consent for, so its enrolment exits with {@code no_consent} ({@code journey.exited}), a
+     * third emits a custom event and requests a case ({@code journey.custom}, {@code journey.case_requested}).
      */
     @SuppressWarnings("unchecked")
     private static void journeyWalk(SampleWalk walk, Map<String, String> headers) throws Exception {
@@ -580,6 +581,17 @@ class ContractIT {
                     .response();
             assertEquals(200, a.statusCode(), a.body());
         }
+        // the event steps: journey.custom and journey.case_requested (the case it opens is a case.created too)
+        var recovery = walk.send(null, "POST", "/v1/journeys", "/v1/journeys", null, headers, "{\"name\": \"recovery\","
+                + " \"trigger\": {\"event\": \"interaction.recorded\", \"where\": {\"type\": \"purchase\"}},"
+                + " \"entry\": {\"mode\": \"once\"}, \"steps\": [{\"emit\": {\"type\": \"offer.accepted\", \"data\":"
+                + " {\"campaign\": \"contract\", \"round\": 1}}}, {\"createCase\": {\"subject\": \"Call back after the purchase\","
+                + " \"priority\": \"high\"}}]}").response();
+        assertEquals(201, recovery.statusCode(), recovery.body());
+        String rid = (String) ((Map<String, Object>) Json.parse(recovery.body())).get("id");
+        var ra = walk.send(null, "POST", "/v1/journeys/{id}/activate", "/v1/journeys/" + rid + "/activate", null, headers, null)
+                .response();
+        assertEquals(200, ra.statusCode(), ra.body());
         var purchase = walk.send(null, "POST", "/v1/contacts/{id}/interactions", "/v1/contacts/" + id + "/interactions", null,
                 headers, "{\"id\": \"order-j1\", \"type\": \"purchase\", \"channel\": \"web\", \"value\": {\"amount\": \"20.50\", \"currency\": \"EUR\"}}").response();
         assertTrue(purchase.statusCode() / 100 == 2, purchase.body());

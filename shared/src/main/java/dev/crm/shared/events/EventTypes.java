@@ -27,6 +27,10 @@ public final class EventTypes {
     public static final String JOURNEY_ENROLLED = "journey.enrolled";
     public static final String JOURNEY_EXITED = "journey.exited";
     public static final String JOURNEY_MESSAGE_SENT = "journey.message_sent";
+    /** A journey's {@code emit} step: the declared name in {@code data.name} (one type, one schema, one subscription). */
+    public static final String JOURNEY_CUSTOM = "journey.custom";
+    /** A journey's {@code createCase} step: the cases function opens one case per request. */
+    public static final String JOURNEY_CASE_REQUESTED = "journey.case_requested";
     /** Sent by POST /v1/webhooks/{id}/test to that endpoint only; never on the bus. */
     public static final String WEBHOOK_TEST = "webhook.test";
 
@@ -48,7 +52,8 @@ public final class EventTypes {
                 CASE_SLA_BREACHED, CASE_SOLVED}) {
             m.put(t, "crm.cases");
         }
-        for (String t : new String[] {JOURNEY_ENROLLED, JOURNEY_EXITED, JOURNEY_MESSAGE_SENT}) {
+        for (String t : new String[] {JOURNEY_ENROLLED, JOURNEY_EXITED, JOURNEY_MESSAGE_SENT, JOURNEY_CUSTOM,
+                JOURNEY_CASE_REQUESTED}) {
             m.put(t, "crm.journeys");
         }
         m.put(WEBHOOK_ENDPOINT_DISABLED, "crm.webhooks");

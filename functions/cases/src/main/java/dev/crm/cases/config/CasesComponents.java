@@ -65,6 +65,21 @@ public final class CasesComponents {
                 dev.crm.shared.events.store.dynamodb.TableChange.of(event));
     }
 
+    /** Journeys' case requests open cases (ComplaintCaseOpener, a second stream source). */
+    public dev.crm.cases.domain.RequestedCases requestedCases() {
+        return new dev.crm.cases.domain.RequestedCases(cases(), tenant -> {
+            var found = infra.tenants().find(tenant);
+            return found == null ? null : found.settings().service();
+        });
+    }
+
+    /** The case requests (stored {@code journey.case_requested} events) in a batch of table stream records. */
+    public java.util.List<dev.crm.cases.domain.RequestedCases.Request> caseRequests(
+            com.amazonaws.services.lambda.runtime.events.DynamodbEvent event) {
+        return dev.crm.cases.store.dynamodb.CaseRequestDecoder.requests(
+                dev.crm.shared.events.store.dynamodb.TableChange.of(event));
+    }
+
     /** The case API's use cases. */
     public Cases cases() {
         // the tenant's typed settings (validated by the tenants function), read through the shared port

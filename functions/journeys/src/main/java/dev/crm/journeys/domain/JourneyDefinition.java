@@ -169,13 +169,8 @@ public record JourneyDefinition(Trigger trigger, String audience, Entry entry, L
                 List<Step> otherwise = steps(b, "else", topics, depth + 1);
                 return rule == null || then == null || otherwise == null ? null : new Step.Branch(rule, then, otherwise);
             }
-            case "createCase": {
-                Map<String, Object> c = o.optionalMap("createCase", 10);
-                if (c == null && !(o.raw().get("createCase") instanceof Map)) {
-                    v.pointer(o.pointer("createCase"), "must be an object: the case to open (subject, category, priority)");
-                }
-                return c == null ? null : new Step.CreateCase(c);
-            }
+            case "createCase":
+                return createCase(o.requiredObject("createCase"));
             case "emit": {
                 JsonObject e = o.requiredObject("emit");
                 if (e == null) {
@@ -186,13 +181,71 @@ public record JourneyDefinition(Trigger trigger, String audience, Entry entry, L
                 if (type != null && (!EMIT_TYPE.matcher(type).matches() || dev.crm.shared.events.EventTypes.SOURCES.containsKey(type))) {
                     v.pointer(e.pointer("type"), "must be a custom event type such as offer.accepted (not a catalogue type)");
                 }
-                Map<String, Object> data = e.optionalMap("data", 20);
+                Map<String, Object> data = emitData(e);
                 return type == null ? null : new Step.Emit(type, data == null ? Map.of() : data);
             }
             default:
                 v.pointer(o.pointer(kind), "not a step: wait, waitUntil, send, branch, createCase or emit");
                 return null;
         }
+    }
+
+    /** The case API's values (functions/cases), repeated here: journeys do not depend on the cases module. */
+    static final Set<String> CASE_PRIORITIES = Set.of("low", "normal", "high", "urgent");
+    static final Set<String> CASE_CHANNELS = Set.of("phone", "email", "web", "chat", "in_person", "social");
+    private static final Pattern CASE_CATEGORY = Pattern.compile("[a-z0-9_-]{1,40}");
+    private static final Pattern EMIT_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
+    /** A custom event's data, serialised: well inside the envelope's 20 KB. */
+    static final int MAX_EMIT_DATA_BYTES = 4096;
+
+    private static Step createCase(JsonObject c) {
+        if (c == null) {
+            return null;
+        }
+        Violations v = c.violations();
+        int before = v.items().size();
+        c.allowOnly("subject", "description", "priority", "category", "channel");
+        String subject = c.requiredLine("subject", 1, 200);
+        String description = c.optionalString("description", 0, 2000);
+        String priority = c.optionalLine("priority", 1, 20);
+        if (priority != null && !CASE_PRIORITIES.contains(priority)) {
+            v.pointer(c.pointer("priority"), "must be one of low, normal, high, urgent");
+        }
+        String category = c.optionalLine("category", 1, 40);
+        if (category != null && !CASE_CATEGORY.matcher(category).matches()) {
+            v.pointer(c.pointer("category"), "must match [a-z0-9_-]{1,40}");
+        }
+        String channel = c.optionalLine("channel", 1, 20);
+        if (channel != null && !CASE_CHANNELS.contains(channel)) {
+            v.pointer(c.pointer("channel"), "must be one of phone, email, web, chat, in_person, social");
+        }
+        return v.items().size() > before ? null : new Step.CreateCase(subject, description, priority, category, channel);
+    }
+
+    /** Flat data: keys like field names, values strings (up to 500 characters), numbers, booleans or null. */
+    private static Map<String, Object> emitData(JsonObject e) {
+        Violations v = e.violations();
+        Map<String, Object> data = e.optionalMap("data", 20);
+        if (data == null) {
+            return null; // absent, or already reported
+        }
+        int before = v.items().size();
+        String base = e.pointer("data");
+        for (var entry : data.entrySet()) {
+            String where = base + "/" + entry.getKey().replace("~", "~0").replace("/", "~1");
+            Object value = entry.getValue();
+            if (!EMIT_KEY.matcher(entry.getKey()).matches()) {
+                v.pointer(where, "a key is a letter then letters, digits or _ (at most 64)");
+            } else if (value instanceof String str ? str.length() > 500
+                    : !(value == null || value instanceof Number || value instanceof Boolean)) {
+                v.pointer(where, "must be a string of at most 500 characters, a number, a boolean or null");
+            }
+        }
+        if (v.items().size() == before && dev.crm.shared.json.Json.write(data)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_EMIT_DATA_BYTES) {
+            v.pointer(base, "must take at most " + MAX_EMIT_DATA_BYTES + " bytes as JSON");
+        }
+        return v.items().size() > before ? null : data;
     }
 
     @SuppressWarnings("unchecked")

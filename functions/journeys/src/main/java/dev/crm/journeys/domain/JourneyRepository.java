@@ -58,10 +58,18 @@ public interface JourneyRepository {
     /** The contact's active enrolments in any journey. */
     List<Enrolment> activeEnrolments(TenantId t, String contactId);
 
-    /** What a step does besides moving the enrolment, in the same transaction. */
-    record Effect(Send send, Map<String, Long> counts) {
+    /**
+     * What a step does besides moving the enrolment, in the same transaction: a recorded send, counters,
+     * and stored events (an {@code emit}'s custom event, a {@code createCase} request), so an event is
+     * stored exactly when the step commits.
+     */
+    record Effect(Send send, Map<String, Long> counts, List<Event> events) {
+        public Effect {
+            events = events == null ? List.of() : List.copyOf(events);
+        }
+
         public static Effect none() {
-            return new Effect(null, Map.of());
+            return new Effect(null, Map.of(), List.of());
         }
 
         public static Effect count(String... names) {
@@ -69,11 +77,17 @@ public interface JourneyRepository {
             for (String n : names) {
                 m.merge(n, 1L, Long::sum);
             }
-            return new Effect(null, m);
+            return new Effect(null, m, List.of());
         }
 
         public Effect withSend(Send s) {
-            return new Effect(s, counts);
+            return new Effect(s, counts, events);
+        }
+
+        public Effect withEvent(Event e) {
+            List<Event> more = new java.util.ArrayList<>(events);
+            more.add(e);
+            return new Effect(send, counts, more);
         }
     }
 

@@ -6,6 +6,9 @@ import dev.crm.shared.consent.FrequencyCap;
 import dev.crm.shared.consent.MarketingLinks;
 import dev.crm.shared.consent.SendDecisions;
 import dev.crm.shared.contact.Contact;
+import dev.crm.shared.events.Event;
+import dev.crm.shared.events.EventIds;
+import dev.crm.shared.events.EventTypes;
 import dev.crm.shared.log.Log;
 import dev.crm.shared.outbound.EmailMessage;
 import dev.crm.shared.outbound.MessageSender;
@@ -155,13 +158,62 @@ public final class JourneyRunner {
                     JourneyRepository.Effect.none(), null);
         }
         if (step instanceof Step.Emit em) {
-            // Recorded on the enrolment; announcing custom types to the catalogue is not built yet.
-            return new Outcome(e.advance(next, now, new Enrolment.StepRecord(pos, "emit", now,
-                    "recorded:" + em.type()), false), JourneyRepository.Effect.none(), null);
+            return new Outcome(e.advance(next, now, new Enrolment.StepRecord(pos, "emit", now, "emitted:" + em.type()), false),
+                    JourneyRepository.Effect.none().withEvent(emitted(t, e, pos, em, now)), null);
         }
-        // createCase: cases belong to the cases function; until it takes requests from journeys the step is recorded.
-        return new Outcome(e.advance(next, now, new Enrolment.StepRecord(pos, step.kind(), now,
-                "skipped:not_available"), false), JourneyRepository.Effect.none(), null);
+        Step.CreateCase cc = (Step.CreateCase) step;
+        return new Outcome(e.advance(next, now, new Enrolment.StepRecord(pos, "createCase", now, "requested"), false),
+                JourneyRepository.Effect.none().withEvent(caseRequested(t, e, pos, cc, now)), null);
+    }
+
+    /**
+     * The step's event id: derived from the enrolment and the step (and the instant of the run that
+     * commits it), stored in the step's transaction, so the step announces it exactly when it commits.
+     */
+    static String stepEventId(Instant now, Enrolment e, String pos, String type) {
+        return EventIds.derive(now, "journey-step", e.id(), pos, type);
+    }
+
+    /** The id a case request carries: one per (enrolment, step); the cases function derives the case's id from it. */
+    public static String caseRequestId(Enrolment e, String pos) {
+        return "jc:" + e.id() + ":" + pos;
+    }
+
+    private static Map<String, Object> stepData(Enrolment e, String pos) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("journeyId", e.journeyId());
+        data.put("enrolmentId", e.id());
+        data.put("contactId", e.contactId());
+        data.put("definitionVersion", e.definitionVersion());
+        data.put("step", StepPath.pointer(pos));
+        return data;
+    }
+
+    private static Event emitted(TenantId t, Enrolment e, String pos, Step.Emit em, Instant now) {
+        Map<String, Object> data = stepData(e, pos);
+        data.put("name", em.type());
+        data.put("data", em.data());
+        // ids and the tenant's own declared data, no contact fields: stored outside the contact's partition
+        return new Event(stepEventId(now, e, pos, EventTypes.JOURNEY_CUSTOM), EventTypes.JOURNEY_CUSTOM,
+                EventTypes.sourceOf(EventTypes.JOURNEY_CUSTOM), now, t, null, data);
+    }
+
+    private static Event caseRequested(TenantId t, Enrolment e, String pos, Step.CreateCase c, Instant now) {
+        Map<String, Object> data = stepData(e, pos);
+        data.put("requestId", caseRequestId(e, pos));
+        data.put("subject", c.subject());
+        if (c.description() != null) {
+            data.put("description", c.description());
+        }
+        data.put("priority", c.priority() == null ? "normal" : c.priority());
+        if (c.category() != null) {
+            data.put("category", c.category());
+        }
+        if (c.channel() != null) {
+            data.put("channel", c.channel());
+        }
+        return new Event(stepEventId(now, e, pos, EventTypes.JOURNEY_CASE_REQUESTED), EventTypes.JOURNEY_CASE_REQUESTED,
+                EventTypes.sourceOf(EventTypes.JOURNEY_CASE_REQUESTED), now, t, null, data);
     }
 
     boolean matches(SegmentRule rule, TenantId t, Contact c) {

@@ -60,14 +60,22 @@ public sealed interface Step {
         }
     }
 
-    /** Service recovery (a case for a detractor): recorded, not yet carried out (the cases function owns cases). */
-    record CreateCase(Map<String, Object> request) implements Step {
+    /**
+     * Service recovery (a case for a detractor): the step stores a {@code journey.case_requested} event in
+     * its own transaction and the cases function opens one case per request (docs/architecture.md,
+     * "Journeys"). The fields are the case API's; nulls take the cases function's defaults.
+     */
+    record CreateCase(String subject, String description, String priority, String category, String channel)
+            implements Step {
         public String kind() {
             return "createCase";
         }
     }
 
-    /** A custom event: recorded on the enrolment, not yet announced to the catalogue. */
+    /**
+     * A custom event: announced as {@code journey.custom} with the declared {@code name} (the step's
+     * {@code type} on the wire) and {@code data}, stored in the step's own transaction.
+     */
     record Emit(String type, Map<String, Object> data) implements Step {
         public String kind() {
             return "emit";

@@ -142,4 +142,26 @@ class JourneyDefinitionTest {
         assertEquals(Instant.parse("2026-12-14T09:00:00Z"), monday.next(Instant.parse("2026-12-07T12:00:00Z"), berlin));
         assertNotNull(monday.next(Instant.parse("2027-03-26T12:00:00Z"), berlin));
     }
+
+    @Test
+    void createCaseAndEmitStepsAreCheckedAtTheStep() {
+        String ok = "{\"trigger\": {\"event\": \"survey.response_submitted\", \"where\": {\"npsCategory\": \"detractor\"}},"
+                + " \"entry\": {\"mode\": \"once\"}, \"steps\": [{\"createCase\": {\"subject\": \"Call back a detractor\","
+                + " \"priority\": \"high\", \"category\": \"service_recovery\"}}, {\"emit\": {\"type\": \"recovery.started\","
+                + " \"data\": {\"campaign\": \"nps\", \"round\": 2}}}]}";
+        Violations good = new Violations();
+        JourneyDefinition d = JourneyDefinition.parse(JsonObject.of(Json.parse(ok), good), Set.of());
+        assertTrue(good.isEmpty(), good.items().toString());
+        assertEquals(new Step.CreateCase("Call back a detractor", null, "high", "service_recovery", null), d.steps().get(0));
+        assertEquals(new Step.Emit("recovery.started", Map.of("campaign", "nps", "round", 2L)).type(),
+                ((Step.Emit) d.steps().get(1)).type());
+
+        String bad = "{\"trigger\": {\"event\": \"contact.created\"}, \"entry\": {\"mode\": \"once\"}, \"steps\": ["
+                + "{\"createCase\": {\"priority\": \"asap\", \"channel\": \"fax\", \"queue\": \"q1\"}},"
+                + " {\"emit\": {\"type\": \"journey.enrolled\", \"data\": {\"nested\": {\"a\": 1}, \"9x\": 1}}},"
+                + " {\"emit\": {\"type\": \"ok.name\", \"data\": {\"big\": \"" + "x".repeat(501) + "\"}}}]}";
+        assertEquals(Set.of("/steps/0/createCase/queue", "/steps/0/createCase/subject", "/steps/0/createCase/priority",
+                "/steps/0/createCase/channel", "/steps/1/emit/type", "/steps/1/emit/data/nested", "/steps/1/emit/data/9x",
+                "/steps/2/emit/data/big"), Set.copyOf(pointers(violations(bad, Set.of()))));
+    }
 }

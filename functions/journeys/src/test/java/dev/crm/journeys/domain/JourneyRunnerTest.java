@@ -121,4 +121,28 @@ class JourneyRunnerTest {
         assertEquals(1, outbox.size());
         assertEquals(1L, repository.counts(t, j).get("sent"));
     }
+
+    @Test
+    void theEventStepsStoreTheirEventsWithTheStepAndARerunOfAMovedStepStoresNone() {
+        String j = journey("[{\"wait\": \"PT1M\"}, {\"emit\": {\"type\": \"offer.accepted\", \"data\": {\"k\": \"v\"}}},"
+                + " {\"createCase\": {\"subject\": \"Call back\", \"category\": \"retention\"}}]");
+        String c = contact(optedIn());
+        entry.onEvent(purchase(c, "evt_4"), c);
+        clock.advance(Duration.ofMinutes(1));
+        Enrolment stale = repository.enrolments(t, j, c).get(0);
+        runner.runDue(100);
+        runner.process(t, c, j, stale.id(), new java.util.HashMap<>()); // a second sweep that read it before the move
+        assertEquals(List.of("journey.custom", "journey.case_requested"), repository.events.stream().map(Event::type).toList());
+        Event custom = repository.events.get(0);
+        assertEquals("offer.accepted", custom.data().get("name"));
+        assertEquals(Map.of("k", "v"), custom.data().get("data"));
+        assertEquals("/steps/1", custom.data().get("step"));
+        assertEquals(null, custom.personalDataOf(), "ids and the journey's own text: outside the contact's partition");
+        Map<String, Object> request = repository.events.get(1).data();
+        assertEquals("jc:" + stale.id() + ":2", request.get("requestId"));
+        assertEquals("normal", request.get("priority"));
+        assertEquals("retention", request.get("category"));
+        assertEquals(List.of("entered", "waiting", "emitted:offer.accepted", "requested", "completed"),
+                repository.enrolments(t, j, c).get(0).history().stream().map(Enrolment.StepRecord::outcome).toList());
+    }
 }

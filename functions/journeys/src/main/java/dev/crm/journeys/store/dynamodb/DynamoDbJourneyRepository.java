@@ -6,6 +6,7 @@ import dev.crm.journeys.domain.Journey;
 import dev.crm.journeys.domain.JourneyDefinition;
 import dev.crm.journeys.domain.JourneyRepository;
 import dev.crm.shared.consent.store.dynamodb.ConsentTable;
+import dev.crm.shared.events.store.dynamodb.DynamoDbEventRepository;
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.contact.ContactItems;
 import dev.crm.shared.json.Json;
@@ -370,6 +371,10 @@ public final class DynamoDbJourneyRepository implements JourneyRepository {
         }
         if (!effect.counts().isEmpty()) {
             tx.add(countWrites(t, current.journeyId(), current.id(), effect.counts()));
+        }
+        for (dev.crm.shared.events.Event e : effect.events()) {
+            // the stored event itself (the item every outlet reads): it exists exactly when the step committed
+            tx.add(table.put(DynamoDbEventRepository.item(e), null));
         }
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {

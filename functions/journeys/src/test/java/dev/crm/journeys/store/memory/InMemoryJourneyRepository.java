@@ -32,6 +32,8 @@ public final class InMemoryJourneyRepository implements JourneyRepository {
     private final Map<String, Enrolment> enrolments = new LinkedHashMap<>();
     private final Map<String, Instant> guards = new HashMap<>();
     private final Map<String, Map<String, Long>> counts = new HashMap<>();
+    /** The events steps stored (emit, createCase), in commit order. */
+    public final List<dev.crm.shared.events.Event> events = new ArrayList<>();
     private final ConsentRepository consent;
     public final Set<String> topics = new java.util.HashSet<>(Set.of("offers"));
 
@@ -144,6 +146,7 @@ public final class InMemoryJourneyRepository implements JourneyRepository {
             }
         }
         enrolments.put(key, next);
+        events.addAll(effect.events());
         effect.counts().forEach((n, v) -> counts.computeIfAbsent(k(t, current.journeyId()), x -> new LinkedHashMap<>())
                 .merge(n, v, Long::sum));
         return true;

@@ -38,10 +38,12 @@ public final class DynamoDbEventRepository implements EventRepository {
                 : Table.key(Keys.contact(tenant, personalDataOf), Keys.contactEvent(eventId));
     }
 
-    @Override
-    public Outcome record(Event event) {
-        Map<String, AttributeValue> key = key(event.tenant(), event.id(), event.personalDataOf());
-        Map<String, AttributeValue> item = new HashMap<>(key);
+    /**
+     * The stored event's item. Public for a writer that must store an event in the transaction of the
+     * change it announces (a journey step's custom event or case request: docs/architecture.md, "Journeys").
+     */
+    public static Map<String, AttributeValue> item(Event event) {
+        Map<String, AttributeValue> item = new HashMap<>(key(event.tenant(), event.id(), event.personalDataOf()));
         item.put(Table.ENTITY, Attr.s(ENTITY));
         item.put("tenantId", Attr.s(event.tenant().value()));
         item.put("eventId", Attr.s(event.id()));
@@ -53,6 +55,13 @@ public final class DynamoDbEventRepository implements EventRepository {
         }
         item.put("envelope", Attr.s(event.envelopeJson()));
         item.put(Table.TTL, Attr.ttl(event.timestamp().plus(RETENTION)));
+        return item;
+    }
+
+    @Override
+    public Outcome record(Event event) {
+        Map<String, AttributeValue> key = key(event.tenant(), event.id(), event.personalDataOf());
+        Map<String, AttributeValue> item = item(event);
         try {
             table.client().putItem(PutItemRequest.builder().tableName(table.name()).item(item)
                     .conditionExpression("attribute_not_exists(PK)").build());
