@@ -19,11 +19,13 @@ public interface JourneyRepository {
 
     /**
      * Writes the journey's next state (version = expected + 1); a new definition version is stored beside
-     * the earlier ones; the tenant's index of active journeys follows the status.
+     * the earlier ones; the tenant's index of active journeys follows the status. With {@code scanDates}
+     * (a date journey activated, or its date trigger changed) the scan of the tenant's contacts that
+     * schedules its occurrences ({@link JourneyDates}) starts in the same transaction.
      *
      * @throws StoreException.VersionConflict the journey is no longer at {@code expectedVersion}
      */
-    void update(TenantId t, Journey next, long expectedVersion, boolean newDefinition);
+    void update(TenantId t, Journey next, long expectedVersion, boolean newDefinition, boolean scanDates);
 
     /** A definition version as stored; empty when it does not exist. */
     Optional<JourneyDefinition> definition(TenantId t, String journeyId, long definitionVersion);

@@ -124,7 +124,7 @@ public final class DynamoDbJourneyRepository implements JourneyRepository {
     }
 
     @Override
-    public void update(TenantId t, Journey next, long expectedVersion, boolean newDefinition) {
+    public void update(TenantId t, Journey next, long expectedVersion, boolean newDefinition, boolean scanDates) {
         List<TransactWriteItem> tx = new ArrayList<>();
         tx.add(TransactWriteItem.builder().put(p -> p.tableName(table.name()).item(journeyItem(t, next))
                 .conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", Attr.n(expectedVersion))))
@@ -140,6 +140,10 @@ public final class DynamoDbJourneyRepository implements JourneyRepository {
             tx.add(table.put(a, null));
         } else {
             tx.add(TransactWriteItem.builder().delete(d -> d.tableName(table.name()).key(activeKey)).build());
+        }
+        if (scanDates && next.definition().trigger() instanceof dev.crm.journeys.domain.Trigger.DateTrigger dt) {
+            // a new scan from the first contact (replacing one under way for an earlier trigger)
+            tx.add(table.put(DynamoDbJourneyDates.scanItem(t, next.id(), dt.signature(), next.updatedAt()), null));
         }
         try {
             table.transact(tx);
@@ -279,6 +283,11 @@ public final class DynamoDbJourneyRepository implements JourneyRepository {
 
     @Override
     public EnrolOutcome enrol(TenantId t, Enrolment e, Entry entry, Instant now) {
+        return transactEnrol(enrolWrites(t, e, entry, now));
+    }
+
+    /** The enrolment's transaction: enrolment, entry guard, contact check, {@code entered} count (in this order). */
+    List<TransactWriteItem> enrolWrites(TenantId t, Enrolment e, Entry entry, Instant now) {
         String pk = Keys.contact(t, e.contactId());
         Map<String, AttributeValue> guard = new HashMap<>(Table.key(pk, JourneyKeys.guard(e.journeyId())));
         guard.put(Table.ENTITY, Attr.s(GUARD));
@@ -295,11 +304,15 @@ public final class DynamoDbJourneyRepository implements JourneyRepository {
                 p.conditionExpression("attribute_not_exists(PK)");
             }
         }).build();
-        List<TransactWriteItem> tx = List.of(
+        return List.of(
                 table.putIfAbsent(enrolmentItem(t, e)),
                 guardPut,
                 contactActive(pk),
                 countWrites(t, e.journeyId(), e.id(), Map.of("entered", 1L)));
+    }
+
+    /** Runs {@link #enrolWrites} (and whatever follows them); a condition failing after them reads as DUPLICATE. */
+    EnrolOutcome transactEnrol(List<TransactWriteItem> tx) {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
                 table.transact(tx);
@@ -313,6 +326,9 @@ public final class DynamoDbJourneyRepository implements JourneyRepository {
                 }
                 if (f.conditionFailed(2)) {
                     return EnrolOutcome.CONTACT_MISSING;
+                }
+                if (f.anyConditionFailed()) {
+                    return EnrolOutcome.DUPLICATE; // a write after the enrolment's own (a date item moved meanwhile)
                 }
                 if (!f.isConflict()) {
                     throw f.storeOutcome();

@@ -56,6 +56,31 @@ final class JourneyKeys {
         return "OPS#JOURNEY#" + shard;
     }
 
+    /** Date triggers' due work is spread over this many partitions of the OpenJobs index, apart from steps'. */
+    static final int DATE_SHARDS = 8;
+    static final String DATE_PREFIX = "JD#";
+    /** The scan of a date journey being activated, in the journey's partition. */
+    static final String DATE_SCAN = "DATES";
+
+    /** A contact's next occurrence for a date journey, in its contact's partition (erased with the contact). */
+    static String date(String journeyId) {
+        return DATE_PREFIX + journeyId;
+    }
+
+    static String dateShard(String key) {
+        return dateShard(Math.floorMod(key.hashCode(), DATE_SHARDS));
+    }
+
+    static String dateShard(int shard) {
+        return "OPS#JOURNEYDATE#" + shard;
+    }
+
+    /** {tenant, journeyId} of a journey partition key, or null. */
+    static String[] parseJourney(String pk) {
+        int i = pk.indexOf("#JOURNEY#");
+        return i < 0 ? null : new String[] {pk.substring(0, i), pk.substring(i + 9)};
+    }
+
     /** The preferences function's topics partition (its {@code PreferenceKeys.topics}), read here only. */
     static String topics(TenantId t) {
         return t.value() + "#TOPICS";

@@ -57,7 +57,8 @@ public final class InMemoryJourneyRepository implements JourneyRepository {
     }
 
     @Override
-    public synchronized void update(TenantId t, Journey next, long expectedVersion, boolean newDefinition) {
+    public synchronized void update(TenantId t, Journey next, long expectedVersion, boolean newDefinition,
+            boolean scanDates) {
         Journey cur = journeys.get(k(t, next.id()));
         if (cur == null || cur.version() != expectedVersion) {
             throw new StoreException.VersionConflict();
