@@ -146,6 +146,7 @@ class TenantIsolationIT {
             Map.entry("PATCH /v1/agents/{id}", Scope.WRITE),
             // journeys: write to define and change, read to inspect (docs/api.md, "Journeys")
             Map.entry("POST /v1/journeys", Scope.WRITE),
+            Map.entry("GET /v1/journeys", Scope.READ),
             Map.entry("GET /v1/journeys/{id}", Scope.READ),
             Map.entry("PATCH /v1/journeys/{id}", Scope.WRITE),
             Map.entry("POST /v1/journeys/{id}/activate", Scope.WRITE),
@@ -518,7 +519,7 @@ class TenantIsolationIT {
         assertEquals(Set.of("churn-alerts/list-churn-alerts.json", "contacts/get-timeline.json", "contacts/list-contacts.json",
                 "preferences/get-consent-history.json", "preferences/list-topics.json", "surveys/list-surveys.json", "tenants/list-keys.json",
                 "webhooks/list-webhooks.json", "cases/list-cases.json", "cases/get-case-history.json",
-                "cases/list-agents.json", "churn-alerts/list-churn-run-predictions.json"),
+                "cases/list-agents.json", "churn-alerts/list-churn-run-predictions.json", "journeys/list-journeys.json"),
                 tried, "the lists of A with a second page (the segment list has one page by design)");
     }
 

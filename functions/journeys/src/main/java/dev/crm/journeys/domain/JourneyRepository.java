@@ -98,6 +98,14 @@ public interface JourneyRepository {
     Map<String, Long> counts(TenantId t, String journeyId);
 
     /**
+     * The tenant's journeys, newest first, one page ({@code GET /v1/journeys}).
+     *
+     * @param status only journeys of this status; null: every status
+     * @param from   where the previous page stopped; null: the first page
+     */
+    dev.crm.shared.store.Slice<Journey> list(TenantId t, Journey.Status status, int limit, dev.crm.shared.store.Cursor from);
+
+    /**
      * A stored event as the enrolment function reads it from the stream.
      *
      * @param changeId the stream record's id (what a failed record is reported by)

@@ -32,6 +32,12 @@ public final class Journeys {
         return j;
     }
 
+    /** One page of the tenant's journeys, newest first; {@code status} null for every status. */
+    public dev.crm.shared.store.Slice<Journey> list(TenantId t, Journey.Status status, int limit,
+            dev.crm.shared.store.Cursor from) {
+        return repository.list(t, status, limit, from);
+    }
+
     public Optional<Journey> find(TenantId t, String id) {
         return repository.find(t, id);
     }

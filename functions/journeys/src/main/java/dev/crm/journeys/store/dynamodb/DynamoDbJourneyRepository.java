@@ -72,6 +72,12 @@ public final class DynamoDbJourneyRepository implements JourneyRepository {
         m.put("definition", Attr.s(Json.write(j.definition().json())));
         m.put("createdAt", Attr.instant(j.createdAt()));
         m.put("updatedAt", Attr.instant(j.updatedAt()));
+        // the list route's indexes: every journey (GSI1) and by status (GSI2), newest first
+        String sort = JourneyKeys.journeysIndexSort(j.createdAt(), j.id());
+        m.put(Table.GSI1PK, Attr.s(JourneyKeys.journeysIndex(t)));
+        m.put(Table.GSI1SK, Attr.s(sort));
+        m.put(Table.GSI2PK, Attr.s(JourneyKeys.journeysByStatus(t, j.status().wire())));
+        m.put(Table.GSI2SK, Attr.s(sort));
         return m;
     }
 
@@ -135,6 +141,7 @@ public final class DynamoDbJourneyRepository implements JourneyRepository {
         Map<String, AttributeValue> activeKey = Table.key(JourneyKeys.activeJourneys(t), next.id());
         if (next.status() == Journey.Status.ACTIVE) {
             Map<String, AttributeValue> a = journeyItem(t, next);
+            List.of(Table.GSI1PK, Table.GSI1SK, Table.GSI2PK, Table.GSI2SK).forEach(a::remove); // listed once, as the journey
             a.putAll(activeKey);
             a.put(Table.ENTITY, Attr.s(ACTIVE));
             tx.add(table.put(a, null));
@@ -443,6 +450,26 @@ public final class DynamoDbJourneyRepository implements JourneyRepository {
             });
         }
         return out;
+    }
+
+    @Override
+    public dev.crm.shared.store.Slice<Journey> list(TenantId t, Journey.Status status, int limit,
+            dev.crm.shared.store.Cursor from) {
+        boolean byStatus = status != null;
+        var b = QueryRequest.builder().tableName(table.name()).indexName(byStatus ? Table.GSI2 : Table.GSI1)
+                .keyConditionExpression((byStatus ? Table.GSI2PK : Table.GSI1PK) + " = :pk")
+                .expressionAttributeValues(Map.of(":pk", Attr.s(byStatus ? JourneyKeys.journeysByStatus(t, status.wire())
+                        : JourneyKeys.journeysIndex(t))))
+                .scanIndexForward(false).limit(limit);
+        if (from != null) {
+            b.exclusiveStartKey(dev.crm.shared.store.dynamodb.Cursors.startKey(from));
+        }
+        QueryResponse r = table.client().query(b.build());
+        List<Journey> out = new ArrayList<>();
+        for (var item : r.items()) {
+            out.add(journey(item));
+        }
+        return new dev.crm.shared.store.Slice<>(out, dev.crm.shared.store.dynamodb.Cursors.of(r.lastEvaluatedKey()));
     }
 
     private List<Map<String, AttributeValue>> query(String pk, String skPrefix, boolean consistent) {

@@ -21,6 +21,20 @@ final class JourneyKeys {
         return t.value() + "#JOURNEY#" + journeyId;
     }
 
+    /** GSI1: the tenant's journeys, newest first. */
+    static String journeysIndex(TenantId t) {
+        return t.value() + "#JOURNEYS";
+    }
+
+    /** GSI2: the tenant's journeys of one status, newest first. */
+    static String journeysByStatus(TenantId t, String status) {
+        return t.value() + "#JOURNEYS#" + status;
+    }
+
+    static String journeysIndexSort(java.time.Instant createdAt, String journeyId) {
+        return Keys.sortableInstant(createdAt) + "#" + journeyId;
+    }
+
     static String definition(long version) {
         return DEFINITION_PREFIX + String.format("%08d", version);
     }
