@@ -194,4 +194,28 @@ class JourneyDatesIT {
         f.runSweep();
         assertEquals(List.of("date:2027-12-09"), occurrences(f, journey, ann), "the missed occurrence is not made up");
     }
+
+    @Test
+    void theAudienceIsJudgedAtTheOccurrence() {
+        JourneyFixture f = new JourneyFixture("2026-12-07T08:00:00Z");
+        String vip = f.contact(f.tenant, "Vera", "UTC", Map.of("birthday", "1990-12-12", "vip", true));
+        String other = f.contact(f.tenant, "Otto", "UTC", Map.of("birthday", "1990-12-12"));
+        String segment = "seg_vipsonly000000000000";
+        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item = new java.util.HashMap<>(
+                dev.crm.shared.store.dynamodb.Table.key(dev.crm.shared.store.dynamodb.Keys.segments(f.tenant), segment));
+        item.put("entity", dev.crm.shared.store.dynamodb.Attr.s("SEGMENT"));
+        item.put("tenantId", dev.crm.shared.store.dynamodb.Attr.s(f.tenant.value()));
+        item.put("rule", dev.crm.shared.store.dynamodb.Attr.s("{\"field\": \"attributes.vip\", \"op\": \"eq\", \"value\": true}"));
+        f.infra.table().client().putItem(b -> b.tableName(f.infra.table().name()).item(item));
+        String journey = f.journey(birthdayJourney(-3, EVERY, SEND).replace("\"entry\"", "\"audience\": \"" + segment + "\", \"entry\""));
+        f.runSweep();
+        f.clock.set(Instant.parse("2026-12-09T10:00:00Z"));
+        f.runSweep();
+        assertEquals(List.of("date:2026-12-09"), occurrences(f, journey, vip));
+        assertEquals(List.of(), occurrences(f, journey, other));
+        f.changeAttributes(other, Map.of("birthday", "1990-12-12", "vip", true)); // in the segment by next year
+        f.clock.set(Instant.parse("2027-12-09T10:00:00Z"));
+        f.runSweep();
+        assertEquals(List.of("date:2027-12-09"), occurrences(f, journey, other));
+    }
 }
