@@ -218,4 +218,33 @@ class JourneyDatesIT {
         f.runSweep();
         assertEquals(List.of("date:2027-12-09"), occurrences(f, journey, other));
     }
+
+    /**
+     * Two sweeps that read the same due item: the second's transaction is refused by the enrolment's id
+     * (same occurrence) and, on its own, by the item's revision (whatever id it would enrol under).
+     */
+    @Test
+    void eachOccurrenceGuardAloneRefusesASecondEnrolmentFromAStaleRead() {
+        JourneyFixture f = new JourneyFixture("2026-12-09T10:00:00Z");
+        String ann = f.contact(f.tenant, "Ann", "UTC", Map.of("birthday", "1990-12-12"));
+        var journeys = new dev.crm.journeys.store.dynamodb.DynamoDbJourneyRepository(f.infra.table());
+        var dates = new dev.crm.journeys.store.dynamodb.DynamoDbJourneyDates(f.infra.table(), journeys);
+        Instant due = f.clock.instant();
+        String trigger = "{\"date\":\"attributes.birthday\",\"offsetDays\":-3,\"at\":\"10:00\"}";
+        assertEquals(true, dates.schedule(f.tenant, ann, "jrn_stalereads0000000000", trigger, due, null));
+        var stale = dates.find(f.tenant, ann, "jrn_stalereads0000000000").orElseThrow();
+        var every = new dev.crm.journeys.domain.Entry(true, java.time.Duration.ofMinutes(1));
+        var e = dev.crm.journeys.domain.Enrolment.enter("jrn_stalereads0000000000", ann, 1, "date:2026-12-09", "0", due);
+        Instant nextYear = due.plus(java.time.Duration.ofDays(365));
+        assertEquals(dev.crm.journeys.domain.JourneyRepository.EnrolOutcome.ENROLLED,
+                dates.enrol(f.tenant, e, every, due, stale, nextYear));
+        assertEquals(dev.crm.journeys.domain.JourneyRepository.EnrolOutcome.DUPLICATE,
+                dates.enrol(f.tenant, e, every, due, stale, nextYear), "the same occurrence's id exists");
+        Instant later = due.plusSeconds(120); // the entry rule would let a new id in now
+        var other = dev.crm.journeys.domain.Enrolment.enter("jrn_stalereads0000000000", ann, 1, "date:another", "0", later);
+        assertEquals(dev.crm.journeys.domain.JourneyRepository.EnrolOutcome.DUPLICATE,
+                dates.enrol(f.tenant, other, every, later, stale, nextYear), "the item moved on since it was read");
+        assertEquals(1, journeys.enrolments(f.tenant, "jrn_stalereads0000000000", ann).size());
+        assertEquals(nextYear, dates.find(f.tenant, ann, "jrn_stalereads0000000000").orElseThrow().dueAt());
+    }
 }
