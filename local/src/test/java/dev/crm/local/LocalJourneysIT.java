@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * The journeys' acceptance path end to end through the runner, over HTTP: a purchase enrols the contact
  * (table stream → event → enrolment function), `POST /_local/clock` moves two days on, the sweep sends
  * the offer into the runner's outbox, and the enrolment reads completed. Nothing waits two real days.
+ * And a birthday journey: activation schedules the contact's occurrence, the clock set to it sends.
  */
 class LocalJourneysIT {
     static LocalRunner runner;
@@ -110,5 +111,41 @@ class LocalJourneysIT {
                 admin, null), 200).get("items");
         assertEquals("completed", after.get(0).get("status"), after.toString());
         assertTrue(((Number) ok(send("GET", "/v1/journeys/" + journey + "/stats", admin, null), 200).get("sent")).longValue() == 1);
+    }
+
+    @Test
+    void aBirthdayJourneySendsAtTheOccurrenceWhenTheClockReachesIt() throws Exception {
+        String admin = (String) ok(send("POST", "/v1/tenants", runner.operatorKey(), "{\"name\": \"Birthdays\", \"slug\": \"journeys-dates\"}"),
+                201).get("apiKey");
+        ok(send("POST", "/v1/topics", admin, "{\"key\": \"offers\", \"name\": \"Offers\"}"), 201);
+        // three days after the runner's now (the other test may have moved it), at 10:00 UTC
+        java.time.LocalDate day = java.time.Instant.parse((String) json(send("GET", "/_local/clock", null, null)).get("now"))
+                .atZone(java.time.ZoneOffset.UTC).toLocalDate().plusDays(3);
+        String birthday = (day.getMonthValue() == 2 && day.getDayOfMonth() == 29 ? day.plusDays(1) : day).withYear(1990).toString();
+        java.time.Instant occurrence = java.time.LocalDate.parse(birthday).withYear(day.getYear()).atTime(10, 0)
+                .toInstant(java.time.ZoneOffset.UTC);
+        String address = "birthday-bea@example.com";
+        String contact = (String) ok(send("POST", "/v1/contacts", admin, "{\"firstName\": \"Bea\", \"email\": \"" + address
+                + "\", \"timeZone\": \"UTC\", \"attributes\": {\"birthday\": \"" + birthday + "\"}}"), 201).get("id");
+        String path = "/v1/contacts/" + contact + "/preferences";
+        String etag = send("GET", path, admin, null).headers().firstValue("ETag").orElseThrow();
+        ok(send("PUT", path, admin, "{\"channels\": {\"email\": {\"status\": \"opted_in\", \"topics\": {\"offers\": \"opted_in\"}}},"
+                + " \"legalBasis\": \"consent\", \"source\": \"crm-ui\"}", "If-Match", etag), 200);
+        String journey = (String) ok(send("POST", "/v1/journeys", admin, "{\"name\": \"Happy birthday\", \"trigger\": {\"date\":"
+                + " \"attributes.birthday\", \"offsetDays\": 0, \"at\": \"10:00\"}, \"entry\": {\"mode\": \"once\"}, \"steps\":"
+                + " [{\"send\": {\"channel\": \"email\", \"topic\": \"offers\", \"template\": {\"subject\": \"Happy birthday,"
+                + " {{contact.firstName}}\", \"text\": \"Hello {{contact.firstName}}\"}}}]}"), 201).get("id");
+        ok(send("POST", "/v1/journeys/" + journey + "/activate", admin, null), 200);
+        // a minute on: the sweep runs before the answer, and the activation's scan schedules Bea's occurrence
+        ok(send("POST", "/_local/clock", null, "{\"advanceBy\": \"PT1M\"}"), 200);
+
+        ok(send("POST", "/_local/clock", null, "{\"set\": \"" + occurrence + "\"}"), 200);
+        List<Map<String, Object>> sent = outboxTo(address);
+        for (int i = 0; i < 50 && sent.isEmpty(); i++) {
+            Thread.sleep(100);
+            sent = outboxTo(address);
+        }
+        assertEquals(1, sent.size(), "one birthday message: " + sent);
+        assertEquals("Happy birthday, Bea", sent.get(0).get("subject"));
     }
 }

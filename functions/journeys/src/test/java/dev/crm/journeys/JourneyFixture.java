@@ -84,21 +84,40 @@ final class JourneyFixture {
 
     /** An active contact with an address, opted in to email and to {@code offers}. */
     String contact(String firstName, String timeZone) {
+        return contact(tenant, firstName, timeZone, Map.of());
+    }
+
+    /** As {@link #contact(String, String)}, in any tenant, with attributes (a birthday). */
+    String contact(TenantId in, String firstName, String timeZone, Map<String, Object> attributes) {
         String id = Ids.random(Contact.ID_PREFIX, 20);
         Instant now = clock.instant();
         Contact c = new Contact(id, new ContactData(firstName, "Doe", id + "@example.com", null, null, null, timeZone,
-                null, List.of(), Map.of(), null), now, now, 1, Contact.Status.ACTIVE);
-        infra.table().client().putItem(b -> b.tableName(infra.table().name()).item(ContactItems.contact(tenant, c)));
-        preferences(id, Preferences.empty().withChannelStatus(Channel.EMAIL, ConsentStatus.OPTED_IN)
+                null, List.of(), attributes, null), now, now, 1, Contact.Status.ACTIVE);
+        infra.table().client().putItem(b -> b.tableName(infra.table().name()).item(ContactItems.contact(in, c)));
+        preferences(in, id, Preferences.empty().withChannelStatus(Channel.EMAIL, ConsentStatus.OPTED_IN)
                 .withTopicStatus(Channel.EMAIL, "offers", ConsentStatus.OPTED_IN));
         return id;
     }
 
+    /** Changes a contact's attributes as the contacts function writes a PATCH (the event is the caller's to deliver). */
+    void changeAttributes(String contactId, Map<String, Object> attributes) {
+        Contact c = ContactItems.contact(infra.table().get(Keys.contact(tenant, contactId), Keys.CONTACT_PROFILE));
+        ContactData d = c.data();
+        Contact next = new Contact(c.id(), new ContactData(d.firstName(), d.lastName(), d.email(), d.phone(), d.company(),
+                d.locale(), d.timeZone(), d.lifecycleStage(), d.tags(), attributes, d.externalId()), c.createdAt(),
+                clock.instant(), c.version() + 1, c.status());
+        infra.table().client().putItem(b -> b.tableName(infra.table().name()).item(ContactItems.contact(tenant, next)));
+    }
+
     /** Writes a contact's preferences as the preferences function stores them (the view the decision reads). */
     void preferences(String contactId, Preferences p) {
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(Keys.contact(tenant, contactId), Keys.PREFERENCES));
+        preferences(tenant, contactId, p);
+    }
+
+    void preferences(TenantId in, String contactId, Preferences p) {
+        Map<String, AttributeValue> item = new HashMap<>(Table.key(Keys.contact(in, contactId), Keys.PREFERENCES));
         item.put(Table.ENTITY, Attr.s("PREFERENCES"));
-        item.put("tenantId", Attr.s(tenant.value()));
+        item.put("tenantId", Attr.s(in.value()));
         item.put("contactId", Attr.s(contactId));
         item.put("version", Attr.n(p.version() + 1));
         item.put("view", Attr.of(p.withVersion(p.version() + 1).toJson()));

@@ -275,4 +275,48 @@ class JourneysIT {
         assertEquals(List.of("/steps/2/send/topic"), Responses.pointers(r));
         assertFalse(r.getBody().contains("Exception"));
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theListPagesNewestFirstFiltersByStatusAndKeepsToTheTenant() {
+        JourneyFixture f = new JourneyFixture("2026-12-07T10:00:00Z");
+        String first = f.journey(acceptance());
+        f.clock.advance(Duration.ofSeconds(1));
+        var draft = f.call(ApiEvents.request("POST", "/v1/journeys").as(f.tenant, Scope.WRITE).json(acceptance()));
+        assertEquals(201, draft.getStatusCode(), draft.getBody());
+        String second = (String) Responses.body(draft).get("id");
+        f.clock.advance(Duration.ofSeconds(1));
+        String third = f.journey(acceptance());
+
+        var page1 = f.call(ApiEvents.request("GET", "/v1/journeys").query("limit", "2").as(f.tenant, Scope.READ));
+        assertEquals(200, page1.getStatusCode(), page1.getBody());
+        List<Map<String, Object>> items = (List<Map<String, Object>>) Responses.body(page1).get("items");
+        assertEquals(List.of(third, second), items.stream().map(m -> m.get("id")).toList());
+        assertEquals("active", items.get(0).get("status"));
+        String cursor = (String) Responses.body(page1).get("nextCursor");
+        var page2 = f.call(ApiEvents.request("GET", "/v1/journeys").query("limit", "2").query("cursor", cursor)
+                .as(f.tenant, Scope.READ));
+        assertEquals(200, page2.getStatusCode(), page2.getBody());
+        assertEquals(List.of(first), ((List<Map<String, Object>>) Responses.body(page2).get("items")).stream()
+                .map(m -> m.get("id")).toList());
+        assertEquals(null, Responses.body(page2).get("nextCursor"));
+
+        var active = f.call(ApiEvents.request("GET", "/v1/journeys").query("status", "active").as(f.tenant, Scope.READ));
+        assertEquals(List.of(third, first), ((List<Map<String, Object>>) Responses.body(active).get("items")).stream()
+                .map(m -> m.get("id")).toList());
+        var drafts = f.call(ApiEvents.request("GET", "/v1/journeys").query("status", "draft").as(f.tenant, Scope.READ));
+        assertEquals(List.of(second), ((List<Map<String, Object>>) Responses.body(drafts).get("items")).stream()
+                .map(m -> m.get("id")).toList());
+        // a cursor of the unfiltered list is refused by the filtered one
+        var crossed = f.call(ApiEvents.request("GET", "/v1/journeys").query("status", "active").query("cursor", cursor)
+                .as(f.tenant, Scope.READ));
+        assertEquals(400, crossed.getStatusCode(), crossed.getBody());
+        var bad = f.call(ApiEvents.request("GET", "/v1/journeys").query("status", "running").as(f.tenant, Scope.READ));
+        assertEquals(400, bad.getStatusCode(), bad.getBody());
+
+        TenantId other = dev.crm.devkit.TestInfrastructure.tenant(f.infra).id();
+        var theirs = f.call(ApiEvents.request("GET", "/v1/journeys").as(other, Scope.READ));
+        assertEquals(200, theirs.getStatusCode(), theirs.getBody());
+        assertEquals(List.of(), Responses.body(theirs).get("items"));
+    }
 }

@@ -230,6 +230,7 @@ class ContractIT {
             // ---- journeys ----
             Map.entry("journeys/create-journey.json", List.of(TOPIC, SEGMENT)),
             Map.entry("journeys/get-journey.json", List.of(TOPIC, SEGMENT, JOURNEY)),
+            Map.entry("journeys/list-journeys.json", List.of(TOPIC, SEGMENT, JOURNEY, JOURNEY_ACTIVE)),
             Map.entry("journeys/activate-journey.json", List.of(TOPIC, SEGMENT, JOURNEY)),
             Map.entry("journeys/patch-journey.json", List.of(TOPIC, SEGMENT, JOURNEY, JOURNEY_ACTIVE)),
             Map.entry("journeys/pause-journey.json", List.of(TOPIC, SEGMENT, JOURNEY, JOURNEY_ACTIVE)),

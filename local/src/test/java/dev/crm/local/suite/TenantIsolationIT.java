@@ -146,6 +146,7 @@ class TenantIsolationIT {
             Map.entry("PATCH /v1/agents/{id}", Scope.WRITE),
             // journeys: write to define and change, read to inspect (docs/api.md, "Journeys")
             Map.entry("POST /v1/journeys", Scope.WRITE),
+            Map.entry("GET /v1/journeys", Scope.READ),
             Map.entry("GET /v1/journeys/{id}", Scope.READ),
             Map.entry("PATCH /v1/journeys/{id}", Scope.WRITE),
             Map.entry("POST /v1/journeys/{id}/activate", Scope.WRITE),
@@ -265,6 +266,8 @@ class TenantIsolationIT {
         expected.put("/v1/cases", b.ids().get("cs_example0000000000000"));
         expected.put("/v1/agents", b.ids().get("ag_example0000000000000"));
         expected.put("/v1/agents?active=true&team=billing", b.ids().get("ag_example0000000000000"));
+        expected.put("/v1/journeys", b.ids().get("jrn_b"));
+        expected.put("/v1/journeys?status=draft", b.ids().get("jrn_b"));
         expected.put("/v1/cases?status=new&priority=high", b.ids().get("cs_example0000000000000"));
         expected.put("/v1/cases/" + b.ids().get("cs_example0000000000000") + "/history", "Bee reply");
         expected.put("/v1/churn-alerts?status=open", b.ids().get("al_open"));
@@ -518,7 +521,7 @@ class TenantIsolationIT {
         assertEquals(Set.of("churn-alerts/list-churn-alerts.json", "contacts/get-timeline.json", "contacts/list-contacts.json",
                 "preferences/get-consent-history.json", "preferences/list-topics.json", "surveys/list-surveys.json", "tenants/list-keys.json",
                 "webhooks/list-webhooks.json", "cases/list-cases.json", "cases/get-case-history.json",
-                "cases/list-agents.json", "churn-alerts/list-churn-run-predictions.json"),
+                "cases/list-agents.json", "churn-alerts/list-churn-run-predictions.json", "journeys/list-journeys.json"),
                 tried, "the lists of A with a second page (the segment list has one page by design)");
     }
 
@@ -750,6 +753,9 @@ class TenantIsolationIT {
                 + "\"priority\": \"high\", \"subject\": \"Bee case\", \"assignee\": \"" + bAgent + "\"}");
         t.ids().put("cs_example0000000000000", bCase);
         created(t, "/v1/cases/" + bCase + "/messages", "{\"author\": \"customer\", \"visibility\": \"public\", \"body\": \"Bee reply\"}");
+        // a draft journey of B's (a draft enrols nobody, so B's contacts hold nothing of it)
+        t.ids().put("jrn_b", created(t, "/v1/journeys", "{\"name\": \"Bee journey\", \"trigger\": {\"event\": \"contact.created\"},"
+                + " \"entry\": {\"mode\": \"once\"}, \"steps\": [{\"wait\": \"P1D\"}]}"));
         importOneCase(t, contact);
         List<String> alerts = churnAlerts(t, List.of("Bee-one", "Bee-two", "Bee-three"));
         t.ids().put("al_open", alerts.get(0));

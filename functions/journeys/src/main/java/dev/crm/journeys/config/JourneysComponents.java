@@ -1,9 +1,12 @@
 package dev.crm.journeys.config;
 
+import dev.crm.journeys.domain.DateEntries;
+import dev.crm.journeys.domain.JourneyDates;
 import dev.crm.journeys.domain.JourneyEntry;
 import dev.crm.journeys.domain.JourneyRepository;
 import dev.crm.journeys.domain.JourneyRunner;
 import dev.crm.journeys.domain.Journeys;
+import dev.crm.journeys.store.dynamodb.DynamoDbJourneyDates;
 import dev.crm.journeys.store.dynamodb.DynamoDbJourneyRepository;
 import dev.crm.journeys.store.dynamodb.JourneyChangeDecoder;
 import dev.crm.journeys.store.dynamodb.StoredEvents;
@@ -26,6 +29,7 @@ import java.util.List;
 public final class JourneysComponents {
     private final Infrastructure infra;
     private final JourneyRepository repository;
+    private final JourneyDates dates;
     private final TenantCache tenants;
     private final ConsentRepository consent;
     private final MessageSender sender;
@@ -37,7 +41,9 @@ public final class JourneysComponents {
     /** With the sender journey messages go through (SES, the local outbox, or a test's). */
     public JourneysComponents(Infrastructure infra, MessageSender sender) {
         this.infra = infra;
-        this.repository = new DynamoDbJourneyRepository(infra.table());
+        DynamoDbJourneyRepository journeys = new DynamoDbJourneyRepository(infra.table());
+        this.repository = journeys;
+        this.dates = new DynamoDbJourneyDates(infra.table(), journeys);
         this.tenants = new TenantCache(infra.tenants(), infra.clock());
         this.consent = new DynamoDbConsentRepository(infra.table(), tenants::secretsOf);
         this.sender = sender;
@@ -61,7 +67,13 @@ public final class JourneysComponents {
     }
 
     public JourneyEntry entry() {
-        return new JourneyEntry(repository, consent, runner(), infra.clock());
+        JourneyRunner runner = runner();
+        return new JourneyEntry(repository, consent, runner, infra.clock(), dateEntries(runner));
+    }
+
+    /** Date triggers: their occurrences and the scans that schedule them (JourneySweepFunction, contact events). */
+    public DateEntries dateEntries(JourneyRunner runner) {
+        return new DateEntries(repository, dates, consent, runner, tenants::get, infra.clock());
     }
 
     /** The stored events in a batch of stream records (JourneyEnrolmentFunction). */

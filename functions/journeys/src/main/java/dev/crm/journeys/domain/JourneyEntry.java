@@ -3,6 +3,7 @@ package dev.crm.journeys.domain;
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.consent.ConsentRepository;
 import dev.crm.shared.events.Event;
+import dev.crm.shared.events.EventTypes;
 import dev.crm.shared.segment.SegmentRule;
 import dev.crm.shared.tenant.TenantId;
 import java.time.Clock;
@@ -22,12 +23,20 @@ public final class JourneyEntry {
     private final ConsentRepository consent;
     private final JourneyRunner runner;
     private final Clock clock;
+    private final DateEntries dates;
 
     public JourneyEntry(JourneyRepository repository, ConsentRepository consent, JourneyRunner runner, Clock clock) {
+        this(repository, consent, runner, clock, null);
+    }
+
+    /** @param dates what a contact's creation or change does to its date triggers' schedule; null: nothing */
+    public JourneyEntry(JourneyRepository repository, ConsentRepository consent, JourneyRunner runner, Clock clock,
+            DateEntries dates) {
         this.repository = repository;
         this.consent = consent;
         this.runner = runner;
         this.clock = clock;
+        this.dates = dates;
     }
 
     public record Result(int enrolled, int duplicates, int refused, int exited) {}
@@ -39,6 +48,9 @@ public final class JourneyEntry {
         }
         TenantId t = event.tenant();
         List<Journey> journeys = repository.activeJourneys(t);
+        if (dates != null && (event.type().equals(EventTypes.CONTACT_CREATED) || event.type().equals(EventTypes.CONTACT_UPDATED))) {
+            dates.contactChanged(t, contactId, journeys); // its date, or zone, may have changed: move its occurrences
+        }
         int enrolled = 0;
         int duplicates = 0;
         int refused = 0;
@@ -84,11 +96,18 @@ public final class JourneyEntry {
         if (j.definition().audience() == null) {
             return true;
         }
+        return inAudience(repository, runner, t, j, consent.findContact(t, contactId));
+    }
+
+    /** Whether the contact (null: gone) is in the journey's audience now (no audience: everyone). */
+    static boolean inAudience(JourneyRepository repository, JourneyRunner runner, TenantId t, Journey j, Contact c) {
+        if (j.definition().audience() == null) {
+            return c != null;
+        }
         Optional<SegmentRule> rule = repository.segment(t, j.definition().audience());
         if (rule.isEmpty()) {
             return false; // the segment was deleted: nobody is in it
         }
-        Contact c = consent.findContact(t, contactId);
         return c != null && runner.matches(rule.get(), t, c);
     }
 

@@ -19,11 +19,13 @@ public interface JourneyRepository {
 
     /**
      * Writes the journey's next state (version = expected + 1); a new definition version is stored beside
-     * the earlier ones; the tenant's index of active journeys follows the status.
+     * the earlier ones; the tenant's index of active journeys follows the status. With {@code scanDates}
+     * (a date journey activated, or its date trigger changed) the scan of the tenant's contacts that
+     * schedules its occurrences ({@link JourneyDates}) starts in the same transaction.
      *
      * @throws StoreException.VersionConflict the journey is no longer at {@code expectedVersion}
      */
-    void update(TenantId t, Journey next, long expectedVersion, boolean newDefinition);
+    void update(TenantId t, Journey next, long expectedVersion, boolean newDefinition, boolean scanDates);
 
     /** A definition version as stored; empty when it does not exist. */
     Optional<JourneyDefinition> definition(TenantId t, String journeyId, long definitionVersion);
@@ -108,6 +110,14 @@ public interface JourneyRepository {
 
     /** The journey's counters (entered, completed, exited:…, sent, blocked:…), summed over their shards. */
     Map<String, Long> counts(TenantId t, String journeyId);
+
+    /**
+     * The tenant's journeys, newest first, one page ({@code GET /v1/journeys}).
+     *
+     * @param status only journeys of this status; null: every status
+     * @param from   where the previous page stopped; null: the first page
+     */
+    dev.crm.shared.store.Slice<Journey> list(TenantId t, Journey.Status status, int limit, dev.crm.shared.store.Cursor from);
 
     /**
      * A stored event as the enrolment function reads it from the stream.

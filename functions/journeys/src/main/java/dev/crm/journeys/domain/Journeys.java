@@ -32,6 +32,12 @@ public final class Journeys {
         return j;
     }
 
+    /** One page of the tenant's journeys, newest first; {@code status} null for every status. */
+    public dev.crm.shared.store.Slice<Journey> list(TenantId t, Journey.Status status, int limit,
+            dev.crm.shared.store.Cursor from) {
+        return repository.list(t, status, limit, from);
+    }
+
     public Optional<Journey> find(TenantId t, String id) {
         return repository.find(t, id);
     }
@@ -49,7 +55,9 @@ public final class Journeys {
         Journey next = new Journey(current.id(), name == null ? current.name() : name, current.status(),
                 current.version() + 1, current.definitionVersion() + (definition == null ? 0 : 1),
                 definition == null ? current.definition() : definition, current.createdAt(), now);
-        repository.update(t, next, expectedVersion, definition != null);
+        boolean scanDates = next.status() == Journey.Status.ACTIVE && definition != null
+                && definition.trigger() instanceof Trigger.DateTrigger && !definition.trigger().equals(current.definition().trigger());
+        repository.update(t, next, expectedVersion, definition != null, scanDates);
         return next;
     }
 
@@ -76,7 +84,9 @@ public final class Journeys {
             return current;
         }
         Journey next = current.with(to, clock.instant());
-        repository.update(t, next, current.version(), false);
+        // Activation schedules a date journey's occurrences: a scan of the tenant's contacts, from now.
+        repository.update(t, next, current.version(), false,
+                to == Journey.Status.ACTIVE && next.definition().trigger() instanceof Trigger.DateTrigger);
         return next;
     }
 

@@ -102,6 +102,21 @@ public sealed interface Trigger {
             return anniversary.plusDays(offsetDays).atTime(at).atZone(zone).toInstant();
         }
 
+        /**
+         * The contact's first occurrence strictly after {@code after} (its date field, in its zone or the
+         * tenant's), or null when the contact holds no date there.
+         */
+        public Instant nextFor(dev.crm.shared.contact.Contact contact, ZoneId tenantZone, Instant after) {
+            Map<String, Object> attributes = contact.data().attributes();
+            Object value = EventTrigger.valueAt(Map.of("attributes", attributes == null ? Map.of() : attributes), field);
+            return nextAfter(value, contact.zone(tenantZone), after);
+        }
+
+        /** What a scheduled occurrence was computed for: another trigger (a PATCH) makes it stale. */
+        public String signature() {
+            return dev.crm.shared.json.Json.write(toJson());
+        }
+
         static LocalDate date(Object value) {
             if (!(value instanceof String s)) {
                 return null;

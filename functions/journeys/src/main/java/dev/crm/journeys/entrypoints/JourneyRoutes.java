@@ -11,7 +11,14 @@ import dev.crm.shared.http.ApiRouter;
 import dev.crm.shared.http.ProblemType;
 import dev.crm.shared.http.Route;
 import dev.crm.shared.idempotency.IdempotentRequests;
+import dev.crm.shared.http.Page;
 import dev.crm.shared.json.JsonObject;
+import dev.crm.shared.json.Violations;
+import dev.crm.shared.store.Cursor;
+import dev.crm.shared.store.Slice;
+import dev.crm.shared.tenant.Tenant;
+import dev.crm.shared.tenant.TenantCache;
+import java.time.Clock;
 import dev.crm.shared.store.StoreException;
 import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.TenantId;
@@ -28,17 +35,24 @@ import java.util.Set;
 final class JourneyRoutes {
     private static final Set<String> READ_ONLY = Set.of("id", "status", "definitionVersion", "createdAt", "updatedAt", "version");
 
+    private static final Set<String> LIST_PARAMETERS = Set.of("limit", "cursor", "status");
+
     private final Journeys service;
     private final IdempotentRequests idempotency;
+    private final TenantCache tenants;
+    private final Clock clock;
 
-    JourneyRoutes(Journeys service, IdempotentRequests idempotency) {
+    JourneyRoutes(Journeys service, IdempotentRequests idempotency, TenantCache tenants, Clock clock) {
         this.service = service;
         this.idempotency = idempotency;
+        this.tenants = tenants;
+        this.clock = clock;
     }
 
     ApiRouter addTo(ApiRouter router) {
         return router
                 .json("POST", "/v1/journeys", Scope.WRITE, this::create)
+                .bare("GET", "/v1/journeys", Scope.READ, this::list)
                 .bare("GET", "/v1/journeys/{id}", Scope.READ, this::get)
                 .add(new Route("PATCH", "/v1/journeys/{id}", Scope.WRITE,
                         Set.of("application/merge-patch+json", ApiResponse.JSON), Route.DEFAULT_MAX_BODY, this::patch))
@@ -68,6 +82,27 @@ final class JourneyRoutes {
             }
             return ApiResponse.created("/v1/journeys/" + j.id(), j.toJson()).etag(j.version());
         });
+    }
+
+    /** {@code GET /v1/journeys?status=&limit=&cursor=}: newest first; the cursor is bound to the status filter. */
+    private ApiResponse list(ApiRequest request) {
+        Violations v = new Violations();
+        request.queryParameters().keySet().stream().filter(p -> !LIST_PARAMETERS.contains(p))
+                .forEach(p -> v.parameter(p, "unknown parameter (limit, cursor, status)"));
+        String statusText = request.query("status");
+        Journey.Status status = statusText == null ? null : JsonObject.enumValue(Journey.Status.class, statusText);
+        if (statusText != null && status == null) {
+            v.parameter("status", "must be one of " + JsonObject.wireNames(Journey.Status.class));
+        }
+        ApiProblem.throwIfAny(v);
+        int limit = Page.limit(request);
+        TenantId t = request.tenant();
+        Tenant tenant = request.callerTenant(tenants);
+        String query = "journeys:status=" + (status == null ? "" : status.wire());
+        Cursor from = Page.from(request, t, tenant.secrets(), query, clock.instant());
+        Slice<Journey> page = service.list(t, status, limit, from);
+        List<Object> items = page.items().stream().<Object>map(Journey::toJson).toList();
+        return ApiResponse.ok(Page.body(items, Page.cursor(t, tenant.secrets(), query, page.next(), clock.instant())));
     }
 
     private Journey existing(ApiRequest request) {

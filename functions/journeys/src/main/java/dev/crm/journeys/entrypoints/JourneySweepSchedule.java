@@ -3,6 +3,7 @@ package dev.crm.journeys.entrypoints;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.crm.journeys.config.JourneysComponents;
+import dev.crm.journeys.domain.DateEntries;
 import dev.crm.journeys.domain.JourneyRunner;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.log.Log;
@@ -13,12 +14,14 @@ import java.util.Map;
  * Every minute: the enrolments whose next step is due (the sparse {@code OPS#JOURNEY#…} partitions of
  * the OpenJobs index), each run to its next wait. A run that dies mid-batch leaves the rest due: the
  * next run takes them, and what the dead one wrote it wrote whole (docs/architecture.md, "Journeys").
+ * Before them, the date triggers' due work ({@code OPS#JOURNEYDATE#…}): occurrences, then scans.
  */
 public final class JourneySweepSchedule implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     /** Enrolments one run takes at most; the rest wait for the next minute. */
     static final int PER_RUN = 2000;
 
     private final JourneyRunner runner;
+    private final DateEntries dates;
 
     public JourneySweepSchedule() {
         this(Infrastructure.lambda());
@@ -30,16 +33,22 @@ public final class JourneySweepSchedule implements RequestHandler<Map<String, Ob
 
     public JourneySweepSchedule(JourneysComponents components) {
         this.runner = components.runner();
+        this.dates = components.dateEntries(runner);
     }
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        // Date occurrences first: an enrolment they make runs its first steps at once.
+        DateEntries.Run dated = dates.runDue(PER_RUN);
         JourneyRunner.Run run = runner.runDue(PER_RUN);
         Map<String, Object> out = new LinkedHashMap<>();
+        out.put("occurrences", dated.occurrences());
+        out.put("dateEnrolled", dated.enrolled());
+        out.put("contactsScanned", dated.scanned());
         out.put("examined", run.examined());
         out.put("steps", run.steps());
         out.put("sent", run.sent());
-        if (run.examined() > 0) {
+        if (run.examined() > 0 || dated.occurrences() > 0 || dated.scanned() > 0) {
             Log.info("journey sweep", out);
         }
         return out;

@@ -25,7 +25,7 @@ public final class JourneysHandler
 
     public JourneysHandler(JourneysComponents components) {
         Infrastructure infra = components.infrastructure();
-        this.router = new JourneyRoutes(components.journeys(), infra.idempotency())
+        this.router = new JourneyRoutes(components.journeys(), infra.idempotency(), components.tenants(), infra.clock())
                 .addTo(new ApiRouter(infra.settings().list("ALLOWED_DASHBOARD_ORIGINS")));
     }
 

@@ -73,6 +73,12 @@ public final class DynamoDbJourneyRepository implements JourneyRepository {
         m.put("definition", Attr.s(Json.write(j.definition().json())));
         m.put("createdAt", Attr.instant(j.createdAt()));
         m.put("updatedAt", Attr.instant(j.updatedAt()));
+        // the list route's indexes: every journey (GSI1) and by status (GSI2), newest first
+        String sort = JourneyKeys.journeysIndexSort(j.createdAt(), j.id());
+        m.put(Table.GSI1PK, Attr.s(JourneyKeys.journeysIndex(t)));
+        m.put(Table.GSI1SK, Attr.s(sort));
+        m.put(Table.GSI2PK, Attr.s(JourneyKeys.journeysByStatus(t, j.status().wire())));
+        m.put(Table.GSI2SK, Attr.s(sort));
         return m;
     }
 
@@ -125,7 +131,7 @@ public final class DynamoDbJourneyRepository implements JourneyRepository {
     }
 
     @Override
-    public void update(TenantId t, Journey next, long expectedVersion, boolean newDefinition) {
+    public void update(TenantId t, Journey next, long expectedVersion, boolean newDefinition, boolean scanDates) {
         List<TransactWriteItem> tx = new ArrayList<>();
         tx.add(TransactWriteItem.builder().put(p -> p.tableName(table.name()).item(journeyItem(t, next))
                 .conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", Attr.n(expectedVersion))))
@@ -136,11 +142,16 @@ public final class DynamoDbJourneyRepository implements JourneyRepository {
         Map<String, AttributeValue> activeKey = Table.key(JourneyKeys.activeJourneys(t), next.id());
         if (next.status() == Journey.Status.ACTIVE) {
             Map<String, AttributeValue> a = journeyItem(t, next);
+            List.of(Table.GSI1PK, Table.GSI1SK, Table.GSI2PK, Table.GSI2SK).forEach(a::remove); // listed once, as the journey
             a.putAll(activeKey);
             a.put(Table.ENTITY, Attr.s(ACTIVE));
             tx.add(table.put(a, null));
         } else {
             tx.add(TransactWriteItem.builder().delete(d -> d.tableName(table.name()).key(activeKey)).build());
+        }
+        if (scanDates && next.definition().trigger() instanceof dev.crm.journeys.domain.Trigger.DateTrigger dt) {
+            // a new scan from the first contact (replacing one under way for an earlier trigger)
+            tx.add(table.put(DynamoDbJourneyDates.scanItem(t, next.id(), dt.signature(), next.updatedAt()), null));
         }
         try {
             table.transact(tx);
@@ -280,6 +291,11 @@ public final class DynamoDbJourneyRepository implements JourneyRepository {
 
     @Override
     public EnrolOutcome enrol(TenantId t, Enrolment e, Entry entry, Instant now) {
+        return transactEnrol(enrolWrites(t, e, entry, now));
+    }
+
+    /** The enrolment's transaction: enrolment, entry guard, contact check, {@code entered} count (in this order). */
+    List<TransactWriteItem> enrolWrites(TenantId t, Enrolment e, Entry entry, Instant now) {
         String pk = Keys.contact(t, e.contactId());
         Map<String, AttributeValue> guard = new HashMap<>(Table.key(pk, JourneyKeys.guard(e.journeyId())));
         guard.put(Table.ENTITY, Attr.s(GUARD));
@@ -296,11 +312,15 @@ public final class DynamoDbJourneyRepository implements JourneyRepository {
                 p.conditionExpression("attribute_not_exists(PK)");
             }
         }).build();
-        List<TransactWriteItem> tx = List.of(
+        return List.of(
                 table.putIfAbsent(enrolmentItem(t, e)),
                 guardPut,
                 contactActive(pk),
                 countWrites(t, e.journeyId(), e.id(), Map.of("entered", 1L)));
+    }
+
+    /** Runs {@link #enrolWrites} (and whatever follows them); a condition failing after them reads as DUPLICATE. */
+    EnrolOutcome transactEnrol(List<TransactWriteItem> tx) {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
                 table.transact(tx);
@@ -314,6 +334,9 @@ public final class DynamoDbJourneyRepository implements JourneyRepository {
                 }
                 if (f.conditionFailed(2)) {
                     return EnrolOutcome.CONTACT_MISSING;
+                }
+                if (f.anyConditionFailed()) {
+                    return EnrolOutcome.DUPLICATE; // a write after the enrolment's own (a date item moved meanwhile)
                 }
                 if (!f.isConflict()) {
                     throw f.storeOutcome();
@@ -432,6 +455,26 @@ public final class DynamoDbJourneyRepository implements JourneyRepository {
             });
         }
         return out;
+    }
+
+    @Override
+    public dev.crm.shared.store.Slice<Journey> list(TenantId t, Journey.Status status, int limit,
+            dev.crm.shared.store.Cursor from) {
+        boolean byStatus = status != null;
+        var b = QueryRequest.builder().tableName(table.name()).indexName(byStatus ? Table.GSI2 : Table.GSI1)
+                .keyConditionExpression((byStatus ? Table.GSI2PK : Table.GSI1PK) + " = :pk")
+                .expressionAttributeValues(Map.of(":pk", Attr.s(byStatus ? JourneyKeys.journeysByStatus(t, status.wire())
+                        : JourneyKeys.journeysIndex(t))))
+                .scanIndexForward(false).limit(limit);
+        if (from != null) {
+            b.exclusiveStartKey(dev.crm.shared.store.dynamodb.Cursors.startKey(from));
+        }
+        QueryResponse r = table.client().query(b.build());
+        List<Journey> out = new ArrayList<>();
+        for (var item : r.items()) {
+            out.add(journey(item));
+        }
+        return new dev.crm.shared.store.Slice<>(out, dev.crm.shared.store.dynamodb.Cursors.of(r.lastEvaluatedKey()));
     }
 
     private List<Map<String, AttributeValue>> query(String pk, String skPrefix, boolean consistent) {

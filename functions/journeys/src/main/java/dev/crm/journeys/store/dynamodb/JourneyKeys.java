@@ -21,6 +21,20 @@ final class JourneyKeys {
         return t.value() + "#JOURNEY#" + journeyId;
     }
 
+    /** GSI1: the tenant's journeys, newest first. */
+    static String journeysIndex(TenantId t) {
+        return t.value() + "#JOURNEYS";
+    }
+
+    /** GSI2: the tenant's journeys of one status, newest first. */
+    static String journeysByStatus(TenantId t, String status) {
+        return t.value() + "#JOURNEYS#" + status;
+    }
+
+    static String journeysIndexSort(java.time.Instant createdAt, String journeyId) {
+        return Keys.sortableInstant(createdAt) + "#" + journeyId;
+    }
+
     static String definition(long version) {
         return DEFINITION_PREFIX + String.format("%08d", version);
     }
@@ -54,6 +68,31 @@ final class JourneyKeys {
 
     static String dueShard(int shard) {
         return "OPS#JOURNEY#" + shard;
+    }
+
+    /** Date triggers' due work is spread over this many partitions of the OpenJobs index, apart from steps'. */
+    static final int DATE_SHARDS = 8;
+    static final String DATE_PREFIX = "JD#";
+    /** The scan of a date journey being activated, in the journey's partition. */
+    static final String DATE_SCAN = "DATES";
+
+    /** A contact's next occurrence for a date journey, in its contact's partition (erased with the contact). */
+    static String date(String journeyId) {
+        return DATE_PREFIX + journeyId;
+    }
+
+    static String dateShard(String key) {
+        return dateShard(Math.floorMod(key.hashCode(), DATE_SHARDS));
+    }
+
+    static String dateShard(int shard) {
+        return "OPS#JOURNEYDATE#" + shard;
+    }
+
+    /** {tenant, journeyId} of a journey partition key, or null. */
+    static String[] parseJourney(String pk) {
+        int i = pk.indexOf("#JOURNEY#");
+        return i < 0 ? null : new String[] {pk.substring(0, i), pk.substring(i + 9)};
     }
 
     /** The preferences function's topics partition (its {@code PreferenceKeys.topics}), read here only. */

@@ -59,7 +59,8 @@ public final class InMemoryJourneyRepository implements JourneyRepository {
     }
 
     @Override
-    public synchronized void update(TenantId t, Journey next, long expectedVersion, boolean newDefinition) {
+    public synchronized void update(TenantId t, Journey next, long expectedVersion, boolean newDefinition,
+            boolean scanDates) {
         Journey cur = journeys.get(k(t, next.id()));
         if (cur == null || cur.version() != expectedVersion) {
             throw new StoreException.VersionConflict();
@@ -168,5 +169,18 @@ public final class InMemoryJourneyRepository implements JourneyRepository {
     @Override
     public synchronized Map<String, Long> counts(TenantId t, String journeyId) {
         return new LinkedHashMap<>(counts.getOrDefault(k(t, journeyId), Map.of()));
+    }
+
+    /** Newest first, one page; the cursor is the index of the next journey (no paging in the domain's tests). */
+    @Override
+    public synchronized dev.crm.shared.store.Slice<Journey> list(TenantId t, Journey.Status status, int limit,
+            dev.crm.shared.store.Cursor from) {
+        List<Journey> mine = journeys.entrySet().stream().filter(e -> e.getKey().startsWith(t.value() + "|"))
+                .map(Map.Entry::getValue).filter(j -> status == null || j.status() == status)
+                .sorted(java.util.Comparator.comparing(Journey::createdAt).reversed()).toList();
+        int start = from == null ? 0 : Integer.parseInt(from.value());
+        int end = Math.min(mine.size(), start + limit);
+        return new dev.crm.shared.store.Slice<>(mine.subList(start, end),
+                end < mine.size() ? new dev.crm.shared.store.Cursor(String.valueOf(end)) : null);
     }
 }
