@@ -156,7 +156,7 @@ public final class ChurnMain {
             list = null;
 
             // the raw references, in the same run, on the same table
-            DynamoDbClient raw = WarmMain.client(endpoint, null);
+            DynamoDbClient raw = rawClient(endpoint);
             Quiet.await(quietWait);
             progress("churn: raw parallel Scan");
             out.put("rawScan", parallelScan(raw, SCAN_SEGMENTS, customers));
@@ -215,6 +215,25 @@ public final class ChurnMain {
             }
         }
         return out;
+    }
+
+    /**
+     * The raw references' client: the warm pass's, with timeouts for their large calls (a Scan page of
+     * 1 MB, 25 writes) on a loaded machine, where the warm pass's 20 s once failed a Scan page.
+     */
+    static DynamoDbClient rawClient(String endpoint) {
+        return DynamoDbClient.builder()
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()
+                        .connectionTimeout(java.time.Duration.ofSeconds(10)).socketTimeout(java.time.Duration.ofSeconds(120))
+                        .build())
+                .region(software.amazon.awssdk.regions.Region.of(dev.crm.bench.cold.ColdStart.REGION))
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("local", "local")))
+                .endpointOverride(java.net.URI.create(endpoint))
+                .overrideConfiguration(software.amazon.awssdk.core.client.config.ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(java.time.Duration.ofSeconds(300))
+                        .retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.standardRetryStrategy()).build())
+                .build();
     }
 
     /** GET /v1/churn-runs/{id}: the job as the API shows it. */
