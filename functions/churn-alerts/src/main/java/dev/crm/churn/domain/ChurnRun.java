@@ -143,8 +143,10 @@ public final class ChurnRun {
                 // The predictions as of the day; no score, alert or latest run changes.
                 List<ChurnPrediction> predictions = new ArrayList<>(seen.size());
                 double expected = 0;
+                ChurnScorer.Scoring scoring = ChurnScorer.scoring(models, settings);
+                Instant now = clock.instant();
                 for (CustomerHistory h : seen) {
-                    ChurnPrediction p = ChurnPrediction.of(ChurnScorer.score(h, asOf, models, settings, clock.instant(), job.id()));
+                    ChurnPrediction p = ChurnPrediction.of(scoring.score(h, h.summaryAt(asOf), now, job.id()));
                     predictions.add(p);
                     expected += p.expectedPurchases();
                 }
@@ -212,11 +214,14 @@ public final class ChurnRun {
         Instant now = clock.instant();
         List<ChurnScore> scores = new ArrayList<>();
         List<Alerting> alerting = new ArrayList<>();
+        // each (x, tx, T) of the page evaluated once: the same scores as per customer (ChurnScorer.Scoring)
+        ChurnScorer.Scoring scoring = ChurnScorer.scoring(models, settings);
         for (CustomerHistory h : page.items()) {
-            if (!h.hasPurchases() || h.summaryAt(asOf) == null) {
+            CustomerSummary summary = h.hasPurchases() ? h.summaryAt(asOf) : null;
+            if (summary == null) {
                 continue;
             }
-            ChurnScore s = ChurnScorer.score(h, asOf, models, settings, now, job.id());
+            ChurnScore s = scoring.score(h, summary, now, job.id());
             if (quintiles != null) {
                 s = s.withRfm(quintiles.of(RfmQuintiles.Values.of(h.purchases(), asOf)));
             }
