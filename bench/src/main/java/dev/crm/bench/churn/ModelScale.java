@@ -52,11 +52,16 @@ public final class ModelScale {
     }
 
     /** One timed step. */
-    public record Step(String name, double seconds, String detail) {
+    /**
+     * @param cpuSeconds the process's CPU time over the step (every thread, JIT and GC included): on a machine
+     *                   shared with other work, an upper bound of what the step takes on an idle one
+     */
+    public record Step(String name, double seconds, double cpuSeconds, String detail) {
         Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", name);
             m.put("seconds", seconds);
+            m.put("cpuSeconds", cpuSeconds);
             m.put("detail", detail);
             return m;
         }
@@ -66,7 +71,7 @@ public final class ModelScale {
     public static void main(String[] args) {
         int customers = args.length > 0 ? Integer.parseInt(args[0]) : 10_000_000;
         for (Step s : run(customers, System.err::println)) {
-            System.out.printf("%-90s %8.2f s  %s%n", s.name(), s.seconds(), s.detail());
+            System.out.printf("%-90s %8.2f s  %8.2f s CPU  %s%n", s.name(), s.seconds(), s.cpuSeconds(), s.detail());
         }
     }
 
@@ -84,6 +89,7 @@ public final class ModelScale {
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20));
 
         // 1. Simulate, bucketing times to whole days (as the retention job does) and spend to cents.
+        cpuMark = processCpuNanos();
         long start = System.nanoTime();
         SplittableRandom random = new SplittableRandom(20_250_601L);
         BgNbdSimulator simulator = new BgNbdSimulator(TRUE_PURCHASES, TRUE_SPEND);
@@ -128,6 +134,7 @@ public final class ModelScale {
         long[] tiers = new long[3];
         long alerts = 0;
         double clv = 0;
+        cpuMark = processCpuNanos();
         t0 = System.nanoTime();
         ChurnScorer.Scoring scoring = ChurnScorer.scoring(models, settings);
         for (int i = 0; i < customers; i++) {
@@ -141,12 +148,14 @@ public final class ModelScale {
         }
         t = System.nanoTime();
         double fitSeconds = steps.get(steps.size() - 1).seconds();
+        double fitCpu = steps.get(steps.size() - 1).cpuSeconds();
         steps.add(step(progress, "score every customer by (x, t_x, T) group as the run does (ChurnScorer.Scoring)", t0, t,
                 String.format("%,d groups evaluated; risk tiers low %,d, medium %,d, high %,d; %,d alerts; CLV total %,.0f",
                         scoring.groups(), tiers[dev.crm.churn.domain.RiskTier.LOW.ordinal()],
                         tiers[dev.crm.churn.domain.RiskTier.MEDIUM.ordinal()],
                         tiers[dev.crm.churn.domain.RiskTier.HIGH.ordinal()], alerts, clv)));
         steps.add(new Step("**fitted and scored** (fit + score by group)", fitSeconds + (t - t0) / 1e9,
+                fitCpu + steps.get(steps.size() - 1).cpuSeconds(),
                 String.format("%,d customers", customers)));
         progress.accept(String.format("model step: fitted and scored: %.2f s", fitSeconds + (t - t0) / 1e9));
 
@@ -155,6 +164,7 @@ public final class ModelScale {
         int sample = Math.min(customers, PER_CUSTOMER_SAMPLE);
         long differ = 0;
         ChurnScorer.Scoring check = ChurnScorer.scoring(models, settings);
+        cpuMark = processCpuNanos();
         t0 = System.nanoTime();
         for (int i = 0; i < sample; i++) {
             CustomerHistory h = history(i, asOf, x, recencyDays, ageDays, meanSpend);
@@ -169,6 +179,7 @@ public final class ModelScale {
                 String.format("%,d of %,d scores differ from the grouped ones", differ, sample)));
 
         // 3a-c. The fit's three parts one by one (what ChurnModelFit.fit does inside), for the breakdown.
+        cpuMark = processCpuNanos();
         t0 = System.nanoTime();
         SummaryGrouping grouping = new SummaryGrouping();
         for (CustomerSummary s : summaries) {
@@ -211,8 +222,17 @@ public final class ModelScale {
                 : String.format(java.util.Locale.ROOT, "Gamma-Gamma p %.3f, q %.3f, v %.3f", p.p(), p.q(), p.v());
     }
 
+    private static long cpuMark;
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
     private static Step step(Consumer<String> progress, String name, long fromNanos, long toNanos, String detail) {
-        Step s = new Step(name, (toNanos - fromNanos) / 1e9, detail);
+        long cpu = processCpuNanos();
+        Step s = new Step(name, (toNanos - fromNanos) / 1e9, (cpu - cpuMark) / 1e9, detail);
+        cpuMark = cpu;
         progress.accept(String.format("model step: %s: %.2f s", name, s.seconds()));
         return s;
     }
