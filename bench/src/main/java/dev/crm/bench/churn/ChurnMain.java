@@ -60,7 +60,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  *       function writes; GSI1 {@code {t}#SUMMARIES#{shard}}), simulated from a BG/NBD process as the
  *       churn tests do. Then, timed: a raw parallel Scan of the table reading as many items, the same
  *       read the run makes (Query of the eight summary shards on GSI1, pages of 1,000) made raw, as many
- *       score-sized items written raw (BatchWriteItem, 25 each), and a real churn run: {@code POST /v1/churn-runs} through the ChurnAlertsFunction handler, then the
+ *       score-sized items written raw (BatchWriteItem, 25 each; on one thread, then on as many threads as the
+ *       run's score steps write on), and a real churn run: {@code POST /v1/churn-runs} through the ChurnAlertsFunction handler, then the
  *       ChurnRunsFunction worker on the job's stream event, given a context with time to spare. The first
  *       invocation is given time for one step only, so it claims the job, runs the "fit" step (reads every
  *       summary, fits both models), checkpoints and hands the job back, as a Lambda near its timeout
@@ -72,6 +73,8 @@ public final class ChurnMain {
     static final String TABLE = "BenchChurn";
     static final int SCAN_SEGMENTS = 4;
     static final int WRITERS = 4;
+    /** The raw writes made as the run's score steps write (ChurnRunWorker's step writers). */
+    static final int PARALLEL_WRITERS = 4;
     static final String RUN_PLACEHOLDER = "run_example0000000000000";
 
     private ChurnMain() {}
@@ -156,7 +159,7 @@ public final class ChurnMain {
             list = null;
 
             // the raw references, in the same run, on the same table
-            DynamoDbClient raw = WarmMain.client(endpoint, null);
+            DynamoDbClient raw = rawClient(endpoint);
             Quiet.await(quietWait);
             progress("churn: raw parallel Scan");
             out.put("rawScan", parallelScan(raw, SCAN_SEGMENTS, customers));
@@ -165,7 +168,10 @@ public final class ChurnMain {
             out.put("rawQuery", shardQueries(raw, f));
             Quiet.await(quietWait);
             progress("churn: raw BatchWriteItem of as many score-sized items");
-            out.put("rawWrites", scoreWrites(raw, f, contactIds));
+            out.put("rawWrites", scoreWrites(raw, f, contactIds, 1, "A#BENCHSCORE"));
+            Quiet.await(quietWait);
+            progress("churn: raw BatchWriteItem of as many score-sized items, " + PARALLEL_WRITERS + " threads");
+            out.put("rawWritesParallel", scoreWrites(raw, f, contactIds, PARALLEL_WRITERS, "A#BENCHSCORE2"));
 
             // the run
             Quiet.await(quietWait);
@@ -215,6 +221,25 @@ public final class ChurnMain {
             }
         }
         return out;
+    }
+
+    /**
+     * The raw references' client: the warm pass's, with timeouts for their large calls (a Scan page of
+     * 1 MB, 25 writes) on a loaded machine, where the warm pass's 20 s once failed a Scan page.
+     */
+    static DynamoDbClient rawClient(String endpoint) {
+        return DynamoDbClient.builder()
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()
+                        .connectionTimeout(java.time.Duration.ofSeconds(10)).socketTimeout(java.time.Duration.ofSeconds(120))
+                        .build())
+                .region(software.amazon.awssdk.regions.Region.of(dev.crm.bench.cold.ColdStart.REGION))
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("local", "local")))
+                .endpointOverride(java.net.URI.create(endpoint))
+                .overrideConfiguration(software.amazon.awssdk.core.client.config.ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(java.time.Duration.ofSeconds(300))
+                        .retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.standardRetryStrategy()).build())
+                .build();
     }
 
     /** GET /v1/churn-runs/{id}: the job as the API shows it. */
@@ -312,13 +337,40 @@ public final class ChurnMain {
 
     /**
      * The run's score writes made raw: one item per customer of the size of a churn score (its {@code view}
-     * map as the run writes it), 25 per BatchWriteItem, one thread, unprocessed items retried; under a sort
-     * key of their own ({@code A#BENCHSCORE}), so they are new items as the first run's scores are.
+     * map as the run writes it), 25 per BatchWriteItem, on {@code threads} threads (a contiguous share each),
+     * unprocessed items retried; under a sort key of their own, so they are new items as the first run's
+     * scores are.
      */
-    static Map<String, Object> scoreWrites(DynamoDbClient db, Fixtures.Fixture f, List<String> contactIds) {
+    static Map<String, Object> scoreWrites(DynamoDbClient db, Fixtures.Fixture f, List<String> contactIds, int threads,
+            String sortKey) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            long start = System.nanoTime();
+            List<Future<Long>> parts = new ArrayList<>();
+            int share = (contactIds.size() + threads - 1) / threads;
+            for (int from = 0; from < contactIds.size(); from += share) {
+                List<String> part = contactIds.subList(from, Math.min(contactIds.size(), from + share));
+                parts.add(pool.submit(() -> scoreWrites(db, f, part, sortKey)));
+            }
+            long calls = 0;
+            for (Future<Long> p : parts) {
+                calls += p.get();
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("items", contactIds.size());
+            m.put("pages", calls);
+            m.put("threads", threads);
+            m.put("seconds", (System.nanoTime() - start) / 1e9);
+            return m;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** One thread's share: 25 items a BatchWriteItem; answers the calls made. */
+    private static long scoreWrites(DynamoDbClient db, Fixtures.Fixture f, List<String> contactIds, String sortKey) {
         String t = f.tenant().value();
         String scoredAt = Instant.now().toString();
-        long start = System.nanoTime();
         long calls = 0;
         List<WriteRequest> batch = new ArrayList<>(25);
         for (int i = 0; i < contactIds.size(); i++) {
@@ -334,7 +386,7 @@ public final class ChurnMain {
             view.put("runId", AttributeValue.fromS("run_benchrawwrites000000"));
             Map<String, AttributeValue> item = new HashMap<>();
             item.put("PK", AttributeValue.fromS(Keys.contact(f.tenant(), id)));
-            item.put("SK", AttributeValue.fromS("A#BENCHSCORE"));
+            item.put("SK", AttributeValue.fromS(sortKey));
             item.put("entity", AttributeValue.fromS("CHURN_SCORE"));
             item.put("tenantId", AttributeValue.fromS(t));
             item.put("contactId", AttributeValue.fromS(id));
@@ -350,11 +402,7 @@ public final class ChurnMain {
                 batch.clear();
             }
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("items", contactIds.size());
-        m.put("pages", calls);
-        m.put("seconds", (System.nanoTime() - start) / 1e9);
-        return m;
+        return calls;
     }
 
     /** The run's own read (R1) made raw: Query GSI1 {t}#SUMMARIES#0..7 one after the other, pages of 1,000. */

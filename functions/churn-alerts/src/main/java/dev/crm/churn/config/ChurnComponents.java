@@ -31,7 +31,12 @@ public final class ChurnComponents {
     }
 
     public ChurnRun run() {
-        return new ChurnRun(churn, infra.tenants(), infra.clock());
+        return run(null);
+    }
+
+    /** @param workers threads that write a score step's parts side by side (the worker's), or null */
+    public ChurnRun run(java.util.concurrent.ExecutorService workers) {
+        return new ChurnRun(churn, infra.tenants(), infra.clock(), workers);
     }
 
     public ChurnAlerts alerts() {

@@ -83,6 +83,21 @@ public interface ChurnRepository {
     Map<String, Object> preferences(TenantId t, String contactId);
 
     /**
+     * {@link #preferences(TenantId, String)} of many contacts at once (a run's alerting contacts), by
+     * contact id; a contact without preferences is left out.
+     */
+    default Map<String, Map<String, Object>> preferences(TenantId t, List<String> contactIds) {
+        Map<String, Map<String, Object>> out = new java.util.LinkedHashMap<>();
+        for (String id : contactIds) {
+            Map<String, Object> p = preferences(t, id);
+            if (p != null) {
+                out.put(id, p);
+            }
+        }
+        return out;
+    }
+
+    /**
      * Display fields (firstName, lastName, email, company) of the contacts that are active, by
      * contact id; erased, anonymised and unknown contacts are left out.
      */

@@ -25,6 +25,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 /**
  * One retention run for one tenant, as resumable job steps.
@@ -38,7 +42,7 @@ import java.util.TreeMap;
  */
 public final class ChurnRun {
     public static final String KIND = "churn_run";
-    static final int PAGE = 200;
+    static final int PAGE = 1000;
     static final int FIT_PAGE = 1000;
     /** Checkpoint: where the next score step reads on (the repository's resume point), absent at the start. */
     static final String FROM = "from";
@@ -58,19 +62,47 @@ public final class ChurnRun {
     /** A case breached within this long before the run makes an alert say so (reason recent_sla_breach). */
     public static final java.time.Duration RECENT_BREACH = java.time.Duration.ofDays(30);
 
+    /** A score step's writes go out in parts of this many customers (scores, predictions: 4 batch writes each). */
+    static final int WRITE_PART = 100;
+    /** A score step's alerts are raised in parts of this many. */
+    static final int ALERT_PART = 10;
+
     private final ChurnRepository store;
     private final TenantRepository tenants;
     private final Clock clock;
+    private final ExecutorService workers;
+    private final int pageSize;
 
     public ChurnRun(ChurnRepository store, TenantRepository tenants, Clock clock) {
+        this(store, tenants, clock, null);
+    }
+
+    /** @param workers threads that write a step's parts side by side (the worker's), or null: one after the other */
+    public ChurnRun(ChurnRepository store, TenantRepository tenants, Clock clock, ExecutorService workers) {
+        this(store, tenants, clock, workers, PAGE);
+    }
+
+    /** @param page customers per score step (tests use smaller pages to have several steps per segment) */
+    ChurnRun(ChurnRepository store, TenantRepository tenants, Clock clock, ExecutorService workers, int page) {
         this.store = store;
         this.tenants = tenants;
         this.clock = clock;
+        this.workers = workers;
+        this.pageSize = page;
     }
 
     /** A run whose caller passes the tenant to each {@link #step(Tenant, Job)}. */
     public ChurnRun(ChurnRepository store, Clock clock) {
         this(store, null, clock);
+    }
+
+    /** As {@link #ChurnRun(ChurnRepository, Clock)}, a step's parts written side by side on {@code workers}. */
+    public ChurnRun(ChurnRepository store, Clock clock, ExecutorService workers) {
+        this(store, null, clock, workers);
+    }
+
+    ChurnRun(ChurnRepository store, Clock clock, ExecutorService workers, int page) {
+        this(store, null, clock, workers, page);
     }
 
     /** The next step of the job, for its tenant as stored now (its settings may have changed). */
@@ -143,8 +175,10 @@ public final class ChurnRun {
                 // The predictions as of the day; no score, alert or latest run changes.
                 List<ChurnPrediction> predictions = new ArrayList<>(seen.size());
                 double expected = 0;
+                ChurnScorer.Scoring scoring = ChurnScorer.scoring(models, settings);
+                Instant now = clock.instant();
                 for (CustomerHistory h : seen) {
-                    ChurnPrediction p = ChurnPrediction.of(ChurnScorer.score(h, asOf, models, settings, clock.instant(), job.id()));
+                    ChurnPrediction p = ChurnPrediction.of(scoring.score(h, h.summaryAt(asOf), now, job.id()));
                     predictions.add(p);
                     expected += p.expectedPurchases();
                 }
@@ -208,15 +242,18 @@ public final class ChurnRun {
             }
             return JobRunner.Step.finished(scored, models.customers(), result);
         }
-        var page = store.histories(t, cp.get(FROM) instanceof String from ? new Cursor(from) : null, PAGE, currency);
+        var page = store.histories(t, cp.get(FROM) instanceof String from ? new Cursor(from) : null, pageSize, currency);
         Instant now = clock.instant();
         List<ChurnScore> scores = new ArrayList<>();
         List<Alerting> alerting = new ArrayList<>();
+        // each (x, tx, T) of the page evaluated once: the same scores as per customer (ChurnScorer.Scoring)
+        ChurnScorer.Scoring scoring = ChurnScorer.scoring(models, settings);
         for (CustomerHistory h : page.items()) {
-            if (!h.hasPurchases() || h.summaryAt(asOf) == null) {
+            CustomerSummary summary = h.hasPurchases() ? h.summaryAt(asOf) : null;
+            if (summary == null) {
                 continue;
             }
-            ChurnScore s = ChurnScorer.score(h, asOf, models, settings, now, job.id());
+            ChurnScore s = scoring.score(h, summary, now, job.id());
             if (quintiles != null) {
                 s = s.withRfm(quintiles.of(RfmQuintiles.Values.of(h.purchases(), asOf)));
             }
@@ -230,24 +267,34 @@ public final class ChurnRun {
                 alerting.add(new Alerting(s, h));
             }
         }
-        if (!alerting.isEmpty()) {
-            // One batched read of the alerting contacts' cards per step, not one per alert.
-            List<String> ids = alerting.stream().map(a -> a.score().contactId()).toList();
-            Map<String, Map<String, Object>> cards = store.contactCards(t, ids);
-            // the contacts' case links: a query or two per alerting contact, never per scored one
-            Map<String, ChurnRepository.CaseSignals> cases = store.caseSignals(t, ids, now.minus(RECENT_BREACH));
-            for (Alerting a : alerting) {
-                // Counted whether raised now or already open this period: a step replayed after a
-                // crash finds its alerts raised and must still count them.
-                raise(t, a.score(), a.history(), asOf, now, job.id(), cards.get(a.score().contactId()),
-                        cases.getOrDefault(a.score().contactId(), ChurnRepository.CaseSignals.NONE));
-                alerts++;
+        // The step's writes in parts, run side by side on the workers (one after the other without): each
+        // part is idempotent, and the checkpoint is written only after every part succeeded, so a failed
+        // part fails the step, which is replayed whole.
+        List<Callable<Integer>> parts = new ArrayList<>();
+        for (int i = 0; i < scores.size(); i += WRITE_PART) {
+            List<ChurnScore> part = scores.subList(i, Math.min(scores.size(), i + WRITE_PART));
+            parts.add(() -> {
+                store.writeScores(t, part);
+                return 0;
+            });
+            if (cp.containsKey(EXPECTED)) {
+                parts.add(() -> {
+                    store.writePredictions(t, job.id(), now.plus(PREDICTIONS_KEPT), part.stream().map(ChurnPrediction::of).toList());
+                    return 0;
+                });
             }
         }
-        store.writeScores(t, scores);
-        if (cp.containsKey(EXPECTED)) {
-            store.writePredictions(t, job.id(), now.plus(PREDICTIONS_KEPT), scores.stream().map(ChurnPrediction::of).toList());
+        for (int i = 0; i < alerting.size(); i += ALERT_PART) {
+            List<Alerting> part = alerting.subList(i, Math.min(alerting.size(), i + ALERT_PART));
+            parts.add(() -> raise(t, part, asOf, now, job.id()));
         }
+        int raisedNow = runAll(parts);
+        for (int i = 0; i < raisedNow; i++) {
+            Metrics.count(MetricNames.CHURN_ALERTS_RAISED); // here: the invocation's metrics are this thread's
+        }
+        // Counted whether raised now or already open this period: a step replayed after a crash finds
+        // its alerts raised and must still count them.
+        alerts += alerting.size();
         scored += scores.size();
         top.sort(Comparator.comparing((Map<String, Object> m) -> new BigDecimal((String) m.get("valueAtRisk"))).reversed()
                 .thenComparing(m -> (String) m.get("contactId")));
@@ -390,8 +437,76 @@ public final class ChurnRun {
         return m;
     }
 
-    private void raise(TenantId t, ChurnScore s, CustomerHistory h, LocalDate asOf, Instant now, String runId,
-            Map<String, Object> card, ChurnRepository.CaseSignals cases) {
+    /** Runs the parts on the workers (or in this thread), every one to its end; the first failure is thrown. */
+    private int runAll(List<Callable<Integer>> parts) {
+        int sum = 0;
+        if (workers == null || parts.size() < 2) {
+            for (Callable<Integer> p : parts) {
+                sum += call(p);
+            }
+            return sum;
+        }
+        List<Future<Integer>> done;
+        try {
+            done = workers.invokeAll(parts); // returns when every part has ended
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing a step", e);
+        }
+        RuntimeException failure = null;
+        for (Future<Integer> f : done) {
+            try {
+                sum += f.get();
+            } catch (ExecutionException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                if (failure == null) {
+                    failure = cause;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while writing a step", e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return sum;
+    }
+
+    private static int call(Callable<Integer> part) {
+        try {
+            return part.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Raises the alerts of some of the step's customers: one batched read each of their cards and
+     * preferences, their case links (a query or two per alerting contact, never per scored one).
+     *
+     * @return how many were raised now (not found raised already)
+     */
+    private int raise(TenantId t, List<Alerting> part, LocalDate asOf, Instant now, String runId) {
+        List<String> ids = part.stream().map(a -> a.score().contactId()).toList();
+        Map<String, Map<String, Object>> cards = store.contactCards(t, ids);
+        Map<String, ChurnRepository.CaseSignals> cases = store.caseSignals(t, ids, now.minus(RECENT_BREACH));
+        Map<String, Map<String, Object>> preferences = store.preferences(t, ids);
+        int raised = 0;
+        for (Alerting a : part) {
+            String id = a.score().contactId();
+            if (raise(t, a.score(), a.history(), asOf, now, runId, cards.get(id),
+                    cases.getOrDefault(id, ChurnRepository.CaseSignals.NONE), preferences.get(id))) {
+                raised++;
+            }
+        }
+        return raised;
+    }
+
+    private boolean raise(TenantId t, ChurnScore s, CustomerHistory h, LocalDate asOf, Instant now, String runId,
+            Map<String, Object> card, ChurnRepository.CaseSignals cases, Map<String, Object> preferences) {
         String period = ChurnAlert.period(asOf);
         List<String> reasons = new ArrayList<>();
         reasons.add("p_alive_below_threshold");
@@ -409,12 +524,10 @@ public final class ChurnRun {
         }
         ChurnAlert alert = new ChurnAlert(ChurnAlert.id(s.contactId(), period), s.contactId(), period,
                 ChurnAlert.Status.OPEN, s.pAlive(), s.riskTier().wire(), s.clv(), s.valueAtRisk(), s.currency(), reasons,
-                RetentionAction.suggest(store.preferences(t, s.contactId()), now), card, runId, now, null, null, null, null, null,
+                RetentionAction.suggest(preferences, now), card, runId, now, null, null, null, null, null,
                 cases.openCases());
         // A new alert item is published to the event bus by an EventBridge Pipe on the table stream
         // (template.yaml, ChurnAlertEventsPipe): no event client in this function.
-        if (store.createAlert(t, alert)) { // false when already raised this period: nothing to do
-            Metrics.count(MetricNames.CHURN_ALERTS_RAISED);
-        }
+        return store.createAlert(t, alert); // false when already raised this period: nothing to do
     }
 }

@@ -5,6 +5,7 @@ import dev.crm.churn.statistics.ChosenForecast;
 import dev.crm.churn.statistics.ChurnModelFit;
 import dev.crm.churn.statistics.CustomerLifetimeValue;
 import dev.crm.churn.statistics.CustomerSummary;
+import dev.crm.churn.statistics.FrequencyRecencyScores;
 import dev.crm.churn.statistics.GammaGammaModel;
 import dev.crm.churn.statistics.GammaGammaParameters;
 import dev.crm.churn.statistics.MbgNbdParameters;
@@ -216,6 +217,74 @@ public final class ChurnScorer {
             clv = CustomerLifetimeValue.computeWithSpendPerPurchase(model, s, spendPerPurchase, settings.horizonMonths(),
                     settings.monthlyDiscountRate(), 1.0);
         }
+        // What the customer would spend over the horizon at their own past rate of repeat purchases.
+        double rate = s.T() > 0 ? s.x() / s.T() : 0;
+        double valueAtRisk = spendPerPurchase * rate * horizon;
+        boolean signal = c.riskSignal();
+        RiskTier tier = RiskTier.of(pAlive, settings.pAliveThreshold(), signal);
+        return new ChurnScore(c.contactId(), pAlive, expected, ChurnScore.money(clv), ChurnScore.money(valueAtRisk), tier,
+                signal, now, c.purchases().currency(), runId);
+    }
+
+    /** The scoring of one run's customers: each (x, tx, T) evaluated once, see {@link Scoring}. */
+    public static Scoring scoring(Models models, ChurnSettings settings) {
+        return new Scoring(models, settings);
+    }
+
+    /**
+     * {@link #score} for many customers, the purchase model evaluated once per distinct (x, tx, T)
+     * ({@link FrequencyRecencyScores}): the same score, bit for bit, as per customer. Not thread-safe.
+     */
+    public static final class Scoring {
+        private final Models models;
+        private final ChurnSettings settings;
+        private final double horizon;
+        private final FrequencyRecencyScores groups;
+        private final GammaGammaModel spend;
+
+        private Scoring(Models models, ChurnSettings settings) {
+            this.models = models;
+            this.settings = settings;
+            this.horizon = models.horizonWeeks() > 0 ? models.horizonWeeks() : settings.horizonWeeks();
+            this.groups = models.fallback() ? null
+                    : new FrequencyRecencyScores(models.forecast(), horizon, settings.horizonMonths(), settings.monthlyDiscountRate());
+            this.spend = models.fallback() || models.gammaGamma() == null ? null : new GammaGammaModel(models.gammaGamma());
+        }
+
+        /** @param s the customer's summary at the run's day ({@link CustomerHistory#summaryAt}, not null) */
+        public ChurnScore score(CustomerHistory c, CustomerSummary s, Instant now, String runId) {
+            if (groups == null) {
+                return fallbackScore(c, s, horizon, settings, now, runId);
+            }
+            FrequencyRecencyScores.Group g = groups.of(s);
+            double spendPerPurchase;
+            if (spend != null) {
+                spendPerPurchase = s.x() > 0 ? spend.expectedAverageSpend(s) : spend.populationMeanSpend();
+            } else {
+                spendPerPurchase = s.x() == 0 ? c.purchases().firstDaySpend().doubleValue() : s.meanRepeatSpend();
+            }
+            return scoreOf(c, s, g.pAlive(), g.expectedPurchases(), spendPerPurchase, g.clv(spendPerPurchase, 1.0), horizon,
+                    settings, now, runId);
+        }
+
+        /** How many distinct (x, tx, T) were evaluated so far. */
+        public int groups() {
+            return groups == null ? 0 : groups.groups();
+        }
+    }
+
+    private static ChurnScore fallbackScore(CustomerHistory c, CustomerSummary s, double horizon, ChurnSettings settings,
+            Instant now, String runId) {
+        double gap = s.x() == 0 ? ONE_TIME_BUYER_GAP_WEEKS : Math.max(1.0 / 7, s.T() / s.x());
+        double sinceLast = s.T() - s.tx();
+        double pAlive = Math.exp(-Math.max(0, sinceLast - gap) / gap);
+        double expected = pAlive * horizon / gap;
+        double spendPerPurchase = s.x() == 0 ? c.purchases().firstDaySpend().doubleValue() : s.meanRepeatSpend();
+        return scoreOf(c, s, pAlive, expected, spendPerPurchase, expected * spendPerPurchase, horizon, settings, now, runId);
+    }
+
+    private static ChurnScore scoreOf(CustomerHistory c, CustomerSummary s, double pAlive, double expected,
+            double spendPerPurchase, double clv, double horizon, ChurnSettings settings, Instant now, String runId) {
         // What the customer would spend over the horizon at their own past rate of repeat purchases.
         double rate = s.T() > 0 ? s.x() / s.T() : 0;
         double valueAtRisk = spendPerPurchase * rate * horizon;

@@ -11,9 +11,12 @@ import dev.crm.shared.jobs.JobRunner;
 import dev.crm.shared.jobs.JobStreamEvents;
 import dev.crm.shared.metrics.Invocation;
 import dev.crm.shared.metrics.Metrics;
+import java.util.concurrent.Executors;
 
 /** Runs queued churn runs (scheduled or on demand), started by the table stream. */
 public final class ChurnRunWorker implements RequestHandler<DynamodbEvent, Void> {
+    /** A score step's batch writes and alerts go out on this many threads: the run waits on DynamoDB, not the CPU. */
+    static final int STEP_WRITERS = 4;
     private final JobRunner runner;
     private final ChurnRun run;
 
@@ -23,7 +26,11 @@ public final class ChurnRunWorker implements RequestHandler<DynamodbEvent, Void>
 
     public ChurnRunWorker(Infrastructure infra) {
         this.runner = infra.jobRunner();
-        this.run = new ChurnComponents(infra).run();
+        this.run = new ChurnComponents(infra).run(Executors.newFixedThreadPool(STEP_WRITERS, r -> {
+            Thread t = new Thread(r, "churn-step-writer");
+            t.setDaemon(true);
+            return t;
+        }));
     }
 
     @Override

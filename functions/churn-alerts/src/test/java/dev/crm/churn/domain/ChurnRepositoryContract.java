@@ -352,6 +352,25 @@ public abstract class ChurnRepositoryContract {
     }
 
     @Test
+    void manyContactsPreferencesAreEachOnesReadInOneCall() {
+        TenantId t = newTenant();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 130; i++) { // more than one BatchGetItem holds
+            String c = TestHistories.newContactId();
+            ids.add(c);
+            if (i % 3 != 0) {
+                givenPreferences(t, c, Map.of("channels", Map.of("sms", Map.of("status", i % 2 == 0 ? "opted_in" : "opted_out"))));
+            }
+        }
+        Map<String, Map<String, Object>> read = repository().preferences(t, ids);
+        assertEquals(86, read.size(), "a contact without preferences is left out");
+        for (String c : ids) {
+            assertEquals(repository().preferences(t, c), read.get(c), c);
+        }
+        assertTrue(repository().preferences(newTenant(), ids).isEmpty(), "another tenant's contacts have none");
+    }
+
+    @Test
     void contactCardsAreTheActiveContactsDisplayFields() {
         TenantId t = newTenant();
         List<TestHistories.Customer> given = customers(105);

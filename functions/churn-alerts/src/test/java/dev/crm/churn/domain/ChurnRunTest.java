@@ -199,7 +199,7 @@ class ChurnRunTest {
             cp = stored(s.checkpoint());
             scoreSteps++;
         }
-        // 60 customers in pages of 200: one page per segment of the repository
+        // 60 customers in pages of 1,000: one page per segment of the repository
         assertEquals(InMemoryChurnRepository.SEGMENTS, scoreSteps);
         assertEquals(60, done);
     }
@@ -216,7 +216,8 @@ class ChurnRunTest {
         SplittableRandom random = new SplittableRandom(3);
         int[] attempts = {0};
         // every other attempt dies at its first or second write; the attempt after it gets through
-        Outcome o = runToEnd(() -> new ChurnRun(crashing, clock), "run_whole", Map.of("trigger", "api"),
+        // pages of 200: several steps per segment, so crashes land mid-segment too
+        Outcome o = runToEnd(() -> new ChurnRun(crashing, clock, null, 200), "run_whole", Map.of("trigger", "api"),
                 () -> crashing.failWrites(attempts[0]++ % 2 == 0 ? random.nextInt(2) : -1, 1,
                         () -> new IllegalStateException("the process died")));
         assertTrue(o.failures() >= 3, "crashes happened: " + o.failures());
@@ -227,6 +228,35 @@ class ChurnRunTest {
         assertEquals(expectedAlerts(customers, (Map<String, Object>) o.result().get("model")), alertIds(crashing, t));
         assertEquals(650, crashing.scoreCount(t));
         assertTrue(o.steps() > 6, "the run had pages within segments: " + o.steps());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRunWritingItsStepsOnWorkersThatCrashMidStepEndsAsAnUninterruptedOne() throws Exception {
+        List<TestHistories.Customer> customers = customers(650, 42);
+        InMemoryChurnRepository whole = repositoryWith(t, customers);
+        Outcome expected = runToEnd(whole, "run_whole");
+
+        InMemoryChurnRepository crashing = repositoryWith(t, customers);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            SplittableRandom random = new SplittableRandom(5);
+            int[] attempts = {0};
+            // every other attempt has one of its parallel parts die at one of its first writes; the others
+            // of that step may have written: the replay writes them again
+            Outcome o = runToEnd(() -> new ChurnRun(crashing, clock, pool, 200), "run_whole", Map.of("trigger", "api"),
+                    () -> crashing.failWrites(attempts[0]++ % 2 == 0 ? random.nextInt(4) : -1, 1,
+                            () -> new IllegalStateException("the process died")));
+            assertTrue(o.failures() >= 3, "crashes happened: " + o.failures());
+            for (String k : List.of("model", "scored", "alerts", "riskTiers", "topAtRisk", "predictions")) {
+                assertEquals(expected.result().get(k), o.result().get(k), k);
+            }
+            assertEquals(alertIds(whole, t), alertIds(crashing, t));
+            assertEquals(expectedAlerts(customers, (Map<String, Object>) o.result().get("model")), alertIds(crashing, t));
+            assertEquals(650, crashing.scoreCount(t));
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
