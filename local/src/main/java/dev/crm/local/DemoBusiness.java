@@ -522,11 +522,15 @@ final class DemoBusiness {
         return (Map<String, Object>) Json.parse(r.body());
     }
 
-    /** Waits for the job a 202 started and answers it once it succeeded. */
+    /**
+     * Waits for the job a 202 started and answers it once it succeeded; gives up when it made no
+     * progress for 5 minutes (a busy machine slows a job down, a stuck one stops).
+     */
     @SuppressWarnings("unchecked")
     private Map<String, Object> finished(ApiGateway.HttpResult started) {
         Map<String, Object> job = ok(started, 202);
         String location = started.headers().get("Location");
+        Object progress = null;
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (System.nanoTime() < deadline) {
             job = ok(call("GET", location, adminKey, null), 200);
@@ -536,6 +540,11 @@ final class DemoBusiness {
             if ("failed".equals(job.get("status"))) {
                 throw new IllegalStateException("a demo job failed: " + job);
             }
+            Object now = job.get("status") + " " + job.get("done") + " " + job.get("updatedAt");
+            if (!now.equals(progress)) {
+                progress = now;
+                deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            }
             try {
                 // each look is a request (authorizer, job read) competing with the job itself
                 Thread.sleep(250);
@@ -544,6 +553,6 @@ final class DemoBusiness {
                 throw new IllegalStateException("interrupted while seeding the demo", e);
             }
         }
-        throw new IllegalStateException("a demo job did not finish in 5 minutes: " + job);
+        throw new IllegalStateException("a demo job made no progress in 5 minutes: " + job);
     }
 }

@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * filter syntax the template uses: nested objects and lists of exact values.
  */
 final class StreamPump implements AutoCloseable {
-    private record Subscription(String functionId, String eventName, List<Map<String, Object>> patterns,
+    record Subscription(String functionId, String eventName, List<Map<String, Object>> patterns,
             int maxRetries, long timeoutMillis, int batchSize, boolean reportsItemFailures, boolean bisects) {}
 
     private final DynamoDbStreamsClient streams;
@@ -240,15 +240,24 @@ final class StreamPump implements AutoCloseable {
                 + invocations.get() + " invocations";
     }
 
+    private void deliver(Subscription s, List<DynamodbEvent.DynamodbStreamRecord> batch, int attempt) {
+        deliver(s, batch, attempt, b -> {
+            invocations.incrementAndGet();
+            return functions.invoke(s.functionId(), event(b), LambdaContext.local(s.functionId(), s.timeoutMillis()));
+        }, a -> running && backOff(a));
+    }
+
     /**
      * Delivers one batch until it succeeds or its retries are spent, as Lambda does; a batch of a
-     * function that is down (a crash drill) is given up at once.
+     * function that is down (a crash drill) is given up at once. {@code backOff} waits before a retry
+     * and answers whether to go on.
      */
-    private void deliver(Subscription s, List<DynamodbEvent.DynamodbStreamRecord> batch, int attempt) {
-        while (running) {
+    static void deliver(Subscription s, List<DynamodbEvent.DynamodbStreamRecord> batch, int attempt,
+            java.util.function.Function<List<DynamodbEvent.DynamodbStreamRecord>, Object> invoke,
+            java.util.function.IntPredicate backOff) {
+        while (true) {
             try {
-                invocations.incrementAndGet();
-                Object result = functions.invoke(s.functionId(), event(batch), LambdaContext.local(s.functionId(), s.timeoutMillis()));
+                Object result = invoke.apply(batch);
                 int failedFrom = s.reportsItemFailures() ? failedFrom(result, batch) : -1;
                 if (failedFrom < 0) {
                     return;
@@ -266,12 +275,12 @@ final class StreamPump implements AutoCloseable {
                 System.err.println(s.functionId() + " failed on a batch of " + batch.size() + " stream record(s) (attempt "
                         + (attempt + 1) + "): " + e.getClass().getSimpleName());
                 if (s.bisects() && batch.size() > 1 && attempt < s.maxRetries()) {
-                    if (!backOff(attempt)) {
+                    if (!backOff.test(attempt)) {
                         return;
                     }
                     int half = batch.size() / 2;
-                    deliver(s, batch.subList(0, half), attempt + 1);
-                    deliver(s, batch.subList(half, batch.size()), attempt + 1);
+                    deliver(s, batch.subList(0, half), attempt + 1, invoke, backOff);
+                    deliver(s, batch.subList(half, batch.size()), attempt + 1, invoke, backOff);
                     return;
                 }
             }
@@ -279,7 +288,7 @@ final class StreamPump implements AutoCloseable {
                 System.err.println(s.functionId() + ": retries spent, " + batch.size() + " stream record(s) given up");
                 return;
             }
-            if (!backOff(attempt)) {
+            if (!backOff.test(attempt)) {
                 return;
             }
             attempt++;
