@@ -44,7 +44,7 @@ final class DemoBusiness {
 
     /** What was seeded, counted from the answers of the API. */
     record Seeded(int contacts, int purchases, int responses, int consentChanges, int cases, long openAlerts,
-            String readKey, String npsSurveyId, String csatSurveyId, Duration took) {}
+            String readKey, String npsSurveyId, String csatSurveyId, Duration took, Map<String, Duration> phases) {}
 
     static final long SEED = 19_970_101L;
     static final int WEEKS = 12;
@@ -107,6 +107,7 @@ final class DemoBusiness {
      */
     Seeded seed(Instant realNow) throws InterruptedException {
         long started = System.nanoTime();
+        Phases phases = new Phases();
         settings();
         List<String> topics = List.of("newsletter", "offers", "new-releases");
         created(call("POST", "/v1/topics", adminKey, "{\"key\": \"newsletter\", \"name\": \"Newsletter\","
@@ -121,8 +122,10 @@ final class DemoBusiness {
         // contacts: the CDNOW customers (externalId cdnow-N) first, then people who never bought
         List<Integer> customers = new ArrayList<>(histories().keySet()).subList(0, Math.min(size.histories(), histories().size()));
         int contacts = Math.max(size.contacts(), customers.size());
+        phases.done("setup");
         finished(call("POST", "/v1/contacts/imports", adminKey, "text/csv", contactsCsv(customers, contacts), Map.of()));
         List<String> ids = contactIds();
+        phases.done("contacts");
 
         String nps = (String) created(call("POST", "/v1/surveys", adminKey, "{\"kind\": \"nps\", \"title\": \"How are we doing?\","
                 + " \"rateLimit\": {\"perClientPerMinute\": 10000}, \"questions\": ["
@@ -134,14 +137,43 @@ final class DemoBusiness {
 
         int[] counts = liveTwelveWeeks(realNow, nps, csat, ids, topics);
         clock.catchUp();
+        phases.done("surveys+consent");
 
-        int purchases = importHistories(customers);
-        int cases = importCases(ids);
+        // the purchase and case imports are independent jobs of two functions: they run side by side
+        String caseLines = caseHistories(ids);
+        ExecutorService imports = Executors.newFixedThreadPool(2);
+        int purchases;
+        int cases;
+        try {
+            Future<Integer> purchasesDone = imports.submit(() -> importHistories(customers));
+            Future<Integer> casesDone = imports.submit(() -> importCases(caseLines));
+            purchases = purchasesDone.get();
+            cases = casesDone.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("seeding the demo failed", e.getCause());
+        } finally {
+            imports.shutdownNow();
+        }
+        phases.done("purchases+cases");
         Map<String, Object> run = finished(call("POST", "/v1/churn-runs", adminKey, "{}"));
+        phases.done("churn run");
         streams.awaitQuiet(Duration.ofSeconds(60));
+        phases.done("stream drained");
         long alerts = ((Number) ((Map<?, ?>) run.get("result")).get("alerts")).longValue();
         return new Seeded(ids.size(), purchases, counts[0], counts[1], cases, alerts, readKey, nps, csat,
-                Duration.ofNanos(System.nanoTime() - started));
+                Duration.ofNanos(System.nanoTime() - started), phases.took);
+    }
+
+    /** How long each phase of the seeding took, in order (the banner shows them: where the seconds go). */
+    private static final class Phases {
+        final Map<String, Duration> took = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+        private long since = System.nanoTime();
+
+        void done(String phase) {
+            long now = System.nanoTime();
+            took.put(phase, Duration.ofNanos(now - since));
+            since = now;
+        }
     }
 
     private void settings() {
@@ -222,7 +254,8 @@ final class DemoBusiness {
         for (String id : consenting) {
             consentByDay.computeIfAbsent(random.nextInt(days), d -> new ArrayList<>()).add(id);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(4);
+        // a day's requests at once (a dozen or so): the day waits only for its slowest
+        ExecutorService pool = Executors.newFixedThreadPool(12);
         int responses = 0;
         int consents = 0;
         try {
@@ -355,8 +388,8 @@ final class DemoBusiness {
         return lines;
     }
 
-    /** Cases of the last six weeks by the case history import: most answered and solved, some late, some open. */
-    private int importCases(List<String> ids) {
+    /** Cases of the last six weeks, as the case history import takes them: most answered and solved, some late, some open. */
+    private String caseHistories(List<String> ids) {
         Instant now = clock.instant();
         StringBuilder ndjson = new StringBuilder();
         for (int i = 0; i < size.cases(); i++) {
@@ -399,7 +432,12 @@ final class DemoBusiness {
                     .append(", \"messages\": [").append(String.join(", ", messages)).append("]")
                     .append(", \"statusChanges\": [").append(String.join(", ", changes)).append("]}\n");
         }
-        Map<String, Object> job = finished(call("POST", "/v1/cases/imports", adminKey, "application/x-ndjson", ndjson.toString(), Map.of()));
+        return ndjson.toString();
+    }
+
+    /** The cases by the case history import. */
+    private int importCases(String ndjson) {
+        Map<String, Object> job = finished(call("POST", "/v1/cases/imports", adminKey, "application/x-ndjson", ndjson, Map.of()));
         Object imported = ((Map<?, ?>) job.get("result")).get("imported");
         if (((Number) imported).intValue() != size.cases()) {
             throw new IllegalStateException("the demo's case import rejected lines: " + job.get("result"));
@@ -484,11 +522,15 @@ final class DemoBusiness {
         return (Map<String, Object>) Json.parse(r.body());
     }
 
-    /** Waits for the job a 202 started and answers it once it succeeded. */
+    /**
+     * Waits for the job a 202 started and answers it once it succeeded; gives up when it made no
+     * progress for 5 minutes (a busy machine slows a job down, a stuck one stops).
+     */
     @SuppressWarnings("unchecked")
     private Map<String, Object> finished(ApiGateway.HttpResult started) {
         Map<String, Object> job = ok(started, 202);
         String location = started.headers().get("Location");
+        Object progress = null;
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (System.nanoTime() < deadline) {
             job = ok(call("GET", location, adminKey, null), 200);
@@ -498,13 +540,19 @@ final class DemoBusiness {
             if ("failed".equals(job.get("status"))) {
                 throw new IllegalStateException("a demo job failed: " + job);
             }
+            Object now = job.get("status") + " " + job.get("done") + " " + job.get("updatedAt");
+            if (!now.equals(progress)) {
+                progress = now;
+                deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            }
             try {
-                Thread.sleep(100);
+                // each look is a request (authorizer, job read) competing with the job itself
+                Thread.sleep(250);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while seeding the demo", e);
             }
         }
-        throw new IllegalStateException("a demo job did not finish in 5 minutes: " + job);
+        throw new IllegalStateException("a demo job made no progress in 5 minutes: " + job);
     }
 }

@@ -110,7 +110,6 @@ public final class LocalRunner implements AutoCloseable {
                 .build();
         this.streams = new StreamPump(template, functions, client, streamsClient, LocalDynamoDb.TABLE, clock);
         streams.start();
-        this.ticking = schedules.tick(Schedules.ticking(environment));
 
         server.setExecutor(Executors.newFixedThreadPool(32));
         server.createContext("/", this::serve);
@@ -119,6 +118,9 @@ public final class LocalRunner implements AutoCloseable {
         if (options.demo()) {
             seedDemo(environment);
         }
+        // The ticks start once a demo is seeded: meanwhile its clock jumps a day at a time and its
+        // imports check their own SLAs, so a run every 250 ms would only compete with the seeding.
+        this.ticking = schedules.tick(Schedules.ticking(environment));
     }
 
     /**
@@ -490,6 +492,9 @@ public final class LocalRunner implements AutoCloseable {
                     .append(" contacts, ").append(d.purchases()).append(" purchases, ").append(d.responses())
                     .append(" survey responses over twelve weeks, ").append(d.consentChanges()).append(" consent changes, ")
                     .append(d.cases()).append(" cases, ").append(d.openAlerts()).append(" churn alerts\n");
+            sb.append("  demo phases:");
+            d.phases().forEach((phase, took) -> sb.append(' ').append(phase).append(' ').append(took.toMillis()).append(" ms;"));
+            sb.append(' ').append(runner.streams.deliveries()).append('\n');
             sb.append("  dashboard: ").append(runner.url()).append("/dashboard.html with the read key ").append(d.readKey()).append('\n');
         }
         if (runner.demoAdminKey != null) {

@@ -11,8 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DescribeStreamRequest;
@@ -26,13 +26,17 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * Lambda's DynamoDB event source mapping, locally: reads the table's stream from DynamoDB Local and
- * invokes each function whose template FilterCriteria match a record (batch size 1, retried like
- * Lambda retries a failed batch). Supports the filter syntax the template uses: nested objects and
- * lists of exact values.
+ * invokes each function whose template FilterCriteria match a record, in batches as Lambda forms them:
+ * up to the event's {@code BatchSize} records, in stream order, one batch of a function at a time (so
+ * records of a partition key stay in order), the next batch taking what accumulated meanwhile. A failed
+ * batch is retried as Lambda retries it: whole, or from the record the function reported failed
+ * ({@code ReportBatchItemFailures}), or split in two halves ({@code BisectBatchOnFunctionError}), up to
+ * {@code MaximumRetryAttempts}, then given up (on AWS: to the on-failure destination). Supports the
+ * filter syntax the template uses: nested objects and lists of exact values.
  */
 final class StreamPump implements AutoCloseable {
-    private record Subscription(String functionId, String eventName, List<Map<String, Object>> patterns,
-            int maxRetries, long timeoutMillis) {}
+    record Subscription(String functionId, String eventName, List<Map<String, Object>> patterns,
+            int maxRetries, long timeoutMillis, int batchSize, boolean reportsItemFailures, boolean bisects) {}
 
     private final DynamoDbStreamsClient streams;
     private final DynamoDbClient dynamo;
@@ -40,14 +44,19 @@ final class StreamPump implements AutoCloseable {
     private final Functions functions;
     private final List<Subscription> subscriptions = new ArrayList<>();
     private final Map<String, String> iterators = new ConcurrentHashMap<>();
-    private final Map<String, ExecutorService> workers = new ConcurrentHashMap<>();
+    /** Each subscription's records not yet delivered, in stream order, and the one thread delivering them. */
+    private final Map<Subscription, BlockingQueue<DynamodbEvent.DynamodbStreamRecord>> pending = new ConcurrentHashMap<>();
+    private final List<Thread> lanes = new ArrayList<>();
     private volatile boolean running = true;
     private Thread poller;
     private final MovableClock clock;
-    /** For {@link #awaitQuiet}: records handed to functions, their runs not finished, passes that found nothing. */
+    /** For {@link #awaitQuiet}: records handed to functions, records not yet done, passes that found nothing. */
     private final java.util.concurrent.atomic.AtomicLong dispatched = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong emptyPasses = new java.util.concurrent.atomic.AtomicLong();
+    /** For the banner: stream records read, and the function invocations they made. */
+    private final java.util.concurrent.atomic.AtomicLong recordsRead = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong invocations = new java.util.concurrent.atomic.AtomicLong();
 
     StreamPump(SamTemplate template, Functions functions, DynamoDbClient dynamo, DynamoDbStreamsClient streams,
             String table, MovableClock clock) {
@@ -69,14 +78,20 @@ final class StreamPump implements AutoCloseable {
                     Map<String, Object> pattern = (Map<String, Object>) Json.parse(String.valueOf(SamTemplate.map(filter).get("Pattern")));
                     patterns.add(pattern);
                 }
-                Number retries = (Number) p.getOrDefault("MaximumRetryAttempts", 3);
-                subscriptions.add(new Subscription(f.logicalId(), ev.getKey(), patterns, retries.intValue(),
-                        timeout.longValue() * 1000));
-                workers.computeIfAbsent(f.logicalId(), k -> Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "stream-" + k);
-                    t.setDaemon(true);
-                    return t;
-                }));
+                // Lambda's defaults for a DynamoDB event source: retries until the record expires (-1),
+                // batches of 100, no item failures reported, no bisecting
+                Number retries = (Number) p.getOrDefault("MaximumRetryAttempts", -1);
+                Number batchSize = (Number) p.getOrDefault("BatchSize", 100);
+                boolean reports = SamTemplate.list(p.get("FunctionResponseTypes")).contains("ReportBatchItemFailures");
+                boolean bisects = Boolean.TRUE.equals(p.get("BisectBatchOnFunctionError"));
+                Subscription s = new Subscription(f.logicalId(), ev.getKey(), patterns,
+                        retries.intValue() < 0 ? Integer.MAX_VALUE : retries.intValue(), timeout.longValue() * 1000,
+                        Math.max(1, batchSize.intValue()), reports, bisects);
+                subscriptions.add(s);
+                pending.put(s, new LinkedBlockingQueue<>());
+                Thread lane = new Thread(() -> deliverInBatches(s), "stream-" + f.logicalId() + "." + ev.getKey());
+                lane.setDaemon(true);
+                lanes.add(lane);
             }
         }
     }
@@ -94,6 +109,7 @@ final class StreamPump implements AutoCloseable {
         for (Shard shard : shards(arn)) {
             iterators.put(shard.shardId(), iterator(arn, shard.shardId(), ShardIteratorType.LATEST));
         }
+        lanes.forEach(Thread::start);
         poller = new Thread(() -> poll(arn), "stream-poller");
         poller.setDaemon(true);
         poller.start();
@@ -123,8 +139,9 @@ final class StreamPump implements AutoCloseable {
                     if (e.getValue() == null) {
                         continue;
                     }
-                    var r = streams.getRecords(GetRecordsRequest.builder().shardIterator(e.getValue()).limit(100).build());
+                    var r = streams.getRecords(GetRecordsRequest.builder().shardIterator(e.getValue()).limit(1000).build());
                     for (Record record : r.records()) {
+                        recordsRead.incrementAndGet();
                         dispatch(record);
                         any = true;
                     }
@@ -156,20 +173,36 @@ final class StreamPump implements AutoCloseable {
 
     private void dispatch(Record record) {
         Map<String, Object> view = view(record);
+        DynamodbEvent.DynamodbStreamRecord converted = null;
         for (Subscription s : subscriptions) {
             if (!matchesAny(s.patterns(), view)) {
                 continue;
             }
-            DynamodbEvent event = toEvent(record, clock.offset());
+            if (converted == null) {
+                converted = toRecord(record, clock.offset());
+            }
             dispatched.incrementAndGet();
             inFlight.incrementAndGet();
-            workers.get(s.functionId()).submit(() -> {
-                try {
-                    deliver(s, event);
-                } finally {
-                    inFlight.decrementAndGet();
-                }
-            });
+            pending.get(s).add(converted);
+        }
+    }
+
+    /** A subscription's lane: one batch at a time, each of what accumulated, up to the batch size. */
+    private void deliverInBatches(Subscription s) {
+        BlockingQueue<DynamodbEvent.DynamodbStreamRecord> queue = pending.get(s);
+        while (running) {
+            List<DynamodbEvent.DynamodbStreamRecord> batch = new ArrayList<>(s.batchSize());
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            queue.drainTo(batch, s.batchSize() - 1);
+            try {
+                deliver(s, batch, 0);
+            } finally {
+                inFlight.addAndGet(-batch.size());
+            }
         }
     }
 
@@ -201,32 +234,108 @@ final class StreamPump implements AutoCloseable {
         return false;
     }
 
-    private void deliver(Subscription s, DynamodbEvent event) {
-        for (int attempt = 0; attempt <= s.maxRetries() && running; attempt++) {
+    /** What the stream did so far, for the banner. */
+    String deliveries() {
+        return "stream: " + recordsRead.get() + " records read, " + dispatched.get() + " handed to functions, "
+                + invocations.get() + " invocations";
+    }
+
+    private void deliver(Subscription s, List<DynamodbEvent.DynamodbStreamRecord> batch, int attempt) {
+        deliver(s, batch, attempt, b -> {
+            invocations.incrementAndGet();
+            return functions.invoke(s.functionId(), event(b), LambdaContext.local(s.functionId(), s.timeoutMillis()));
+        }, a -> running && backOff(a));
+    }
+
+    /**
+     * Delivers one batch until it succeeds or its retries are spent, as Lambda does; a batch of a
+     * function that is down (a crash drill) is given up at once. {@code backOff} waits before a retry
+     * and answers whether to go on.
+     */
+    static void deliver(Subscription s, List<DynamodbEvent.DynamodbStreamRecord> batch, int attempt,
+            java.util.function.Function<List<DynamodbEvent.DynamodbStreamRecord>, Object> invoke,
+            java.util.function.IntPredicate backOff) {
+        while (true) {
             try {
-                Object result = functions.invoke(s.functionId(), event, LambdaContext.local(s.functionId(), s.timeoutMillis()));
-                if (result instanceof com.amazonaws.services.lambda.runtime.events.StreamsEventResponse r
-                        && r.getBatchItemFailures() != null && !r.getBatchItemFailures().isEmpty()) {
-                    // ReportBatchItemFailures: the record failed; Lambda would retry from it
-                    throw new IllegalStateException("the function reported the record as failed");
+                Object result = invoke.apply(batch);
+                int failedFrom = s.reportsItemFailures() ? failedFrom(result, batch) : -1;
+                if (failedFrom < 0) {
+                    return;
                 }
-                return;
+                // the records before the failed one are done; the batch is retried from it
+                batch = batch.subList(failedFrom, batch.size());
+                System.err.println(s.functionId() + " reported a stream record failed (attempt " + (attempt + 1) + ")");
             } catch (Functions.FunctionDown e) {
-                // A crash drill: the record is given up at once, as Lambda gives up a record whose
-                // retries all failed (on AWS it goes to the on-failure queue). What it started must
+                // A crash drill: the batch is given up at once, as Lambda gives up records whose
+                // retries all failed (on AWS they go to the on-failure queue). What they started must
                 // be recovered from the table, not from the stream.
-                System.err.println(s.functionId() + " is down: a stream record is dropped");
+                System.err.println(s.functionId() + " is down: " + batch.size() + " stream record(s) dropped");
                 return;
             } catch (RuntimeException e) {
-                System.err.println(s.functionId() + " failed on a stream record (attempt " + (attempt + 1)
-                        + "): " + e.getClass().getSimpleName());
-                try {
-                    Thread.sleep(Math.min(10_000, 200L << attempt));
-                } catch (InterruptedException ie) {
+                System.err.println(s.functionId() + " failed on a batch of " + batch.size() + " stream record(s) (attempt "
+                        + (attempt + 1) + "): " + e.getClass().getSimpleName());
+                if (s.bisects() && batch.size() > 1 && attempt < s.maxRetries()) {
+                    if (!backOff.test(attempt)) {
+                        return;
+                    }
+                    int half = batch.size() / 2;
+                    deliver(s, batch.subList(0, half), attempt + 1, invoke, backOff);
+                    deliver(s, batch.subList(half, batch.size()), attempt + 1, invoke, backOff);
                     return;
                 }
             }
+            if (attempt >= s.maxRetries()) {
+                System.err.println(s.functionId() + ": retries spent, " + batch.size() + " stream record(s) given up");
+                return;
+            }
+            if (!backOff.test(attempt)) {
+                return;
+            }
+            attempt++;
         }
+    }
+
+    private static boolean backOff(int attempt) {
+        try {
+            Thread.sleep(Math.min(10_000, 200L << Math.min(attempt, 6)));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Where Lambda retries a batch whose function reported item failures: from the earliest reported
+     * record (by sequence number); from the start when an identifier names no record of the batch;
+     * -1 when none failed.
+     */
+    static int failedFrom(Object result, List<DynamodbEvent.DynamodbStreamRecord> batch) {
+        if (!(result instanceof com.amazonaws.services.lambda.runtime.events.StreamsEventResponse r)
+                || r.getBatchItemFailures() == null || r.getBatchItemFailures().isEmpty()) {
+            return -1;
+        }
+        int from = batch.size();
+        for (var failure : r.getBatchItemFailures()) {
+            int at = -1;
+            for (int i = 0; i < batch.size(); i++) {
+                if (batch.get(i).getDynamodb().getSequenceNumber().equals(failure.getItemIdentifier())) {
+                    at = i;
+                    break;
+                }
+            }
+            if (at < 0) {
+                return 0;
+            }
+            from = Math.min(from, at);
+        }
+        return from;
+    }
+
+    private static DynamodbEvent event(List<DynamodbEvent.DynamodbStreamRecord> batch) {
+        var e = new DynamodbEvent();
+        e.setRecords(new ArrayList<>(batch));
+        return e;
     }
 
     static boolean matchesAny(List<Map<String, Object>> patterns, Map<String, Object> event) {
@@ -301,7 +410,7 @@ final class StreamPump implements AutoCloseable {
      * The record as Lambda delivers it; its creation time is DynamoDB Local's wall clock moved by the
      * runner's clock offset, so an event's time agrees with the instants the functions wrote.
      */
-    static DynamodbEvent toEvent(Record record, java.time.Duration offset) {
+    static DynamodbEvent.DynamodbStreamRecord toRecord(Record record, java.time.Duration offset) {
         var sr = new StreamRecord();
         sr.setKeys(StreamRecords.convert(record.dynamodb().keys()));
         if (record.dynamodb().hasNewImage()) {
@@ -320,9 +429,7 @@ final class StreamPump implements AutoCloseable {
         r.setEventID(record.eventID());
         r.setEventSource("aws:dynamodb");
         r.setDynamodb(sr);
-        var e = new DynamodbEvent();
-        e.setRecords(List.of(r));
-        return e;
+        return r;
     }
 
     @Override
@@ -331,6 +438,6 @@ final class StreamPump implements AutoCloseable {
         if (poller != null) {
             poller.interrupt();
         }
-        workers.values().forEach(ExecutorService::shutdownNow);
+        lanes.forEach(Thread::interrupt);
     }
 }
