@@ -10,6 +10,7 @@ import dev.crm.journeys.domain.JourneyRepository;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.log.Log;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,6 +41,14 @@ public final class JourneyEnrolmentHandler implements RequestHandler<DynamodbEve
         List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
         int enrolled = 0;
         int exited = 0;
+        // Lambda resumes a stream from the sequence number a failure names (an event id matches no
+        // record, so Lambda would retry the whole batch, replaying the records before it too).
+        Map<String, String> sequenceById = new HashMap<>();
+        for (DynamodbEvent.DynamodbStreamRecord r : event.getRecords()) {
+            if (r.getDynamodb() != null && r.getDynamodb().getSequenceNumber() != null) {
+                sequenceById.put(r.getEventID(), r.getDynamodb().getSequenceNumber());
+            }
+        }
         for (JourneyRepository.StoredEvent e : components.storedEvents(event)) {
             try {
                 JourneyEntry.Result r = entry.onEvent(e.event(), e.contactId());
@@ -47,7 +56,8 @@ public final class JourneyEnrolmentHandler implements RequestHandler<DynamodbEve
                 exited += r.exited();
             } catch (RuntimeException ex) {
                 Log.error("journey entry failed", Log.describe(ex));
-                failures.add(new StreamsEventResponse.BatchItemFailure(e.changeId()));
+                failures.add(new StreamsEventResponse.BatchItemFailure(
+                        sequenceById.getOrDefault(e.changeId(), e.changeId())));
                 break; // the stream retries from this record; the ones after it come again with it
             }
         }
