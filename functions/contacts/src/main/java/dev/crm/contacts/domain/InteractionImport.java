@@ -160,7 +160,7 @@ public final class InteractionImport {
                 externalIds.add(line.contact.value());
             }
         }
-        Map<String, String> holders = externalIds.isEmpty() ? Map.of() : rows.externalIdHolders(t, externalIds);
+        Map<String, String> holders = holders(t, externalIds);
         Map<Reference, String> ids = new HashMap<>();
         Map<Reference, String> created = new java.util.concurrent.ConcurrentHashMap<>();
         Map<Reference, Callable<String>> lookups = new LinkedHashMap<>();
@@ -217,6 +217,22 @@ public final class InteractionImport {
         }
         all(writes);
         return JobRunner.Step.progress(end - 1, total, Map.of("nextRow", end));
+    }
+
+    /** The contacts holding these external ids, read in parallel slices. */
+    private Map<String, String> holders(TenantId t, Set<String> externalIds) {
+        Map<String, String> out = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<Integer, Callable<String>> reads = new LinkedHashMap<>();
+        List<String> all = new ArrayList<>(externalIds);
+        for (int from = 0; from < all.size(); from += READ_SLICE) {
+            Set<String> these = new HashSet<>(all.subList(from, Math.min(all.size(), from + READ_SLICE)));
+            reads.put(from, () -> {
+                out.putAll(rows.externalIdHolders(t, these));
+                return "";
+            });
+        }
+        all(reads);
+        return out;
     }
 
     /** A step's fixed facts: its lines [from, to), the touch points' recording instant, the tenant's zone and currency. */
