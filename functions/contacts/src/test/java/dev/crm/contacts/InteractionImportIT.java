@@ -33,6 +33,7 @@ import dev.crm.shared.tenant.TenantSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
@@ -275,6 +276,62 @@ class InteractionImportIT {
             purchases += s.purchases();
         }
         assertEquals(lines + 300, purchases);
+    }
+
+    int items(TenantId who, String contactId, String prefix) {
+        return infra.table().client().query(QueryRequest.builder().tableName(infra.table().name())
+                .keyConditionExpression("PK = :pk AND begins_with(SK, :t)")
+                .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.contact(who, contactId)), ":t", Attr.s(prefix)))
+                .consistentRead(true).build()).count();
+    }
+
+    @Test
+    void crashesBetweenTouchPointsAndTheirEffectAndAReplayedStepCountEveryLineOnce() {
+        // 120 new contacts with 3 lines each (two on one day), and one with 150 days: more than one write holds
+        StringBuilder ndjson = new StringBuilder();
+        Map<String, Integer> expected = new java.util.TreeMap<>();
+        for (int i = 0; i < 360; i++) {
+            String c = "k" + (i % 120);
+            String day = java.time.LocalDate.of(2024, 1, 1).plusDays(i / 240 * 30).toString();
+            ndjson.append(purchaseLine("{\"externalId\": \"" + c + "\"}", day + "T1" + (i % 10) + ":00:00Z", "3." + (i % 10)));
+            expected.merge(c, 1, Integer::sum);
+        }
+        for (int d = 0; d < 150; d++) {
+            String day = java.time.LocalDate.of(2023, 1, 1).plusDays(d).toString();
+            ndjson.append(purchaseLine("{\"externalId\": \"big\"}", day + "T09:00:00Z", "1.25"));
+            expected.merge("big", 1, Integer::sum);
+        }
+        int lines = 510;
+        String location = start(t, ndjson.toString(), true);
+        FaultInjector faults = new FaultInjector();
+        ContactJobsWorker crashing = new ContactJobsWorker(TestInfrastructure.create(clock, Map.of(), faults));
+        // effects refused after the touch points went out; touch points cut off mid-way; any write
+        Object[][] crashes = {{2, Set.of("TransactWriteItems")}, {5, Set.of("BatchWriteItem")}, {40, FaultInjector.WRITES},
+                // the lease's write passes, the step writes everything, its checkpoint is lost: the step runs again whole
+                {1, Set.of("UpdateItem")}};
+        for (Object[] crash : crashes) {
+            @SuppressWarnings("unchecked")
+            Set<String> ops = (Set<String>) crash[1];
+            faults.crashAfter((Integer) crash[0], ops);
+            assertThrows(RuntimeException.class, () -> crashing.handleRequest(queued(t, location), new LambdaContext()));
+            faults.off();
+            assertTrue(faults.injected() > 0);
+        }
+        run(t, location);
+        // counted from the items themselves, not from the import's own counters
+        long purchases = 0;
+        for (var e : expected.entrySet()) {
+            var found = body(call(as(t, "GET", "/v1/contacts", Scope.READ).query("externalId", e.getKey())));
+            assertEquals(1, ((List<?>) found.get("items")).size(), e.getKey());
+            String id = (String) ((Map<?, ?>) ((List<?>) found.get("items")).get(0)).get("id");
+            assertEquals(e.getValue().intValue(), timelineEntries(t, id), "one timeline entry per line, " + e.getKey());
+            assertEquals(e.getValue().intValue(), items(t, id, Keys.interactionGuard("")), "one guard per line, " + e.getKey());
+            PurchaseSummary s = stored(t, id);
+            assertEquals(e.getValue().longValue(), s.purchases(), e.getKey());
+            assertTrue(s.sameFigures(recomputed(t, id)), e.getKey() + ": " + s + " vs " + recomputed(t, id));
+            purchases += s.purchases();
+        }
+        assertEquals(lines, purchases);
     }
 
     @Test

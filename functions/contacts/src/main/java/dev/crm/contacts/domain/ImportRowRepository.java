@@ -19,7 +19,10 @@ public interface ImportRowRepository {
     /** The rows of chunk {@code index} (empty when there is no such chunk). */
     List<String> importChunk(TenantId tenant, String jobId, int index);
 
-    /** The rows (1-based) of this batch that already have an outcome. */
+    /**
+     * The rows (1-based) in [from, to) that already have an outcome: a marker of their own, or (a touch
+     * point import's lines) an applied batch whose first line is in the range. A step asks for its whole range.
+     */
     Set<Integer> rowsDone(TenantId tenant, String jobId, int fromRow, int toRowExclusive);
 
     enum RowOutcome { CREATED, UPDATED, REJECTED }
@@ -68,7 +71,7 @@ public interface ImportRowRepository {
     record ContactBatch(String contactId, List<ImportedInteraction> rows, PurchaseSummary summary, long expectedVersion,
             Map<LocalDate, PurchaseDay> days, Set<LocalDate> daysExisting, long complaints) {}
 
-    enum BatchOutcome { WRITTEN, CONTACT_MISSING, ROW_DONE }
+    enum BatchOutcome { WRITTEN, CONTACT_MISSING, ROW_DONE, CONTENDED }
 
     /** Each contact's purchase base for the days given (batched reads). */
     Map<String, PurchaseBase> purchaseBases(TenantId tenant, Map<String, Set<LocalDate>> daysByContact, String defaultCurrency);
@@ -77,21 +80,27 @@ public interface ImportRowRepository {
     Map<String, String> externalIdHolders(TenantId tenant, Set<String> externalIds);
 
     /**
-     * Writes the batch's touch points (guard, timeline entry: the items a recorded touch point has),
-     * their effect on the summary and days, and each row's outcome marker, in one transaction.
-     *
-     * @return CONTACT_MISSING when the contact is not active, ROW_DONE when a row already has an outcome
-     * @throws dev.crm.shared.store.StoreException.Contention when the summary or a day changed since it was read
+     * What one {@link #writeImported} call may carry, in the adapter's own units; a batch costs
+     * {@link #importWriteCost}. The domain splits and packs batches by these figures without knowing
+     * what the store writes for them.
      */
-    BatchOutcome writeImportedInteractions(TenantId tenant, String jobId, ContactBatch batch, Instant recordedAt);
+    int importWriteBudget();
+
+    /** What a batch touching {@code purchaseDays} purchase days costs against {@link #importWriteBudget} (its lines cost nothing). */
+    int importWriteCost(int purchaseDays);
 
     /**
-     * Writes several contacts' batches as {@link #writeImportedInteractions} writes one, all in one
-     * transaction (a transaction costs DynamoDB Local a fixed ~10 ms whatever its size, so a batch
-     * of small contacts goes out in a few large ones). All or nothing.
+     * Writes batches (each one contact's lines of a step, no two of one contact, their costs within the
+     * budget): the touch points (guard, timeline entry: the items a recorded touch point has, whose
+     * keys and content derive from the job and line, so writing them again changes nothing), then
+     * each batch's effect on the summary and days with its lines' "applied" record (keyed by the
+     * batch's first line), all or nothing per batch. A batch's lines count as applied exactly when its
+     * effect is written; a replay leaves them out ({@link #rowsDone}).
      *
-     * @return false when any batch would not be WRITTEN (a condition failed, the write conflicted):
-     *         nothing was written, and the caller writes each batch on its own to learn why
+     * @param recordedAt the touch points' recording instant (the same on every replay)
+     * @return each batch's outcome, in order: WRITTEN; CONTACT_MISSING (not active: its touch points
+     *         are removed again); ROW_DONE (its first line is applied already, by another worker);
+     *         CONTENDED (the summary or a day changed since it was read)
      */
-    boolean writeImportedGroup(TenantId tenant, String jobId, List<ContactBatch> batches, Instant recordedAt);
+    List<BatchOutcome> writeImported(TenantId tenant, String jobId, List<ContactBatch> batches, Instant recordedAt);
 }

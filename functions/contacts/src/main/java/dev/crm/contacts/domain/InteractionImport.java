@@ -40,13 +40,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
- * A bulk import of touch points (purchase history) as job steps, on the rows and outcome markers of
+ * A bulk import of touch points (purchase history) as job steps, on the rows and rejection markers of
  * {@link ContactImport}. A step takes a batch of lines, resolves each line's contact (by external id,
  * email or id; unknown ones are rejected, or created when the import asks for it), and writes each
- * contact's touch points of the batch in one transaction with their effect on the purchase summary
- * (applied as {@link ContactService#record} applies one purchase, so the churn run cannot tell them
- * apart) and the lines' outcome markers. Touch point ids derive from the job and line, and a marker
- * is written with its line, so a batch replayed after a crash writes nothing twice.
+ * contact's touch points of the batch, then their effect on the purchase summary (applied as
+ * {@link ContactService#record} applies one purchase, so the churn run cannot tell them apart) with
+ * the record that these lines are applied, in one write per contact and part (several contacts share
+ * one). Touch point ids and content derive from the job and line (recorded at the job's creation), so
+ * writing one again changes nothing; the effect is written once, with its record, so a batch replayed
+ * after a crash counts nothing twice.
  */
 public final class InteractionImport {
     public static final String KIND = "interaction_import";
@@ -56,8 +58,8 @@ public final class InteractionImport {
      * go out in one transaction with one summary update; a step still ends well within a worker's time.
      */
     static final int BATCH = 10_000;
-    /** Lines of one contact per transaction: 3 items each plus the summary, days and the contact check stay under 100. */
-    static final int ROWS_PER_WRITE = 24;
+    /** Contacts per base read: the step's reads go out in parallel slices of this many. */
+    static final int READ_SLICE = 100;
     private static final int MAX_ATTEMPTS = 20;
     /** New contacts per transaction: each is its profile and its external id's guard. */
     static final int CREATE_GROUP = 40;
@@ -134,8 +136,11 @@ public final class InteractionImport {
             return JobRunner.Step.finished(total, total, result);
         }
         int end = Math.min(total + 1, next + BATCH);
+        Step range = new Step(t, job.id(), next, end,
+                job.createdAt() != null ? job.createdAt() : clock.instant(), zone, currency);
         Set<Integer> done = rows.rowsDone(t, job.id(), next, end);
-        Instant now = clock.instant();
+        // the job's instant, not the clock's: a line replayed after a crash is the same touch point
+        Instant now = range.recordedAt();
         Map<Integer, Line> lines = new TreeMap<>();
         for (var row : ContactImport.rows(rows, t, job.id(), chunks, next, end).entrySet()) {
             if (done.contains(row.getKey())) {
@@ -155,7 +160,7 @@ public final class InteractionImport {
                 externalIds.add(line.contact.value());
             }
         }
-        Map<String, String> holders = externalIds.isEmpty() ? Map.of() : rows.externalIdHolders(t, externalIds);
+        Map<String, String> holders = holders(t, externalIds);
         Map<Reference, String> ids = new HashMap<>();
         Map<Reference, String> created = new java.util.concurrent.ConcurrentHashMap<>();
         Map<Reference, Callable<String>> lookups = new LinkedHashMap<>();
@@ -202,11 +207,11 @@ public final class InteractionImport {
         for (var e : byContact.entrySet()) {
             days.put(e.getKey(), touched(e.getValue(), zone));
         }
-        Map<String, PurchaseBase> bases = rows.purchaseBases(t, days, currency);
+        Map<String, PurchaseBase> bases = bases(range, days, created.values());
         Map<Integer, Callable<String>> writes = new LinkedHashMap<>();
         for (List<Pending> group : groups(byContact, bases, zone)) {
             writes.put(writes.size(), () -> {
-                writeGroup(t, job.id(), group, days, zone, currency);
+                writeGroup(range, group, days);
                 return "";
             });
         }
@@ -214,30 +219,84 @@ public final class InteractionImport {
         return JobRunner.Step.progress(end - 1, total, Map.of("nextRow", end));
     }
 
+    /** The contacts holding these external ids, read in parallel slices. */
+    private Map<String, String> holders(TenantId t, Set<String> externalIds) {
+        Map<String, String> out = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<Integer, Callable<String>> reads = new LinkedHashMap<>();
+        List<String> all = new ArrayList<>(externalIds);
+        for (int from = 0; from < all.size(); from += READ_SLICE) {
+            Set<String> these = new HashSet<>(all.subList(from, Math.min(all.size(), from + READ_SLICE)));
+            reads.put(from, () -> {
+                out.putAll(rows.externalIdHolders(t, these));
+                return "";
+            });
+        }
+        all(reads);
+        return out;
+    }
+
+    /** A step's fixed facts: its lines [from, to), the touch points' recording instant, the tenant's zone and currency. */
+    private record Step(TenantId t, String jobId, int from, int to, Instant recordedAt, ZoneId zone, String currency) {}
+
+    /**
+     * The contacts' bases, read in parallel slices; a contact this step just created has none (were it
+     * written meanwhile, the summary's version condition refuses the write and it is read then).
+     */
+    private Map<String, PurchaseBase> bases(Step s, Map<String, Set<LocalDate>> days, java.util.Collection<String> fresh) {
+        Set<String> created = new HashSet<>(fresh);
+        Map<String, PurchaseBase> out = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<Integer, Callable<String>> reads = new LinkedHashMap<>();
+        Map<String, Set<LocalDate>> slice = new HashMap<>();
+        for (var e : days.entrySet()) {
+            if (created.contains(e.getKey())) {
+                out.put(e.getKey(), new PurchaseBase(PurchaseSummary.empty(s.currency()), Map.of()));
+                continue;
+            }
+            slice.put(e.getKey(), e.getValue());
+            if (slice.size() == READ_SLICE) {
+                Map<String, Set<LocalDate>> these = slice;
+                reads.put(reads.size(), () -> {
+                    out.putAll(rows.purchaseBases(s.t(), these, s.currency()));
+                    return "";
+                });
+                slice = new HashMap<>();
+            }
+        }
+        if (!slice.isEmpty()) {
+            Map<String, Set<LocalDate>> these = slice;
+            reads.put(reads.size(), () -> {
+                out.putAll(rows.purchaseBases(s.t(), these, s.currency()));
+                return "";
+            });
+        }
+        all(reads);
+        return out;
+    }
+
     /** A contact's lines of the step, its base, and its first part's batch (the one written in a group). */
     private record Pending(String contactId, List<Line> lines, PurchaseBase base, ContactBatch first) {}
 
     /**
-     * The contacts' first parts packed into groups that fit one transaction: at most 4 items a line
-     * (marker, guard, timeline entry, its day) and 2 a contact (the active check, the summary), under
-     * DynamoDB's 100. A contact with more lines than one part continues on its own after its group.
+     * The contacts' first parts packed into groups whose costs fit one write ({@link ImportRowRepository#importWriteBudget}).
+     * A contact whose lines do not fit one part continues on its own after its group.
      */
-    private static List<List<Pending>> groups(Map<String, List<Line>> byContact, Map<String, PurchaseBase> bases, ZoneId zone) {
+    private List<List<Pending>> groups(Map<String, List<Line>> byContact, Map<String, PurchaseBase> bases, ZoneId zone) {
+        int budget = rows.importWriteBudget();
         List<List<Pending>> out = new ArrayList<>();
         List<Pending> group = new ArrayList<>();
-        int items = 0;
+        int used = 0;
         for (var e : byContact.entrySet()) {
             List<Line> lines = e.getValue();
             PurchaseBase base = bases.get(e.getKey());
-            List<Line> first = new ArrayList<>(lines.subList(0, Math.min(lines.size(), ROWS_PER_WRITE)));
-            int cost = 4 * first.size() + 2;
-            if (!group.isEmpty() && items + cost > 100) {
+            List<Line> first = parts(lines, zone).get(0);
+            int cost = rows.importWriteCost(touched(first, zone).size());
+            if (!group.isEmpty() && used + cost > budget) {
                 out.add(group);
                 group = new ArrayList<>();
-                items = 0;
+                used = 0;
             }
             group.add(new Pending(e.getKey(), lines, base, apply(e.getKey(), first, base, zone)));
-            items += cost;
+            used += cost;
         }
         if (!group.isEmpty()) {
             out.add(group);
@@ -245,31 +304,55 @@ public final class InteractionImport {
         return out;
     }
 
-    /**
-     * Writes a group's first parts in one transaction, then each contact's remaining parts. When the
-     * group is refused (a contact erased, a line written meanwhile, a summary moved on), each contact
-     * is written on its own from its base, which tells those cases apart as before.
-     */
-    private void writeGroup(TenantId t, String jobId, List<Pending> group, Map<String, Set<LocalDate>> days, ZoneId zone,
-            String currency) {
-        boolean written = false;
-        if (group.size() > 1) {
-            try {
-                written = rows.writeImportedGroup(t, jobId, group.stream().map(Pending::first).toList(), clock.instant());
-            } catch (StoreException.Contention e) {
-                written = false;
+    /** A contact's lines in order, split where one more purchase day would not fit one write. */
+    private List<List<Line>> parts(List<Line> lines, ZoneId zone) {
+        int budget = rows.importWriteBudget();
+        List<List<Line>> out = new ArrayList<>();
+        List<Line> part = new ArrayList<>();
+        Set<LocalDate> days = new HashSet<>();
+        for (Line l : lines) {
+            LocalDate day = l.interaction.type() == InteractionType.PURCHASE ? l.interaction.occurredAt().atZone(zone).toLocalDate() : null;
+            if (day != null && !days.contains(day) && !part.isEmpty() && rows.importWriteCost(days.size() + 1) > budget) {
+                out.add(part);
+                part = new ArrayList<>();
+                days = new HashSet<>();
+            }
+            part.add(l);
+            if (day != null) {
+                days.add(day);
             }
         }
-        for (Pending p : group) {
-            if (written) {
-                int done = p.first().rows().size();
-                if (done < p.lines().size()) {
-                    writeContact(t, jobId, p.contactId(), p.lines().subList(done, p.lines().size()), after(p.base(), p.first()),
-                            days.get(p.contactId()), zone, currency);
+        out.add(part);
+        return out;
+    }
+
+    /**
+     * Writes a group's first parts in one call, then each contact's remaining parts. A contact whose
+     * first part was refused (erased; applied or changed meanwhile) is written again on its own, which
+     * tells those cases apart.
+     */
+    private void writeGroup(Step s, List<Pending> group, Map<String, Set<LocalDate>> days) {
+        List<BatchOutcome> outcomes = rows.writeImported(s.t(), s.jobId(), group.stream().map(Pending::first).toList(), s.recordedAt());
+        for (int k = 0; k < group.size(); k++) {
+            Pending p = group.get(k);
+            switch (outcomes.get(k)) {
+                case WRITTEN -> {
+                    int done = p.first().rows().size();
+                    if (done < p.lines().size()) {
+                        writeContact(s, p.contactId(), p.lines().subList(done, p.lines().size()), after(p.base(), p.first()),
+                                days.get(p.contactId()));
+                    }
                 }
-            } else {
-                writeContact(t, jobId, p.contactId(), p.lines(), p.base(), days.get(p.contactId()), zone, currency);
+                case CONTACT_MISSING -> rejectMissing(s, p.lines());
+                default -> writeContact(s, p.contactId(), p.lines(), null, days.get(p.contactId()));
             }
+        }
+    }
+
+    private void rejectMissing(Step s, List<Line> lines) {
+        for (Line l : lines) {
+            rows.rejectRow(s.t(), s.jobId(), l.row, List.of(Map.of("pointer", "/contact", "detail",
+                    "the contact is being erased or was deleted")));
         }
     }
 
@@ -424,52 +507,41 @@ public final class InteractionImport {
     }
 
     /**
-     * Writes one contact's lines of the batch, at most {@link #ROWS_PER_WRITE} per transaction, from the
-     * base read for the whole batch (each part's result is the next part's base; contention reads again).
+     * Writes one contact's lines of the step part after part, from {@code base} (null: read it); each
+     * part's result is the next part's base.
      */
-    private void writeContact(TenantId t, String jobId, String contactId, List<Line> lines, PurchaseBase base,
-            Set<LocalDate> days, ZoneId zone, String currency) {
+    private void writeContact(Step s, String contactId, List<Line> lines, PurchaseBase base, Set<LocalDate> days) {
         PurchaseBase current = base;
-        for (int from = 0; from < lines.size(); from += ROWS_PER_WRITE) {
-            List<Line> part = new ArrayList<>(lines.subList(from, Math.min(lines.size(), from + ROWS_PER_WRITE)));
-            current = writePart(t, jobId, contactId, part, current, days, zone, currency);
+        for (List<Line> part : parts(lines, s.zone())) {
+            current = writePart(s, contactId, new ArrayList<>(part), current, days);
         }
     }
 
-    /** @return the base after this part (null when the contact is gone: the remaining parts are rejected too) */
-    private PurchaseBase writePart(TenantId t, String jobId, String contactId, List<Line> lines, PurchaseBase base,
-            Set<LocalDate> days, ZoneId zone, String currency) {
+    /** @return the base after this part (null when unknown: the next part reads it) */
+    private PurchaseBase writePart(Step s, String contactId, List<Line> lines, PurchaseBase base, Set<LocalDate> days) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             if (base == null) {
-                base = rows.purchaseBases(t, Map.of(contactId, days), currency).get(contactId);
+                base = rows.purchaseBases(s.t(), Map.of(contactId, days), s.currency()).get(contactId);
             }
-            ContactBatch batch = apply(contactId, lines, base, zone);
-            BatchOutcome outcome;
-            try {
-                outcome = rows.writeImportedInteractions(t, jobId, batch, clock.instant());
-            } catch (StoreException.Contention e) {
-                base = null;
-                Backoff.JITTER.pause(attempt);
-                continue;
-            }
+            ContactBatch batch = apply(contactId, lines, base, s.zone());
+            BatchOutcome outcome = rows.writeImported(s.t(), s.jobId(), List.of(batch), s.recordedAt()).get(0);
             switch (outcome) {
                 case WRITTEN:
                     return after(base, batch);
                 case CONTACT_MISSING:
-                    for (Line l : lines) {
-                        rows.rejectRow(t, jobId, l.row, List.of(Map.of("pointer", "/contact", "detail",
-                                "the contact is being erased or was deleted")));
-                    }
+                    rejectMissing(s, lines);
                     return null;
                 default:
-                    // another worker wrote some of these lines meanwhile: leave those out, read again
-                    int first = lines.stream().mapToInt(Line::row).min().orElseThrow();
-                    int last = lines.stream().mapToInt(Line::row).max().orElseThrow();
-                    Set<Integer> done = rows.rowsDone(t, jobId, first, last + 1);
+                    // applied or changed meanwhile (another worker on this step, a live purchase):
+                    // leave out what is applied now, read the base again
+                    Set<Integer> done = rows.rowsDone(s.t(), s.jobId(), s.from(), s.to());
                     lines.removeIf(l -> done.contains(l.row));
                     base = null;
                     if (lines.isEmpty()) {
                         return null;
+                    }
+                    if (outcome == BatchOutcome.CONTENDED) {
+                        Backoff.JITTER.pause(attempt);
                     }
             }
         }

@@ -6,6 +6,7 @@ import dev.crm.shared.store.dynamodb.BatchReads;
 import dev.crm.shared.store.dynamodb.EnhancedTransaction;
 import dev.crm.shared.store.dynamodb.BatchWrites;
 import dev.crm.contacts.domain.ImportRowRepository;
+import dev.crm.contacts.store.dynamodb.ImportItems.AppliedLines;
 import dev.crm.contacts.store.dynamodb.ImportItems.Lines;
 import dev.crm.contacts.store.dynamodb.ImportItems.RowMarker;
 import dev.crm.shared.contact.Contact;
@@ -49,6 +50,8 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
     static final int CHUNK_BYTES = 300 * 1024;
     /** Import rows and outcomes are kept a week after the job, then expire. */
     static final Duration IMPORT_RETENTION = Duration.ofDays(7);
+    /** DynamoDB's limit on one TransactWriteItems. */
+    static final int MAX_TRANSACTION_ITEMS = 100;
     private static final Expression FIRST_OUTCOME = EnhancedTransaction.condition("attribute_not_exists(PK)");
 
     private final Table table;
@@ -120,16 +123,41 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
 
     @Override
     public Set<Integer> rowsDone(TenantId t, String jobId, int fromRow, int toRowExclusive) {
-        // Low-level batch get: it reads the sort keys only (a projection), up to 100 keys a request.
+        // Two range queries (a step's markers are contiguous sort keys), projected to what tells a row done.
         Set<Integer> done = new HashSet<>();
-        List<Map<String, AttributeValue>> keys = new ArrayList<>();
-        for (int row = fromRow; row < toRowExclusive; row++) {
-            keys.add(Table.key(Keys.job(t, jobId), ContactKeys.importRow(row)));
+        if (fromRow >= toRowExclusive) {
+            return done;
         }
-        for (var item : BatchReads.items(table, keys, b -> b.projectionExpression("SK").consistentRead(true))) {
+        for (var item : range(t, jobId, ContactKeys.importRow(fromRow), ContactKeys.importRow(toRowExclusive - 1), "SK")) {
             done.add(ContactKeys.rowOf(Attr.str(item, Table.SK)));
         }
+        for (var item : range(t, jobId, ContactKeys.applied(fromRow), ContactKeys.applied(toRowExclusive - 1), "#rows")) {
+            done.addAll(AppliedLines.SCHEMA.mapToItem(item).rows());
+        }
         return done;
+    }
+
+    /** The job partition's items with sort keys in [from, to], projected (low-level query: the projection). */
+    private List<Map<String, AttributeValue>> range(TenantId t, String jobId, String from, String to, String projection) {
+        List<Map<String, AttributeValue>> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            var b = QueryRequest.builder().tableName(table.name())
+                    .keyConditionExpression("PK = :pk AND SK BETWEEN :a AND :b")
+                    .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.job(t, jobId)), ":a", Attr.s(from), ":b", Attr.s(to)))
+                    .projectionExpression(projection)
+                    .consistentRead(true);
+            if (projection.contains("#rows")) {
+                b.expressionAttributeNames(Map.of("#rows", "rows"));
+            }
+            if (start != null) {
+                b.exclusiveStartKey(start);
+            }
+            QueryResponse r = table.client().query(b.build());
+            out.addAll(r.items());
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
+        return out;
     }
 
     private RowMarker marker(TenantId t, String jobId, int row, RowOutcome outcome, String contactId,
@@ -204,6 +232,9 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
             }
             start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
         } while (start != null);
+        for (var item : range(t, jobId, ContactKeys.APPLIED_PREFIX, ContactKeys.APPLIED_PREFIX + "\uffff", "#rows")) {
+            created += AppliedLines.SCHEMA.mapToItem(item).rows().size();
+        }
         return new ImportTally(created, updated, rejected);
     }
 
@@ -295,77 +326,113 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
     }
 
     @Override
-    public BatchOutcome writeImportedInteractions(TenantId t, String jobId, ContactBatch batch, Instant recordedAt) {
+    public int importWriteBudget() {
+        return MAX_TRANSACTION_ITEMS;
+    }
+
+    @Override
+    public int importWriteCost(int purchaseDays) {
+        // in the effect's transaction: the active check, the applied record, the summary, one item a day
+        return 3 + purchaseDays;
+    }
+
+    @Override
+    public List<BatchOutcome> writeImported(TenantId t, String jobId, List<ContactBatch> batches, Instant recordedAt) {
+        // The touch points first, by batch writes: their keys and content derive from the job and line, so
+        // a replay puts the same items again (a MODIFY that announces nothing). Their effect follows in a
+        // transaction that checks the contact is still active: an erasure or anonymisation that starts
+        // after it sees these items; one that started before it refuses the effect, and the items go again.
+        BatchWrites.write(table, touchPoints(t, batches, recordedAt));
+        List<BatchOutcome> out = new ArrayList<>();
+        boolean together = false;
+        if (batches.size() > 1) {
+            List<TransactWriteItem> tx = new ArrayList<>();
+            for (ContactBatch batch : batches) {
+                addEffect(tx, t, jobId, batch);
+            }
+            try {
+                table.transact(tx);
+                together = true;
+            } catch (Table.TransactionFailure f) {
+                if (f.isThrottled()) {
+                    throw new StoreException.Busy();
+                }
+                // one batch refused the group: each on its own tells which and why
+            }
+        }
+        List<ContactBatch> missing = new ArrayList<>();
+        for (ContactBatch batch : batches) {
+            BatchOutcome o = together ? BatchOutcome.WRITTEN : writeEffect(t, jobId, batch);
+            if (o == BatchOutcome.CONTACT_MISSING) {
+                missing.add(batch);
+            }
+            out.add(o);
+        }
+        if (!missing.isEmpty()) {
+            List<WriteRequest> deletes = new ArrayList<>();
+            for (var w : touchPoints(t, missing, recordedAt)) {
+                Map<String, AttributeValue> item = w.putRequest().item();
+                deletes.add(WriteRequest.builder().deleteRequest(d -> d.key(Table.key(Attr.str(item, Table.PK), Attr.str(item, Table.SK))))
+                        .build());
+            }
+            BatchWrites.write(table, deletes);
+        }
+        return out;
+    }
+
+    private BatchOutcome writeEffect(TenantId t, String jobId, ContactBatch batch) {
         List<TransactWriteItem> tx = new ArrayList<>();
-        int firstGuard = addImported(tx, t, jobId, batch, recordedAt);
-        int firstMarker = 1;
+        addEffect(tx, t, jobId, batch);
         try {
             table.transact(tx);
             return BatchOutcome.WRITTEN;
         } catch (Table.TransactionFailure f) {
+            if (f.conditionFailed(1)) {
+                return BatchOutcome.ROW_DONE; // applied already: its touch points stay
+            }
             if (f.conditionFailed(0)) {
                 return BatchOutcome.CONTACT_MISSING;
             }
-            for (int k = firstMarker; k < firstGuard; k++) {
-                if (f.conditionFailed(k)) {
-                    return BatchOutcome.ROW_DONE;
-                }
-            }
-            for (int k = firstGuard; k < tx.size(); k++) {
-                if (f.conditionFailed(k)) {
-                    // the summary or a day moved on since it was read (a guard taken: the same line written meanwhile)
-                    throw new StoreException.Contention();
-                }
+            if (f.anyConditionFailed() || f.isConflict()) {
+                return BatchOutcome.CONTENDED;
             }
             throw f.storeOutcome();
         }
     }
 
-    @Override
-    public boolean writeImportedGroup(TenantId t, String jobId, List<ContactBatch> batches, Instant recordedAt) {
-        List<TransactWriteItem> tx = new ArrayList<>();
+    /** Each line's guard and timeline entry, as put requests. */
+    private List<WriteRequest> touchPoints(TenantId t, List<ContactBatch> batches, Instant recordedAt) {
+        List<WriteRequest> out = new ArrayList<>();
         for (ContactBatch batch : batches) {
-            addImported(tx, t, jobId, batch, recordedAt);
-        }
-        try {
-            table.transact(tx);
-            return true;
-        } catch (Table.TransactionFailure f) {
-            if (f.isThrottled()) {
-                throw new StoreException.Busy();
+            String pk = Keys.contact(t, batch.contactId());
+            for (ImportedInteraction row : batch.rows()) {
+                var i = row.interaction();
+                String timelineSk = Keys.timeline(i.occurredAt(), "interaction", i.id());
+                out.add(WriteRequest.builder().putRequest(PutRequest.builder()
+                        .item(DynamoDbContactRepository.guardItem(t, pk, i, timelineSk)).build()).build());
+                out.add(WriteRequest.builder().putRequest(PutRequest.builder()
+                        .item(DynamoDbContactRepository.timelineItem(t, batch.contactId(), i, timelineSk, recordedAt,
+                                i.type() == InteractionType.PURCHASE)).build()).build());
             }
-            return false;
         }
+        return out;
     }
 
     /**
-     * Adds one contact's batch to a transaction: the contact's active check first, then the lines'
-     * markers, then their touch points and the summary and days.
-     *
-     * @return the index of the batch's first guard (the items before it, from the check on, are its
-     *         check and markers)
+     * Adds one batch's effect to a transaction: the contact's active check, the applied record (absent
+     * until now), then the summary and days (conditioned on what they were computed from) or the
+     * complaints alone.
      */
-    private int addImported(List<TransactWriteItem> tx, TenantId t, String jobId, ContactBatch batch, Instant recordedAt) {
+    private void addEffect(List<TransactWriteItem> tx, TenantId t, String jobId, ContactBatch batch) {
         String contactId = batch.contactId();
         String pk = Keys.contact(t, contactId);
-        // Low-level transaction: the items a recorded touch point has (DynamoDbContactRepository's own
-        // builders), whose summary update the Enhanced Client cannot express, with the lines' markers.
+        List<Integer> rows = batch.rows().stream().map(ImportedInteraction::row).sorted().toList();
+        // Low-level transaction: the summary's update expressions are ones the Enhanced Client cannot express.
         tx.add(DynamoDbContactRepository.activeCheck(table, pk));
-        for (ImportedInteraction row : batch.rows()) {
-            tx.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name())
-                    .item(RowMarker.SCHEMA.itemToMap(marker(t, jobId, row.row(), RowOutcome.CREATED, contactId, null), true))
-                    .conditionExpression("attribute_not_exists(PK)").build()).build());
-        }
-        int firstGuard = tx.size();
-        for (ImportedInteraction row : batch.rows()) {
-            var i = row.interaction();
-            String timelineSk = Keys.timeline(i.occurredAt(), "interaction", i.id());
-            tx.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name())
-                    .item(DynamoDbContactRepository.guardItem(t, pk, i, timelineSk))
-                    .conditionExpression("attribute_not_exists(PK)").build()).build());
-            tx.add(table.put(DynamoDbContactRepository.timelineItem(t, contactId, i, timelineSk, recordedAt,
-                    i.type() == InteractionType.PURCHASE), null));
-        }
+        tx.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name())
+                .item(AppliedLines.SCHEMA.itemToMap(AppliedLines.of(Keys.job(t, jobId), ContactKeys.applied(rows.get(0)), t.value(),
+                        contactId, rows, expiry()), true))
+                .conditionExpression("attribute_not_exists(PK)").build()).build());
         if (batch.summary() != null) {
             tx.add(DynamoDbContactRepository.summaryUpdate(table, t, contactId, batch.summary(), batch.expectedVersion(),
                     batch.complaints()));
@@ -376,6 +443,5 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
         } else if (batch.complaints() > 0) {
             tx.add(DynamoDbContactRepository.complaintsUpdate(table, t, contactId, batch.complaints()));
         }
-        return firstGuard;
     }
 }

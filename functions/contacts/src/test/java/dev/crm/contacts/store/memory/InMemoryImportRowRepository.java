@@ -155,8 +155,7 @@ public class InMemoryImportRowRepository implements ImportRowRepository {
         return out;
     }
 
-    @Override
-    public BatchOutcome writeImportedInteractions(TenantId t, String jobId, ContactBatch batch, Instant recordedAt) {
+    private BatchOutcome writeOne(TenantId t, String jobId, ContactBatch batch) {
         synchronized (contacts) {
             synchronized (this) {
                 BatchOutcome refused = refusal(t, jobId, batch);
@@ -191,24 +190,26 @@ public class InMemoryImportRowRepository implements ImportRowRepository {
     }
 
     @Override
-    public boolean writeImportedGroup(TenantId t, String jobId, List<ContactBatch> batches, Instant recordedAt) {
-        synchronized (contacts) {
-            synchronized (this) {
-                for (ContactBatch batch : batches) {
-                    try {
-                        if (refusal(t, jobId, batch) != null) {
-                            return false;
-                        }
-                    } catch (StoreException.Contention e) {
-                        return false;
-                    }
-                }
-                for (ContactBatch batch : batches) {
-                    writeImportedInteractions(t, jobId, batch, recordedAt);
-                }
-                return true;
+    public int importWriteBudget() {
+        return 100;
+    }
+
+    @Override
+    public int importWriteCost(int purchaseDays) {
+        return 3 + purchaseDays;
+    }
+
+    @Override
+    public List<BatchOutcome> writeImported(TenantId t, String jobId, List<ContactBatch> batches, Instant recordedAt) {
+        List<BatchOutcome> out = new ArrayList<>();
+        for (ContactBatch batch : batches) {
+            try {
+                out.add(writeOne(t, jobId, batch));
+            } catch (StoreException.Contention e) {
+                out.add(BatchOutcome.CONTENDED);
             }
         }
+        return out;
     }
 
     /** Why the batch cannot be written as read (null: it can); a changed summary, day or guard is contention. */
