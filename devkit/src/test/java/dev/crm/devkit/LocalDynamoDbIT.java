@@ -21,7 +21,7 @@ class LocalDynamoDbIT {
     void anIndexAddedToTheTemplateIsCreatedOnAnExistingTable() {
         var client = LocalDynamoDb.shared().client();
         String name = "Old_" + Ids.random("", 12);
-        // a table as the template made it before the OpenJobs and DueDeliveries indexes
+        // a table as the template made it before the OpenJobs, DueDeliveries and TenantItems indexes
         client.createTable(t -> t.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(string(Table.PK), string(Table.SK), string(Table.GSI1PK), string(Table.GSI1SK),
                         string(Table.GSI2PK), string(Table.GSI2SK))
@@ -31,7 +31,8 @@ class LocalDynamoDbIT {
 
         LocalDynamoDb.createTable(client, SamTemplate.load(), name);
 
-        assertEquals(List.of("DueDeliveries", Table.GSI1, Table.GSI2, Table.OPEN_JOBS), indexes(name), "both indexes added since, one after the other");
+        assertEquals(List.of("DueDeliveries", Table.GSI1, Table.GSI2, Table.OPEN_JOBS, "TenantItems"), indexes(name),
+                "every index added since, one after the other");
     }
 
     private static AttributeDefinition string(String name) {
