@@ -40,6 +40,19 @@ public interface ImportRowRepository {
      */
     boolean writeImportedContact(TenantId tenant, String jobId, int row, Contact previous, Contact contact, RowOutcome outcome);
 
+    /** A row's new contact (its id derived from the job and row). */
+    record ImportedContact(int row, Contact contact) {}
+
+    /**
+     * Creates several rows' new contacts, each with its guards and its row's "created" marker, in one
+     * write: all or none. The rows name no email or external id twice.
+     *
+     * @return false when refused (a row has an outcome already, a contact or guard exists, the write
+     *         contended): nothing is written, and each row is written on its own then
+     * @throws dev.crm.shared.store.StoreException.Busy when the store throttles the write
+     */
+    boolean createImportedContacts(TenantId tenant, String jobId, List<ImportedContact> created);
+
     /** Records a rejected row (no contact written). @return false when the row already had an outcome */
     boolean rejectRow(TenantId tenant, String jobId, int row, List<Map<String, Object>> errors);
 

@@ -61,8 +61,11 @@ public final class InteractionImport {
     /** Contacts per base read: the step's reads go out in parallel slices of this many. */
     static final int READ_SLICE = 100;
     private static final int MAX_ATTEMPTS = 20;
-    /** New contacts per transaction: each is its profile and its external id's guard. */
-    static final int CREATE_GROUP = 40;
+    /**
+     * New contacts per transaction: each is its profile and its external id's guard. 40 (80 items) once
+     * ran past the SDK's 20 s call timeout under load with the stream on; the contact import uses 20 too.
+     */
+    static final int CREATE_GROUP = 20;
 
     private final ContactRepository contacts;
     private final ImportRowRepository rows;

@@ -30,7 +30,16 @@ class ContactImportTest {
     private final TenantId tenant = new TenantId(Ids.random("t_", 20));
     private final InMemoryContactRepository contacts = new InMemoryContactRepository();
     private final AtomicInteger contendedWrites = new AtomicInteger();
+    private final AtomicInteger refusedGroups = new AtomicInteger();
     private final InMemoryImportRowRepository rows = new InMemoryImportRowRepository(contacts, 3) {
+        @Override
+        public boolean createImportedContacts(TenantId t, String jobId, List<ImportedContact> created) {
+            if (refusedGroups.getAndDecrement() > 0) {
+                return false;
+            }
+            return super.createImportedContacts(t, jobId, created);
+        }
+
         @Override
         public boolean writeImportedContact(TenantId t, String jobId, int row, Contact previous, Contact contact,
                 RowOutcome outcome) {
@@ -124,10 +133,46 @@ class ContactImportTest {
 
     @Test
     void aRowWhoseGuardIsContendedIsLookedAtAgainAndWritten() {
+        refusedGroups.set(1);
         contendedWrites.set(2);
         JobRunner.Step done = runToEnd(staged(List.of("{\"email\": \"ada@example.com\"}"), false));
         assertEquals(1L, done.result().get("created"));
         assertEquals(0, done.result().get("rejectedCount"));
+    }
+
+    @Test
+    void aGroupWithARepeatedAndATakenAddressRejectsExactlyThoseRowsAndCreatesTheRestOnce() {
+        Contact taken = service.create(tenant, new ContactData(null, null, "taken@example.com", null, null, null, null, null,
+                List.of(), Map.of(), null));
+        Contact other = service.create(tenant, new ContactData(null, null, null, null, null, null, null, null, List.of(),
+                Map.of(), "ext-other"));
+        List<String> lines = new ArrayList<>();
+        for (int i = 1; i <= 30; i++) {
+            lines.add(switch (i) {
+                // the address of row 2 again, and a taken one, each with another contact's external id: both can never apply
+                case 9 -> "{\"email\": \"NEW2@example.com\", \"externalId\": \"ext-other\"}";
+                case 17 -> "{\"email\": \"taken@example.com\", \"externalId\": \"ext-other\"}";
+                default -> "{\"firstName\": \"N" + i + "\", \"email\": \"new" + i + "@example.com\"}";
+            });
+        }
+        Job job = staged(lines, false);
+        JobRunner.Step done = runToEnd(job);
+        assertEquals(28L, done.result().get("created"));
+        assertEquals(0L, done.result().get("updated"));
+        assertEquals(List.of(9, 17), rows.rejections(tenant, job.id()).stream().map(Rejection::row).sorted().toList());
+        for (int i = 1; i <= 30; i++) {
+            if (i != 9 && i != 17) {
+                String id = contacts.findIdByEmail(tenant, "new" + i + "@example.com");
+                assertEquals(ContactImport.rowContactId(job.id(), i), id, "row " + i);
+                assertEquals(1, contacts.find(tenant, id).version(), "row " + i + " written once");
+            }
+        }
+        assertEquals(1, contacts.find(tenant, taken.id()).version());
+        assertEquals(1, contacts.find(tenant, other.id()).version());
+        // replayed from the start: every row has its outcome, nothing is written again
+        JobRunner.Step replay = imports.step(tenant, job);
+        assertEquals(Map.of("nextRow", 31), replay.checkpoint());
+        assertEquals(1, contacts.find(tenant, contacts.findIdByEmail(tenant, "new2@example.com")).version());
     }
 
     @Test

@@ -85,6 +85,33 @@ public abstract class ImportRowRepositoryContract {
     }
 
     @Test
+    void aGroupOfNewContactsIsWrittenWholeWithItsMarkersOrNotAtAll() {
+        List<ImportRowRepository.ImportedContact> group = new ArrayList<>();
+        for (int row = 1; row <= 20; row++) {
+            group.add(new ImportRowRepository.ImportedContact(row,
+                    new Contact(Ids.random(Contact.ID_PREFIX, 20), data(email()), T0, T0, 1, Contact.Status.ACTIVE)));
+        }
+        assertTrue(rows().createImportedContacts(tenant, jobId, group));
+        assertEquals(20, rows().rowsDone(tenant, jobId, 1, 21).size());
+        assertEquals(20L, rows().tally(tenant, jobId).created());
+        for (var c : group) {
+            assertEquals(c.contact().id(), contacts().findIdByEmail(tenant, c.contact().data().email()));
+        }
+        // a replay of the group, and a group one of whose addresses is taken: nothing of either is written
+        assertFalse(rows().createImportedContacts(tenant, jobId, group));
+        String free = email();
+        Contact fresh = new Contact(Ids.random(Contact.ID_PREFIX, 20), data(free), T0, T0, 1, Contact.Status.ACTIVE);
+        Contact clash = new Contact(Ids.random(Contact.ID_PREFIX, 20), data(group.get(3).contact().data().email()), T0, T0, 1,
+                Contact.Status.ACTIVE);
+        assertFalse(rows().createImportedContacts(tenant, jobId, List.of(new ImportRowRepository.ImportedContact(21, fresh),
+                new ImportRowRepository.ImportedContact(22, clash))));
+        assertEquals(null, contacts().findIdByEmail(tenant, free));
+        assertEquals(null, contacts().find(tenant, fresh.id()));
+        assertEquals(Set.of(), rows().rowsDone(tenant, jobId, 21, 23));
+        assertEquals(20L, rows().tally(tenant, jobId).created());
+    }
+
+    @Test
     void theTallyCountsEveryOutcomeAndTheRejectionsAreKept() {
         for (int row = 1; row <= 3; row++) {
             Contact c = new Contact(Ids.random(Contact.ID_PREFIX, 20), data(email()), T0, T0, 1, Contact.Status.ACTIVE);

@@ -192,6 +192,26 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
     }
 
     @Override
+    public boolean createImportedContacts(TenantId t, String jobId, List<ImportedContact> created) {
+        // up to 5 items a contact (marker, profile, email guard, legacy email check, external id guard)
+        EnhancedTransaction tx = new EnhancedTransaction(table.enhanced());
+        for (ImportedContact c : created) {
+            tx.put(markers, marker(t, jobId, c.row(), RowOutcome.CREATED, c.contact().id(), null), FIRST_OUTCOME);
+            tx.put(profiles, ContactRecord.of(t, c.contact()), EnhancedTransaction.condition("attribute_not_exists(PK)"));
+            guards.addChanges(tx, t, null, c.contact());
+        }
+        try {
+            tx.run();
+            return true;
+        } catch (Table.TransactionFailure f) {
+            if (f.isThrottled()) {
+                throw new StoreException.Busy();
+            }
+            return false;
+        }
+    }
+
+    @Override
     public boolean rejectRow(TenantId t, String jobId, int row, List<Map<String, Object>> errors) {
         try {
             markers.putItem(PutItemEnhancedRequest.builder(RowMarker.class)

@@ -88,6 +88,27 @@ public class InMemoryImportRowRepository implements ImportRowRepository {
     }
 
     @Override
+    public boolean createImportedContacts(TenantId t, String jobId, List<ImportedContact> created) {
+        synchronized (contacts) {
+            synchronized (this) {
+                var own = markers.computeIfAbsent(new JobKey(t, jobId), k -> new TreeMap<>());
+                for (ImportedContact c : created) {
+                    if (own.containsKey(c.row())) {
+                        return false;
+                    }
+                }
+                if (!contacts.createAll(t, created.stream().map(ImportedContact::contact).toList())) {
+                    return false;
+                }
+                for (ImportedContact c : created) {
+                    own.put(c.row(), new Marker(RowOutcome.CREATED, c.contact().id(), null));
+                }
+                return true;
+            }
+        }
+    }
+
+    @Override
     public synchronized boolean rejectRow(TenantId t, String jobId, int row, List<Map<String, Object>> errors) {
         var own = markers.computeIfAbsent(new JobKey(t, jobId), k -> new TreeMap<>());
         if (own.containsKey(row)) {
