@@ -190,6 +190,73 @@ class ContactJobsIT {
         assertEquals(600, leads);
     }
 
+    /** The tenant's items by entity (contacts, guards, row markers), read from the table itself. */
+    Map<String, Integer> itemsByEntity() {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> start = null;
+        do {
+            var b = ScanRequest.builder().tableName(infra.table().name()).filterExpression("tenantId = :t")
+                    .expressionAttributeValues(Map.of(":t", Attr.s(t.value()))).consistentRead(true);
+            if (start != null) {
+                b.exclusiveStartKey(start);
+            }
+            var page = infra.table().client().scan(b.build());
+            for (var item : page.items()) {
+                String entity = Attr.str(item, Table.ENTITY);
+                String key = "CONTACT".equals(entity) ? entity + " v" + Attr.num(item, "version", 0)
+                        : "IMPORT_ROW".equals(entity) ? entity + " " + Attr.str(item, "outcome") : entity;
+                out.merge(key, 1, Integer::sum);
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return out;
+    }
+
+    @Test
+    void aCrashedImportOfNewContactsInGroupsCreatesEachOnceAndRejectsOnlyTheRowsThatCannotApply() {
+        newContact("{\"email\": \"taken@example.com\"}");
+        newContact("{\"externalId\": \"erp-other\"}");
+        StringBuilder ndjson = new StringBuilder();
+        for (int row = 1; row <= 600; row++) {
+            if (row == 15) {
+                // row 3's address again (same group of twenty), with another contact's external id
+                ndjson.append("{\"email\": \"Person3@example.com\", \"externalId\": \"erp-other\"}\n");
+            } else if (row == 16) {
+                ndjson.append("{\"email\": \"taken@example.com\", \"externalId\": \"erp-other\"}\n");
+            } else {
+                ndjson.append("{\"email\": \"person").append(row).append("@example.com\", \"externalId\": \"e").append(row)
+                        .append("\"}\n");
+            }
+        }
+        var r = call(write("POST", "/v1/contacts/imports").body("application/x-ndjson", ndjson.toString()));
+        String location = header(r, "Location");
+        FaultInjector faults = new FaultInjector();
+        ContactJobsWorker crashing = new ContactJobsWorker(TestInfrastructure.create(clock, Map.of(), faults));
+        // groups cut off mid-step, and a step whose writes all went out but whose checkpoint was lost
+        Object[][] crashes = {{3, Set.of("TransactWriteItems")}, {12, Set.of("TransactWriteItems")}, {1, Set.of("UpdateItem")}};
+        for (Object[] crash : crashes) {
+            @SuppressWarnings("unchecked")
+            Set<String> ops = (Set<String>) crash[1];
+            faults.crashAfter((Integer) crash[0], ops);
+            assertThrows(RuntimeException.class, () -> crashing.handleRequest(queued(location), new LambdaContext()));
+            faults.off();
+            assertTrue(faults.injected() > 0);
+        }
+        runJob(location);
+        Map<?, ?> result = (Map<?, ?>) job(location).get("result");
+        assertEquals(598L, result.get("created"));
+        assertEquals(List.of(15L, 16L), ((List<?>) result.get("rejected")).stream().map(o -> ((Map<?, ?>) o).get("row")).toList());
+        // counted from the items: every contact written once (version 1), one guard each, one marker a row
+        assertEquals(Map.of("CONTACT v1", 600, "EMAIL_GUARD", 599, "EXTERNAL_ID_GUARD", 599, "IMPORT_ROW created", 598,
+                "IMPORT_ROW rejected", 2), withoutJobItems(itemsByEntity()));
+    }
+
+    private static Map<String, Integer> withoutJobItems(Map<String, Integer> items) {
+        Map<String, Integer> out = new java.util.TreeMap<>(items);
+        out.keySet().removeIf(k -> !k.startsWith("CONTACT") && !k.endsWith("_GUARD") && !k.startsWith("IMPORT_ROW"));
+        return out;
+    }
+
     @Test
     void unreadableImportFilesAreRejectedAtOnceAndStartNothing() {
         problem(call(write("POST", "/v1/contacts/imports").body("text/csv", "")), 400, "validation-error");
