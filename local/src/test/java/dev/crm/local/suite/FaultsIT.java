@@ -215,8 +215,9 @@ class FaultsIT {
         TenantId t = TestInfrastructure.tenant(infra).id();
         ContactsHandler handler = new ContactsHandler(infra);
         String id = startImport(handler, t, 400);
-        // the process "dies" after 150 row transactions: everything after fails
-        faults.crashAfter(150, Set.of("TransactWriteItems"));
+        // the process "dies" after 8 transactions, about midway: new contacts go twenty rows to a
+        // transaction (400 rows, ~20 of them); everything after fails
+        faults.crashAfter(8, Set.of("TransactWriteItems"));
         try {
             new ContactJobsWorker(infra).handleRequest(queued(Keys.job(t, id)), new LambdaContext());
         } catch (RuntimeException expected) {
