@@ -214,13 +214,13 @@ class ResponseImportIT {
     void aCrashedImportResumesAndEveryLineIsWrittenAndCountedOnce() {
         String surveyId = f.survey(tenant, survey("replace"));
         List<String> contacts = new ArrayList<>();
-        for (int i = 0; i < 16; i++) {
+        for (int i = 0; i < 12; i++) {
             contacts.add(f.contact(tenant));
         }
         Random random = new Random(11);
         StringBuilder ndjson = new StringBuilder();
         Map<String, Long> lastScore = new HashMap<>();
-        int lines = 300;
+        int lines = 240;
         for (int i = 0; i < lines; i++) {
             Instant at = FIRST.plus(Duration.ofMinutes(20L * i));
             String c = i % 3 == 0 ? null : contacts.get(i % contacts.size());
@@ -234,7 +234,7 @@ class ResponseImportIT {
         String jobId = started(tenant, surveyId, ndjson.toString());
         FaultInjector faults = new FaultInjector();
         RecountWorker crashing = new RecountWorker(TestInfrastructure.create(f.clock, Map.of(), faults));
-        Object[][] crashes = {{2, Set.of("TransactWriteItems")}, {3, Set.of("BatchWriteItem")}, {25, FaultInjector.WRITES}};
+        Object[][] crashes = {{2, Set.of("TransactWriteItems")}, {3, Set.of("BatchWriteItem")}, {6, FaultInjector.WRITES}};
         for (Object[] crash : crashes) {
             f.clock.advance(Duration.ofMinutes(5)); // a crashed run's lease has run out
             @SuppressWarnings("unchecked")

@@ -115,7 +115,7 @@ public final class ResponseImport {
             return null;
         }
         Map<String, Object> out = job.toJson();
-        out.put("surveyId", job.input().get("surveyId"));
+        out.put("surveyId", surveyOf(job));
         if (job.status() == Job.Status.SUCCEEDED) {
             ResponseImportRepository.Tally tally = imports.tally(t, jobId);
             Map<String, Object> result = new LinkedHashMap<>();
@@ -128,6 +128,12 @@ public final class ResponseImport {
             out.put("result", result);
         }
         return out;
+    }
+
+    /** The job's survey: in its input until it finishes, then in its result. */
+    public static Object surveyOf(Job job) {
+        Object id = job.input() == null ? null : job.input().get("surveyId");
+        return id != null ? id : job.result() == null ? null : job.result().get("surveyId");
     }
 
     @SuppressWarnings("unchecked")

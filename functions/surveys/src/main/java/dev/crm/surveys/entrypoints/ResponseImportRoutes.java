@@ -54,7 +54,7 @@ final class ResponseImportRoutes {
             // a re-run after a lost completion derives the same id and answers with the import it started
             Job job = imports.start(request.tenant(), stored, lines, attempt.newId(ResponseImport.ID_PREFIX));
             Map<String, Object> json = job.toJson();
-            json.put("surveyId", stored.id());
+            json.put("surveyId", ResponseImport.surveyOf(job));
             return ApiResponse.accepted("/v1/surveys/response-imports/" + job.id(), json);
         });
     }
