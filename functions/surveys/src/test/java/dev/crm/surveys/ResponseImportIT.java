@@ -153,7 +153,7 @@ class ResponseImportIT {
         Instant at = FIRST;
         for (int i = 0; i < 24; i++) {
             at = at.plus(Duration.ofMinutes(237)); // across Berlin's midnights
-            String c = i % 4 == 0 ? null : contacts.get(i % contacts.size());
+            String c = i % 4 == 0 ? null : contacts.get(i % 7 % contacts.size()); // every contact, some twice or more
             String a = answers(random);
             ndjson.append(line(a, at, c));
             f.clock.set(at);
@@ -214,7 +214,7 @@ class ResponseImportIT {
     void aCrashedImportResumesAndEveryLineIsWrittenAndCountedOnce() {
         String surveyId = f.survey(tenant, survey("replace"));
         List<String> contacts = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
+        for (int i = 0; i < 11; i++) { // 11: prime to 3, so every contact is named
             contacts.add(f.contact(tenant));
         }
         Random random = new Random(11);
@@ -234,7 +234,7 @@ class ResponseImportIT {
         String jobId = started(tenant, surveyId, ndjson.toString());
         FaultInjector faults = new FaultInjector();
         RecountWorker crashing = new RecountWorker(TestInfrastructure.create(f.clock, Map.of(), faults));
-        Object[][] crashes = {{2, Set.of("TransactWriteItems")}, {3, Set.of("BatchWriteItem")}, {6, FaultInjector.WRITES}};
+        Object[][] crashes = {{1, Set.of("TransactWriteItems")}, {3, Set.of("BatchWriteItem")}, {6, FaultInjector.WRITES}};
         for (Object[] crash : crashes) {
             f.clock.advance(Duration.ofMinutes(5)); // a crashed run's lease has run out
             @SuppressWarnings("unchecked")
