@@ -314,6 +314,24 @@ class ResponseImportIT {
         assertEquals(1, f.responseItems(tenant, surveyId).size());
     }
 
+    @Test
+    void aLaterImportReplacesAContactsResponseAndMovesItsCountsAsLive() {
+        String surveyId = f.survey(tenant, survey("replace"));
+        String contact = f.contact(tenant);
+        f.clock.set(FIRST.plus(Duration.ofDays(5)));
+        run(tenant, started(tenant, surveyId, line("{\"score\": 3}", FIRST, contact) + line("{\"score\": 10}", FIRST, null)));
+        Map<String, Object> second = run(tenant, started(tenant, surveyId,
+                line("{\"score\": 9}", FIRST.plus(Duration.ofDays(2)), contact)));
+        assertEquals(1L, result(second).get("imported"));
+        // the first response left its day's counters as a live replacement takes it off
+        assertEquals(recounted(surveyId), resultsWithout(surveyId));
+        assertEquals(2, f.responseItems(tenant, surveyId).size());
+        List<Map<String, Object>> entries = surveyEntries(tenant, contact, surveyId);
+        assertEquals(1, entries.size());
+        assertEquals(9L, entries.get(0).get("score"));
+        assertEquals(9L, ((Map<?, ?>) scores(tenant, contact).get("nps")).get("score"));
+    }
+
     @SuppressWarnings("unchecked")
     static Set<String> pointers(Map<String, Object> rejection) {
         Set<String> out = new java.util.HashSet<>();
