@@ -470,22 +470,32 @@ public final class DynamoDbChurnRepository implements ChurnRepository {
         return out;
     }
 
+    /**
+     * One query per contact (was two, one per link prefix): its sort keys from the open links'
+     * {@code A#CASE#} to the resolved links' {@code CASE#…}. Between them lie only the contact's few state
+     * items ({@code A#P…}, {@code A#S…}), skipped here (a filter may not name the sort key; it would not lower
+     * the capacity consumed either): reading their keys costs about what the second query's minimum charge did.
+     */
     @Override
     public Map<String, CaseSignals> caseSignals(TenantId t, List<String> contactIds, Instant breachedSince) {
         Map<String, CaseSignals> out = new LinkedHashMap<>();
         String since = Keys.sortableInstant(breachedSince);
         for (String id : contactIds) {
             // Low-level: the links are the cases function's items (shared CaseLinkItems), read by prefix.
-            // Open links: each one counts; resolved links: only the recently breached are read back.
+            // Open links: each one counts; resolved links: only the recently breached.
             int open = 0;
             int breached = 0;
-            for (var link : linkItems(t, id, Keys.OPEN_CASE_PREFIX, null, null)) {
-                open++;
-                if (breachedSince(link, since)) {
+            for (var item : linkItems(t, id)) {
+                String sk = Attr.str(item, "SK");
+                if (sk.startsWith(Keys.OPEN_CASE_PREFIX)) {
+                    open++;
+                    if (breachedSince(item, since)) {
+                        breached++;
+                    }
+                } else if (sk.startsWith(Keys.RESOLVED_CASE_PREFIX) && breachedSince(item, since)) {
                     breached++;
                 }
             }
-            breached += linkItems(t, id, Keys.RESOLVED_CASE_PREFIX, "lastBreachedAt >= :since", since).size();
             if (open > 0 || breached > 0) {
                 out.put(id, new CaseSignals(open, breached));
             }
@@ -498,23 +508,19 @@ public final class DynamoDbChurnRepository implements ChurnRepository {
         return at != null && at.compareTo(since) >= 0;
     }
 
-    private List<Map<String, AttributeValue>> linkItems(TenantId t, String contactId, String prefix, String filter,
-            String since) {
+    /** The keys (and breach times) of the contact's items from its first open link to its last resolved one. */
+    private List<Map<String, AttributeValue>> linkItems(TenantId t, String contactId) {
         List<Map<String, AttributeValue>> out = new ArrayList<>();
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":pk", Attr.s(Keys.contact(t, contactId)));
-        values.put(":p", Attr.s(prefix));
-        if (since != null) {
-            values.put(":since", Attr.s(since));
-        }
+        values.put(":open", Attr.s(Keys.OPEN_CASE_PREFIX));
+        values.put(":last", Attr.s(Keys.RESOLVED_CASE_PREFIX + "\uffff"));
         Map<String, AttributeValue> start = null;
         do {
             var q = QueryRequest.builder().tableName(table.name())
-                    .keyConditionExpression("PK = :pk AND begins_with(SK, :p)").expressionAttributeValues(values)
-                    .projectionExpression("lastBreachedAt");
-            if (filter != null) {
-                q.filterExpression(filter);
-            }
+                    .keyConditionExpression("PK = :pk AND SK BETWEEN :open AND :last")
+                    .expressionAttributeValues(values)
+                    .projectionExpression("SK, lastBreachedAt");
             if (start != null) {
                 q.exclusiveStartKey(start);
             }
