@@ -22,6 +22,22 @@ public interface ChurnRepository {
     Slice<CustomerHistory> histories(TenantId t, Cursor from, int limit, String defaultCurrency);
 
     /**
+     * Every customer, as paging through {@link #histories} from the beginning returns them (the same
+     * list, in the same order): what a run's fit step reads whole. An adapter may read its segments side
+     * by side.
+     */
+    default List<CustomerHistory> allHistories(TenantId t, int limit, String defaultCurrency) {
+        List<CustomerHistory> out = new java.util.ArrayList<>();
+        Cursor from = null;
+        do {
+            Slice<CustomerHistory> page = histories(t, from, limit, defaultCurrency);
+            out.addAll(page.items());
+            from = page.next();
+        } while (from != null);
+        return out;
+    }
+
+    /**
      * Summaries rebuilt from the raw purchase touch points before {@code end} (a backtest), with
      * days in {@code zone} and spend in {@code currency}, in contact id order.
      */

@@ -152,18 +152,14 @@ public final class ChurnRun {
                 // A run as of today scores the summaries; the raw purchases feed the forecast only when
                 // they account for every summary (else BG/NBD alone on the summaries, as before).
                 List<CustomerSummary> fromSummaries = new ArrayList<>();
-                Cursor from = null;
-                do {
-                    var page = store.histories(t, from, FIT_PAGE, currency);
-                    for (CustomerHistory h : page.items()) {
-                        CustomerSummary s = h.hasPurchases() ? h.summaryAt(asOf) : null;
-                        if (s != null) {
-                            fromSummaries.add(s);
-                            rfm.add(RfmQuintiles.Values.of(h.purchases(), asOf));
-                        }
+                // every segment read whole (side by side where the store can), in the order of the pages
+                for (CustomerHistory h : store.allHistories(t, FIT_PAGE, currency)) {
+                    CustomerSummary s = h.hasPurchases() ? h.summaryAt(asOf) : null;
+                    if (s != null) {
+                        fromSummaries.add(s);
+                        rfm.add(RfmQuintiles.Values.of(h.purchases(), asOf));
                     }
-                    from = page.next();
-                } while (from != null);
+                }
                 fitted = fromSummaries.size() == summaries.size()
                         ? ChurnScorer.forecast(histories, 0.0, horizon, summaries, settings)
                         : new ChurnScorer.Fitted(ChurnScorer.fit(fromSummaries, settings), null);

@@ -26,7 +26,27 @@ public record ChurnScore(String contactId, double pAlive, double expectedPurchas
                 runId, quintiles);
     }
 
+    /**
+     * The amount in cents, rounded half up from its decimal form ({@code BigDecimal.valueOf}, i.e. its
+     * {@code Double.toString}, then {@code setScale(2, HALF_UP)}). That string cost ~40 % of scoring 10 million
+     * customers, so amounts whose hundredfold is not within a few ulps of a half cent are rounded in binary: the
+     * decimal form is within half an ulp of the double, so both round the same way there.
+     */
     public static BigDecimal money(double amount) {
+        double a = Double.isFinite(amount) ? Math.max(0, amount) : 0;
+        double cents = a * 100.0;
+        if (cents < 0x1p40) {
+            double whole = Math.floor(cents);
+            double fraction = cents - whole;
+            if (Math.abs(fraction - 0.5) > 8 * Math.ulp(cents)) {
+                return BigDecimal.valueOf((long) whole + (fraction > 0.5 ? 1 : 0), 2);
+            }
+        }
+        return decimalMoney(a);
+    }
+
+    /** {@link #money}'s definition, for amounts near a half cent (and for the tests). */
+    static BigDecimal decimalMoney(double amount) {
         return BigDecimal.valueOf(Double.isFinite(amount) ? Math.max(0, amount) : 0).setScale(2, RoundingMode.HALF_UP);
     }
 

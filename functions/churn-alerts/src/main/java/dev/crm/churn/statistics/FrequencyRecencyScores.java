@@ -1,7 +1,6 @@
 package dev.crm.churn.statistics;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
  * A purchase model evaluated once per distinct (x, tx, T) and looked up for every customer of that group.
@@ -10,16 +9,25 @@ import java.util.Map;
  * is applied per customer, in {@link Group#clv} with the arithmetic of
  * {@link CustomerLifetimeValue#computeWithSpendPerPurchase} in the same order.
  *
+ * <p>With BG/NBD alone (the chosen forecast of most runs, and {@code ChurnScorer.fit}'s) the expected purchases are
+ * P(alive | x, tx, T) × the purchases if active, which depend on (x, T) and the horizon only: those (a
+ * hypergeometric function each) are evaluated once per distinct (x, T), and each group's values are the same
+ * two doubles multiplied as {@link BgNbdModel#expectedPurchases} multiplies them.
+ *
  * <p>Not thread-safe: one instance per scoring thread (or per step), as a cache of the groups seen.
  */
 public final class FrequencyRecencyScores {
-    private record Key(int x, double tx, double T) {}
-
     private final PurchaseCountModel model;
     private final double horizonWeeks;
     private final int clvMonths;
     private final double[] discounts;
-    private final Map<Key, Group> groups = new HashMap<>();
+    /** The groups by (x, tx, T), by their dense index (KeyIndex: no boxed key per customer). */
+    private final KeyIndex keys = new KeyIndex();
+    private Group[] groups = new Group[1 << 10];
+    /** BG/NBD alone: its model, and per distinct (x, T) the purchases if active at each month end and the horizon. */
+    private final BgNbdModel bgNbd;
+    private final KeyIndex ages = new KeyIndex();
+    private double[][] purchasesIfActive = new double[1 << 8][];
 
     /**
      * @param horizonWeeks        the horizon of {@link Group#expectedPurchases()}
@@ -37,6 +45,9 @@ public final class FrequencyRecencyScores {
         this.horizonWeeks = horizonWeeks;
         this.clvMonths = clvMonths;
         // the same repeated division as the per-customer sum, so every factor is the same double
+        // (a horizon BgNbdModel would reject takes the general route, which rejects it as before)
+        this.bgNbd = model instanceof ChosenForecast f && PurchaseForecaster.BG_NBD.equals(f.chosen())
+                && Double.isFinite(horizonWeeks) && horizonWeeks >= 0.0 ? new BgNbdModel(f.bgNbd()) : null;
         this.discounts = new double[clvMonths + 1];
         double discount = 1.0;
         for (int month = 1; month <= clvMonths; month++) {
@@ -47,12 +58,51 @@ public final class FrequencyRecencyScores {
 
     /** The group of this customer, evaluated on first sight. */
     public Group of(CustomerSummary customer) {
-        return groups.computeIfAbsent(new Key(customer.x(), customer.tx(), customer.T()), k -> evaluate(customer));
+        int i = keys.indexOf(customer.x(), customer.tx(), customer.T());
+        if (i == groups.length) {
+            groups = Arrays.copyOf(groups, i * 2);
+        }
+        Group g = groups[i];
+        if (g == null) {
+            g = bgNbd != null ? evaluateBgNbd(customer) : evaluate(customer);
+            groups[i] = g;
+        }
+        return g;
     }
 
     /** How many distinct (x, tx, T) were evaluated. */
     public int groups() {
-        return groups.size();
+        return keys.size();
+    }
+
+    /** {@link #evaluate} for BG/NBD alone, each purchases-if-active term taken from its (x, T). */
+    private Group evaluateBgNbd(CustomerSummary customer) {
+        double[] ifActive = purchasesIfActive(customer.x(), customer.T());
+        double pAlive = bgNbd.pAlive(customer);
+        double[] byMonthEnd = new double[clvMonths + 1];
+        for (int month = 1; month <= clvMonths; month++) {
+            byMonthEnd[month] = pAlive * ifActive[month];
+        }
+        return new Group(pAlive, pAlive * ifActive[0], byMonthEnd, discounts);
+    }
+
+    /** [0] over the horizon, [month] to each month end: the arguments {@link BgNbdModel#expectedPurchases} passes. */
+    private double[] purchasesIfActive(int x, double T) {
+        int i = ages.indexOf(x, T, 0.0);
+        if (i == purchasesIfActive.length) {
+            purchasesIfActive = Arrays.copyOf(purchasesIfActive, i * 2);
+        }
+        double[] values = purchasesIfActive[i];
+        if (values == null) {
+            double alphaPlusAge = bgNbd.parameters().alpha() + T;
+            values = new double[clvMonths + 1];
+            values[0] = bgNbd.purchasesIfActive(horizonWeeks, x, alphaPlusAge);
+            for (int month = 1; month <= clvMonths; month++) {
+                values[month] = bgNbd.purchasesIfActive(month * CustomerLifetimeValue.WEEKS_PER_MONTH, x, alphaPlusAge);
+            }
+            purchasesIfActive[i] = values;
+        }
+        return values;
     }
 
     private Group evaluate(CustomerSummary customer) {

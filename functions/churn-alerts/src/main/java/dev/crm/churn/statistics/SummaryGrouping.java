@@ -1,11 +1,10 @@
 package dev.crm.churn.statistics;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Collapses customers with identical summaries into counted groups, so that fitting cost depends on
@@ -18,12 +17,6 @@ import java.util.Map;
  */
 public final class SummaryGrouping {
 
-    private record FrequencyRecencyKey(int x, double tx, double T) {
-    }
-
-    private record SpendKey(int x, double meanRepeatSpend) {
-    }
-
     private static final Comparator<FrequencyRecencyGroup> FREQUENCY_RECENCY_ORDER = Comparator
             .comparingInt(FrequencyRecencyGroup::x)
             .thenComparingDouble(FrequencyRecencyGroup::T)
@@ -33,19 +26,36 @@ public final class SummaryGrouping {
             .comparingInt(SpendGroup::x)
             .thenComparingDouble(SpendGroup::meanRepeatSpend);
 
-    // long[1] as a mutable counter avoids re-boxing on every duplicate.
-    private final Map<FrequencyRecencyKey, long[]> frequencyRecencyCounts = new HashMap<>();
-    private final Map<SpendKey, long[]> spendCounts = new HashMap<>();
+    // Counts by the keys' dense indices: no boxed key or map node per customer (KeyIndex).
+    private final KeyIndex frequencyRecency = new KeyIndex();
+    private long[] frequencyRecencyCounts = new long[1 << 10];
+    private final KeyIndex spend = new KeyIndex();
+    private long[] spendCounts = new long[1 << 10];
     private long customerCount;
 
     /** Adds one customer to both groupings (to the spend grouping only if it has positive repeat spend). */
     public void add(CustomerSummary customer) {
         customerCount++;
-        frequencyRecencyCounts
-                .computeIfAbsent(new FrequencyRecencyKey(customer.x(), customer.tx(), customer.T()), k -> new long[1])[0]++;
+        countFrequencyRecency(customer);
         if (isSpendModelCustomer(customer)) {
-            spendCounts.computeIfAbsent(new SpendKey(customer.x(), customer.meanRepeatSpend()), k -> new long[1])[0]++;
+            countSpend(customer);
         }
+    }
+
+    private void countFrequencyRecency(CustomerSummary customer) {
+        int i = frequencyRecency.indexOf(customer.x(), customer.tx(), customer.T());
+        if (i == frequencyRecencyCounts.length) {
+            frequencyRecencyCounts = Arrays.copyOf(frequencyRecencyCounts, i * 2);
+        }
+        frequencyRecencyCounts[i]++;
+    }
+
+    private void countSpend(CustomerSummary customer) {
+        int i = spend.indexOf(customer.x(), customer.meanRepeatSpend(), 0.0);
+        if (i == spendCounts.length) {
+            spendCounts = Arrays.copyOf(spendCounts, i * 2);
+        }
+        spendCounts[i]++;
     }
 
     public long customerCount() {
@@ -53,16 +63,20 @@ public final class SummaryGrouping {
     }
 
     public List<FrequencyRecencyGroup> frequencyRecencyGroups() {
-        List<FrequencyRecencyGroup> groups = new ArrayList<>(frequencyRecencyCounts.size());
-        frequencyRecencyCounts.forEach((key, count) ->
-                groups.add(new FrequencyRecencyGroup(key.x(), key.tx(), key.T(), count[0])));
+        List<FrequencyRecencyGroup> groups = new ArrayList<>(frequencyRecency.size());
+        for (int i = 0; i < frequencyRecency.size(); i++) {
+            groups.add(new FrequencyRecencyGroup(frequencyRecency.x(i), frequencyRecency.first(i), frequencyRecency.second(i),
+                    frequencyRecencyCounts[i]));
+        }
         groups.sort(FREQUENCY_RECENCY_ORDER);
         return groups;
     }
 
     public List<SpendGroup> spendGroups() {
-        List<SpendGroup> groups = new ArrayList<>(spendCounts.size());
-        spendCounts.forEach((key, count) -> groups.add(new SpendGroup(key.x(), key.meanRepeatSpend(), count[0])));
+        List<SpendGroup> groups = new ArrayList<>(spend.size());
+        for (int i = 0; i < spend.size(); i++) {
+            groups.add(new SpendGroup(spend.x(i), spend.first(i), spendCounts[i]));
+        }
         groups.sort(SPEND_ORDER);
         return groups;
     }
@@ -71,8 +85,7 @@ public final class SummaryGrouping {
     public static List<FrequencyRecencyGroup> byFrequencyRecency(Collection<CustomerSummary> customers) {
         SummaryGrouping grouping = new SummaryGrouping();
         for (CustomerSummary customer : customers) {
-            grouping.frequencyRecencyCounts
-                    .computeIfAbsent(new FrequencyRecencyKey(customer.x(), customer.tx(), customer.T()), k -> new long[1])[0]++;
+            grouping.countFrequencyRecency(customer);
         }
         return grouping.frequencyRecencyGroups();
     }
@@ -86,8 +99,7 @@ public final class SummaryGrouping {
         SummaryGrouping grouping = new SummaryGrouping();
         for (CustomerSummary customer : customers) {
             if (isSpendModelCustomer(customer)) {
-                grouping.spendCounts
-                        .computeIfAbsent(new SpendKey(customer.x(), customer.meanRepeatSpend()), k -> new long[1])[0]++;
+                grouping.countSpend(customer);
             }
         }
         return grouping.spendGroups();

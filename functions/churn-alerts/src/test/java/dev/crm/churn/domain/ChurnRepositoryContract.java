@@ -125,6 +125,15 @@ public abstract class ChurnRepositoryContract {
     }
 
     @Test
+    void allHistoriesAreWhatPagingReadsInTheSameOrder() {
+        TenantId t = newTenant();
+        givenCustomers(t, customers(23));
+        List<String> paged = readAll(t, null, 3, new ArrayList<>()).stream().map(CustomerHistory::contactId).toList();
+        assertEquals(paged, repository().allHistories(t, 3, "USD").stream().map(CustomerHistory::contactId).toList());
+        assertEquals(List.of(), repository().allHistories(newTenant(), 3, "USD"), "another tenant's");
+    }
+
+    @Test
     void aReadResumesFromAnyOfItsCursors() {
         TenantId t = newTenant();
         givenCustomers(t, customers(17));
@@ -408,6 +417,9 @@ public abstract class ChurnRepositoryContract {
         givenCaseLink(t, link("cs_b1", bob, "solved", NOW.minus(java.time.Duration.ofDays(1)), since)); // at the edge: counts
         givenCaseLink(t, link("cs_b2", bob, "new", null, null));
         givenCaseLink(t, link("cs_b2", bob, "solved", NOW, null)); // the same case, solved since: no longer open
+        // the contacts' own items sort between open and resolved links (A#PREFS): no case of theirs
+        givenPreferences(t, ada, Map.of("channels", Map.of("sms", Map.of("status", "opted_in"))));
+        givenPreferences(t, quiet, Map.of("channels", Map.of("sms", Map.of("status", "opted_in"))));
         var signals = repository().caseSignals(t, List.of(ada, bob, quiet), since);
         assertEquals(new ChurnRepository.CaseSignals(2, 1), signals.get(ada));
         assertEquals(new ChurnRepository.CaseSignals(0, 1), signals.get(bob));
