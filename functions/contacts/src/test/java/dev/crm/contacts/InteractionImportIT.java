@@ -222,8 +222,13 @@ class InteractionImportIT {
         String location = start(t, ndjson.toString(), true);
         FaultInjector faults = new FaultInjector();
         ContactJobsWorker crashing = new ContactJobsWorker(TestInfrastructure.create(clock, Map.of(), faults));
-        for (int writesBeforeCrash : new int[] {30, 90}) {
-            faults.crashAfter(writesBeforeCrash, FaultInjector.WRITES);
+        // crashes amid the touch points, then one after the step's effect (the lease's write passes, the
+        // checkpoint's fails): the step runs again over lines whose effect is written
+        Object[][] crashes = {{30, FaultInjector.WRITES}, {90, FaultInjector.WRITES}, {1, Set.of("UpdateItem")}};
+        for (Object[] crash : crashes) {
+            @SuppressWarnings("unchecked")
+            Set<String> ops = (Set<String>) crash[1];
+            faults.crashAfter((Integer) crash[0], ops);
             var thrown = assertThrows(RuntimeException.class, () -> crashing.handleRequest(queued(t, location), new LambdaContext()));
             faults.off();
             assertTrue(faults.injected() > 0, "not the injected crash: " + thrown);
@@ -318,7 +323,7 @@ class InteractionImportIT {
         FaultInjector faults = new FaultInjector();
         ContactJobsWorker crashing = new ContactJobsWorker(TestInfrastructure.create(clock, Map.of(), faults));
         // effects refused after the touch points went out; touch points cut off mid-way; any write
-        Object[][] crashes = {{2, Set.of("TransactWriteItems")}, {5, Set.of("BatchWriteItem")}, {40, FaultInjector.WRITES},
+        Object[][] crashes = {{2, Set.of("TransactWriteItems")}, {5, Set.of("BatchWriteItem")}, {12, FaultInjector.WRITES},
                 // the lease's write passes, the step writes everything, its checkpoint is lost: the step runs again whole
                 {1, Set.of("UpdateItem")}};
         for (Object[] crash : crashes) {
