@@ -172,7 +172,9 @@ public final class ImportMain {
         try {
             Settings settings = WarmMain.settings(project, endpoint, TABLE);
             OperationCounter ops = new OperationCounter();
-            DynamoDbClient client = DynamoDbClients.builder(settings, c -> c.addExecutionInterceptor(ops)).build();
+            ItemCounter items = new ItemCounter();
+            DynamoDbClient client = DynamoDbClients.builder(settings, c -> c.addExecutionInterceptor(ops)
+                    .addExecutionInterceptor(items)).build();
             Infrastructure infra = new Infrastructure(settings, Clock.systemUTC(), client);
             InProcess handlers = new InProcess(project, infra);
             Project.Sample create = sample(project, "contacts/create-interaction-import.json");
@@ -188,6 +190,7 @@ public final class ImportMain {
             post.put("body", orders(rows, contacts));
             progress(String.format("import: %,d lines of %,d customers, stream %s", rows, contacts, stream ? "on" : "off"));
             ops.drain();
+            items.drain();
             long p0 = System.nanoTime();
             Object response = handlers.invoke(create.functionId(), handlers.event(create.functionId(), Json.write(post)),
                     new LambdaContext());
@@ -199,6 +202,7 @@ public final class ImportMain {
             }
             out.put("postMs", (p1 - p0) / 1e6);
             out.put("postCalls", ops.drain());
+            out.put("postItems", items.drain());
             f.extra().put("iimp_example0000000000000", location.substring(location.lastIndexOf('/') + 1));
             Object event = handlers.event(queued.functionId(), Fixtures.apply(Preparations.text(queued), f));
             long w0 = System.nanoTime();
@@ -208,6 +212,10 @@ public final class ImportMain {
             out.put("workerSeconds", seconds);
             out.put("rowsPerSecond", rows / seconds);
             out.put("workerCalls", ops.drain());
+            Map<String, Long> written = items.drain();
+            out.put("workerItems", written);
+            // what a line costs in written items, the contacts' creation included (every line names a customer)
+            out.put("workerItemsPerLine", written.get("total") / (double) rows);
             Object r = handlers.invoke(get.functionId(), handlers.event(get.functionId(), Fixtures.apply(Preparations.text(get), f)),
                     new LambdaContext());
             Map<String, Object> job = (Map<String, Object>) Json.parse(((APIGatewayProxyResponseEvent) r).getBody());
@@ -215,8 +223,8 @@ public final class ImportMain {
             Map<String, Object> res = (Map<String, Object>) job.get("result");
             out.put("imported", res == null ? null : res.get("imported"));
             out.put("rejected", res == null ? null : ((List<?>) res.get("rejected")).size());
-            progress(String.format("import: %.1f s, %.0f lines/s (stream %s), %s", seconds, rows / seconds, stream ? "on" : "off",
-                    job.get("status")));
+            progress(String.format("import: %.1f s, %.0f lines/s (stream %s), %s, %.2f items a line %s", seconds, rows / seconds,
+                    stream ? "on" : "off", job.get("status"), written.get("total") / (double) rows, written));
             out.put("rawWrites", rawWrites(WarmMain.client(endpoint, null), rows));
         } finally {
             try {

@@ -251,6 +251,33 @@ class ContactJobsIT {
                 "IMPORT_ROW rejected", 2), withoutJobItems(itemsByEntity()));
     }
 
+    @Test
+    void aStepLooksItsRowsContactsUpInBatchesNotTwoReadsARow() {
+        for (int i = 0; i < 20; i++) {
+            newContact("{\"email\": \"known" + i + "@example.com\", \"firstName\": \"K\"}");
+        }
+        StringBuilder ndjson = new StringBuilder();
+        for (int row = 1; row <= 60; row++) {
+            // 20 known by email (updated), 40 new with an email and an external id
+            ndjson.append(row <= 20 ? "{\"email\": \"known" + (row - 1) + "@example.com\", \"lastName\": \"L\"}\n"
+                    : "{\"email\": \"fresh" + row + "@example.com\", \"externalId\": \"f" + row + "\"}\n");
+        }
+        var r = call(write("POST", "/v1/contacts/imports").body("application/x-ndjson", ndjson.toString()));
+        String location = header(r, "Location");
+        FaultInjector gets = new FaultInjector();
+        gets.crashAfter(Integer.MAX_VALUE, Set.of("GetItem")); // a count, no fault
+        new ContactJobsWorker(TestInfrastructure.create(clock, Map.of(), gets)).handleRequest(queued(location), new LambdaContext());
+        Map<?, ?> result = (Map<?, ?>) job(location).get("result");
+        assertEquals(40L, result.get("created"));
+        assertEquals(20L, result.get("updated"));
+        // one read of each known contact to merge into; the rows' emails and external ids come from batched
+        // reads (before: each one read singly to sort the row, and an existing contact's again to write it,
+        // 140 GetItem for these rows)
+        assertTrue(gets.calls() <= 20 + 10, "GetItem calls: " + gets.calls());
+        assertEquals("L", contactByEmail("known7@example.com").get("lastName"));
+        assertEquals(1L, contactByEmail("fresh60@example.com").get("version"));
+    }
+
     private static Map<String, Integer> withoutJobItems(Map<String, Integer> items) {
         Map<String, Integer> out = new java.util.TreeMap<>(items);
         out.keySet().removeIf(k -> !k.startsWith("CONTACT") && !k.endsWith("_GUARD") && !k.startsWith("IMPORT_ROW"));

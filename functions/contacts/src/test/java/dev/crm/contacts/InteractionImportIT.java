@@ -170,6 +170,15 @@ class InteractionImportIT {
         }
         run(t, start(t, ndjson.toString(), false));
         assertTrue(stored(t, viaApi).sameFigures(stored(t, viaImport)), stored(t, viaApi) + " vs " + stored(t, viaImport));
+        // a live purchase on a day only the import brought (no day item: the summary's set holds it) is a
+        // second purchase of that day, as on the contact whose days came through the API
+        for (String id : List.of(viaApi, viaImport)) {
+            status(call(as(t, "POST", "/v1/contacts/{id}/interactions", Scope.WRITE).path("id", id)
+                    .json("{\"id\": \"live-1\", \"type\": \"purchase\", \"occurredAt\": \"2026-03-01T18:00:00Z\","
+                            + " \"value\": {\"amount\": \"2\"}}")), 201);
+        }
+        assertTrue(stored(t, viaApi).sameFigures(stored(t, viaImport)), stored(t, viaApi) + " vs " + stored(t, viaImport));
+        assertTrue(stored(t, viaImport).sameFigures(recomputed(t, viaImport)));
         // and the purchases index the churn backtest reads holds both alike
         var api = infra.table().get(Keys.contact(t, viaApi), Keys.PURCHASE_SUMMARY);
         var imp = infra.table().get(Keys.contact(t, viaImport), Keys.PURCHASE_SUMMARY);
@@ -190,6 +199,8 @@ class InteractionImportIT {
 
         Map<?, ?> created = run(t, start(t, ndjson, true));
         assertEquals(3L, created.get("imported"));
+        assertEquals(2L, created.get("createdContacts"), "new-1 once, new2@ once");
+        assertNull(refused.get("createdContacts"));
         assertEquals(List.of(4L), ((List<?>) created.get("rejected")).stream().map(o -> ((Map<?, ?>) o).get("row")).toList(),
                 "a contact named by id is never created");
         var found = body(call(as(t, "GET", "/v1/contacts", Scope.READ).query("externalId", "new-1")));
@@ -211,11 +222,16 @@ class InteractionImportIT {
         String location = start(t, ndjson.toString(), true);
         FaultInjector faults = new FaultInjector();
         ContactJobsWorker crashing = new ContactJobsWorker(TestInfrastructure.create(clock, Map.of(), faults));
-        for (int writesBeforeCrash : new int[] {30, 90}) {
-            faults.crashAfter(writesBeforeCrash, FaultInjector.WRITES);
-            assertThrows(RuntimeException.class, () -> crashing.handleRequest(queued(t, location), new LambdaContext()));
+        // crashes amid the touch points, then one after the step's effect (the lease's write passes, the
+        // checkpoint's fails): the step runs again over lines whose effect is written
+        Object[][] crashes = {{30, FaultInjector.WRITES}, {90, FaultInjector.WRITES}, {1, Set.of("UpdateItem")}};
+        for (Object[] crash : crashes) {
+            @SuppressWarnings("unchecked")
+            Set<String> ops = (Set<String>) crash[1];
+            faults.crashAfter((Integer) crash[0], ops);
+            var thrown = assertThrows(RuntimeException.class, () -> crashing.handleRequest(queued(t, location), new LambdaContext()));
             faults.off();
-            assertTrue(faults.injected() > 0);
+            assertTrue(faults.injected() > 0, "not the injected crash: " + thrown);
         }
         // and a crash between a batch's writes and its checkpoint: the first batch runs again
         String jobPk = Keys.job(t, location.substring(location.lastIndexOf('/') + 1));
@@ -225,6 +241,7 @@ class InteractionImportIT {
         Map<?, ?> result = run(t, location);
         assertEquals((long) lines, result.get("imported"));
         assertEquals(List.of(), result.get("rejected"));
+        assertEquals(50L, result.get("createdContacts"), "each created contact counted once across the crashes");
         long purchases = 0;
         for (int c = 0; c < 50; c++) {
             var found = body(call(as(t, "GET", "/v1/contacts", Scope.READ).query("externalId", "c" + c)));
@@ -258,9 +275,9 @@ class InteractionImportIT {
         // about 45 transactions in all: crash after a few groups, then after a few more
         for (int writesBeforeCrash : new int[] {8, 20}) {
             faults.crashAfter(writesBeforeCrash, FaultInjector.WRITES);
-            assertThrows(RuntimeException.class, () -> crashing.handleRequest(queued(t, location), new LambdaContext()));
+            var thrown = assertThrows(RuntimeException.class, () -> crashing.handleRequest(queued(t, location), new LambdaContext()));
             faults.off();
-            assertTrue(faults.injected() > 0);
+            assertTrue(faults.injected() > 0, "not the injected crash: " + thrown);
         }
         Map<?, ?> result = run(t, location);
         assertEquals((long) lines, result.get("imported"));
@@ -306,18 +323,18 @@ class InteractionImportIT {
         FaultInjector faults = new FaultInjector();
         ContactJobsWorker crashing = new ContactJobsWorker(TestInfrastructure.create(clock, Map.of(), faults));
         // effects refused after the touch points went out; touch points cut off mid-way; any write
-        Object[][] crashes = {{2, Set.of("TransactWriteItems")}, {5, Set.of("BatchWriteItem")}, {40, FaultInjector.WRITES},
+        Object[][] crashes = {{2, Set.of("TransactWriteItems")}, {5, Set.of("BatchWriteItem")}, {12, FaultInjector.WRITES},
                 // the lease's write passes, the step writes everything, its checkpoint is lost: the step runs again whole
                 {1, Set.of("UpdateItem")}};
         for (Object[] crash : crashes) {
             @SuppressWarnings("unchecked")
             Set<String> ops = (Set<String>) crash[1];
             faults.crashAfter((Integer) crash[0], ops);
-            assertThrows(RuntimeException.class, () -> crashing.handleRequest(queued(t, location), new LambdaContext()));
+            var thrown = assertThrows(RuntimeException.class, () -> crashing.handleRequest(queued(t, location), new LambdaContext()));
             faults.off();
-            assertTrue(faults.injected() > 0);
+            assertTrue(faults.injected() > 0, "not the injected crash: " + thrown);
         }
-        run(t, location);
+        assertEquals(121L, run(t, location).get("createdContacts"));
         // counted from the items themselves, not from the import's own counters
         long purchases = 0;
         for (var e : expected.entrySet()) {
@@ -325,7 +342,10 @@ class InteractionImportIT {
             assertEquals(1, ((List<?>) found.get("items")).size(), e.getKey());
             String id = (String) ((Map<?, ?>) ((List<?>) found.get("items")).get(0)).get("id");
             assertEquals(e.getValue().intValue(), timelineEntries(t, id), "one timeline entry per line, " + e.getKey());
-            assertEquals(e.getValue().intValue(), items(t, id, Keys.interactionGuard("")), "one guard per line, " + e.getKey());
+            // the touch point is its own guard: an import writes no guard items, nor purchase day items
+            assertEquals(0, items(t, id, Keys.interactionGuard("")), "no guard items, " + e.getKey());
+            assertEquals(0, items(t, id, Keys.purchaseDay(java.time.LocalDate.of(2000, 1, 1)).substring(0, 3)),
+                    "no day items, " + e.getKey());
             PurchaseSummary s = stored(t, id);
             assertEquals(e.getValue().longValue(), s.purchases(), e.getKey());
             assertTrue(s.sameFigures(recomputed(t, id)), e.getKey() + ": " + s + " vs " + recomputed(t, id));
@@ -368,5 +388,9 @@ class InteractionImportIT {
         problem(call(as(t, "POST", "/v1/interactions/imports", Scope.WRITE).body("application/x-ndjson", "{}")
                 .query("createContacts", "yes")), 400, "validation-error");
         problem(call(as(t, "POST", "/v1/interactions/imports", Scope.READ).body("application/x-ndjson", "{}")), 403, "forbidden");
+        // an imported touch point's id is its only guard: a request cannot take the import's id form
+        String someone = contact(t, "{\"firstName\": \"Cy\"}");
+        problem(call(as(t, "POST", "/v1/contacts/{id}/interactions", Scope.WRITE).path("id", someone)
+                .json("{\"id\": \"iimp_aaaaaaaaaaaaaaaaaaaa:1\", \"type\": \"call\"}")), 400, "validation-error");
     }
 }

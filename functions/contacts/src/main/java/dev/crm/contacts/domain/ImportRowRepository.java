@@ -2,7 +2,6 @@ package dev.crm.contacts.domain;
 
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.contact.PurchaseSummary;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import dev.crm.shared.tenant.TenantId;
@@ -20,8 +19,9 @@ public interface ImportRowRepository {
     List<String> importChunk(TenantId tenant, String jobId, int index);
 
     /**
-     * The rows (1-based) in [from, to) that already have an outcome: a marker of their own, or (a touch
-     * point import's lines) an applied batch whose first line is in the range. A step asks for its whole range.
+     * The rows (1-based) in [from, to) that already have an outcome marker of their own (a contact
+     * import's rows; a touch point import's rejected lines: its applied lines are told by each contact's
+     * {@link PurchaseBase#appliedThrough}). A step asks for its whole range.
      */
     Set<Integer> rowsDone(TenantId tenant, String jobId, int fromRow, int toRowExclusive);
 
@@ -65,29 +65,44 @@ public interface ImportRowRepository {
 
     List<Rejection> rejections(TenantId tenant, String jobId);
 
+    /**
+     * The contacts holding these email addresses and external ids (batched reads of their guards); a
+     * value no contact holds is left out.
+     */
+    record Holders(Map<String, String> byEmail, Map<String, String> byExternalId) {}
+
+    Holders holders(TenantId tenant, Set<String> emails, Set<String> externalIds);
+
     // ---- interaction imports (InteractionImport) ----
 
-    /** A contact's purchase summary and the stored days among those asked for: what a batch of purchases applies to. */
-    record PurchaseBase(PurchaseSummary summary, Map<LocalDate, PurchaseDay> days) {}
-
-    /** A purchase day item: the spend and number of purchases on that day. */
-    record PurchaseDay(BigDecimal spend, long purchases) {}
+    /**
+     * What a contact's batch of imported lines applies to: its purchase summary, which of the days
+     * asked for already have purchases, and the last line of this job already applied to it (0: none).
+     */
+    record PurchaseBase(PurchaseSummary summary, Set<LocalDate> purchaseDays, int appliedThrough) {}
 
     /** One imported line's touch point, its id derived from the job and line. */
     record ImportedInteraction(int row, Interaction interaction) {}
 
     /**
-     * Touch points of one contact from one batch with their whole effect: the summary after them
-     * (null when none is a purchase), the version it replaces, the days' new figures, and the number
-     * of complaints to add.
+     * Touch points of one contact from one batch (in line order, every line after the contact's
+     * {@link PurchaseBase#appliedThrough}) with their whole effect: the summary after them (null when none
+     * is a purchase), the version it replaces, the purchase days they touch, and the number of complaints
+     * to add.
      */
     record ContactBatch(String contactId, List<ImportedInteraction> rows, PurchaseSummary summary, long expectedVersion,
-            Map<LocalDate, PurchaseDay> days, Set<LocalDate> daysExisting, long complaints) {}
+            Set<LocalDate> purchaseDays, long complaints) {
+        public int lastRow() {
+            return rows.get(rows.size() - 1).row();
+        }
+    }
 
-    enum BatchOutcome { WRITTEN, CONTACT_MISSING, ROW_DONE, CONTENDED }
+    /** WRITTEN; CONTACT_MISSING (not active); REFUSED (applied or changed since it was read: read the base again). */
+    enum BatchOutcome { WRITTEN, CONTACT_MISSING, REFUSED }
 
-    /** Each contact's purchase base for the days given (batched reads). */
-    Map<String, PurchaseBase> purchaseBases(TenantId tenant, Map<String, Set<LocalDate>> daysByContact, String defaultCurrency);
+    /** Each contact's purchase base for the days given, with what this job applied to it (batched reads). */
+    Map<String, PurchaseBase> purchaseBases(TenantId tenant, String jobId, Map<String, Set<LocalDate>> daysByContact,
+            String defaultCurrency);
 
     /** The contacts holding these external ids (batched reads of their guards); ids no contact holds are left out. */
     Map<String, String> externalIdHolders(TenantId tenant, Set<String> externalIds);
@@ -104,16 +119,15 @@ public interface ImportRowRepository {
 
     /**
      * Writes batches (each one contact's lines of a step, no two of one contact, their costs within the
-     * budget): the touch points (guard, timeline entry: the items a recorded touch point has, whose
-     * keys and content derive from the job and line, so writing them again changes nothing), then
-     * each batch's effect on the summary and days with its lines' "applied" record (keyed by the
-     * batch's first line), all or nothing per batch. A batch's lines count as applied exactly when its
-     * effect is written; a replay leaves them out ({@link #rowsDone}).
+     * budget): each line's touch point (one item, its key and content derived from the job and line, so
+     * writing it again changes nothing; it is its own guard, and being an import's it announces
+     * nothing), then each batch's effect on the contact's summary together with its last line as this
+     * job's applied mark, all or nothing per batch, conditioned on the summary as read and on the mark
+     * being before the batch's first line. A batch's lines count as applied exactly when its effect is
+     * written; a replay leaves them out ({@link PurchaseBase#appliedThrough}).
      *
      * @param recordedAt the touch points' recording instant (the same on every replay)
-     * @return each batch's outcome, in order: WRITTEN; CONTACT_MISSING (not active: its touch points
-     *         are removed again); ROW_DONE (its first line is applied already, by another worker);
-     *         CONTENDED (the summary or a day changed since it was read)
+     * @return each batch's outcome, in order (a CONTACT_MISSING batch's touch points are removed again)
      */
     List<BatchOutcome> writeImported(TenantId tenant, String jobId, List<ContactBatch> batches, Instant recordedAt);
 }

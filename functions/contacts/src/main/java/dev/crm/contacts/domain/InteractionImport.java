@@ -4,7 +4,6 @@ import dev.crm.contacts.domain.ImportRowRepository.BatchOutcome;
 import dev.crm.contacts.domain.ImportRowRepository.ContactBatch;
 import dev.crm.contacts.domain.ImportRowRepository.ImportedInteraction;
 import dev.crm.contacts.domain.ImportRowRepository.PurchaseBase;
-import dev.crm.contacts.domain.ImportRowRepository.PurchaseDay;
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.contact.ContactData;
 import dev.crm.shared.contact.PurchaseSummary;
@@ -45,10 +44,11 @@ import java.util.concurrent.Future;
  * email or id; unknown ones are rejected, or created when the import asks for it), and writes each
  * contact's touch points of the batch, then their effect on the purchase summary (applied as
  * {@link ContactService#record} applies one purchase, so the churn run cannot tell them apart) with
- * the record that these lines are applied, in one write per contact and part (several contacts share
- * one). Touch point ids and content derive from the job and line (recorded at the job's creation), so
- * writing one again changes nothing; the effect is written once, with its record, so a batch replayed
- * after a crash counts nothing twice.
+ * the contact's last applied line of this job, in one write per contact and part (several contacts
+ * share one). Touch point ids and content derive from the job and line (recorded at the job's
+ * creation), so writing one again changes nothing; the effect is written once, with its mark, so a
+ * batch replayed after a crash counts nothing twice. An import is history, not news: its lines
+ * announce nothing, the finished job announces {@code import.completed}.
  */
 public final class InteractionImport {
     public static final String KIND = "interaction_import";
@@ -108,6 +108,9 @@ public final class InteractionImport {
         if (job.status() == Job.Status.SUCCEEDED) {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("imported", job.result().get("imported"));
+            if (job.result().get("createdContacts") != null) {
+                result.put("createdContacts", job.result().get("createdContacts"));
+            }
             List<Object> rejected = new ArrayList<>();
             for (var r : rows.rejections(t, job.id())) {
                 rejected.add(Map.of("row", r.row(), "errors", r.errors()));
@@ -130,12 +133,17 @@ public final class InteractionImport {
         boolean createContacts = Boolean.TRUE.equals(job.input().get("createContacts"));
         int total = chunks.stream().mapToInt(Number::intValue).sum();
         int next = job.checkpoint().get("nextRow") instanceof Number n ? n.intValue() : 1;
+        long createdBefore = job.checkpoint().get("createdContacts") instanceof Number n ? n.longValue() : 0;
         if (next > total) {
             var tally = rows.tally(t, job.id());
             rows.storeRejections(t, job.id(), tally.rejected());
             Map<String, Object> result = new LinkedHashMap<>();
-            result.put("imported", tally.created());
+            // every line is either applied or rejected (with its marker) before the job moves on
+            result.put("imported", (long) total - tally.rejected().size());
             result.put("rejectedCount", tally.rejected().size());
+            if (createdBefore > 0) {
+                result.put("createdContacts", createdBefore);
+            }
             return JobRunner.Step.finished(total, total, result);
         }
         int end = Math.min(total + 1, next + BATCH);
@@ -195,6 +203,7 @@ public final class InteractionImport {
         all(creations);
         ids.putAll(created);
         ids.putAll(all(lookups));
+        long createdHere = createContacts ? createdContacts(t, job.id(), chunks, next, lines.values(), ids, currency) : 0;
         Map<String, List<Line>> byContact = new LinkedHashMap<>();
         for (var e : lines.entrySet()) {
             String id = ids.get(e.getValue().contact);
@@ -211,6 +220,15 @@ public final class InteractionImport {
             days.put(e.getKey(), touched(e.getValue(), zone));
         }
         Map<String, PurchaseBase> bases = bases(range, days, created.values());
+        // lines this job applied already (a step replayed after a crash) are left out, contact by contact
+        for (var it = byContact.entrySet().iterator(); it.hasNext();) {
+            var e = it.next();
+            int through = bases.get(e.getKey()).appliedThrough();
+            e.getValue().removeIf(l -> l.row <= through);
+            if (e.getValue().isEmpty()) {
+                it.remove();
+            }
+        }
         Map<Integer, Callable<String>> writes = new LinkedHashMap<>();
         for (List<Pending> group : groups(byContact, bases, zone)) {
             writes.put(writes.size(), () -> {
@@ -219,7 +237,32 @@ public final class InteractionImport {
             });
         }
         all(writes);
-        return JobRunner.Step.progress(end - 1, total, Map.of("nextRow", end));
+        return JobRunner.Step.progress(end - 1, total, Map.of("nextRow", end, "createdContacts", createdBefore + createdHere));
+    }
+
+    /**
+     * The contacts this job created among those first named in this step: their id is the job's own
+     * ({@link #createdContactId}), whether created now or by a run of this step that crashed, so a
+     * replayed step counts each once, and a contact named again in a later step is not counted there.
+     */
+    private long createdContacts(TenantId t, String jobId, List<Number> chunks, int next, java.util.Collection<Line> lines,
+            Map<Reference, String> ids, String currency) {
+        Set<Reference> earlier = new HashSet<>();
+        if (next > 1) {
+            for (String text : ContactImport.rows(rows, t, jobId, chunks, 1, next).values()) {
+                Line l = parse(jobId, 0, text, Instant.EPOCH, currency);
+                if (l.errors == null) {
+                    earlier.add(l.contact);
+                }
+            }
+        }
+        Set<Reference> counted = new HashSet<>();
+        for (Line l : lines) {
+            if (!earlier.contains(l.contact) && createdContactId(jobId, l.contact).equals(ids.get(l.contact))) {
+                counted.add(l.contact);
+            }
+        }
+        return counted.size();
     }
 
     /** The contacts holding these external ids, read in parallel slices. */
@@ -252,14 +295,14 @@ public final class InteractionImport {
         Map<String, Set<LocalDate>> slice = new HashMap<>();
         for (var e : days.entrySet()) {
             if (created.contains(e.getKey())) {
-                out.put(e.getKey(), new PurchaseBase(PurchaseSummary.empty(s.currency()), Map.of()));
+                out.put(e.getKey(), new PurchaseBase(PurchaseSummary.empty(s.currency()), Set.of(), 0));
                 continue;
             }
             slice.put(e.getKey(), e.getValue());
             if (slice.size() == READ_SLICE) {
                 Map<String, Set<LocalDate>> these = slice;
                 reads.put(reads.size(), () -> {
-                    out.putAll(rows.purchaseBases(s.t(), these, s.currency()));
+                    out.putAll(rows.purchaseBases(s.t(), s.jobId(), these, s.currency()));
                     return "";
                 });
                 slice = new HashMap<>();
@@ -268,7 +311,7 @@ public final class InteractionImport {
         if (!slice.isEmpty()) {
             Map<String, Set<LocalDate>> these = slice;
             reads.put(reads.size(), () -> {
-                out.putAll(rows.purchaseBases(s.t(), these, s.currency()));
+                out.putAll(rows.purchaseBases(s.t(), s.jobId(), these, s.currency()));
                 return "";
             });
         }
@@ -347,7 +390,7 @@ public final class InteractionImport {
                     }
                 }
                 case CONTACT_MISSING -> rejectMissing(s, p.lines());
-                default -> writeContact(s, p.contactId(), p.lines(), null, days.get(p.contactId()));
+                default -> writeContact(s, p.contactId(), p.lines(), null, days.get(p.contactId())); // REFUSED: read again
             }
         }
     }
@@ -359,11 +402,11 @@ public final class InteractionImport {
         }
     }
 
-    /** The base once the batch is written: its summary (when it had purchases) and its days over the base's. */
+    /** The base once the batch is written: its summary (when it had purchases), its days added, its last line applied. */
     private static PurchaseBase after(PurchaseBase base, ContactBatch batch) {
-        Map<LocalDate, PurchaseDay> days = new HashMap<>(base.days());
-        days.putAll(batch.days());
-        return new PurchaseBase(batch.summary() != null ? batch.summary() : base.summary(), days);
+        Set<LocalDate> days = new HashSet<>(base.purchaseDays());
+        days.addAll(batch.purchaseDays());
+        return new PurchaseBase(batch.summary() != null ? batch.summary() : base.summary(), days, batch.lastRow());
     }
 
     /** Runs the tasks on the workers; a store failure fails the step, which is retried from its checkpoint. */
@@ -524,7 +567,13 @@ public final class InteractionImport {
     private PurchaseBase writePart(Step s, String contactId, List<Line> lines, PurchaseBase base, Set<LocalDate> days) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             if (base == null) {
-                base = rows.purchaseBases(s.t(), Map.of(contactId, days), s.currency()).get(contactId);
+                base = rows.purchaseBases(s.t(), s.jobId(), Map.of(contactId, days), s.currency()).get(contactId);
+            }
+            // what this job applied meanwhile (another worker on this step, a run before a crash) is left out
+            int through = base.appliedThrough();
+            lines.removeIf(l -> l.row <= through);
+            if (lines.isEmpty()) {
+                return base;
             }
             ContactBatch batch = apply(contactId, lines, base, s.zone());
             BatchOutcome outcome = rows.writeImported(s.t(), s.jobId(), List.of(batch), s.recordedAt()).get(0);
@@ -535,17 +584,9 @@ public final class InteractionImport {
                     rejectMissing(s, lines);
                     return null;
                 default:
-                    // applied or changed meanwhile (another worker on this step, a live purchase):
-                    // leave out what is applied now, read the base again
-                    Set<Integer> done = rows.rowsDone(s.t(), s.jobId(), s.from(), s.to());
-                    lines.removeIf(l -> done.contains(l.row));
+                    // applied or changed meanwhile (another worker, a live purchase): read the base again
                     base = null;
-                    if (lines.isEmpty()) {
-                        return null;
-                    }
-                    if (outcome == BatchOutcome.CONTENDED) {
-                        Backoff.JITTER.pause(attempt);
-                    }
+                    Backoff.JITTER.pause(attempt);
             }
         }
         throw new IllegalStateException("the contact's purchases are still contended after retries");
@@ -557,8 +598,7 @@ public final class InteractionImport {
      */
     static ContactBatch apply(String contactId, List<Line> lines, PurchaseBase base, ZoneId zone) {
         PurchaseSummary summary = base.summary();
-        Map<LocalDate, PurchaseDay> days = new HashMap<>(base.days());
-        Set<LocalDate> existing = new HashSet<>(base.days().keySet());
+        Set<LocalDate> days = new HashSet<>(base.purchaseDays());
         boolean purchases = false;
         long complaints = 0;
         List<ImportedInteraction> out = new ArrayList<>();
@@ -569,17 +609,14 @@ public final class InteractionImport {
                 purchases = true;
                 LocalDate day = i.occurredAt().atZone(zone).toLocalDate();
                 BigDecimal amount = i.value().currency().equals(summary.currency()) ? i.value().amount() : null;
-                PurchaseDay d = days.get(day);
-                summary = summary.add(new PurchaseSummary.Purchase(day, amount), d != null);
-                BigDecimal spend = (d == null ? BigDecimal.ZERO : d.spend()).add(amount == null ? BigDecimal.ZERO : amount);
-                days.put(day, new PurchaseDay(spend, (d == null ? 0 : d.purchases()) + 1));
+                summary = summary.add(new PurchaseSummary.Purchase(day, amount), days.contains(day));
+                days.add(day);
             } else if (i.type() == InteractionType.COMPLAINT) {
                 complaints++;
             }
         }
-        days.keySet().retainAll(touched(lines, zone));
-        existing.retainAll(days.keySet());
-        return new ContactBatch(contactId, out, purchases ? summary : null, base.summary().version(), days, existing, complaints);
+        return new ContactBatch(contactId, out, purchases ? summary : null, base.summary().version(), touched(lines, zone),
+                complaints);
     }
 
     private static Set<LocalDate> touched(List<Line> lines, ZoneId zone) {

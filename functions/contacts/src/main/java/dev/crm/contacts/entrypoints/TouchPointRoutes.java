@@ -3,6 +3,7 @@ package dev.crm.contacts.entrypoints;
 import dev.crm.contacts.domain.ContactRepository;
 import dev.crm.contacts.domain.ContactService;
 import dev.crm.contacts.domain.Interaction;
+import dev.crm.contacts.domain.InteractionImport;
 import dev.crm.contacts.domain.TimelineEntry;
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.contact.PurchaseSummary;
@@ -50,6 +51,10 @@ final class TouchPointRoutes {
         Tenant tenant = request.callerTenant(tenants);
         JsonObject body = request.jsonObject();
         Interaction i = Interaction.read(body, clock.instant(), tenant.settings().defaultCurrency());
+        if (i != null && i.id() != null && i.id().startsWith(InteractionImport.ID_PREFIX)) {
+            // an import's touch point ({jobId}:{line}) is its own guard: no request may take its id
+            body.violations().pointer("/id", "must not start with " + InteractionImport.ID_PREFIX + " (reserved for imported touch points)");
+        }
         ApiProblem.throwIfAny(body.violations());
         TenantId t = request.tenant();
         return idempotency.execute(request, () -> {

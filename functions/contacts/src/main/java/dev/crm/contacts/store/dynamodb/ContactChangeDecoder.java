@@ -2,6 +2,7 @@ package dev.crm.contacts.store.dynamodb;
 
 import dev.crm.contacts.domain.ContactErasure;
 import dev.crm.contacts.domain.ContactImport;
+import dev.crm.contacts.domain.InteractionImport;
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.events.ChangeDecoder;
 import dev.crm.shared.events.Event;
@@ -44,8 +45,9 @@ public final class ContactChangeDecoder implements ChangeDecoder {
         }
         return switch (entity) {
             case PROFILE -> Keys.CONTACT_PROFILE.equals(Attr.str(item, Table.SK)) ? profile(change) : List.of();
+            // an imported touch point is history, not news: its job announces import.completed instead
             case TIMELINE -> change.isInsert() && INTERACTION_KIND.equals(Attr.str(item, "kind"))
-                    ? interaction(change) : List.of();
+                    && !item.containsKey(DynamoDbImportRowRepository.IMPORT_JOB) ? interaction(change) : List.of();
             case DynamoDbJobRepository.ENTITY -> change.isModify() ? job(change) : List.of();
             default -> List.of();
         };
@@ -92,7 +94,8 @@ public final class ContactChangeDecoder implements ChangeDecoder {
 
     private List<Event> job(TableChange change) {
         String kind = Attr.str(change.newImage(), "jobKind");
-        if (!ContactImport.KIND.equals(kind) && !ContactErasure.ERASURE.equals(kind)) {
+        boolean imported = ContactImport.KIND.equals(kind) || InteractionImport.KIND.equals(kind);
+        if (!imported && !ContactErasure.ERASURE.equals(kind)) {
             return List.of();
         }
         String succeeded = Job.Status.SUCCEEDED.wire();
@@ -103,7 +106,7 @@ public final class ContactChangeDecoder implements ChangeDecoder {
         TenantId t = tenant(change.newImage());
         Instant at = at(job.updatedAt(), change);
         Map<String, Object> data = plain(job.toJson());
-        if (ContactImport.KIND.equals(kind)) {
+        if (imported) {
             return List.of(event(change, EventTypes.IMPORT_COMPLETED, at, t, null, data));
         }
         List<Event> out = new ArrayList<>();

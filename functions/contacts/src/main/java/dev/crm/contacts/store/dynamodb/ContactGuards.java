@@ -12,8 +12,14 @@ import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.tenant.TenantSecrets;
+import dev.crm.contacts.domain.ImportRowRepository;
+import dev.crm.shared.store.dynamodb.BatchReads;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
@@ -32,12 +38,62 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 final class ContactGuards {
     private static final Expression FREE = condition("attribute_not_exists(PK)");
 
+    private final Table table;
     private final DynamoDbTable<GuardItem> guards;
     private final Function<TenantId, TenantSecrets> secrets;
 
     ContactGuards(Table table, Function<TenantId, TenantSecrets> secrets) {
+        this.table = table;
         this.guards = table.of(GuardItem.SCHEMA);
         this.secrets = secrets;
+    }
+
+    /**
+     * The holders of these addresses and external ids, as {@link #emailHolder} and
+     * {@link #externalIdHolder} read them one by one, in batched reads (100 keys a request); a keyed
+     * email guard wins over a legacy one, as there.
+     */
+    ImportRowRepository.Holders holders(TenantId t, Set<String> emails, Set<String> externalIds) {
+        TenantSecrets s = emails.isEmpty() ? null : secrets.apply(t);
+        Map<String, String> external = new HashMap<>();
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (String email : emails) {
+            keys.add(Table.key(EmailAddress.guardKey(t, s, email), Keys.ITEM));
+            String old = EmailAddress.legacyGuardKey(t, s, email);
+            if (old != null) {
+                keys.add(Table.key(old, Keys.ITEM));
+            }
+        }
+        for (String id : externalIds) {
+            String pk = Keys.externalIdGuard(t, ContactItems.externalIdHash(id));
+            external.put(pk, id);
+            keys.add(Table.key(pk, Keys.ITEM));
+        }
+        // two addresses of one normalised form share their keys: a map per key, not per request
+        Map<String, String> holderByKey = new HashMap<>();
+        for (var item : BatchReads.items(table, new ArrayList<>(new java.util.LinkedHashSet<>(keys)),
+                b -> b.consistentRead(true).projectionExpression("PK, contactId"))) {
+            holderByKey.put(Attr.str(item, Table.PK), Attr.str(item, "contactId"));
+        }
+        Map<String, String> byEmail = new HashMap<>();
+        Map<String, String> byExternalId = new HashMap<>();
+        for (String email : emails) {
+            String holder = holderByKey.get(EmailAddress.guardKey(t, s, email));
+            String old = EmailAddress.legacyGuardKey(t, s, email);
+            if (holder == null && old != null) {
+                holder = holderByKey.get(old);
+            }
+            if (holder != null) {
+                byEmail.put(email, holder);
+            }
+        }
+        for (var e : external.entrySet()) {
+            String holder = holderByKey.get(e.getKey());
+            if (holder != null) {
+                byExternalId.put(e.getValue(), holder);
+            }
+        }
+        return new ImportRowRepository.Holders(byEmail, byExternalId);
     }
 
     /** @return the id of the contact holding this email address, or null */

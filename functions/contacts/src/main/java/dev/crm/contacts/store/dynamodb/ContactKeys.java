@@ -14,8 +14,6 @@ final class ContactKeys {
     static final String SENDS_PREFIX = "S#";
     static final String IMPORT_ROW_PREFIX = "ROW#";
     static final String REJECTIONS_PREFIX = "REJECTED#";
-    /** A touch point import's applied batch, by its first line: the lines whose effect one write applied. */
-    static final String APPLIED_PREFIX = "APPLIED#";
 
     /** A contact being erased leaves the list index for this partition, which nothing reads. */
     static String erasingIndex(TenantId t) {
@@ -32,10 +30,6 @@ final class ContactKeys {
 
     static int rowOf(String importRowKey) {
         return Integer.parseInt(importRowKey.substring(IMPORT_ROW_PREFIX.length()));
-    }
-
-    static String applied(int firstRow) {
-        return String.format(APPLIED_PREFIX + "%06d", firstRow);
     }
 
     static String rejections(int index) {

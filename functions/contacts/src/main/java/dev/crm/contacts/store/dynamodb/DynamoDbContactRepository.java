@@ -225,7 +225,9 @@ public final class DynamoDbContactRepository implements ContactRepository {
         String pk = Keys.contact(t, contactId);
         Map<String, AttributeValue> summary = table.get(pk, Keys.PURCHASE_SUMMARY);
         Map<String, AttributeValue> dayItem = table.get(pk, Keys.purchaseDay(day));
-        return new PurchaseState(ContactItems.summary(summary, defaultCurrency), dayItem != null,
+        // a day an import brought is in the summary's set, not an item (its day spend is not kept)
+        boolean imported = DynamoDbImportRowRepository.importedDays(summary).contains(day);
+        return new PurchaseState(ContactItems.summary(summary, defaultCurrency), dayItem != null || imported,
                 dayItem == null ? BigDecimal.ZERO : Attr.decimal(dayItem, "spend"),
                 dayItem == null ? 0 : Attr.num(dayItem, "purchases", 0));
     }
@@ -388,7 +390,11 @@ public final class DynamoDbContactRepository implements ContactRepository {
         return dayUpdate(table, pk, u.day(), u.daySpend(), u.dayPurchases(), u.dayExisted());
     }
 
-    /** A purchase day's new figures, conditioned on whether the day existed when they were computed. */
+    /**
+     * A purchase day's new figures. Unconditioned: every purchase write conditions the summary's version in
+     * the same transaction, which orders them; and a day only an import brought has no item yet although
+     * it had purchases ({@code existed} true).
+     */
     static TransactWriteItem dayUpdate(Table table, String pk, LocalDate day, BigDecimal spend, long purchases, boolean existed) {
         Map<String, AttributeValue> v = new HashMap<>();
         v.put(":spend", Attr.n(spend));
@@ -397,7 +403,6 @@ public final class DynamoDbContactRepository implements ContactRepository {
         return TransactWriteItem.builder().update(Update.builder().tableName(table.name())
                 .key(Table.key(pk, Keys.purchaseDay(day)))
                 .updateExpression("SET spend = :spend, purchases = :n, entity = :entity")
-                .conditionExpression(existed ? "attribute_exists(PK)" : "attribute_not_exists(PK)")
                 .expressionAttributeValues(v)
                 .build()).build();
     }

@@ -6,14 +6,13 @@ import dev.crm.shared.store.dynamodb.BatchReads;
 import dev.crm.shared.store.dynamodb.EnhancedTransaction;
 import dev.crm.shared.store.dynamodb.BatchWrites;
 import dev.crm.contacts.domain.ImportRowRepository;
-import dev.crm.contacts.store.dynamodb.ImportItems.AppliedLines;
 import dev.crm.contacts.store.dynamodb.ImportItems.Lines;
 import dev.crm.contacts.store.dynamodb.ImportItems.RowMarker;
 import dev.crm.shared.contact.Contact;
 import dev.crm.shared.contact.ContactItems;
 import dev.crm.contacts.domain.InteractionType;
 import java.time.LocalDate;
-import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.store.StoreException;
@@ -123,16 +122,13 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
 
     @Override
     public Set<Integer> rowsDone(TenantId t, String jobId, int fromRow, int toRowExclusive) {
-        // Two range queries (a step's markers are contiguous sort keys), projected to what tells a row done.
+        // One range query (a step's markers are contiguous sort keys), projected to what tells a row done.
         Set<Integer> done = new HashSet<>();
         if (fromRow >= toRowExclusive) {
             return done;
         }
         for (var item : range(t, jobId, ContactKeys.importRow(fromRow), ContactKeys.importRow(toRowExclusive - 1), "SK")) {
             done.add(ContactKeys.rowOf(Attr.str(item, Table.SK)));
-        }
-        for (var item : range(t, jobId, ContactKeys.applied(fromRow), ContactKeys.applied(toRowExclusive - 1), "#rows")) {
-            done.addAll(AppliedLines.SCHEMA.mapToItem(item).rows());
         }
         return done;
     }
@@ -147,9 +143,6 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
                     .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.job(t, jobId)), ":a", Attr.s(from), ":b", Attr.s(to)))
                     .projectionExpression(projection)
                     .consistentRead(true);
-            if (projection.contains("#rows")) {
-                b.expressionAttributeNames(Map.of("#rows", "rows"));
-            }
             if (start != null) {
                 b.exclusiveStartKey(start);
             }
@@ -252,9 +245,6 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
             }
             start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
         } while (start != null);
-        for (var item : range(t, jobId, ContactKeys.APPLIED_PREFIX, ContactKeys.APPLIED_PREFIX + "\uffff", "#rows")) {
-            created += AppliedLines.SCHEMA.mapToItem(item).rows().size();
-        }
         return new ImportTally(created, updated, rejected);
     }
 
@@ -293,9 +283,22 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
 
     // ---- interaction imports ----
 
+    /**
+     * The summary's attribute holding the last line of {@code jobId} applied to the contact: one small
+     * attribute per import that touched the contact, on the item every effect writes anyway.
+     */
+    static String appliedMark(String jobId) {
+        return "importedThrough_" + jobId;
+    }
+
+    /** The summary's set of imported purchase days (epoch days): an import writes no day items. */
+    static final String IMPORTED_DAYS = "importedDays";
+
     @Override
-    public Map<String, PurchaseBase> purchaseBases(TenantId t, Map<String, Set<LocalDate>> daysByContact, String defaultCurrency) {
-        // one batched read (100 keys a request) of every contact's summary and the days its lines touch
+    public Map<String, PurchaseBase> purchaseBases(TenantId t, String jobId, Map<String, Set<LocalDate>> daysByContact,
+            String defaultCurrency) {
+        // one batched read (100 keys a request) of every contact's summary and the day items of the days
+        // its lines touch (a live purchase's day is an item; an imported one is in the summary's set)
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
         for (var e : daysByContact.entrySet()) {
             String pk = Keys.contact(t, e.getKey());
@@ -305,7 +308,7 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
             }
         }
         Map<String, Map<String, AttributeValue>> summaries = new java.util.HashMap<>();
-        Map<String, Map<LocalDate, PurchaseDay>> days = new java.util.HashMap<>();
+        Map<String, Set<LocalDate>> days = new java.util.HashMap<>();
         for (var item : BatchReads.items(table, keys, b -> b.consistentRead(true))) {
             String pk = Attr.str(item, Table.PK);
             String contactId = pk.substring(pk.lastIndexOf('#') + 1);
@@ -315,18 +318,43 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
             } else {
                 for (LocalDate d : daysByContact.getOrDefault(contactId, Set.of())) {
                     if (Keys.purchaseDay(d).equals(sk)) {
-                        days.computeIfAbsent(contactId, k -> new java.util.HashMap<>())
-                                .put(d, new PurchaseDay(Attr.decimal(item, "spend"), Attr.num(item, "purchases", 0)));
+                        days.computeIfAbsent(contactId, k -> new HashSet<>()).add(d);
                     }
                 }
             }
         }
         Map<String, PurchaseBase> out = new java.util.HashMap<>();
         for (String contactId : daysByContact.keySet()) {
-            out.put(contactId, new PurchaseBase(ContactItems.summary(summaries.get(contactId), defaultCurrency),
-                    days.getOrDefault(contactId, Map.of())));
+            Map<String, AttributeValue> summary = summaries.get(contactId);
+            Set<LocalDate> had = days.computeIfAbsent(contactId, k -> new HashSet<>());
+            Set<LocalDate> imported = importedDays(summary);
+            for (LocalDate d : daysByContact.get(contactId)) {
+                if (imported.contains(d)) {
+                    had.add(d);
+                }
+            }
+            AttributeValue mark = summary == null ? null : summary.get(appliedMark(jobId));
+            out.put(contactId, new PurchaseBase(ContactItems.summary(summary, defaultCurrency), had,
+                    mark == null ? 0 : Integer.parseInt(mark.n())));
         }
         return out;
+    }
+
+    /** The imported purchase days a summary item holds (none when it has no set). */
+    static Set<LocalDate> importedDays(Map<String, AttributeValue> summary) {
+        Set<LocalDate> out = new HashSet<>();
+        AttributeValue set = summary == null ? null : summary.get(IMPORTED_DAYS);
+        if (set != null && set.hasNs()) {
+            for (String n : set.ns()) {
+                out.add(LocalDate.ofEpochDay(Long.parseLong(n)));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Holders holders(TenantId t, Set<String> emails, Set<String> externalIds) {
+        return guards.holders(t, emails, externalIds);
     }
 
     @Override
@@ -350,10 +378,13 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
         return MAX_TRANSACTION_ITEMS;
     }
 
+    /** Imported days an effect may add before it counts as one more item (a set of 5,000 epoch days is ~40 KB). */
+    static final int DAYS_PER_ITEM = 5_000;
+
     @Override
     public int importWriteCost(int purchaseDays) {
-        // in the effect's transaction: the active check, the applied record, the summary, one item a day
-        return 3 + purchaseDays;
+        // in the effect's transaction: the active check and the summary; a long set of days weighs as an item
+        return 2 + purchaseDays / DAYS_PER_ITEM;
     }
 
     @Override
@@ -362,7 +393,7 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
         // a replay puts the same items again (a MODIFY that announces nothing). Their effect follows in a
         // transaction that checks the contact is still active: an erasure or anonymisation that starts
         // after it sees these items; one that started before it refuses the effect, and the items go again.
-        BatchWrites.write(table, touchPoints(t, batches, recordedAt));
+        BatchWrites.write(table, touchPoints(t, jobId, batches, recordedAt));
         List<BatchOutcome> out = new ArrayList<>();
         boolean together = false;
         if (batches.size() > 1) {
@@ -390,7 +421,7 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
         }
         if (!missing.isEmpty()) {
             List<WriteRequest> deletes = new ArrayList<>();
-            for (var w : touchPoints(t, missing, recordedAt)) {
+            for (var w : touchPoints(t, jobId, missing, recordedAt)) {
                 Map<String, AttributeValue> item = w.putRequest().item();
                 deletes.add(WriteRequest.builder().deleteRequest(d -> d.key(Table.key(Attr.str(item, Table.PK), Attr.str(item, Table.SK))))
                         .build());
@@ -407,61 +438,85 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
             table.transact(tx);
             return BatchOutcome.WRITTEN;
         } catch (Table.TransactionFailure f) {
-            if (f.conditionFailed(1)) {
-                return BatchOutcome.ROW_DONE; // applied already: its touch points stay
-            }
             if (f.conditionFailed(0)) {
                 return BatchOutcome.CONTACT_MISSING;
             }
             if (f.anyConditionFailed() || f.isConflict()) {
-                return BatchOutcome.CONTENDED;
+                return BatchOutcome.REFUSED; // applied by another run, or the summary moved on
             }
             throw f.storeOutcome();
         }
     }
 
-    /** Each line's guard and timeline entry, as put requests. */
-    private List<WriteRequest> touchPoints(TenantId t, List<ContactBatch> batches, Instant recordedAt) {
+    /**
+     * Each line's touch point: its timeline entry alone, which is also its guard (the id {@code
+     * {jobId}:{line}} is the import's), marked with the job so the event decoder announces none.
+     */
+    private List<WriteRequest> touchPoints(TenantId t, String jobId, List<ContactBatch> batches, Instant recordedAt) {
         List<WriteRequest> out = new ArrayList<>();
         for (ContactBatch batch : batches) {
-            String pk = Keys.contact(t, batch.contactId());
             for (ImportedInteraction row : batch.rows()) {
                 var i = row.interaction();
                 String timelineSk = Keys.timeline(i.occurredAt(), "interaction", i.id());
-                out.add(WriteRequest.builder().putRequest(PutRequest.builder()
-                        .item(DynamoDbContactRepository.guardItem(t, pk, i, timelineSk)).build()).build());
-                out.add(WriteRequest.builder().putRequest(PutRequest.builder()
-                        .item(DynamoDbContactRepository.timelineItem(t, batch.contactId(), i, timelineSk, recordedAt,
-                                i.type() == InteractionType.PURCHASE)).build()).build());
+                Map<String, AttributeValue> entry = DynamoDbContactRepository.timelineItem(t, batch.contactId(), i, timelineSk,
+                        recordedAt, i.type() == InteractionType.PURCHASE);
+                entry.put(IMPORT_JOB, Attr.s(jobId));
+                out.add(WriteRequest.builder().putRequest(PutRequest.builder().item(entry).build()).build());
             }
         }
         return out;
     }
 
+    /** The attribute that marks an imported timeline entry (ContactChangeDecoder announces none of them). */
+    static final String IMPORT_JOB = "importJob";
+
     /**
-     * Adds one batch's effect to a transaction: the contact's active check, the applied record (absent
-     * until now), then the summary and days (conditioned on what they were computed from) or the
-     * complaints alone.
+     * Adds one batch's effect to a transaction: the contact's active check, then one update of its
+     * summary item: the figures (conditioned on the version they were computed from) and the days added
+     * to its set, or the complaints alone, and always this job's mark, conditioned on being before the
+     * batch's first line (a replay is refused).
      */
     private void addEffect(List<TransactWriteItem> tx, TenantId t, String jobId, ContactBatch batch) {
         String contactId = batch.contactId();
         String pk = Keys.contact(t, contactId);
-        List<Integer> rows = batch.rows().stream().map(ImportedInteraction::row).sorted().toList();
         // Low-level transaction: the summary's update expressions are ones the Enhanced Client cannot express.
         tx.add(DynamoDbContactRepository.activeCheck(table, pk));
-        tx.add(TransactWriteItem.builder().put(Put.builder().tableName(table.name())
-                .item(AppliedLines.SCHEMA.itemToMap(AppliedLines.of(Keys.job(t, jobId), ContactKeys.applied(rows.get(0)), t.value(),
-                        contactId, rows, expiry()), true))
-                .conditionExpression("attribute_not_exists(PK)").build()).build());
+        Map<String, String> names = new java.util.HashMap<>();
+        names.put("#mark", appliedMark(jobId));
+        Map<String, AttributeValue> values = new java.util.HashMap<>();
+        // placeholders of their own: the summary's update already uses :first and :last (its days)
+        values.put(":markFrom", Attr.n(batch.rows().get(0).row()));
+        values.put(":markTo", Attr.n(batch.lastRow()));
+        String notYet = "(attribute_not_exists(#mark) OR #mark < :markFrom)";
+        Update.Builder u = Update.builder().tableName(table.name()).key(Table.key(pk, Keys.PURCHASE_SUMMARY));
         if (batch.summary() != null) {
-            tx.add(DynamoDbContactRepository.summaryUpdate(table, t, contactId, batch.summary(), batch.expectedVersion(),
-                    batch.complaints()));
-            for (var d : batch.days().entrySet()) {
-                tx.add(DynamoDbContactRepository.dayUpdate(table, pk, d.getKey(), d.getValue().spend(), d.getValue().purchases(),
-                        batch.daysExisting().contains(d.getKey())));
+            Update figures = DynamoDbContactRepository.summaryUpdate(table, t, contactId, batch.summary(), batch.expectedVersion(),
+                    batch.complaints()).update();
+            List<String> days = new ArrayList<>();
+            for (LocalDate d : batch.purchaseDays()) {
+                days.add(Long.toString(d.toEpochDay()));
             }
+            names.put("#days", IMPORTED_DAYS);
+            values.putAll(figures.expressionAttributeValues());
+            values.put(":days", AttributeValue.builder().ns(days).build());
+            String expr = figures.updateExpression();
+            // SET … [ADD complaints …]: the mark joins the SET, the days the ADD
+            int add = expr.indexOf(" ADD ");
+            String set = add < 0 ? expr : expr.substring(0, add);
+            String adds = add < 0 ? " ADD #days :days" : expr.substring(add) + ", #days :days";
+            u.updateExpression(set + ", #mark = :markTo" + adds)
+                    .conditionExpression("(" + figures.conditionExpression() + ") AND " + notYet);
         } else if (batch.complaints() > 0) {
-            tx.add(DynamoDbContactRepository.complaintsUpdate(table, t, contactId, batch.complaints()));
+            Update complaints = DynamoDbContactRepository.complaintsUpdate(table, t, contactId, batch.complaints()).update();
+            values.putAll(complaints.expressionAttributeValues());
+            u.updateExpression(complaints.updateExpression() + ", #mark = :markTo").conditionExpression(notYet);
+        } else {
+            // touch points with no effect on the figures: the mark alone, on an item the churn index does not hold
+            values.put(":entity", Attr.s("PURCHASE_SUMMARY"));
+            values.put(":tid", Attr.s(t.value()));
+            values.put(":cid", Attr.s(contactId));
+            u.updateExpression("SET #mark = :markTo, entity = :entity, tenantId = :tid, contactId = :cid").conditionExpression(notYet);
         }
+        tx.add(TransactWriteItem.builder().update(u.expressionAttributeNames(names).expressionAttributeValues(values).build()).build());
     }
 }

@@ -105,48 +105,4 @@ final class ImportItems {
             return errors;
         }
     }
-
-    /**
-     * A touch point import's applied batch ({@code APPLIED#…}, by its first line): the lines whose effect
-     * on a contact's summary and days was written with it, in the same transaction.
-     */
-    static final class AppliedLines {
-        static final TableSchema<AppliedLines> SCHEMA = StaticTableSchema.builder(AppliedLines.class)
-                .newItemSupplier(AppliedLines::new)
-                .addAttribute(String.class, a -> a.name(Table.PK).getter(r -> r.pk).setter((r, v) -> r.pk = v)
-                        .tags(primaryPartitionKey()))
-                .addAttribute(String.class, a -> a.name(Table.SK).getter(r -> r.sk).setter((r, v) -> r.sk = v)
-                        .tags(primarySortKey()))
-                .addAttribute(String.class, a -> a.name(Table.ENTITY).getter(r -> r.entity).setter((r, v) -> r.entity = v))
-                .addAttribute(String.class, a -> a.name("tenantId").getter(r -> r.tenantId).setter((r, v) -> r.tenantId = v))
-                .addAttribute(String.class, a -> a.name("contactId").getter(r -> r.contactId).setter((r, v) -> r.contactId = v))
-                .addAttribute(EnhancedType.listOf(Integer.class), a -> a.name("rows").getter(r -> r.rows).setter((r, v) -> r.rows = v))
-                .addAttribute(Instant.class, a -> a.name(Table.TTL).getter(r -> r.expiresAt).setter((r, v) -> r.expiresAt = v)
-                        .attributeConverter(Converters.EPOCH_SECONDS))
-                .build();
-
-        private String pk;
-        private String sk;
-        private String entity;
-        private String tenantId;
-        private String contactId;
-        private List<Integer> rows;
-        private Instant expiresAt;
-
-        static AppliedLines of(String pk, String sk, String tenantId, String contactId, List<Integer> rows, Instant expiresAt) {
-            AppliedLines a = new AppliedLines();
-            a.pk = pk;
-            a.sk = sk;
-            a.entity = "IMPORT_APPLIED";
-            a.tenantId = tenantId;
-            a.contactId = contactId;
-            a.rows = List.copyOf(rows);
-            a.expiresAt = expiresAt;
-            return a;
-        }
-
-        List<Integer> rows() {
-            return rows == null ? List.of() : rows;
-        }
-    }
 }

@@ -274,6 +274,31 @@ class ContactChangeDecoderTest {
         assertEquals(List.of(), decode("rec-19", running, failed));
     }
 
+    @Test
+    void anInteractionImportAnnouncesItsCompletionAndNoneOfItsLines() {
+        // a line's touch point is history, not news: a purchase trigger must not enrol for a years-old order
+        Interaction i = new Interaction("iimp_decoder000000000001:7", InteractionType.PURCHASE, InteractionChannel.WEB,
+                Instant.parse("1997-03-01T08:00:00Z"), new Money(new BigDecimal("19.90"), "EUR"), null, "erp");
+        Map<String, AttributeValue> line = interactionEntry(i, CREATED);
+        line.put(DynamoDbImportRowRepository.IMPORT_JOB, Attr.s("iimp_decoder000000000001"));
+        assertEquals(List.of(), decode("rec-30", null, line));
+        Map<String, Object> input = Map.of("createContacts", true, "chunks", List.of(3));
+        var running = job("iimp_decoder000000000001", "interaction_import", "running", input, null, CREATED);
+        var succeeded = job("iimp_decoder000000000001", "interaction_import", "succeeded", null,
+                Map.of("imported", 2, "rejectedCount", 1, "createdContacts", 2), CREATED.plusSeconds(9));
+        List<Event> events = decode("rec-31", running, succeeded);
+        assertEquals(List.of("import.completed"), events.stream().map(Event::type).toList());
+        Event e = events.get(0);
+        assertEquals("interaction_import", e.data().get("kind"));
+        assertEquals(Map.of("imported", 2L, "rejectedCount", 1L, "createdContacts", 2L), e.data().get("result"));
+        assertNull(e.personalDataOf());
+        assertConforms(e);
+        // a contact import's counts under the interaction import's kind do not pass the schema
+        var wrong = job("iimp_decoder000000000001", "interaction_import", "succeeded", null,
+                Map.of("created", 2, "updated", 0, "rejectedCount", 1), CREATED.plusSeconds(9));
+        assertTrue(!EventSchemas.violations("import.completed", decode("rec-32", running, wrong).get(0).data()).isEmpty());
+    }
+
     // ---- ids ----
 
     @Test

@@ -27,6 +27,8 @@ public class InMemoryImportRowRepository implements ImportRowRepository {
     private final Map<JobKey, List<List<String>>> chunks = new HashMap<>();
     private final Map<JobKey, TreeMap<Integer, Marker>> markers = new HashMap<>();
     private final Map<JobKey, List<Rejection>> rejections = new HashMap<>();
+    /** Per job, each contact's last applied line (the DynamoDB adapter keeps it on the contact's summary). */
+    private final Map<JobKey, Map<String, Integer>> applied = new HashMap<>();
 
     /** @param rowsPerChunk how many rows a chunk holds (the DynamoDB adapter chunks by size) */
     public InMemoryImportRowRepository(InMemoryContactRepository contacts, int rowsPerChunk) {
@@ -146,22 +148,38 @@ public class InMemoryImportRowRepository implements ImportRowRepository {
     // ---- interaction imports ----
 
     @Override
-    public Map<String, PurchaseBase> purchaseBases(TenantId t, Map<String, Set<LocalDate>> daysByContact, String defaultCurrency) {
+    public Map<String, PurchaseBase> purchaseBases(TenantId t, String jobId, Map<String, Set<LocalDate>> daysByContact,
+            String defaultCurrency) {
         synchronized (contacts) {
-            Map<String, PurchaseBase> out = new HashMap<>();
-            for (var e : daysByContact.entrySet()) {
-                var p = contacts.partition(t, e.getKey());
-                Map<LocalDate, PurchaseDay> found = new HashMap<>();
-                for (LocalDate d : e.getValue()) {
-                    var day = p.days.get(d);
-                    if (day != null) {
-                        found.put(d, new PurchaseDay(day.spend(), day.purchases()));
+            synchronized (this) {
+                Map<String, PurchaseBase> out = new HashMap<>();
+                Map<String, Integer> marks = applied.getOrDefault(new JobKey(t, jobId), Map.of());
+                for (var e : daysByContact.entrySet()) {
+                    var p = contacts.partition(t, e.getKey());
+                    Set<LocalDate> found = new HashSet<>();
+                    for (LocalDate d : e.getValue()) {
+                        if (p.days.containsKey(d)) {
+                            found.add(d);
+                        }
                     }
+                    out.put(e.getKey(), new PurchaseBase(p.summary != null ? p.summary : PurchaseSummary.empty(defaultCurrency), found,
+                            marks.getOrDefault(e.getKey(), 0)));
                 }
-                out.put(e.getKey(), new PurchaseBase(p.summary != null ? p.summary : PurchaseSummary.empty(defaultCurrency), found));
+                return out;
             }
-            return out;
         }
+    }
+
+    @Override
+    public Holders holders(TenantId t, Set<String> emails, Set<String> externalIds) {
+        Map<String, String> byEmail = new HashMap<>();
+        for (String email : emails) {
+            String holder = contacts.findIdByEmail(t, email);
+            if (holder != null) {
+                byEmail.put(email, holder);
+            }
+        }
+        return new Holders(byEmail, externalIdHolders(t, externalIds));
     }
 
     @Override
@@ -183,24 +201,24 @@ public class InMemoryImportRowRepository implements ImportRowRepository {
                 if (refused != null) {
                     return refused;
                 }
-                var own = markers.computeIfAbsent(new JobKey(t, jobId), k -> new TreeMap<>());
                 var p = contacts.partition(t, batch.contactId());
                 for (var row : batch.rows()) {
                     var i = row.interaction();
                     String key = InMemoryContactRepository.timelineKey(i.occurredAt(), "interaction", i.id());
                     Map<String, Object> json = i.toJson();
                     json.put("occurredAt", dev.crm.shared.json.Times.format(i.occurredAt()));
-                    p.interactionIds.put(i.id(), new InMemoryContactRepository.StoredInteraction(i.fingerprint(), json, key));
                     p.timeline.put(key, new dev.crm.contacts.domain.TimelineEntry("interaction", i.id(), i.occurredAt(), json));
                     if (i.type() == InteractionType.PURCHASE) {
                         p.purchases.add(i);
                     }
-                    own.put(row.row(), new Marker(RowOutcome.CREATED, batch.contactId(), null));
                 }
+                applied.computeIfAbsent(new JobKey(t, jobId), k -> new HashMap<>()).put(batch.contactId(), batch.rows()
+                        .get(batch.rows().size() - 1).row());
                 if (batch.summary() != null) {
                     p.summary = batch.summary();
-                    for (var d : batch.days().entrySet()) {
-                        p.days.put(d.getKey(), new InMemoryContactRepository.PurchaseDay(d.getValue().spend(), d.getValue().purchases()));
+                    // the day's spend is not kept for imported days (as in the DynamoDB adapter): presence only
+                    for (LocalDate d : batch.purchaseDays()) {
+                        p.days.putIfAbsent(d, new InMemoryContactRepository.PurchaseDay(java.math.BigDecimal.ZERO, 0));
                     }
                 }
                 p.complaints += batch.complaints();
@@ -217,7 +235,7 @@ public class InMemoryImportRowRepository implements ImportRowRepository {
 
     @Override
     public int importWriteCost(int purchaseDays) {
-        return 3 + purchaseDays;
+        return 2 + purchaseDays / 5_000;
     }
 
     @Override
@@ -227,7 +245,7 @@ public class InMemoryImportRowRepository implements ImportRowRepository {
             try {
                 out.add(writeOne(t, jobId, batch));
             } catch (StoreException.Contention e) {
-                out.add(BatchOutcome.CONTENDED);
+                out.add(BatchOutcome.REFUSED);
             }
         }
         return out;
@@ -239,21 +257,14 @@ public class InMemoryImportRowRepository implements ImportRowRepository {
         if (c == null || c.status() != Contact.Status.ACTIVE) {
             return BatchOutcome.CONTACT_MISSING;
         }
-        var own = markers.computeIfAbsent(new JobKey(t, jobId), k -> new TreeMap<>());
-        if (batch.rows().stream().anyMatch(r -> own.containsKey(r.row()))) {
-            return BatchOutcome.ROW_DONE;
+        int mark = applied.getOrDefault(new JobKey(t, jobId), Map.of()).getOrDefault(batch.contactId(), 0);
+        if (mark >= batch.rows().get(0).row()) {
+            return BatchOutcome.REFUSED;
         }
         var p = contacts.partition(t, batch.contactId());
         long stored = p.summary == null ? 0 : p.summary.version();
-        boolean daysAsRead = batch.days().keySet().stream()
-                .allMatch(d -> p.days.containsKey(d) == batch.daysExisting().contains(d));
-        if (batch.summary() != null && (stored != batch.expectedVersion() || !daysAsRead)) {
+        if (batch.summary() != null && stored != batch.expectedVersion()) {
             throw new StoreException.Contention();
-        }
-        for (var row : batch.rows()) {
-            if (p.interactionIds.containsKey(row.interaction().id())) {
-                throw new StoreException.Contention();
-            }
         }
         return null;
     }
