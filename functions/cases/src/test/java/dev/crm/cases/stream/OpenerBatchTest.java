@@ -167,4 +167,16 @@ class OpenerBatchTest {
         batch.handle(batchOf(complaint(a, "ct_after")));
         assertTrue(complaintCase(a, "ct_after"));
     }
+
+    @Test
+    void anImportedComplaintOpensNoCase() {
+        tenant(a, true);
+        Map<String, AttributeValue> imported = complaint(a, "ct_history");
+        imported.put("importJob", Attr.s("iimp_history"));
+        assertEquals(List.of(), reported(batch.handle(batchOf(imported))));
+        assertTrue(!complaintCase(a, "ct_history"), "a complaint from an interaction import is history: no case");
+
+        batch.handle(batchOf(complaint(a, "ct_live")));
+        assertTrue(complaintCase(a, "ct_live"), "a live complaint still opens one");
+    }
 }

@@ -13,7 +13,9 @@ import java.util.Map;
  * The complaint touch points in a batch of table changes: timeline items the contacts function
  * inserted (entity {@code TIMELINE}, kind {@code interaction}, {@code interactionType} complaint),
  * read from the new image, whose {@code data} is the touch point's API form. Anything else, and any
- * MODIFY or REMOVE, is no complaint (the template's stream filter selects the same).
+ * MODIFY or REMOVE, is no complaint (the template's stream filter selects the same). A complaint an
+ * interaction import wrote (marked {@code importJob}) is history, not news: it opens no case (a
+ * desk's past cases come through the case history import).
  */
 public final class ComplaintDecoder {
     private ComplaintDecoder() {}
@@ -23,7 +25,8 @@ public final class ComplaintDecoder {
         for (TableChange change : changes) {
             var item = change.newImage();
             if (!change.isInsert() || !"TIMELINE".equals(Attr.str(item, Table.ENTITY))
-                    || !"interaction".equals(Attr.str(item, "kind")) || !"complaint".equals(Attr.str(item, "interactionType"))) {
+                    || !"interaction".equals(Attr.str(item, "kind")) || !"complaint".equals(Attr.str(item, "interactionType"))
+                    || item.containsKey("importJob")) {
                 continue;
             }
             Map<String, Object> data = Attr.map(item, "data");
