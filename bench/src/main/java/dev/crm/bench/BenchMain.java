@@ -372,6 +372,25 @@ public final class BenchMain {
         }
         sb.append(phases).append('\n');
 
+        sb.append("### CPU time (medians, ms)\n\n");
+        sb.append("The launcher's main thread's CPU time in the constructor and the first invoke (Linux schedstat, ")
+                .append("nanosecond precision), and the whole process's CPU time up to the first response (JVM boot, ")
+                .append("GC and JIT threads included; 10 ms ticks). Unlike the times above they hardly move with the ")
+                .append("machine's load: compare these when other work shares the cores.\n\n");
+        Table cpu = new Table("config", "constructor", "first invoke", "constructor + first invoke", "process to response");
+        for (var e : results.entrySet()) {
+            ColdStart.Config c = e.getKey();
+            if (!c.primary()) {
+                continue;
+            }
+            List<ColdStart.Run> rs = e.getValue();
+            cpu.row(label(c), Markdown.ms(phase(rs, "cpuConstruct")), Markdown.ms(phase(rs, "cpuInvoke")),
+                    Markdown.ms(Stats.of(rs.stream().map(r -> r.phases().getOrDefault("cpuConstruct", Double.NaN)
+                            + r.phases().getOrDefault("cpuInvoke", Double.NaN)).toList()).median()),
+                    Markdown.ms(phase(rs, "cpuProcess")));
+        }
+        sb.append(cpu).append('\n');
+
         if (!flags.contains("no-classload")) {
             sb.append(classLoads(cs, configs));
         }

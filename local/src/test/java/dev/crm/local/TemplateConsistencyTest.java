@@ -260,4 +260,32 @@ class TemplateConsistencyTest {
             assertTrue(makefile.contains("build-" + f.logicalId() + ":"), "Makefile has no target build-" + f.logicalId());
         }
     }
+
+    /**
+     * Lambda reads a stream handler's partial batch response only when its source sets
+     * {@code ReportBatchItemFailures}; without it a reported failure is ignored and the batch counts as
+     * done. So a handler returns failures exactly when every one of its stream sources sets it.
+     */
+    @Test
+    void streamHandlersReturnFailuresExactlyWhenTheirSourcesReportThem() throws Exception {
+        int reporting = 0;
+        for (SamTemplate.Function f : template.functions()) {
+            List<Map<String, Object>> streams = f.events().values().stream().filter(ev -> "DynamoDB".equals(ev.get("Type")))
+                    .map(ev -> SamTemplate.map(ev.get("Properties"))).toList();
+            boolean returnsFailures = java.util.Arrays.stream(Class.forName(f.handlerClass()).getMethods())
+                    .filter(m -> m.getName().equals(f.handlerMethod()) && !m.isBridge())
+                    .anyMatch(m -> m.getReturnType() == com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.class);
+            if (returnsFailures) {
+                reporting++;
+                assertFalse(streams.isEmpty(), f.logicalId() + " returns batch item failures but reads no stream");
+            }
+            for (Map<String, Object> p : streams) {
+                boolean reports = SamTemplate.list(p.get("FunctionResponseTypes")).contains("ReportBatchItemFailures");
+                assertEquals(returnsFailures, reports, f.logicalId() + (returnsFailures
+                        ? " returns batch item failures: its stream source must set ReportBatchItemFailures"
+                        : " returns no batch item failures: ReportBatchItemFailures would take every batch as done"));
+            }
+        }
+        assertTrue(reporting >= 3, "the fan-out, the journey enrolment and the case opener report failures: " + reporting);
+    }
 }

@@ -54,7 +54,9 @@ public final class Launcher {
         Class<?> type = Class.forName(handlerClass);
         long t2 = System.nanoTime();
         Mark.reached("Loaded");
+        long c2 = threadCpuNanos();
         Object handler = type.getConstructor().newInstance();
+        long c3 = threadCpuNanos();
         long t3 = System.nanoTime();
         Mark.reached("Constructed");
         Method method = handlerMethod(type, methodName);
@@ -69,7 +71,10 @@ public final class Launcher {
         Object event = EventDecoder.decode(eventText, method.getParameterTypes()[0]);
         long t4 = System.nanoTime();
         Mark.reached("Decoded");
+        long c4 = threadCpuNanos();
         String status = invoke(handler, method, event, LambdaContext.launcher("bench-1", functionName, memory, timeoutMillis));
+        long c5 = threadCpuNanos();
+        long processCpu = processCpuNanos();
         long t5 = System.nanoTime();
         System.out.println(FIRST + status);
         System.out.flush();
@@ -81,9 +86,40 @@ public final class Launcher {
         long t7 = System.nanoTime();
         System.out.println(PHASES + "launcher=" + (t1 - t0) + " load=" + (t2 - t1) + " construct=" + (t3 - t2)
                 + " decode=" + (t4 - t3b) + " invoke=" + (t5 - t4) + " invoke2=" + (t7 - t6) + " prime=" + prime
+                + " cpuConstruct=" + (c3 - c2) + " cpuInvoke=" + (c5 - c4) + " cpuProcess=" + processCpu
                 + " hook=" + hook + " status2=" + status2);
         System.out.flush();
         System.exit(0);
+    }
+
+    /**
+     * CPU time of the calling thread (ns), from Linux's /proc/thread-self/schedstat: deterministic where
+     * wall time is not on a loaded machine, and read with classes the launcher has loaded already (the
+     * management beans would load ~900 classes into the phases they measure). -1 where unavailable.
+     */
+    static long threadCpuNanos() {
+        return firstField("/proc/thread-self/schedstat", 1, 1);
+    }
+
+    /** The whole process's CPU time so far (ns; user + system, the kernel's 10 ms ticks), -1 where unavailable. */
+    static long processCpuNanos() {
+        // /proc/self/stat: fields after the command's closing parenthesis; utime and stime are 14 and 15
+        long utime = firstField("/proc/self/stat", 14, 10_000_000L);
+        long stime = firstField("/proc/self/stat", 15, 10_000_000L);
+        return utime < 0 || stime < 0 ? -1 : utime + stime;
+    }
+
+    private static long firstField(String file, int field, long unit) {
+        try (InputStream in = new FileInputStream(file)) {
+            String text = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
+            int from = text.lastIndexOf(')');
+            String[] parts = (from < 0 ? text : text.substring(from + 2)).split(" ");
+            // in /proc/self/stat the first field after ')' is field 3
+            int index = from < 0 ? field - 1 : field - 3;
+            return Long.parseLong(parts[index]) * unit;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.crm.journeys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.crm.devkit.ApiEvents;
+import dev.crm.devkit.LambdaContext;
 import dev.crm.devkit.TestInfrastructure;
 import dev.crm.shared.events.EventTypes;
 import dev.crm.shared.tenant.Scope;
@@ -56,8 +57,10 @@ class JourneyDatesIT {
         f.runSweep();
         assertEquals(List.of(), f.messagesTo(ann), "nothing before the instant");
         f.clock.set(Instant.parse("2026-12-09T09:00:00Z"));
-        f.runSweep();
+        Map<String, Object> figures = f.sweep.handleRequest(Map.of(), new LambdaContext());
         assertEquals(1, f.messagesTo(ann).size());
+        assertEquals(2, figures.get("dateEnrolled"));
+        assertEquals(1, figures.get("sent"), "the sweep's figure counts what a date enrolment's first step sent");
         assertEquals(List.of("date:2026-12-09"), occurrences(f, every, ann));
         assertEquals(List.of("date:2026-12-09"), occurrences(f, once, ann));
 

@@ -122,6 +122,7 @@ class ContractIT {
     static final String CHURN_RUN = "churn-alerts/create-churn-run.json";
     static final String SURVEY = "surveys/create-nps-survey.json";
     static final String RECOUNT = "surveys/create-recount.json";
+    static final String RESPONSE_IMPORT = "surveys/create-response-import.json";
     static final String TOPIC = "preferences/create-topic.json";
     /** Email and newsletter opted in (If-Match "0": a new contact); the preferences are then at version 1. */
     static final String PREFERENCES = "preferences/put-preferences.json";
@@ -197,6 +198,8 @@ class ContractIT {
             Map.entry("surveys/preflight-public-survey.json", List.of(SURVEY)),
             Map.entry("surveys/preflight-survey-responses.json", List.of(SURVEY)),
             Map.entry("surveys/submit-survey-response.json", List.of(SURVEY)),
+            Map.entry("surveys/create-response-import.json", List.of(CONTACT, SURVEY)),
+            Map.entry("surveys/get-response-import.json", List.of(CONTACT, SURVEY, RESPONSE_IMPORT)),
             // ---- webhooks: endpoints ----
             Map.entry("webhooks/get-webhook.json", List.of(WEBHOOK)),
             Map.entry("webhooks/list-webhooks.json", List.of(WEBHOOK)),

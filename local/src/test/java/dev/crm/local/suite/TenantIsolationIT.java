@@ -115,6 +115,8 @@ class TenantIsolationIT {
             Map.entry("PATCH /v1/surveys/{id}", Scope.WRITE),
             Map.entry("POST /v1/surveys/{id}/recounts", Scope.WRITE),
             Map.entry("POST /v1/surveys/{id}/respondent-links", Scope.WRITE), // it mints a token
+            Map.entry("POST /v1/surveys/{id}/responses/imports", Scope.WRITE),
+            Map.entry("GET /v1/surveys/response-imports/{jobId}", Scope.READ),
             Map.entry("POST /v1/topics", Scope.WRITE),
             Map.entry("GET /v1/tenant", Scope.ADMIN),
             Map.entry("GET /v1/tenant/keys", Scope.ADMIN),
@@ -665,6 +667,8 @@ class TenantIsolationIT {
         // a case history import (its subjects are A's), for the import's id route and the measures
         java.util.Collections.addAll(secretsOfA, "Refund not received", "Wrong invoice address");
         runA(t, "cases/create-case-import.json", json -> json);
+        // a survey response import (naming A's contact), for the import's job route
+        runA(t, "surveys/create-response-import.json", json -> json);
         // a journey (its id routes' positive control), active so the PATCH sample's If-Match "2" is its version
         java.util.Collections.addAll(secretsOfA, "Thank-you offer after a purchase");
         runA(t, "journeys/create-journey.json", json -> json);

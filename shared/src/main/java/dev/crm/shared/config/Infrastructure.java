@@ -58,6 +58,13 @@ public final class Infrastructure {
                     Table table = i.table();
                     // Every function's first DynamoDB call: signer, marshallers, HTTP stack.
                     Priming.register(() -> table.getEventually(Keys.PRIMING, Keys.ITEM));
+                    // The shared stores build their schemas on first use (a cold start builds only what
+                    // its request needs); a snapshot holds them all, as when they were built eagerly.
+                    Priming.register(() -> {
+                        DynamoDbTenantRepository.buildSchemas();
+                        DynamoDbJobRepository.buildSchema();
+                        DynamoDbIdempotencyRepository.buildSchema();
+                    });
                 }
             }
         }

@@ -50,34 +50,13 @@ public final class CasesComponents {
         return dev.crm.shared.outbound.MessageSenders.forSettings(infra.settings());
     }
 
-    /** Complaint touch points open cases (ComplaintCaseOpener), per the tenant's service settings. */
-    public dev.crm.cases.domain.ComplaintCases complaintCases() {
-        return new dev.crm.cases.domain.ComplaintCases(cases(), tenant -> {
-            var found = infra.tenants().find(tenant);
-            return found == null ? null : found.settings().service();
-        });
-    }
-
-    /** The complaint touch points in a batch of table stream records. */
-    public java.util.List<dev.crm.cases.domain.ComplaintCases.Complaint> complaints(
-            com.amazonaws.services.lambda.runtime.events.DynamodbEvent event) {
-        return dev.crm.cases.store.dynamodb.ComplaintDecoder.complaints(
-                dev.crm.shared.events.store.dynamodb.TableChange.of(event));
-    }
-
-    /** Journeys' case requests open cases (ComplaintCaseOpener, a second stream source). */
-    public dev.crm.cases.domain.RequestedCases requestedCases() {
-        return new dev.crm.cases.domain.RequestedCases(cases(), tenant -> {
-            var found = infra.tenants().find(tenant);
-            return found == null ? null : found.settings().service();
-        });
-    }
-
-    /** The case requests (stored {@code journey.case_requested} events) in a batch of table stream records. */
-    public java.util.List<dev.crm.cases.domain.RequestedCases.Request> caseRequests(
-            com.amazonaws.services.lambda.runtime.events.DynamodbEvent event) {
-        return dev.crm.cases.store.dynamodb.CaseRequestDecoder.requests(
-                dev.crm.shared.events.store.dynamodb.TableChange.of(event));
+    /**
+     * A stream batch of complaint touch points and journeys' case requests (ComplaintCaseOpener); each
+     * batch reads a tenant once for its settings and SLA terms.
+     */
+    public dev.crm.cases.stream.OpenerBatch openerBatch() {
+        return new dev.crm.cases.stream.OpenerBatch(
+                () -> dev.crm.cases.domain.CaseOpeners.forBatch(repository, infra.tenants()::find, infra.clock()));
     }
 
     /** The case API's use cases. */

@@ -9,17 +9,15 @@ import dev.crm.journeys.domain.Journeys;
 import dev.crm.journeys.store.dynamodb.DynamoDbJourneyDates;
 import dev.crm.journeys.store.dynamodb.DynamoDbJourneyRepository;
 import dev.crm.journeys.store.dynamodb.JourneyChangeDecoder;
-import dev.crm.journeys.store.dynamodb.StoredEvents;
+import dev.crm.journeys.stream.EnrolmentBatch;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.consent.ConsentRepository;
 import dev.crm.shared.consent.store.dynamodb.DynamoDbConsentRepository;
 import dev.crm.shared.events.EventAnnouncer;
 import dev.crm.shared.events.store.dynamodb.DynamoDbEventRepository;
-import dev.crm.shared.events.store.dynamodb.TableChange;
 import dev.crm.shared.outbound.MessageSender;
 import dev.crm.shared.outbound.MessageSenders;
 import dev.crm.shared.tenant.TenantCache;
-import java.util.List;
 
 /**
  * The journeys function's composition root: which adapter stands behind each port. The contact
@@ -76,9 +74,9 @@ public final class JourneysComponents {
         return new DateEntries(repository, dates, consent, runner, tenants::get, infra.clock());
     }
 
-    /** The stored events in a batch of stream records (JourneyEnrolmentFunction). */
-    public List<JourneyRepository.StoredEvent> storedEvents(com.amazonaws.services.lambda.runtime.events.DynamodbEvent batch) {
-        return StoredEvents.of(TableChange.of(batch));
+    /** A stream batch of stored events: exits and enrolments (JourneyEnrolmentFunction). */
+    public EnrolmentBatch enrolmentBatch() {
+        return new EnrolmentBatch(entry());
     }
 
     /** The journey events decoder (JourneyEventsFunction). */

@@ -47,8 +47,16 @@ public final class DateEntries {
         this.clock = clock;
     }
 
-    /** @param occurrences due items handled, {@code enrolled} of which enrolled; {@code scanned} contacts read by scans */
-    public record Run(int occurrences, int enrolled, int scanned) {}
+    /**
+     * @param occurrences due items handled, {@code enrolled} of which enrolled; {@code scanned} contacts read by
+     *                    scans; {@code steps} and {@code sent}: what the new enrolments' first steps ran and sent
+     */
+    public record Run(int occurrences, int enrolled, int scanned, int steps, int sent) {}
+
+    /** A due occurrence's outcome: enrolled or not, and what the new enrolment's first steps did. */
+    record Entered(boolean enrolled, int steps, int sent) {
+        static final Entered NONE = new Entered(false, 0, 0);
+    }
 
     /** One sweep of the date work due: occurrences first (they are on the clock), then scans with what is left. */
     public Run runDue(int limit) {
@@ -57,11 +65,16 @@ public final class DateEntries {
         int occurrences = 0;
         int enrolled = 0;
         int scanned = 0;
+        int steps = 0;
+        int sent = 0;
         List<JourneyDates.DueWork> due = dates.due(now, limit);
         for (JourneyDates.DueWork w : due) {
             if (!w.isScan()) {
                 occurrences++;
-                enrolled += occurrence(w.tenant(), w.contactId(), w.journeyId(), activeJourney(active, w), now) ? 1 : 0;
+                Entered r = occurrence(w.tenant(), w.contactId(), w.journeyId(), activeJourney(active, w), now);
+                enrolled += r.enrolled() ? 1 : 0;
+                steps += r.steps();
+                sent += r.sent();
             }
         }
         for (JourneyDates.DueWork w : due) {
@@ -69,7 +82,7 @@ public final class DateEntries {
                 scanned += scan(w.tenant(), w.journeyId(), activeJourney(active, w), CONTACTS_PER_RUN - scanned, now);
             }
         }
-        return new Run(occurrences, enrolled, scanned);
+        return new Run(occurrences, enrolled, scanned, steps, sent);
     }
 
     private Journey activeJourney(Map<TenantId, Map<String, Journey>> cache, JourneyDates.DueWork w) {
@@ -90,50 +103,50 @@ public final class DateEntries {
      * writes it again) or moved to the contact's real next occurrence.
      *
      * @param j the journey if active, else null
-     * @return whether it enrolled
+     * @return whether it enrolled, and the first steps run and messages sent at once if it did
      */
-    boolean occurrence(TenantId t, String contactId, String journeyId, Journey j, Instant now) {
+    Entered occurrence(TenantId t, String contactId, String journeyId, Journey j, Instant now) {
         Optional<JourneyDates.DateItem> found = dates.find(t, contactId, journeyId);
         if (found.isEmpty() || found.get().dueAt().isAfter(now)) {
-            return false; // moved meanwhile by another sweep or the contact's change
+            return Entered.NONE; // moved meanwhile by another sweep or the contact's change
         }
         JourneyDates.DateItem d = found.get();
         Trigger.DateTrigger dt = dateTrigger(j);
         if (dt == null) {
             dates.remove(t, d); // paused, archived or no longer a date journey: a re-activation's scan writes it again
-            return false;
+            return Entered.NONE;
         }
         Contact c = consent.findContact(t, contactId);
         if (c == null) {
             dates.remove(t, d);
-            return false;
+            return Entered.NONE;
         }
         ZoneId tenantZone = tenants.apply(t).settings().zone();
         Instant valid = dt.nextFor(c, tenantZone, d.dueAt().minusMillis(1));
         if (valid == null) {
             dates.remove(t, d);
-            return false;
+            return Entered.NONE;
         }
         if (!valid.equals(d.dueAt()) || !d.trigger().equals(dt.signature())) {
             // not an occurrence of the contact's date (or of the journey's trigger) as they are now
             dates.schedule(t, contactId, journeyId, dt.signature(), dt.nextFor(c, tenantZone, now), d);
-            return false;
+            return Entered.NONE;
         }
         Instant following = dt.nextFor(c, tenantZone, d.dueAt());
         Entry entry = j.definition().entry();
         Instant nextDue = entry.every() ? following : null; // once: nothing more to schedule after an entry
         if (!JourneyEntry.inAudience(journeys, runner, t, j, c)) {
             dates.schedule(t, contactId, journeyId, d.trigger(), following, d);
-            return false;
+            return Entered.NONE;
         }
         String occurrence = "date:" + d.dueAt().atZone(c.zone(tenantZone)).toLocalDate();
         Enrolment e = Enrolment.enter(journeyId, contactId, j.definitionVersion(), occurrence,
                 StepPath.first(j.definition().steps()), now);
         switch (dates.enrol(t, e, entry, now, d, nextDue)) {
             case ENROLLED -> {
-                runner.process(t, contactId, journeyId, e.id(), new HashMap<>(Map.of(t.value() + "/" + journeyId + "/"
-                        + j.definitionVersion(), j.definition())));
-                return true;
+                int[] ran = runner.process(t, contactId, journeyId, e.id(), new HashMap<>(Map.of(t.value() + "/"
+                        + journeyId + "/" + j.definitionVersion(), j.definition())));
+                return new Entered(true, ran[0], ran[1]);
             }
             case CONTACT_MISSING -> dates.remove(t, d);
             // Enrolled already for this occurrence, or the entry rule refuses it: the item moves on (if
@@ -146,7 +159,7 @@ public final class DateEntries {
                 }
             }
         }
-        return false;
+        return Entered.NONE;
     }
 
     /** Up to {@code budget} contacts of a scan; @return the contacts read */

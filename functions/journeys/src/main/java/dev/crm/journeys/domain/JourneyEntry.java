@@ -41,13 +41,38 @@ public final class JourneyEntry {
 
     public record Result(int enrolled, int duplicates, int refused, int exited) {}
 
-    /** @param contactId the contact the event is about, or null (then it concerns no journey) */
+    /** One event on its own (its tenant's active journeys read for it). */
     public Result onEvent(Event event, String contactId) {
-        if (contactId == null || event.type().startsWith("journey.")) {
-            return new Result(0, 0, 0, 0);
+        return batch().onEvent(event, contactId);
+    }
+
+    /** The events of one stream batch, which read each tenant's active journeys once between them. */
+    public Batch batch() {
+        return new Batch();
+    }
+
+    /**
+     * A stream batch's events, in order. A tenant's active journeys are read at its first event that
+     * concerns journeys and kept for the batch: a journey activated or paused meanwhile is met from
+     * the next batch, as it would be had its write come a moment later.
+     */
+    public final class Batch {
+        private final Map<TenantId, List<Journey>> activeJourneys = new HashMap<>();
+
+        private Batch() {}
+
+        /** @param contactId the contact the event is about, or null (then it concerns no journey) */
+        public Result onEvent(Event event, String contactId) {
+            if (contactId == null || event.type().startsWith("journey.")) {
+                return new Result(0, 0, 0, 0);
+            }
+            return JourneyEntry.this.onEvent(event, contactId,
+                    activeJourneys.computeIfAbsent(event.tenant(), repository::activeJourneys));
         }
+    }
+
+    private Result onEvent(Event event, String contactId, List<Journey> journeys) {
         TenantId t = event.tenant();
-        List<Journey> journeys = repository.activeJourneys(t);
         if (dates != null && (event.type().equals(EventTypes.CONTACT_CREATED) || event.type().equals(EventTypes.CONTACT_UPDATED))) {
             dates.contactChanged(t, contactId, journeys); // its date, or zone, may have changed: move its occurrences
         }

@@ -46,8 +46,9 @@ public final class JourneySweepSchedule implements RequestHandler<Map<String, Ob
         out.put("dateEnrolled", dated.enrolled());
         out.put("contactsScanned", dated.scanned());
         out.put("examined", run.examined());
-        out.put("steps", run.steps());
-        out.put("sent", run.sent());
+        // the date enrolments' first steps ran at once, in dates.runDue: counted with the due steps
+        out.put("steps", run.steps() + dated.steps());
+        out.put("sent", run.sent() + dated.sent());
         if (run.examined() > 0 || dated.occurrences() > 0 || dated.scanned() > 0) {
             Log.info("journey sweep", out);
         }

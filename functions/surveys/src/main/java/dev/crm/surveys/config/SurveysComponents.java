@@ -4,11 +4,14 @@ import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.events.EventAnnouncer;
 import dev.crm.shared.events.store.dynamodb.DynamoDbEventRepository;
 import dev.crm.shared.tenant.TenantCache;
+import dev.crm.shared.store.Backoff;
+import dev.crm.surveys.domain.ResponseImport;
 import dev.crm.surveys.domain.SubmissionLimits;
 import dev.crm.surveys.domain.SurveyRecount;
 import dev.crm.surveys.domain.SurveyRepository;
 import dev.crm.surveys.domain.SurveyService;
 import dev.crm.surveys.store.dynamodb.DynamoDbRateCounterRepository;
+import dev.crm.surveys.store.dynamodb.DynamoDbResponseImportRepository;
 import dev.crm.surveys.store.dynamodb.DynamoDbSurveyRepository;
 import dev.crm.surveys.store.dynamodb.SurveyChangeDecoder;
 
@@ -27,6 +30,13 @@ public final class SurveysComponents {
 
     public SurveyService service() {
         return new SurveyService(surveys);
+    }
+
+    /** Response imports: the lines, outcomes and batched writes on the table, jobs in the shared job store. */
+    public ResponseImport responseImport() {
+        return new ResponseImport(surveys, new DynamoDbResponseImportRepository(infra.table(),
+                new TenantCache(infra.tenants(), infra.clock())::secretsOf, infra.clock()), infra.jobs(), infra.clock(),
+                Backoff.JITTER);
     }
 
     public SurveyRecount recount() {

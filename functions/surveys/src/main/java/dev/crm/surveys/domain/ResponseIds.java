@@ -33,6 +33,20 @@ public final class ResponseIds {
         return PREFIX + new String(out);
     }
 
+    /** An imported line's response: the same job and line always give the same id, so a replayed step writes it once. */
+    public static String forImportLine(String jobId, int line) {
+        return derived("survey-response-import|" + jobId + "|" + line);
+    }
+
+    private static String derived(String seed) {
+        byte[] hash = Hashes.sha256(seed.getBytes(StandardCharsets.UTF_8));
+        char[] out = new char[LENGTH];
+        for (int i = 0; i < LENGTH; i++) {
+            out[i] = ALPHABET[hash[i] & 31];
+        }
+        return PREFIX + new String(out);
+    }
+
     public static boolean isId(String value) {
         return Ids.isValid(PREFIX, value);
     }

@@ -10,12 +10,15 @@ import dev.crm.shared.jobs.JobRunner;
 import dev.crm.shared.jobs.JobStreamEvents;
 import dev.crm.shared.metrics.Invocation;
 import dev.crm.shared.metrics.Metrics;
+import dev.crm.shared.tenant.TenantId;
+import dev.crm.surveys.domain.ResponseImport;
 import dev.crm.surveys.domain.SurveyRecount;
 import dev.crm.surveys.config.SurveysComponents;
 import java.time.Clock;
 
 /**
- * Runs {@code survey_recount} jobs ({@link SurveyRecount}), started by the table stream when one is
+ * Runs {@code survey_recount} jobs ({@link SurveyRecount}) and {@code survey_response_import} jobs
+ * ({@link ResponseImport}), started by the table stream when one is
  * queued (template.yaml, SurveyJobsFunction): for each job, one bounded step at a time through the
  * job runner, which checkpoints and hands over.
  */
@@ -25,6 +28,7 @@ public final class RecountWorker implements RequestHandler<DynamodbEvent, Void> 
 
     private final int itemsPerStep;
     private final SurveyRecount recount;
+    private final ResponseImport imports;
     private final JobRunner runner;
     private final Clock clock;
 
@@ -38,7 +42,9 @@ public final class RecountWorker implements RequestHandler<DynamodbEvent, Void> 
 
     public RecountWorker(Infrastructure infra, int itemsPerStep) {
         this.itemsPerStep = itemsPerStep;
-        this.recount = new SurveysComponents(infra).recount();
+        var components = new SurveysComponents(infra);
+        this.recount = components.recount();
+        this.imports = components.responseImport();
         this.runner = infra.jobRunner();
         this.clock = infra.clock();
     }
@@ -58,6 +64,9 @@ public final class RecountWorker implements RequestHandler<DynamodbEvent, Void> 
     }
 
     private JobRunner.Step step(Job job) {
+        if (ResponseImport.KIND.equals(job.kind())) {
+            return imports.step(new TenantId(job.tenantId()), job);
+        }
         SurveyRecount.JobStep s;
         try {
             s = recount.advance(job.input(), job.checkpoint(), itemsPerStep, clock.instant());

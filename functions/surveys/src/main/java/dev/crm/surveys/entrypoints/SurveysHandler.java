@@ -18,7 +18,7 @@ import java.time.Duration;
 /**
  * API entry point of the surveys function (template.yaml, SurveysFunction): wires the services to
  * their DynamoDB adapters and composes one routing class per resource (survey definitions, results,
- * respondent links, recounts, the public form), each of which parses, calls the domain and maps the
+ * respondent links, recounts, response imports, the public form), each of which parses, calls the domain and maps the
  * result.
  */
 public final class SurveysHandler
@@ -52,6 +52,7 @@ public final class SurveysHandler
         r = new SurveyResultsRoutes(service, clock).addTo(r);
         r = new RespondentLinkRoutes(service, tenants, idempotency, clock, infra.settings().get("PUBLIC_BASE_URL")).addTo(r);
         r = new RecountRoutes(service, recount, idempotency).addTo(r);
+        r = new ResponseImportRoutes(service, components.responseImport(), idempotency).addTo(r);
         this.router = new PublicSurveyRoutes(service, tenants, idempotency, limits, clock).addTo(r);
     }
 

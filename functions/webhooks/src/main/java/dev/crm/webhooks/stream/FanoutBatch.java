@@ -9,7 +9,6 @@ import dev.crm.shared.tenant.TenantId;
 import dev.crm.webhooks.domain.EventFanout;
 import dev.crm.webhooks.domain.WebhookEndpoint;
 import dev.crm.webhooks.store.dynamodb.WebhookStreamRecords;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +16,9 @@ import java.util.Map;
 /**
  * One stream batch of the fan-out function: stored events go to the bus and to their endpoints,
  * endpoint changes become the webhooks' own events. A record that fails ends the batch there and is
- * reported (partial batch response): Lambda retries from it, and the records before it, done, are not
- * redone.
+ * reported by its sequence number ({@link TableChange#retryFrom}): Lambda retries from it, the records
+ * before it, done, are not redone, and the ones after it are not processed in this invocation (they
+ * come again with it).
  */
 public final class FanoutBatch {
     private final EventFanout fanout;
@@ -30,34 +30,27 @@ public final class FanoutBatch {
     }
 
     public StreamsEventResponse handle(DynamodbEvent event) {
-        List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
         int published = 0;
         int deliveries = 0;
         Map<TenantId, List<WebhookEndpoint>> endpointsOf = new HashMap<>();
-        if (event != null && event.getRecords() != null) {
-            for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
-                DynamodbEvent one = new DynamodbEvent();
-                one.setRecords(List.of(record));
-                try {
-                    for (TableChange change : TableChange.of(one)) {
-                        EventFanout.StoredEvent stored = WebhookStreamRecords.storedEvent(change);
-                        if (stored != null) {
-                            EventFanout.Result r = fanout.fanOut(stored, endpointsOf);
-                            published += r.published() ? 1 : 0;
-                            deliveries += r.deliveries();
-                        } else if (WebhookStreamRecords.isEndpointChange(change)) {
-                            announcer.announce(List.of(change));
-                        }
-                    }
-                } catch (RuntimeException e) {
-                    Log.warn("webhook fan-out failed; the stream retries from this record", Log.describe(e));
-                    String seq = record.getDynamodb() == null ? null : record.getDynamodb().getSequenceNumber();
-                    failures.add(StreamsEventResponse.BatchItemFailure.builder().withItemIdentifier(seq).build());
-                    break;
+        TableChange failed = null;
+        for (TableChange change : TableChange.of(event)) {
+            try {
+                EventFanout.StoredEvent stored = WebhookStreamRecords.storedEvent(change);
+                if (stored != null) {
+                    EventFanout.Result r = fanout.fanOut(stored, endpointsOf);
+                    published += r.published() ? 1 : 0;
+                    deliveries += r.deliveries();
+                } else if (WebhookStreamRecords.isEndpointChange(change)) {
+                    announcer.announce(List.of(change));
                 }
+            } catch (RuntimeException e) {
+                Log.warn("webhook fan-out failed; the stream retries from this record", Log.describe(e));
+                failed = change;
+                break;
             }
         }
         Log.info("events fanned out", Map.of("published", published, "deliveries", deliveries));
-        return StreamsEventResponse.builder().withBatchItemFailures(failures).build();
+        return TableChange.retryFrom(failed);
     }
 }

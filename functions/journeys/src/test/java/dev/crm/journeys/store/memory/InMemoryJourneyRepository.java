@@ -36,6 +36,8 @@ public final class InMemoryJourneyRepository implements JourneyRepository {
     public final List<dev.crm.shared.events.Event> events = new ArrayList<>();
     private final ConsentRepository consent;
     public final Set<String> topics = new java.util.HashSet<>(Set.of("offers"));
+    /** How many times a tenant's active journeys were read (the per-batch lookup's tests count them). */
+    public final java.util.concurrent.atomic.AtomicInteger activeJourneyReads = new java.util.concurrent.atomic.AtomicInteger();
 
     public InMemoryJourneyRepository(ConsentRepository consent) {
         this.consent = consent;
@@ -78,6 +80,7 @@ public final class InMemoryJourneyRepository implements JourneyRepository {
 
     @Override
     public synchronized List<Journey> activeJourneys(TenantId t) {
+        activeJourneyReads.incrementAndGet();
         return journeys.entrySet().stream().filter(e -> e.getKey().startsWith(t.value() + "|"))
                 .map(Map.Entry::getValue).filter(j -> j.status() == Journey.Status.ACTIVE).toList();
     }

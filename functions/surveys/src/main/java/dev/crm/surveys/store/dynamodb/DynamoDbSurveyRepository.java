@@ -71,7 +71,7 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
     private static final int MAX_CACHED_LOOKUPS = 10_000;
     /** A repair writes at most this many counters per update (well within the 4 KB expression limit). */
     static final int REPAIR_CHUNK = 100;
-    private static final String RESPONSE_KIND = "survey_response";
+    static final String RESPONSE_KIND = "survey_response";
 
     private final Table table;
     private final DynamoDbTable<SurveyItem> surveyItems;
@@ -240,13 +240,13 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
             int oldShard = CounterShards.shardFor(old.id());
             LocalDate oldDay = old.day(stored.zone());
             if (oldShard == shard && oldDay.equals(day)) {
-                tx.add(counterUpdate(t, surveyId, shard, day, n.counts().plus(n.replacedCounts().negate())));
+                tx.add(counterUpdate(table, t, surveyId, shard, day, n.counts().plus(n.replacedCounts().negate())));
             } else {
-                tx.add(counterUpdate(t, surveyId, shard, day, n.counts()));
-                tx.add(counterUpdate(t, surveyId, oldShard, oldDay, n.replacedCounts().negate()));
+                tx.add(counterUpdate(table, t, surveyId, shard, day, n.counts()));
+                tx.add(counterUpdate(table, t, surveyId, oldShard, oldDay, n.replacedCounts().negate()));
             }
         } else {
-            tx.add(counterUpdate(t, surveyId, shard, day, n.counts()));
+            tx.add(counterUpdate(table, t, surveyId, shard, day, n.counts()));
         }
 
         int contactCheck = -1;
@@ -269,7 +269,7 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
             }
             if (n.scoresView() != null) {
                 scores = tx.size();
-                tx.add(scoresUpdate(t, r.contactId(), n.scoresView(), n.scoresVersion()));
+                tx.add(scoresUpdate(table, t, r.contactId(), n.scoresView(), n.scoresVersion()));
             }
             if (n.latestNps() != null) {
                 // SET only: the purchase summary's other attributes belong to the contacts function
@@ -313,7 +313,7 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
         return TransactWriteItem.builder().put(p.build()).build();
     }
 
-    private static Map<String, AttributeValue> timelineEntry(TenantId t, RecordedResponse r, Map<String, Object> data,
+    static Map<String, AttributeValue> timelineEntry(TenantId t, RecordedResponse r, Map<String, Object> data,
             String responsePk, String responseSk) {
         Map<String, AttributeValue> entry = new HashMap<>(Table.key(Keys.contact(t, r.contactId()),
                 Keys.timeline(r.submittedAt(), RESPONSE_KIND, r.id())));
@@ -331,7 +331,7 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
         return entry;
     }
 
-    private TransactWriteItem scoresUpdate(TenantId t, String contactId, Map<String, Object> view, long expectedVersion) {
+    static TransactWriteItem scoresUpdate(Table table, TenantId t, String contactId, Map<String, Object> view, long expectedVersion) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":view", Attr.of(view));
         values.put(":next", Attr.n(expectedVersion + 1));
@@ -354,7 +354,7 @@ public final class DynamoDbSurveyRepository implements SurveyRepository {
                 .build()).build();
     }
 
-    private TransactWriteItem counterUpdate(TenantId t, String surveyId, int shard, LocalDate day, ScoreCounts counts) {
+    static TransactWriteItem counterUpdate(Table table, TenantId t, String surveyId, int shard, LocalDate day, ScoreCounts counts) {
         CounterUpdates.Expression e = CounterUpdates.add(counts.toCounters(), t.value(), surveyId, SurveyTableKeys.day(day));
         return TransactWriteItem.builder().update(Update.builder().tableName(table.name())
                 .key(Table.key(SurveyTableKeys.counters(t, surveyId, shard), SurveyTableKeys.day(day)))

@@ -16,7 +16,7 @@ import java.util.List;
 /**
  * What the surveys function's items mean as events (docs/events.md, "Surveys"): each new response
  * item is one {@code survey.response_submitted} (a replacing response is a new item, so a new
- * event). An erasure removing a response's contact is a MODIFY and announces nothing.
+ * event); an imported one (marked with its import job) is history and announces nothing. An erasure removing a response's contact is a MODIFY and announces nothing.
  */
 public final class SurveyChangeDecoder implements ChangeDecoder {
     private final SurveyRepository surveys;
@@ -30,6 +30,9 @@ public final class SurveyChangeDecoder implements ChangeDecoder {
     public List<Event> events(TableChange change) {
         if (!change.isInsert() || !ResponseItem.ENTITY.equals(change.newS(Table.ENTITY)) || change.newS("tenantId") == null) {
             return List.of();
+        }
+        if (change.newS(DynamoDbResponseImportRepository.IMPORT_JOB) != null) {
+            return List.of(); // an imported response is history, not news
         }
         TenantId tenant = new TenantId(change.newS("tenantId"));
         RecordedResponse response = ResponseItem.SCHEMA.mapToItem(change.newImage()).toResponse();

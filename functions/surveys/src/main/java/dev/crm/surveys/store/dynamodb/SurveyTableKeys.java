@@ -82,4 +82,28 @@ public final class SurveyTableKeys {
     public static String submissionIdempotency(TenantId t, String surveyId, String hash) {
         return Keys.idempotency(t, surveyId + "#" + hash);
     }
+
+    // ---- response imports: under the job's partition (Keys.job) ----
+
+    static final String IMPORT_LINE_PREFIX = "LINE#";
+    static final String IMPORT_APPLIED_PREFIX = "APPLIED#";
+
+    /** A chunk of an import's stored lines. */
+    static String importChunk(int index) {
+        return String.format(java.util.Locale.ROOT, "CHUNK#%04d", index);
+    }
+
+    /** A rejected line's outcome. */
+    static String importLine(int line) {
+        return String.format(java.util.Locale.ROOT, IMPORT_LINE_PREFIX + "%06d", line);
+    }
+
+    /** An applied part's marker, keyed by the part's first line (a line is in one part only). */
+    static String importApplied(int firstLine) {
+        return String.format(java.util.Locale.ROOT, IMPORT_APPLIED_PREFIX + "%06d", firstLine);
+    }
+
+    static int lineOf(String sk, String prefix) {
+        return Integer.parseInt(sk.substring(prefix.length()));
+    }
 }

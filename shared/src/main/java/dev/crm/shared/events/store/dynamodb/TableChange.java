@@ -1,6 +1,7 @@
 package dev.crm.shared.events.store.dynamodb;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,9 +19,30 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * @param approximateAt when the stream saw the change (second precision on AWS)
  * @param oldImage      the item before (empty on INSERT)
  * @param newImage      the item after (empty on REMOVE)
+ * @param sequenceNumber the record's place in its shard: what a partial batch response names (null when
+ *                       built without one)
  */
 public record TableChange(String changeId, String kind, Instant approximateAt, Map<String, AttributeValue> oldImage,
-        Map<String, AttributeValue> newImage) {
+        Map<String, AttributeValue> newImage, String sequenceNumber) {
+
+    /** A change without a sequence number (decoders' tests; nothing reports it as a failure). */
+    public TableChange(String changeId, String kind, Instant approximateAt, Map<String, AttributeValue> oldImage,
+            Map<String, AttributeValue> newImage) {
+        this(changeId, kind, approximateAt, oldImage, newImage, null);
+    }
+
+    /**
+     * The partial batch response ({@code ReportBatchItemFailures}) of a batch that stopped at
+     * {@code failed}: Lambda retries the shard from that record's sequence number. Not its event id: an
+     * identifier that names no record makes Lambda retry the whole batch, the records done before it too.
+     *
+     * @param failed the first record not done, or null when the whole batch was done
+     */
+    public static StreamsEventResponse retryFrom(TableChange failed) {
+        List<StreamsEventResponse.BatchItemFailure> failures = failed == null ? List.of()
+                : List.of(new StreamsEventResponse.BatchItemFailure(failed.sequenceNumber()));
+        return StreamsEventResponse.builder().withBatchItemFailures(failures).build();
+    }
 
     public boolean isInsert() {
         return "INSERT".equals(kind);
@@ -65,7 +87,7 @@ public record TableChange(String changeId, String kind, Instant approximateAt, M
             Instant at = d.getApproximateCreationDateTime() == null ? Instant.EPOCH
                     : d.getApproximateCreationDateTime().toInstant();
             out.add(new TableChange(r.getEventID(), r.getEventName(), at, convert(d.getOldImage()),
-                    convert(d.getNewImage())));
+                    convert(d.getNewImage()), d.getSequenceNumber()));
         }
         return out;
     }

@@ -10,6 +10,7 @@ import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.dynamodb.Table;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
@@ -66,27 +67,46 @@ public final class DynamoDbIdempotencyRepository implements IdempotencyRepositor
         void setResponse(SdkBytes v) { response = v; }
     }
 
-    static final TableSchema<Item> SCHEMA = StaticTableSchema.builder(Item.class)
-            .newItemSupplier(Item::new)
-            .addAttribute(String.class, a -> a.name(Table.PK).getter(Item::getPk).setter(Item::setPk)
-                    .tags(StaticAttributeTags.primaryPartitionKey()))
-            .addAttribute(String.class, a -> a.name(Table.SK).getter(Item::getSk).setter(Item::setSk)
-                    .tags(StaticAttributeTags.primarySortKey()))
-            .addAttribute(String.class, a -> a.name(Table.ENTITY).getter(Item::getEntity).setter(Item::setEntity))
-            .addAttribute(String.class, a -> a.name("state").getter(Item::getState).setter(Item::setState))
-            .addAttribute(String.class, a -> a.name("fingerprint").getter(Item::getFingerprint).setter(Item::setFingerprint))
-            .addAttribute(Long.class, a -> a.name("lockUntil").getter(Item::getLockUntil).setter(Item::setLockUntil))
-            .addAttribute(Instant.class, a -> a.name(Table.TTL).getter(Item::getExpiresAt).setter(Item::setExpiresAt)
-                    .attributeConverter(Converters.EPOCH_SECONDS))
-            .addAttribute(SdkBytes.class, a -> a.name("response").getter(Item::getResponse).setter(Item::setResponse))
-            .build();
+    /*
+     * The schema lives in a holder class, so it is built when a request first needs it, not with the
+     * repository (each attribute spins three lambda classes). For SnapStart, Infrastructure primes it
+     * before the snapshot (buildSchema).
+     */
+    private static final class Schema {
+        static final TableSchema<Item> SCHEMA = StaticTableSchema.builder(Item.class)
+                .newItemSupplier(Item::new)
+                .addAttribute(String.class, a -> a.name(Table.PK).getter(Item::getPk).setter(Item::setPk)
+                        .tags(StaticAttributeTags.primaryPartitionKey()))
+                .addAttribute(String.class, a -> a.name(Table.SK).getter(Item::getSk).setter(Item::setSk)
+                        .tags(StaticAttributeTags.primarySortKey()))
+                .addAttribute(String.class, a -> a.name(Table.ENTITY).getter(Item::getEntity).setter(Item::setEntity))
+                .addAttribute(String.class, a -> a.name("state").getter(Item::getState).setter(Item::setState))
+                .addAttribute(String.class, a -> a.name("fingerprint").getter(Item::getFingerprint).setter(Item::setFingerprint))
+                .addAttribute(Long.class, a -> a.name("lockUntil").getter(Item::getLockUntil).setter(Item::setLockUntil))
+                .addAttribute(Instant.class, a -> a.name(Table.TTL).getter(Item::getExpiresAt).setter(Item::setExpiresAt)
+                        .attributeConverter(Converters.EPOCH_SECONDS))
+                .addAttribute(SdkBytes.class, a -> a.name("response").getter(Item::getResponse).setter(Item::setResponse))
+                .build();
+    }
 
     private final Table table;
-    private final DynamoDbTable<Item> items;
+    // Set on first use (see the schema); a race only builds the same immutable view twice.
+    private DynamoDbTable<Item> items;
 
     public DynamoDbIdempotencyRepository(Table table) {
         this.table = table;
-        this.items = table.of(SCHEMA);
+    }
+
+    /** Builds this store's schema now: SnapStart priming, so the snapshot holds it. */
+    public static void buildSchema() {
+        Objects.requireNonNull(Schema.SCHEMA);
+    }
+
+    private DynamoDbTable<Item> items() {
+        if (items == null) {
+            items = table.of(Schema.SCHEMA);
+        }
+        return items;
     }
 
     /** The partition of a key's record: in its tenant's namespace (and subject), or the operator's. */
@@ -112,7 +132,7 @@ public final class DynamoDbIdempotencyRepository implements IdempotencyRepositor
         item.setLockUntil(lockUntil.toEpochMilli());
         item.setExpiresAt(expiresAt);
         try {
-            items.putItem(PutItemEnhancedRequest.builder(Item.class).item(item)
+            items().putItem(PutItemEnhancedRequest.builder(Item.class).item(item)
                     // An expired record (TTL deletion is lazy) counts as absent.
                     .conditionExpression(Expression.builder().expression("attribute_not_exists(PK) OR #ttl < :nowSec")
                             .putExpressionName("#ttl", Table.TTL)
@@ -126,7 +146,7 @@ public final class DynamoDbIdempotencyRepository implements IdempotencyRepositor
 
     @Override
     public IdempotencyRecord find(IdempotencyKey key) {
-        Item item = items.getItem(GetItemEnhancedRequest.builder().key(key(key)).consistentRead(true).build());
+        Item item = items().getItem(GetItemEnhancedRequest.builder().key(key(key)).consistentRead(true).build());
         if (item == null) {
             return null;
         }
@@ -142,7 +162,7 @@ public final class DynamoDbIdempotencyRepository implements IdempotencyRepositor
         lock.setSk(Keys.ITEM);
         lock.setLockUntil(lockUntil.toEpochMilli());
         try {
-            items.updateItem(UpdateItemEnhancedRequest.builder(Item.class).item(lock)
+            items().updateItem(UpdateItemEnhancedRequest.builder(Item.class).item(lock)
                     .ignoreNullsMode(IgnoreNullsMode.MAPS_ONLY) // SET lockUntil only
                     .conditionExpression(Expression.builder()
                             .expression("#st = :ip AND lockUntil < :now AND fingerprint = :fp")
@@ -190,7 +210,7 @@ public final class DynamoDbIdempotencyRepository implements IdempotencyRepositor
     @Override
     public void release(IdempotencyKey key, Instant lockUntil) {
         try {
-            items.deleteItem(DeleteItemEnhancedRequest.builder().key(key(key)).conditionExpression(Expression.builder()
+            items().deleteItem(DeleteItemEnhancedRequest.builder().key(key(key)).conditionExpression(Expression.builder()
                     .expression("#st = :ip AND lockUntil = :lu").putExpressionName("#st", "state")
                     .putExpressionValue(":ip", Attr.s(IN_PROGRESS))
                     .putExpressionValue(":lu", Attr.n(lockUntil.toEpochMilli())).build()).build());

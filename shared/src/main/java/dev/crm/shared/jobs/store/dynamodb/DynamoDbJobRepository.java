@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.EnhancedType;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
@@ -71,51 +72,70 @@ public final class DynamoDbJobRepository implements JobRepository {
 
     private static final EnhancedType<Map<String, Object>> DOCUMENT = Converters.DOCUMENT.type();
 
-    static final TableSchema<JobItem> SCHEMA = StaticTableSchema.builder(JobItem.class)
-            .newItemSupplier(JobItem::new)
-            .addAttribute(String.class, a -> a.name(Table.PK).getter(i -> i.pk).setter((i, v) -> i.pk = v)
-                    .tags(StaticAttributeTags.primaryPartitionKey()))
-            .addAttribute(String.class, a -> a.name(Table.SK).getter(i -> i.sk).setter((i, v) -> i.sk = v)
-                    .tags(StaticAttributeTags.primarySortKey()))
-            .addAttribute(String.class, a -> a.name(Table.ENTITY).getter(i -> i.entity).setter((i, v) -> i.entity = v))
-            .addAttribute(String.class, a -> a.name("jobId").getter(i -> i.jobId).setter((i, v) -> i.jobId = v))
-            .addAttribute(String.class, a -> a.name("jobKind").getter(i -> i.jobKind).setter((i, v) -> i.jobKind = v))
-            .addAttribute(String.class, a -> a.name("tenantId").getter(i -> i.tenantId).setter((i, v) -> i.tenantId = v))
-            .addAttribute(String.class, a -> a.name("status").getter(i -> i.status).setter((i, v) -> i.status = v))
-            .addAttribute(Long.class, a -> a.name("done").getter(i -> i.done).setter((i, v) -> i.done = v))
-            .addAttribute(Long.class, a -> a.name("total").getter(i -> i.total).setter((i, v) -> i.total = v))
-            .addAttribute(DOCUMENT, a -> a.name("input").getter(i -> i.input).setter((i, v) -> i.input = v)
-                    .attributeConverter(Converters.DOCUMENT))
-            .addAttribute(DOCUMENT, a -> a.name("result").getter(i -> i.result).setter((i, v) -> i.result = v)
-                    .attributeConverter(Converters.DOCUMENT))
-            .addAttribute(String.class, a -> a.name("error").getter(i -> i.error).setter((i, v) -> i.error = v))
-            .addAttribute(DOCUMENT, a -> a.name("checkpoint").getter(i -> i.checkpoint).setter((i, v) -> i.checkpoint = v)
-                    .attributeConverter(Converters.DOCUMENT))
-            .addAttribute(String.class, a -> a.name("leaseOwner").getter(i -> i.leaseOwner).setter((i, v) -> i.leaseOwner = v))
-            .addAttribute(Long.class, a -> a.name("leaseUntil").getter(i -> i.leaseUntil).setter((i, v) -> i.leaseUntil = v))
-            .addAttribute(Long.class, a -> a.name("handovers").getter(i -> i.handovers).setter((i, v) -> i.handovers = v))
-            .addAttribute(Long.class, a -> a.name("failures").getter(i -> i.failures).setter((i, v) -> i.failures = v))
-            .addAttribute(Long.class, a -> a.name("recoveries").getter(i -> i.recoveries).setter((i, v) -> i.recoveries = v))
-            .addAttribute(String.class, a -> a.name(Table.OPEN_JOBS_PK).getter(i -> i.openJobsShard)
-                    .setter((i, v) -> i.openJobsShard = v).tags(StaticAttributeTags.secondaryPartitionKey(Table.OPEN_JOBS)))
-            .addAttribute(Long.class, a -> a.name(Table.OPEN_JOBS_SK).getter(i -> i.dueBy).setter((i, v) -> i.dueBy = v)
-                    .tags(StaticAttributeTags.secondarySortKey(Table.OPEN_JOBS)))
-            .addAttribute(Instant.class, a -> a.name("createdAt").getter(i -> i.createdAt).setter((i, v) -> i.createdAt = v)
-                    .attributeConverter(Converters.INSTANT))
-            .addAttribute(Instant.class, a -> a.name("updatedAt").getter(i -> i.updatedAt).setter((i, v) -> i.updatedAt = v)
-                    .attributeConverter(Converters.INSTANT))
-            .build();
+    /*
+     * The schema lives in a holder class, so it is built when a request first needs it, not with the
+     * repository (each attribute spins three lambda classes). For SnapStart, Infrastructure primes it
+     * before the snapshot (buildSchema).
+     */
+    private static final class Schema {
+        static final TableSchema<JobItem> SCHEMA = StaticTableSchema.builder(JobItem.class)
+                .newItemSupplier(JobItem::new)
+                .addAttribute(String.class, a -> a.name(Table.PK).getter(i -> i.pk).setter((i, v) -> i.pk = v)
+                        .tags(StaticAttributeTags.primaryPartitionKey()))
+                .addAttribute(String.class, a -> a.name(Table.SK).getter(i -> i.sk).setter((i, v) -> i.sk = v)
+                        .tags(StaticAttributeTags.primarySortKey()))
+                .addAttribute(String.class, a -> a.name(Table.ENTITY).getter(i -> i.entity).setter((i, v) -> i.entity = v))
+                .addAttribute(String.class, a -> a.name("jobId").getter(i -> i.jobId).setter((i, v) -> i.jobId = v))
+                .addAttribute(String.class, a -> a.name("jobKind").getter(i -> i.jobKind).setter((i, v) -> i.jobKind = v))
+                .addAttribute(String.class, a -> a.name("tenantId").getter(i -> i.tenantId).setter((i, v) -> i.tenantId = v))
+                .addAttribute(String.class, a -> a.name("status").getter(i -> i.status).setter((i, v) -> i.status = v))
+                .addAttribute(Long.class, a -> a.name("done").getter(i -> i.done).setter((i, v) -> i.done = v))
+                .addAttribute(Long.class, a -> a.name("total").getter(i -> i.total).setter((i, v) -> i.total = v))
+                .addAttribute(DOCUMENT, a -> a.name("input").getter(i -> i.input).setter((i, v) -> i.input = v)
+                        .attributeConverter(Converters.DOCUMENT))
+                .addAttribute(DOCUMENT, a -> a.name("result").getter(i -> i.result).setter((i, v) -> i.result = v)
+                        .attributeConverter(Converters.DOCUMENT))
+                .addAttribute(String.class, a -> a.name("error").getter(i -> i.error).setter((i, v) -> i.error = v))
+                .addAttribute(DOCUMENT, a -> a.name("checkpoint").getter(i -> i.checkpoint).setter((i, v) -> i.checkpoint = v)
+                        .attributeConverter(Converters.DOCUMENT))
+                .addAttribute(String.class, a -> a.name("leaseOwner").getter(i -> i.leaseOwner).setter((i, v) -> i.leaseOwner = v))
+                .addAttribute(Long.class, a -> a.name("leaseUntil").getter(i -> i.leaseUntil).setter((i, v) -> i.leaseUntil = v))
+                .addAttribute(Long.class, a -> a.name("handovers").getter(i -> i.handovers).setter((i, v) -> i.handovers = v))
+                .addAttribute(Long.class, a -> a.name("failures").getter(i -> i.failures).setter((i, v) -> i.failures = v))
+                .addAttribute(Long.class, a -> a.name("recoveries").getter(i -> i.recoveries).setter((i, v) -> i.recoveries = v))
+                .addAttribute(String.class, a -> a.name(Table.OPEN_JOBS_PK).getter(i -> i.openJobsShard)
+                        .setter((i, v) -> i.openJobsShard = v).tags(StaticAttributeTags.secondaryPartitionKey(Table.OPEN_JOBS)))
+                .addAttribute(Long.class, a -> a.name(Table.OPEN_JOBS_SK).getter(i -> i.dueBy).setter((i, v) -> i.dueBy = v)
+                        .tags(StaticAttributeTags.secondarySortKey(Table.OPEN_JOBS)))
+                .addAttribute(Instant.class, a -> a.name("createdAt").getter(i -> i.createdAt).setter((i, v) -> i.createdAt = v)
+                        .attributeConverter(Converters.INSTANT))
+                .addAttribute(Instant.class, a -> a.name("updatedAt").getter(i -> i.updatedAt).setter((i, v) -> i.updatedAt = v)
+                        .attributeConverter(Converters.INSTANT))
+                .build();
+    }
 
     private static final Expression MUST_BE_NEW = Expression.builder().expression("attribute_not_exists(PK)").build();
 
     private final Table table;
-    private final DynamoDbTable<JobItem> items;
+    // Set on first use (see the schema); a race only builds the same immutable view twice.
+    private DynamoDbTable<JobItem> items;
     private final Clock clock;
 
     public DynamoDbJobRepository(Table table, Clock clock) {
         this.table = table;
-        this.items = table.of(SCHEMA);
         this.clock = clock;
+    }
+
+    /** Builds this store's schema now: SnapStart priming, so the snapshot holds it. */
+    public static void buildSchema() {
+        Objects.requireNonNull(Schema.SCHEMA);
+    }
+
+    private DynamoDbTable<JobItem> items() {
+        if (items == null) {
+            items = table.of(Schema.SCHEMA);
+        }
+        return items;
     }
 
     /** The table's partition key of a job. */
@@ -167,7 +187,7 @@ public final class DynamoDbJobRepository implements JobRepository {
      */
     public static TransactWriteItem createItem(String tableName, NewJob job, Instant now) {
         return TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                .item(SCHEMA.itemToMap(newItem(job, now), true))
+                .item(Schema.SCHEMA.itemToMap(newItem(job, now), true))
                 .conditionExpression(MUST_BE_NEW.expression()).build()).build();
     }
 
@@ -175,7 +195,7 @@ public final class DynamoDbJobRepository implements JobRepository {
     public Job create(NewJob job) {
         Instant now = clock.instant();
         try {
-            items.putItem(PutItemEnhancedRequest.builder(JobItem.class).item(newItem(job, now))
+            items().putItem(PutItemEnhancedRequest.builder(JobItem.class).item(newItem(job, now))
                     .conditionExpression(MUST_BE_NEW).build());
         } catch (ConditionalCheckFailedException e) {
             throw new StoreException.UniqueViolation("jobId", job.ref().id());
@@ -186,7 +206,7 @@ public final class DynamoDbJobRepository implements JobRepository {
 
     @Override
     public Job find(JobRef ref) {
-        JobItem item = items.getItem(GetItemEnhancedRequest.builder().key(key(ref)).consistentRead(true).build());
+        JobItem item = items().getItem(GetItemEnhancedRequest.builder().key(key(ref)).consistentRead(true).build());
         return item == null || !ENTITY.equals(item.entity) ? null : fromItem(item);
     }
 
@@ -199,7 +219,7 @@ public final class DynamoDbJobRepository implements JobRepository {
     }
 
     private JobItem update(JobItem changes, Expression condition) {
-        return items.updateItem(UpdateItemEnhancedRequest.builder(JobItem.class).item(changes)
+        return items().updateItem(UpdateItemEnhancedRequest.builder(JobItem.class).item(changes)
                 .ignoreNullsMode(IgnoreNullsMode.MAPS_ONLY) // null attributes are left alone, documents SET whole
                 .conditionExpression(condition).build());
     }
@@ -333,7 +353,7 @@ public final class DynamoDbJobRepository implements JobRepository {
     @Override
     public List<JobRef> stalled(Instant dueBefore, int limit) {
         List<JobRef> out = new ArrayList<>();
-        var index = items.index(Table.OPEN_JOBS);
+        var index = items().index(Table.OPEN_JOBS);
         for (int shard = 0; shard < Keys.OPEN_JOB_SHARDS && out.size() < limit; shard++) {
             var due = QueryConditional.sortLessThan(Key.builder().partitionValue(Keys.openJobsShard(shard))
                     .sortValue(dueBefore.toEpochMilli()).build());
@@ -391,7 +411,7 @@ public final class DynamoDbJobRepository implements JobRepository {
 
     /** A job from its stored item (the low-level form, for readers of raw items such as stream records). */
     public static Job fromItem(Map<String, AttributeValue> item) {
-        return fromItem(SCHEMA.mapToItem(item));
+        return fromItem(Schema.SCHEMA.mapToItem(item));
     }
 
     private static Job fromItem(JobItem item) {

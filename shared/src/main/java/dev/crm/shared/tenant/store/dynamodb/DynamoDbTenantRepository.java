@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.EnhancedType;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
@@ -109,73 +110,110 @@ public final class DynamoDbTenantRepository implements TenantRepository {
 
     private static final EnhancedType<Map<String, Object>> DOCUMENT = Converters.DOCUMENT.type();
 
-    static final TableSchema<TenantItem> TENANT_SCHEMA = StaticTableSchema.builder(TenantItem.class)
-            .newItemSupplier(TenantItem::new)
-            .addAttribute(String.class, a -> a.name(Table.PK).getter(i -> i.pk).setter((i, v) -> i.pk = v)
-                    .tags(StaticAttributeTags.primaryPartitionKey()))
-            .addAttribute(String.class, a -> a.name(Table.SK).getter(i -> i.sk).setter((i, v) -> i.sk = v)
-                    .tags(StaticAttributeTags.primarySortKey()))
-            .addAttribute(String.class, a -> a.name(Table.ENTITY).getter(i -> i.entity).setter((i, v) -> i.entity = v))
-            .addAttribute(String.class, a -> a.name("tenantId").getter(i -> i.tenantId).setter((i, v) -> i.tenantId = v))
-            .addAttribute(String.class, a -> a.name("name").getter(i -> i.name).setter((i, v) -> i.name = v))
-            .addAttribute(String.class, a -> a.name("slug").getter(i -> i.slug).setter((i, v) -> i.slug = v))
-            .addAttribute(String.class, a -> a.name("status").getter(i -> i.status).setter((i, v) -> i.status = v))
-            .addAttribute(DOCUMENT, a -> a.name("settings").getter(i -> i.settings).setter((i, v) -> i.settings = v)
-                    .attributeConverter(Converters.DOCUMENT))
-            .addAttribute(DOCUMENT, a -> a.name("secrets").getter(i -> i.secrets).setter((i, v) -> i.secrets = v)
-                    .attributeConverter(Converters.DOCUMENT))
-            .addAttribute(Long.class, a -> a.name("activeKeys").getter(i -> i.activeKeys).setter((i, v) -> i.activeKeys = v))
-            .addAttribute(Long.class, a -> a.name("activeAdminKeys").getter(i -> i.activeAdminKeys)
-                    .setter((i, v) -> i.activeAdminKeys = v))
-            .addAttribute(Instant.class, a -> a.name("createdAt").getter(i -> i.createdAt).setter((i, v) -> i.createdAt = v)
-                    .attributeConverter(Converters.INSTANT))
-            .addAttribute(Instant.class, a -> a.name("updatedAt").getter(i -> i.updatedAt).setter((i, v) -> i.updatedAt = v)
-                    .attributeConverter(Converters.INSTANT))
-            .addAttribute(Long.class, a -> a.name("version").getter(i -> i.version).setter((i, v) -> i.version = v))
-            .build();
+    /*
+     * Each schema lives in a holder class, so it is built when a request first needs it, not with the
+     * repository: a cold start builds only its request's schemas (each attribute spins three lambda
+     * classes). For SnapStart, Infrastructure primes them all before the snapshot (buildSchemas).
+     */
+    private static final class TenantSchema {
+        static final TableSchema<TenantItem> SCHEMA = StaticTableSchema.builder(TenantItem.class)
+                .newItemSupplier(TenantItem::new)
+                .addAttribute(String.class, a -> a.name(Table.PK).getter(i -> i.pk).setter((i, v) -> i.pk = v)
+                        .tags(StaticAttributeTags.primaryPartitionKey()))
+                .addAttribute(String.class, a -> a.name(Table.SK).getter(i -> i.sk).setter((i, v) -> i.sk = v)
+                        .tags(StaticAttributeTags.primarySortKey()))
+                .addAttribute(String.class, a -> a.name(Table.ENTITY).getter(i -> i.entity).setter((i, v) -> i.entity = v))
+                .addAttribute(String.class, a -> a.name("tenantId").getter(i -> i.tenantId).setter((i, v) -> i.tenantId = v))
+                .addAttribute(String.class, a -> a.name("name").getter(i -> i.name).setter((i, v) -> i.name = v))
+                .addAttribute(String.class, a -> a.name("slug").getter(i -> i.slug).setter((i, v) -> i.slug = v))
+                .addAttribute(String.class, a -> a.name("status").getter(i -> i.status).setter((i, v) -> i.status = v))
+                .addAttribute(DOCUMENT, a -> a.name("settings").getter(i -> i.settings).setter((i, v) -> i.settings = v)
+                        .attributeConverter(Converters.DOCUMENT))
+                .addAttribute(DOCUMENT, a -> a.name("secrets").getter(i -> i.secrets).setter((i, v) -> i.secrets = v)
+                        .attributeConverter(Converters.DOCUMENT))
+                .addAttribute(Long.class, a -> a.name("activeKeys").getter(i -> i.activeKeys).setter((i, v) -> i.activeKeys = v))
+                .addAttribute(Long.class, a -> a.name("activeAdminKeys").getter(i -> i.activeAdminKeys)
+                        .setter((i, v) -> i.activeAdminKeys = v))
+                .addAttribute(Instant.class, a -> a.name("createdAt").getter(i -> i.createdAt).setter((i, v) -> i.createdAt = v)
+                        .attributeConverter(Converters.INSTANT))
+                .addAttribute(Instant.class, a -> a.name("updatedAt").getter(i -> i.updatedAt).setter((i, v) -> i.updatedAt = v)
+                        .attributeConverter(Converters.INSTANT))
+                .addAttribute(Long.class, a -> a.name("version").getter(i -> i.version).setter((i, v) -> i.version = v))
+                .build();
+    }
 
-    static final TableSchema<KeyItem> KEY_SCHEMA = StaticTableSchema.builder(KeyItem.class)
-            .newItemSupplier(KeyItem::new)
-            .addAttribute(String.class, a -> a.name(Table.PK).getter(i -> i.pk).setter((i, v) -> i.pk = v)
-                    .tags(StaticAttributeTags.primaryPartitionKey()))
-            .addAttribute(String.class, a -> a.name(Table.SK).getter(i -> i.sk).setter((i, v) -> i.sk = v)
-                    .tags(StaticAttributeTags.primarySortKey()))
-            .addAttribute(String.class, a -> a.name(Table.ENTITY).getter(i -> i.entity).setter((i, v) -> i.entity = v))
-            .addAttribute(String.class, a -> a.name("tenantId").getter(i -> i.tenantId).setter((i, v) -> i.tenantId = v))
-            .addAttribute(String.class, a -> a.name("keyId").getter(i -> i.keyId).setter((i, v) -> i.keyId = v))
-            .addAttribute(String.class, a -> a.name("name").getter(i -> i.name).setter((i, v) -> i.name = v))
-            .addAttribute(String.class, a -> a.name("scope").getter(i -> i.scope).setter((i, v) -> i.scope = v))
-            .addAttribute(String.class, a -> a.name("prefix").getter(i -> i.prefix).setter((i, v) -> i.prefix = v))
-            .addAttribute(String.class, a -> a.name("keyHash").getter(i -> i.keyHash).setter((i, v) -> i.keyHash = v))
-            .addAttribute(Instant.class, a -> a.name("createdAt").getter(i -> i.createdAt).setter((i, v) -> i.createdAt = v)
-                    .attributeConverter(Converters.INSTANT))
-            .addAttribute(Instant.class, a -> a.name("keyExpiresAt").getter(i -> i.keyExpiresAt)
-                    .setter((i, v) -> i.keyExpiresAt = v).attributeConverter(Converters.INSTANT))
-            .addAttribute(Instant.class, a -> a.name("revokedAt").getter(i -> i.revokedAt).setter((i, v) -> i.revokedAt = v)
-                    .attributeConverter(Converters.INSTANT))
-            .build();
+    private static final class KeySchema {
+        static final TableSchema<KeyItem> SCHEMA = StaticTableSchema.builder(KeyItem.class)
+                .newItemSupplier(KeyItem::new)
+                .addAttribute(String.class, a -> a.name(Table.PK).getter(i -> i.pk).setter((i, v) -> i.pk = v)
+                        .tags(StaticAttributeTags.primaryPartitionKey()))
+                .addAttribute(String.class, a -> a.name(Table.SK).getter(i -> i.sk).setter((i, v) -> i.sk = v)
+                        .tags(StaticAttributeTags.primarySortKey()))
+                .addAttribute(String.class, a -> a.name(Table.ENTITY).getter(i -> i.entity).setter((i, v) -> i.entity = v))
+                .addAttribute(String.class, a -> a.name("tenantId").getter(i -> i.tenantId).setter((i, v) -> i.tenantId = v))
+                .addAttribute(String.class, a -> a.name("keyId").getter(i -> i.keyId).setter((i, v) -> i.keyId = v))
+                .addAttribute(String.class, a -> a.name("name").getter(i -> i.name).setter((i, v) -> i.name = v))
+                .addAttribute(String.class, a -> a.name("scope").getter(i -> i.scope).setter((i, v) -> i.scope = v))
+                .addAttribute(String.class, a -> a.name("prefix").getter(i -> i.prefix).setter((i, v) -> i.prefix = v))
+                .addAttribute(String.class, a -> a.name("keyHash").getter(i -> i.keyHash).setter((i, v) -> i.keyHash = v))
+                .addAttribute(Instant.class, a -> a.name("createdAt").getter(i -> i.createdAt).setter((i, v) -> i.createdAt = v)
+                        .attributeConverter(Converters.INSTANT))
+                .addAttribute(Instant.class, a -> a.name("keyExpiresAt").getter(i -> i.keyExpiresAt)
+                        .setter((i, v) -> i.keyExpiresAt = v).attributeConverter(Converters.INSTANT))
+                .addAttribute(Instant.class, a -> a.name("revokedAt").getter(i -> i.revokedAt).setter((i, v) -> i.revokedAt = v)
+                        .attributeConverter(Converters.INSTANT))
+                .build();
+    }
 
-    static final TableSchema<LookupItem> LOOKUP_SCHEMA = StaticTableSchema.builder(LookupItem.class)
-            .newItemSupplier(LookupItem::new)
-            .addAttribute(String.class, a -> a.name(Table.PK).getter(i -> i.pk).setter((i, v) -> i.pk = v)
-                    .tags(StaticAttributeTags.primaryPartitionKey()))
-            .addAttribute(String.class, a -> a.name(Table.SK).getter(i -> i.sk).setter((i, v) -> i.sk = v)
-                    .tags(StaticAttributeTags.primarySortKey()))
-            .addAttribute(String.class, a -> a.name(Table.ENTITY).getter(i -> i.entity).setter((i, v) -> i.entity = v))
-            .addAttribute(String.class, a -> a.name("tenantId").getter(i -> i.tenantId).setter((i, v) -> i.tenantId = v))
-            .addAttribute(String.class, a -> a.name("keyId").getter(i -> i.keyId).setter((i, v) -> i.keyId = v))
-            .build();
+    private static final class LookupSchema {
+        static final TableSchema<LookupItem> SCHEMA = StaticTableSchema.builder(LookupItem.class)
+                .newItemSupplier(LookupItem::new)
+                .addAttribute(String.class, a -> a.name(Table.PK).getter(i -> i.pk).setter((i, v) -> i.pk = v)
+                        .tags(StaticAttributeTags.primaryPartitionKey()))
+                .addAttribute(String.class, a -> a.name(Table.SK).getter(i -> i.sk).setter((i, v) -> i.sk = v)
+                        .tags(StaticAttributeTags.primarySortKey()))
+                .addAttribute(String.class, a -> a.name(Table.ENTITY).getter(i -> i.entity).setter((i, v) -> i.entity = v))
+                .addAttribute(String.class, a -> a.name("tenantId").getter(i -> i.tenantId).setter((i, v) -> i.tenantId = v))
+                .addAttribute(String.class, a -> a.name("keyId").getter(i -> i.keyId).setter((i, v) -> i.keyId = v))
+                .build();
+    }
 
     private final Table table;
-    private final DynamoDbTable<TenantItem> tenants;
-    private final DynamoDbTable<KeyItem> keys;
-    private final DynamoDbTable<LookupItem> lookups;
+    // Set on first use (see the schemas); a race only builds the same immutable view twice.
+    private DynamoDbTable<TenantItem> tenants;
+    private DynamoDbTable<KeyItem> keys;
+    private DynamoDbTable<LookupItem> lookups;
 
     public DynamoDbTenantRepository(Table table) {
         this.table = table;
-        this.tenants = table.of(TENANT_SCHEMA);
-        this.keys = table.of(KEY_SCHEMA);
-        this.lookups = table.of(LOOKUP_SCHEMA);
+    }
+
+    /** Builds every schema of this store now: SnapStart priming, so the snapshot holds them. */
+    public static void buildSchemas() {
+        Objects.requireNonNull(TenantSchema.SCHEMA);
+        Objects.requireNonNull(KeySchema.SCHEMA);
+        Objects.requireNonNull(LookupSchema.SCHEMA);
+    }
+
+    private DynamoDbTable<TenantItem> tenants() {
+        if (tenants == null) {
+            tenants = table.of(TenantSchema.SCHEMA);
+        }
+        return tenants;
+    }
+
+    private DynamoDbTable<KeyItem> keys() {
+        if (keys == null) {
+            keys = table.of(KeySchema.SCHEMA);
+        }
+        return keys;
+    }
+
+    private DynamoDbTable<LookupItem> lookups() {
+        if (lookups == null) {
+            lookups = table.of(LookupSchema.SCHEMA);
+        }
+        return lookups;
     }
 
     // ---- keys of the items ----
@@ -199,13 +237,13 @@ public final class DynamoDbTenantRepository implements TenantRepository {
         // Low-level items: the idempotency record's completion (another adapter's item, with a REMOVE)
         // joins the transaction.
         List<TransactWriteItem> tx = new ArrayList<>();
-        tx.add(table.putIfAbsent(LOOKUP_SCHEMA.itemToMap(lookup(Keys.slugMapping(tenant.slug()), Keys.ITEM, SLUG_MAPPING,
+        tx.add(table.putIfAbsent(LookupSchema.SCHEMA.itemToMap(lookup(Keys.slugMapping(tenant.slug()), Keys.ITEM, SLUG_MAPPING,
                 id, null), true)));
-        tx.add(table.putIfAbsent(LOOKUP_SCHEMA.itemToMap(lookup(Keys.TENANT_REGISTRY, id.value(), TENANT_REGISTRY, id,
+        tx.add(table.putIfAbsent(LookupSchema.SCHEMA.itemToMap(lookup(Keys.TENANT_REGISTRY, id.value(), TENANT_REGISTRY, id,
                 null), true)));
-        tx.add(table.putIfAbsent(TENANT_SCHEMA.itemToMap(profile, true)));
-        tx.add(table.putIfAbsent(KEY_SCHEMA.itemToMap(keyItem(firstKey), true)));
-        tx.add(table.putIfAbsent(LOOKUP_SCHEMA.itemToMap(keyLookup(firstKey), true)));
+        tx.add(table.putIfAbsent(TenantSchema.SCHEMA.itemToMap(profile, true)));
+        tx.add(table.putIfAbsent(KeySchema.SCHEMA.itemToMap(keyItem(firstKey), true)));
+        tx.add(table.putIfAbsent(LookupSchema.SCHEMA.itemToMap(keyLookup(firstKey), true)));
         if (completion != null) {
             tx.add(DynamoDbIdempotencyRepository.completionWrite(table, completion));
         }
@@ -224,13 +262,13 @@ public final class DynamoDbTenantRepository implements TenantRepository {
 
     @Override
     public Tenant find(TenantId id) {
-        TenantItem item = tenants.getItem(GetItemEnhancedRequest.builder().key(tenantKey(id)).consistentRead(true).build());
+        TenantItem item = tenants().getItem(GetItemEnhancedRequest.builder().key(tenantKey(id)).consistentRead(true).build());
         return item == null ? null : tenant(item);
     }
 
     @Override
     public TenantId findBySlug(String slug) {
-        LookupItem item = lookups.getItem(GetItemEnhancedRequest.builder().key(key(Keys.slugMapping(slug), Keys.ITEM))
+        LookupItem item = lookups().getItem(GetItemEnhancedRequest.builder().key(key(Keys.slugMapping(slug), Keys.ITEM))
                 .consistentRead(true).build());
         return item == null ? null : new TenantId(item.tenantId);
     }
@@ -244,7 +282,7 @@ public final class DynamoDbTenantRepository implements TenantRepository {
         change.updatedAt = now;
         change.version = expectedVersion + 1; // the condition holds the version at expectedVersion
         try {
-            return tenant(tenants.updateItem(UpdateItemEnhancedRequest.builder(TenantItem.class).item(change)
+            return tenant(tenants().updateItem(UpdateItemEnhancedRequest.builder(TenantItem.class).item(change)
                     .ignoreNullsMode(IgnoreNullsMode.MAPS_ONLY) // null attributes are left alone, documents SET whole
                     .conditionExpression(Expression.builder().expression("version = :v AND #st = :active")
                             .putExpressionName("#st", "status")
@@ -287,8 +325,8 @@ public final class DynamoDbTenantRepository implements TenantRepository {
                 .conditionExpression("activeKeys < :max AND #st = :active")
                 .expressionAttributeNames(Map.of("#st", "status"))
                 .expressionAttributeValues(values).build()).build());
-        tx.add(table.putIfAbsent(KEY_SCHEMA.itemToMap(keyItem(key), true)));
-        tx.add(table.putIfAbsent(LOOKUP_SCHEMA.itemToMap(keyLookup(key), true)));
+        tx.add(table.putIfAbsent(KeySchema.SCHEMA.itemToMap(keyItem(key), true)));
+        tx.add(table.putIfAbsent(LookupSchema.SCHEMA.itemToMap(keyLookup(key), true)));
         if (completion != null) {
             tx.add(DynamoDbIdempotencyRepository.completionWrite(table, completion));
         }
@@ -309,14 +347,14 @@ public final class DynamoDbTenantRepository implements TenantRepository {
     public List<ApiKeyRecord> listKeys(TenantId id) {
         List<ApiKeyRecord> out = new ArrayList<>();
         // The pages' iterator follows LastEvaluatedKey to the end of the partition.
-        keys.query(QueryConditional.keyEqualTo(Key.builder().partitionValue(Keys.apiKeys(id)).build()))
+        keys().query(QueryConditional.keyEqualTo(Key.builder().partitionValue(Keys.apiKeys(id)).build()))
                 .items().forEach(item -> out.add(apiKey(item)));
         return out;
     }
 
     @Override
     public void revokeKey(TenantId id, String keyId, Instant now) {
-        KeyItem item = keys.getItem(GetItemEnhancedRequest.builder().key(key(Keys.apiKeys(id), keyId)).consistentRead(true)
+        KeyItem item = keys().getItem(GetItemEnhancedRequest.builder().key(key(Keys.apiKeys(id), keyId)).consistentRead(true)
                 .build());
         if (item == null) {
             throw new StoreException.NotFound();
@@ -358,12 +396,12 @@ public final class DynamoDbTenantRepository implements TenantRepository {
 
     @Override
     public ApiKeyRecord findByKeyHash(String keyHash) {
-        LookupItem mapping = lookups.getItem(GetItemEnhancedRequest.builder()
+        LookupItem mapping = lookups().getItem(GetItemEnhancedRequest.builder()
                 .key(key(Keys.apiKeyMapping(keyHash), Keys.ITEM)).consistentRead(true).build());
         if (mapping == null) {
             return null;
         }
-        KeyItem item = keys.getItem(GetItemEnhancedRequest.builder()
+        KeyItem item = keys().getItem(GetItemEnhancedRequest.builder()
                 .key(key(Keys.apiKeys(new TenantId(mapping.tenantId)), mapping.keyId)).consistentRead(true).build());
         if (item == null) {
             return null;
@@ -415,7 +453,7 @@ public final class DynamoDbTenantRepository implements TenantRepository {
     @Override
     public List<TenantId> listTenantIds() {
         List<TenantId> out = new ArrayList<>();
-        lookups.query(QueryConditional.keyEqualTo(Key.builder().partitionValue(Keys.TENANT_REGISTRY).build()))
+        lookups().query(QueryConditional.keyEqualTo(Key.builder().partitionValue(Keys.TENANT_REGISTRY).build()))
                 .items().forEach(item -> out.add(new TenantId(item.sk)));
         return out;
     }
