@@ -47,6 +47,9 @@ build-BounceFunction:
 build-PreferenceEventsFunction:
 	$(call package,preferences)
 
+build-PreferenceJobsFunction:
+	$(call package,preferences)
+
 build-SurveysFunction:
 	$(call package,surveys)
 

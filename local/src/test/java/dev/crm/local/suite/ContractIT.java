@@ -137,6 +137,7 @@ class ContractIT {
     static final String CASE_PATCH = "cases/patch-case.json";
     static final String CASE_MESSAGE = "cases/send-case-message.json";
     static final String CASE_IMPORT = "cases/create-case-import.json";
+    static final String CONSENT_IMPORT = "preferences/create-consent-import.json";
     /** The thank-you journey (topic newsletter, the valuable-customers segment); version 1, a draft. */
     static final String JOURNEY = "journeys/create-journey.json";
     /** The journey active; it is then at version 2. */
@@ -227,6 +228,9 @@ class ContractIT {
             Map.entry("cases/get-case-import.json", List.of(CONTACT, CASE_IMPORT)),
             Map.entry("cases/get-case-metrics.json", List.of(CONTACT, CASE_IMPORT)),
             Map.entry("cases/get-case-forecast.json", List.of(CONTACT, CASE_IMPORT)),
+            // ---- preferences: consent import ----
+            Map.entry("preferences/create-consent-import.json", List.of(CONTACT)),
+            Map.entry("preferences/get-consent-import.json", List.of(CONTACT, CONSENT_IMPORT)),
             // ---- cases: self-service (the case link is minted once the case exists) ----
             Map.entry("cases/get-public-case.json", List.of(CONTACT, AGENT, CASE)),
             Map.entry("cases/reply-public-case.json", List.of(CONTACT, AGENT, CASE)),

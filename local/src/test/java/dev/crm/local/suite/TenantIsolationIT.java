@@ -77,6 +77,8 @@ class TenantIsolationIT {
             Map.entry("GET /v1/cases/forecast", Scope.READ),
             Map.entry("GET /v1/cases/imports/{id}", Scope.READ),
             Map.entry("POST /v1/cases/imports", Scope.WRITE),
+            Map.entry("GET /v1/preferences/imports/{id}", Scope.READ),
+            Map.entry("POST /v1/preferences/imports", Scope.WRITE),
             Map.entry("GET /v1/contacts/anonymizations/{id}", Scope.READ),
             Map.entry("GET /v1/contacts/erasures/{id}", Scope.READ),
             Map.entry("GET /v1/contacts/imports/{id}", Scope.READ),
@@ -669,6 +671,8 @@ class TenantIsolationIT {
         runA(t, "cases/create-case-import.json", json -> json);
         // a survey response import (naming A's contact), for the import's job route
         runA(t, "surveys/create-response-import.json", json -> json);
+        // a consent import (A's contact), for the import's id route
+        runA(t, "preferences/create-consent-import.json", json -> json);
         // a journey (its id routes' positive control), active so the PATCH sample's If-Match "2" is its version
         java.util.Collections.addAll(secretsOfA, "Thank-you offer after a purchase");
         runA(t, "journeys/create-journey.json", json -> json);

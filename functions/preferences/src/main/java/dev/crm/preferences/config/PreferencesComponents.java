@@ -22,6 +22,15 @@ public final class PreferencesComponents {
                 new TenantCache(infra.tenants(), infra.clock())::secretsOf), infra.clock());
     }
 
+    /** Consent imports: staged lines, grouped writes, the tenant's topics as a PUT reads them. */
+    public static dev.crm.preferences.domain.ConsentImport imports(Infrastructure infra) {
+        var preferences = new DynamoDbPreferencesRepository(infra.table(),
+                new TenantCache(infra.tenants(), infra.clock())::secretsOf);
+        return new dev.crm.preferences.domain.ConsentImport(
+                new dev.crm.preferences.store.dynamodb.DynamoDbConsentImportRepository(infra.table(), infra.clock()),
+                infra.jobs(), preferences::topicKeys, infra.clock());
+    }
+
     /** SES on AWS, the local outbox otherwise (see {@link MessageSenders}). */
     public static MessageSender messageSender(Infrastructure infra) {
         return MessageSenders.forSettings(infra.settings());

@@ -56,6 +56,7 @@ public final class PreferencesHandler
         var centre = new PreferenceCentreRoutes(service, tokens, tenants);
         var unsubscribe = new UnsubscribeRoutes(service, tokens);
         Set<String> forms = Set.of(Forms.URLENCODED, Forms.MULTIPART);
+        var imports = new ConsentImportRoutes(PreferencesComponents.imports(infra), idempotency);
         this.router = new ApiRouter(infra.settings().list("ALLOWED_DASHBOARD_ORIGINS"))
                 .json("POST", "/v1/topics", Scope.WRITE, topics::create)
                 .bare("GET", "/v1/topics", Scope.READ, topics::list)
@@ -78,6 +79,7 @@ public final class PreferencesHandler
                 .add(new Route("OPTIONS", "/v1/public/t/{tenantSlug}/subscribe", null, Set.of(), 0, r -> ApiResponse.noContent()))
                 .add(new Route("OPTIONS", "/v1/public/preferences", null, Set.of(), 0, r -> ApiResponse.noContent()))
                 .publicOrigins(publicTenants::allowedOrigins);
+        imports.addTo(router);
     }
 
     @Override

@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * What the preferences function's items mean as events (docs/events.md, "Preferences"): each new
  * consent ledger entry is one {@code consent.changed}. The ledger is append-only, so only an INSERT
- * counts; the pseudonymous copy an erasure makes of an erased contact's ledger (same entity, outside
+ * counts, and not an entry a consent import wrote; the pseudonymous copy an erasure makes of an erased contact's ledger (same entity, outside
  * the contact's partition, without {@code contactId}) announces nothing.
  */
 public final class PreferenceChangeDecoder implements ChangeDecoder {
@@ -25,6 +25,9 @@ public final class PreferenceChangeDecoder implements ChangeDecoder {
     public List<Event> events(TableChange change) {
         if (!change.isInsert() || !LedgerItem.ENTITY.equals(change.newS(Table.ENTITY))) {
             return List.of();
+        }
+        if (change.newS(DynamoDbConsentImportRepository.IMPORT_JOB) != null) {
+            return List.of(); // a consent import's history is the past, not news
         }
         String tenant = change.newS("tenantId");
         String contactId = change.newS("contactId");

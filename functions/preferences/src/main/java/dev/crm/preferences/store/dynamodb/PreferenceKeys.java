@@ -24,4 +24,20 @@ final class PreferenceKeys {
     static String rateCounter(TenantId t, String limitName, String subjectHash) {
         return t.value() + "#RATE#" + limitName + "#" + subjectHash;
     }
+
+    /** A consent import's staged lines, chunk by chunk, under its job. */
+    static String importChunk(int index) {
+        return String.format(java.util.Locale.ROOT, "CNCHUNK#%04d", index);
+    }
+
+    static final String IMPORT_LINE_PREFIX = "CNLINE#";
+
+    /** A consent import line's outcome (imported or rejected), under its job. */
+    static String importLine(int line) {
+        return String.format(java.util.Locale.ROOT, IMPORT_LINE_PREFIX + "%06d", line);
+    }
+
+    static int importLineOf(String sk) {
+        return Integer.parseInt(sk.substring(IMPORT_LINE_PREFIX.length()));
+    }
 }

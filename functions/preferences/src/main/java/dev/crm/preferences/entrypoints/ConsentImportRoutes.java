@@ -1,0 +1,61 @@
+package dev.crm.preferences.entrypoints;
+
+import dev.crm.preferences.domain.ConsentImport;
+import dev.crm.preferences.domain.ConsentImportRepository.NumberedLine;
+import dev.crm.shared.http.ApiProblem;
+import dev.crm.shared.http.ApiRequest;
+import dev.crm.shared.http.ApiResponse;
+import dev.crm.shared.http.ApiRouter;
+import dev.crm.shared.http.Route;
+import dev.crm.shared.idempotency.IdempotentRequests;
+import dev.crm.shared.jobs.Job;
+import dev.crm.shared.tenant.Scope;
+import dev.crm.shared.tenant.TenantId;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Consent imports: an NDJSON file of past preference changes becomes an import job; its result lists the rejected lines. */
+final class ConsentImportRoutes {
+    private final ConsentImport imports;
+    private final IdempotentRequests idempotency;
+
+    ConsentImportRoutes(ConsentImport imports, IdempotentRequests idempotency) {
+        this.imports = imports;
+        this.idempotency = idempotency;
+    }
+
+    ApiRouter addTo(ApiRouter router) {
+        return router.add(new Route("POST", "/v1/preferences/imports", Scope.WRITE, Set.of("application/x-ndjson"),
+                        ConsentImport.MAX_BYTES, this::start))
+                .bare("GET", "/v1/preferences/imports/{id}", Scope.READ, this::job);
+    }
+
+    private ApiResponse start(ApiRequest request) {
+        String body = request.body();
+        if (body == null || body.isBlank()) {
+            throw ApiProblem.validation("", "the body is empty: send NDJSON, one preference change per line");
+        }
+        List<NumberedLine> lines;
+        try {
+            lines = ConsentImport.ndjsonLines(body);
+        } catch (ConsentImport.Unreadable e) {
+            throw ApiProblem.validation("", e.getMessage());
+        }
+        TenantId t = request.tenant();
+        return idempotency.execute(request, attempt -> {
+            // a re-run after a lost completion derives the same id and answers with the import it started
+            Job job = imports.start(t, lines, attempt.newId(ConsentImport.ID_PREFIX));
+            return ApiResponse.accepted("/v1/preferences/imports/" + job.id(), job.toJson());
+        });
+    }
+
+    private ApiResponse job(ApiRequest request) {
+        String id = request.idParameter("id", ConsentImport.ID_PREFIX, "the import");
+        Map<String, Object> job = imports.result(request.tenant(), id);
+        if (job == null) {
+            throw ApiProblem.notFound("the import");
+        }
+        return ApiResponse.ok(job);
+    }
+}
