@@ -328,32 +328,13 @@ final class DemoBusiness {
         return imported(job, responses.size(), "survey response");
     }
 
-    /**
-     * The consent changes of the twelve weeks. Until the consent import exists they go as live PUTs,
-     * twelve at a time, all now (the lines' instants are dropped).
-     */
-    private int importConsent(List<Dated> changes) throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(12);
-        try {
-            List<Future<?>> work = new ArrayList<>();
-            for (Dated change : changes) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> line = (Map<String, Object>) Json.parse(change.line());
-                String body = Json.write(line.get("preferences"));
-                work.add(pool.submit(() -> ok(call("PUT", "/v1/contacts/" + line.get("contactId") + "/preferences", null, adminKey,
-                        "application/json", body, Map.of("If-Match", "\"0\"")), 200)));
-            }
-            for (Future<?> f : work) {
-                try {
-                    f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    throw new IllegalStateException("seeding the demo failed", e.getCause());
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        return changes.size();
+    /** The consent changes of the twelve weeks by the consent import, each at its instant (history: no events). */
+    private int importConsent(List<Dated> changes) {
+        StringBuilder ndjson = new StringBuilder();
+        changes.forEach(c -> ndjson.append(c.line()).append('\n'));
+        Map<String, Object> job = finished(call("POST", "/v1/preferences/imports", adminKey, "application/x-ndjson",
+                ndjson.toString(), Map.of()));
+        return imported(job, changes.size(), "consent");
     }
 
     /** The lines a finished import took; the demo's lines are all valid, so a rejected one is a failure. */
