@@ -26,15 +26,16 @@ import java.util.zip.GZIPInputStream;
 /**
  * {@code --demo}: the demo tenant as a living business, seeded through the product's own API (in
  * process, through the runner's API Gateway, with the demo tenant's admin key) and its bulk paths:
- * contacts by the CSV import, purchase histories by the touch point import, service history by the case
- * import, then a churn run. The runner's clock starts twelve weeks back and is moved forward day by day
- * while survey responses and consent changes arrive (neither has a bulk path), so every record carries
- * the instant it would have had; it ends at the real now. Deterministic: one seeded {@link Random}, and
- * names, zones, scores and cases drawn from it in a fixed order (ids and instants differ per run).
+ * contacts by the CSV import while the runner's clock still reads twelve weeks back (they were there
+ * then); then, with the clock at the real now, five imports side by side, each line carrying its own
+ * past instant: purchase histories (touch point import), service history (case import), twelve weeks
+ * of NPS and CSAT responses (response imports) and consent changes (consent import); then a churn run.
+ * Deterministic: one seeded {@link Random}, and names, zones, scores, consent and cases drawn from it in
+ * a fixed order before anything runs side by side (ids and instants differ per run).
  *
  * <p>The purchase histories are the CDNOW sample's (resource {@code demo/cdnow-sample.txt.gz}) under
  * generated names, shifted so the sample's last day is today.
- */
+  */
 final class DemoBusiness {
     /** How much to seed: the full demo, or a small one with the same shape for the test. */
     record Size(int contacts, int histories, int npsPerWeek, int csatPerWeek, int consentChanges, int cases) {
@@ -118,15 +119,6 @@ final class DemoBusiness {
                 + " \"description\": \"Albums of the artists you bought\"}"));
         String readKey = (String) created(call("POST", "/v1/tenant/keys", adminKey,
                 "{\"scope\": \"read\", \"name\": \"dashboard\"}")).get("apiKey");
-
-        // contacts: the CDNOW customers (externalId cdnow-N) first, then people who never bought
-        List<Integer> customers = new ArrayList<>(histories().keySet()).subList(0, Math.min(size.histories(), histories().size()));
-        int contacts = Math.max(size.contacts(), customers.size());
-        phases.done("setup");
-        finished(call("POST", "/v1/contacts/imports", adminKey, "text/csv", contactsCsv(customers, contacts), Map.of()));
-        List<String> ids = contactIds();
-        phases.done("contacts");
-
         String nps = (String) created(call("POST", "/v1/surveys", adminKey, "{\"kind\": \"nps\", \"title\": \"How are we doing?\","
                 + " \"rateLimit\": {\"perClientPerMinute\": 10000}, \"questions\": ["
                 + "{\"id\": \"score\", \"type\": \"score\", \"label\": \"How likely are you to recommend Demo Company to a friend?\"},"
@@ -135,33 +127,60 @@ final class DemoBusiness {
         String csat = (String) created(call("POST", "/v1/surveys", adminKey, "{\"kind\": \"csat\", \"title\": \"Your last delivery\","
                 + " \"rateLimit\": {\"perClientPerMinute\": 10000}}")).get("id");
 
-        int[] counts = liveTwelveWeeks(realNow, nps, csat, ids, topics);
+        // contacts: the CDNOW customers (externalId cdnow-N) first, then people who never bought; they
+        // were there twelve weeks ago (the clock still reads then)
+        List<Integer> customers = new ArrayList<>(histories().keySet()).subList(0, Math.min(size.histories(), histories().size()));
+        int contacts = Math.max(size.contacts(), customers.size());
+        phases.done("setup");
+        finished(call("POST", "/v1/contacts/imports", adminKey, "text/csv", contactsCsv(customers, contacts), Map.of()));
+        List<String> ids = contactIds();
         clock.catchUp();
-        phases.done("surveys+consent");
+        phases.done("contacts");
 
-        // the purchase and case imports are independent jobs of two functions: they run side by side
+        // The rest is history the imports take with its own instants, so the clock stays at now and the
+        // five imports (four functions' jobs) run side by side; all drawn first, in a fixed order.
+        TwelveWeeks weeks = twelveWeeks(realNow, ids, topics);
         String caseLines = caseHistories(ids);
-        ExecutorService imports = Executors.newFixedThreadPool(2);
+        long importsStarted = System.nanoTime();
+        ExecutorService imports = Executors.newFixedThreadPool(5);
         int purchases;
         int cases;
+        int responses;
+        int consents;
         try {
-            Future<Integer> purchasesDone = imports.submit(() -> importHistories(customers));
-            Future<Integer> casesDone = imports.submit(() -> importCases(caseLines));
+            Future<Integer> purchasesDone = imports.submit(timed(phases, "purchases", importsStarted, () -> importHistories(customers)));
+            Future<Integer> casesDone = imports.submit(timed(phases, "cases", importsStarted, () -> importCases(caseLines)));
+            Future<Integer> npsDone = imports.submit(timed(phases, "nps", importsStarted, () -> importResponses(nps, weeks.nps())));
+            Future<Integer> csatDone = imports.submit(timed(phases, "csat", importsStarted, () -> importResponses(csat, weeks.csat())));
+            Future<Integer> consentDone = imports.submit(timed(phases, "consent", importsStarted, () -> importConsent(weeks.consent())));
             purchases = purchasesDone.get();
             cases = casesDone.get();
+            responses = npsDone.get() + csatDone.get();
+            consents = consentDone.get();
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("seeding the demo failed", e.getCause());
         } finally {
             imports.shutdownNow();
         }
-        phases.done("purchases+cases");
+        phases.done("imports");
+        // the churn run scores the purchase histories and links the open cases of alerting contacts
         Map<String, Object> run = finished(call("POST", "/v1/churn-runs", adminKey, "{}"));
         phases.done("churn run");
         streams.awaitQuiet(Duration.ofSeconds(60));
         phases.done("stream drained");
         long alerts = ((Number) ((Map<?, ?>) run.get("result")).get("alerts")).longValue();
-        return new Seeded(ids.size(), purchases, counts[0], counts[1], cases, alerts, readKey, nps, csat,
+        return new Seeded(ids.size(), purchases, responses, consents, cases, alerts, readKey, nps, csat,
                 Duration.ofNanos(System.nanoTime() - started), phases.took);
+    }
+
+    /** An import of the side-by-side block, its time from the block's start noted under {@code name} (" (in imports)"). */
+    private static java.util.concurrent.Callable<Integer> timed(Phases phases, String name, long blockStarted,
+            java.util.concurrent.Callable<Integer> work) {
+        return () -> {
+            int n = work.call();
+            phases.took.put(name + " (in imports)", Duration.ofNanos(System.nanoTime() - blockStarted));
+            return n;
+        };
     }
 
     /** How long each phase of the seeding took, in order (the banner shows them: where the seconds go). */
@@ -238,15 +257,23 @@ final class DemoBusiness {
 
     // ---- twelve weeks of surveys and consent ----
 
-    /** @return responses and consent changes made */
-    private int[] liveTwelveWeeks(Instant realNow, String nps, String csat, List<String> ids, List<String> topics)
-            throws InterruptedException {
-        // the dashboard's twelve ISO weeks: from the Monday eleven weeks before this week's, to today
+    /** One imported line with the instant it carries: a survey response's or a consent change's. */
+    record Dated(Instant at, String line) {}
+
+    /** The twelve weeks as the imports take them: each survey's responses and the consent changes, each dated. */
+    record TwelveWeeks(List<Dated> nps, List<Dated> csat, List<Dated> consent) {}
+
+    /**
+     * Draws the twelve weeks (scores, reasons, who changes consent and when) from the seeded random, in
+     * a fixed order: the dashboard's twelve ISO weeks, from the Monday eleven weeks before this week's to
+     * now, with fewer responses at weekends and a trend (service got better).
+     */
+    private TwelveWeeks twelveWeeks(Instant realNow, List<String> ids, List<String> topics) {
         LocalDate today = LocalDate.ofInstant(realNow, ZoneOffset.UTC);
         LocalDate monday = today.with(java.time.temporal.TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY)).minusWeeks(WEEKS - 1);
         Instant first = monday.atStartOfDay(ZoneOffset.UTC).toInstant();
         int days = (int) (today.toEpochDay() - monday.toEpochDay()) + 1;
-        // consent changes land on random days, each contact at most once (its first PUT takes version 0)
+        // consent changes land on random days, each contact at most once
         List<String> consenting = new ArrayList<>(ids);
         java.util.Collections.shuffle(consenting, random);
         consenting = consenting.subList(0, Math.min(size.consentChanges(), consenting.size()));
@@ -254,56 +281,69 @@ final class DemoBusiness {
         for (String id : consenting) {
             consentByDay.computeIfAbsent(random.nextInt(days), d -> new ArrayList<>()).add(id);
         }
-        // a day's requests at once (a dozen or so): the day waits only for its slowest
-        ExecutorService pool = Executors.newFixedThreadPool(12);
-        int responses = 0;
-        int consents = 0;
-        try {
-            for (int day = 0; day < days; day++) {
-                Instant dayStart = first.plus(Duration.ofDays(day));
-                Instant at = dayStart.plus(Duration.ofMinutes(8 * 60 + random.nextInt(10 * 60)));
-                if (at.isAfter(realNow.minus(Duration.ofMinutes(1)))) {
-                    // today, before its office hours: the responses so far came in the night
-                    at = realNow.minus(Duration.ofMinutes(1)).isAfter(dayStart) ? realNow.minus(Duration.ofMinutes(1)) : dayStart;
-                }
-                clock.moveTo(at.isAfter(clock.instant()) ? at : clock.instant());
-                // the trend: detractors fall and promoters rise over the twelve weeks (service got better)
-                double progress = day / (double) days;
-                List<Future<?>> work = new ArrayList<>();
-                int npsToday = perDay(size.npsPerWeek(), day);
-                for (int i = 0; i < npsToday; i++) {
-                    int score = npsScore(progress);
-                    String why = score >= 9 ? PROMOTER_WHY[random.nextInt(PROMOTER_WHY.length)]
-                            : score <= 6 ? DETRACTOR_WHY[random.nextInt(DETRACTOR_WHY.length)] : "";
-                    String body = "{\"answers\": {\"score\": " + score + (why.isEmpty() ? "" : ", \"why\": " + Json.write(why)) + "}}";
-                    String client = "10.19." + day + "." + i;
-                    work.add(pool.submit(() -> respond(nps, body, client)));
-                }
-                int csatToday = perDay(size.csatPerWeek(), day);
-                for (int i = 0; i < csatToday; i++) {
-                    String body = "{\"answers\": {\"score\": " + csatScore(progress) + "}}";
-                    String client = "10.20." + day + "." + i;
-                    work.add(pool.submit(() -> respond(csat, body, client)));
-                }
-                for (String id : consentByDay.getOrDefault(day, List.of())) {
-                    String body = consent(topics);
-                    work.add(pool.submit(() -> ok(call("PUT", "/v1/contacts/" + id + "/preferences", null, adminKey,
-                            "application/json", body, Map.of("If-Match", "\"0\"")), 200)));
-                    consents++;
-                }
-                responses += npsToday + csatToday;
-                for (Future<?> f : work) {
-                    try {
-                        f.get();
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        throw new IllegalStateException("seeding the demo failed", e.getCause());
-                    }
-                }
+        Instant latest = realNow.minus(Duration.ofMinutes(1));
+        List<Dated> nps = new ArrayList<>();
+        List<Dated> csat = new ArrayList<>();
+        List<Dated> consent = new ArrayList<>();
+        for (int day = 0; day < days; day++) {
+            Instant dayStart = first.plus(Duration.ofDays(day));
+            // the day's answers come in a few minutes apart from some time in its office hours on
+            Instant opens = dayStart.plus(Duration.ofMinutes(8 * 60 + random.nextInt(10 * 60)));
+            double progress = day / (double) days;
+            int n = 0;
+            int npsToday = perDay(size.npsPerWeek(), day);
+            for (int i = 0; i < npsToday; i++) {
+                int score = npsScore(progress);
+                String why = score >= 9 ? PROMOTER_WHY[random.nextInt(PROMOTER_WHY.length)]
+                        : score <= 6 ? DETRACTOR_WHY[random.nextInt(DETRACTOR_WHY.length)] : "";
+                Instant at = notAfter(opens.plus(Duration.ofMinutes(3L * n++)), latest, dayStart);
+                nps.add(new Dated(at, "{\"answers\": {\"score\": " + score + (why.isEmpty() ? "" : ", \"why\": " + Json.write(why))
+                        + "}, \"submittedAt\": \"" + at + "\"}"));
             }
-        } finally {
-            pool.shutdownNow();
+            int csatToday = perDay(size.csatPerWeek(), day);
+            for (int i = 0; i < csatToday; i++) {
+                Instant at = notAfter(opens.plus(Duration.ofMinutes(3L * n++)), latest, dayStart);
+                csat.add(new Dated(at, "{\"answers\": {\"score\": " + csatScore(progress) + "}, \"submittedAt\": \"" + at + "\"}"));
+            }
+            for (String id : consentByDay.getOrDefault(day, List.of())) {
+                Instant at = notAfter(opens.plus(Duration.ofMinutes(3L * n++)), latest, dayStart);
+                consent.add(new Dated(at, "{\"contactId\": \"" + id + "\", \"at\": \"" + at + "\", \"preferences\": "
+                        + consent(topics) + "}"));
+            }
         }
-        return new int[] {responses, consents};
+        return new TwelveWeeks(nps, csat, consent);
+    }
+
+    /** Today, before its office hours: the answers so far came in the night. */
+    private static Instant notAfter(Instant at, Instant latest, Instant dayStart) {
+        return at.isAfter(latest) ? (latest.isAfter(dayStart) ? latest : dayStart) : at;
+    }
+
+    /** A survey's twelve weeks of responses by its response import (history: they announce nothing). */
+    private int importResponses(String survey, List<Dated> responses) {
+        StringBuilder ndjson = new StringBuilder();
+        responses.forEach(r -> ndjson.append(r.line()).append('\n'));
+        Map<String, Object> job = finished(call("POST", "/v1/surveys/" + survey + "/responses/imports", adminKey,
+                "application/x-ndjson", ndjson.toString(), Map.of()));
+        return imported(job, responses.size(), "survey response");
+    }
+
+    /** The consent changes of the twelve weeks by the consent import, each at its instant (history: no events). */
+    private int importConsent(List<Dated> changes) {
+        StringBuilder ndjson = new StringBuilder();
+        changes.forEach(c -> ndjson.append(c.line()).append('\n'));
+        Map<String, Object> job = finished(call("POST", "/v1/preferences/imports", adminKey, "application/x-ndjson",
+                ndjson.toString(), Map.of()));
+        return imported(job, changes.size(), "consent");
+    }
+
+    /** The lines a finished import took; the demo's lines are all valid, so a rejected one is a failure. */
+    private static int imported(Map<String, Object> job, int lines, String what) {
+        Object imported = ((Map<?, ?>) job.get("result")).get("imported");
+        if (((Number) imported).intValue() != lines) {
+            throw new IllegalStateException("the demo's " + what + " import rejected lines: " + job.get("result"));
+        }
+        return lines;
     }
 
     /** A week's responses spread over its days, fewer at weekends. */
@@ -350,12 +390,6 @@ final class DemoBusiness {
         }
         return "{\"channels\": {\"email\": {\"status\": \"opted_in\"}, \"sms\": {\"status\": \"opted_out\"}},"
                 + " \"legalBasis\": \"consent\", \"source\": \"crm-ui\"}";
-    }
-
-    private Map<String, Object> respond(String survey, String body, String client) {
-        var r = gateway.handle(new ApiGateway.HttpCall("POST", "/v1/public/surveys/" + survey + "/responses", null,
-                Map.of("Content-Type", List.of("application/json")), body.getBytes(StandardCharsets.UTF_8), client));
-        return ok(r, 201);
     }
 
     // ---- purchases, cases ----

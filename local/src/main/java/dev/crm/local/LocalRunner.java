@@ -118,8 +118,8 @@ public final class LocalRunner implements AutoCloseable {
         if (options.demo()) {
             seedDemo(environment);
         }
-        // The ticks start once a demo is seeded: meanwhile its clock jumps a day at a time and its
-        // imports check their own SLAs, so a run every 250 ms would only compete with the seeding.
+        // The ticks start once a demo is seeded: meanwhile its clock starts weeks back and its imports
+        // check their own SLAs, so a run every 250 ms would only compete with the seeding.
         this.ticking = schedules.tick(Schedules.ticking(environment));
     }
 
