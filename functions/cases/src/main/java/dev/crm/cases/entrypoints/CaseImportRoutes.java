@@ -1,5 +1,6 @@
 package dev.crm.cases.entrypoints;
 
+import dev.crm.shared.jobs.NdjsonLines;
 import dev.crm.cases.domain.imports.CaseImport;
 import dev.crm.shared.http.ApiProblem;
 import dev.crm.shared.http.ApiRequest;
@@ -37,8 +38,8 @@ final class CaseImportRoutes {
         }
         List<String> lines;
         try {
-            lines = CaseImport.ndjsonLines(body);
-        } catch (CaseImport.Unreadable e) {
+            lines = NdjsonLines.read(body, CaseImport.MAX_LINES);
+        } catch (NdjsonLines.Unreadable e) {
             throw ApiProblem.validation("", e.getMessage());
         }
         TenantId t = request.tenant();

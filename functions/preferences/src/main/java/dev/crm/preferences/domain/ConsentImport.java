@@ -19,6 +19,7 @@ import dev.crm.shared.json.Violations;
 import dev.crm.shared.store.Backoff;
 import dev.crm.shared.store.StoreException;
 import dev.crm.shared.tenant.TenantId;
+import dev.crm.shared.jobs.NdjsonLines;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -70,28 +71,16 @@ public final class ConsentImport {
         this.clock = clock;
     }
 
-    /** The file as a whole cannot be read; the message is safe to show. */
-    public static final class Unreadable extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        public Unreadable(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    /** The non-blank lines of an NDJSON body, numbered from 1. @throws Unreadable when there are none or too many */
+    /**
+     * The non-blank lines of an NDJSON body, numbered from 1.
+     *
+     * @throws NdjsonLines.Unreadable when there are none or too many
+     */
     public static List<NumberedLine> ndjsonLines(String body) {
-        List<NumberedLine> out = new ArrayList<>();
-        for (String line : body.split("\r?\n", -1)) {
-            if (!line.isBlank()) {
-                out.add(new NumberedLine(out.size() + 1, line));
-                if (out.size() > MAX_LINES) {
-                    throw new Unreadable("at most " + MAX_LINES + " lines per import");
-                }
-            }
-        }
-        if (out.isEmpty()) {
-            throw new Unreadable("the file has no lines");
+        List<String> lines = NdjsonLines.read(body, MAX_LINES);
+        List<NumberedLine> out = new ArrayList<>(lines.size());
+        for (String line : lines) {
+            out.add(new NumberedLine(out.size() + 1, line));
         }
         return out;
     }

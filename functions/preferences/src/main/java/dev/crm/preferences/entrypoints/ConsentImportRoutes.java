@@ -1,5 +1,6 @@
 package dev.crm.preferences.entrypoints;
 
+import dev.crm.shared.jobs.NdjsonLines;
 import dev.crm.preferences.domain.ConsentImport;
 import dev.crm.preferences.domain.ConsentImportRepository.NumberedLine;
 import dev.crm.shared.http.ApiProblem;
@@ -39,7 +40,7 @@ final class ConsentImportRoutes {
         List<NumberedLine> lines;
         try {
             lines = ConsentImport.ndjsonLines(body);
-        } catch (ConsentImport.Unreadable e) {
+        } catch (NdjsonLines.Unreadable e) {
             throw ApiProblem.validation("", e.getMessage());
         }
         TenantId t = request.tenant();

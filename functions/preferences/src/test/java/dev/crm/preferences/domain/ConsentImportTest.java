@@ -1,5 +1,6 @@
 package dev.crm.preferences.domain;
 
+import dev.crm.shared.jobs.NdjsonLines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -41,8 +42,8 @@ class ConsentImportTest {
 
     @Test
     void anEmptyFileOrTooManyLinesIsRefusedAsAWholeAndLinesCountNonBlankLines() {
-        assertThrows(ConsentImport.Unreadable.class, () -> ConsentImport.ndjsonLines(" \n\r\n"));
-        assertThrows(ConsentImport.Unreadable.class, () -> ConsentImport.ndjsonLines("{}\n".repeat(ConsentImport.MAX_LINES + 1)));
+        assertThrows(NdjsonLines.Unreadable.class, () -> ConsentImport.ndjsonLines(" \n\r\n"));
+        assertThrows(NdjsonLines.Unreadable.class, () -> ConsentImport.ndjsonLines("{}\n".repeat(ConsentImport.MAX_LINES + 1)));
         var lines = ConsentImport.ndjsonLines("{\"a\": 1}\n\n  \n{\"b\": 2}\r\n");
         assertEquals(2, lines.size());
         assertEquals(2, lines.get(1).line());

@@ -1,5 +1,6 @@
 package dev.crm.surveys.entrypoints;
 
+import dev.crm.shared.jobs.NdjsonLines;
 import static dev.crm.surveys.entrypoints.SurveyRequests.existing;
 
 import dev.crm.shared.http.ApiProblem;
@@ -46,8 +47,8 @@ final class ResponseImportRoutes {
         }
         List<String> lines;
         try {
-            lines = ResponseImport.ndjsonLines(body);
-        } catch (ResponseImport.Unreadable e) {
+            lines = NdjsonLines.read(body, ResponseImport.MAX_LINES);
+        } catch (NdjsonLines.Unreadable e) {
             throw ApiProblem.validation("", e.getMessage());
         }
         return idempotency.execute(request, attempt -> {

@@ -65,32 +65,6 @@ public final class CaseImport {
         this.clock = clock;
     }
 
-    /** The non-blank lines of an NDJSON body. @throws Unreadable when there are none or too many */
-    public static List<String> ndjsonLines(String body) {
-        List<String> out = new ArrayList<>();
-        for (String line : body.split("\r?\n", -1)) {
-            if (!line.isBlank()) {
-                out.add(line);
-                if (out.size() > MAX_LINES) {
-                    throw new Unreadable("at most " + MAX_LINES + " lines per import");
-                }
-            }
-        }
-        if (out.isEmpty()) {
-            throw new Unreadable("the file has no lines");
-        }
-        return out;
-    }
-
-    /** The file as a whole cannot be read; the message is safe to show. */
-    public static final class Unreadable extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        public Unreadable(String message) {
-            super(message, null, false, false);
-        }
-    }
-
     /**
      * Stores the lines and queues the job; a job with this id (a keyed request's re-run) is the answer
      * and its lines are not staged again. Line numbers count non-blank lines from 1.
