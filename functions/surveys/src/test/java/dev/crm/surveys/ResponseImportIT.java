@@ -332,6 +332,31 @@ class ResponseImportIT {
         assertEquals(9L, ((Map<?, ?>) scores(tenant, contact).get("nps")).get("score"));
     }
 
+    @Test
+    void anOlderLineUnderReplaceLeavesTheNewerResponseStanding() {
+        String surveyId = f.survey(tenant, survey("replace"));
+        String contact = f.contact(tenant);
+        String other = f.contact(tenant);
+        f.clock.set(FIRST.plus(Duration.ofDays(5)));
+        // in one file the latest stands whatever the file order
+        Map<String, Object> first = run(tenant, started(tenant, surveyId,
+                line("{\"score\": 9}", FIRST.plus(Duration.ofDays(2)), contact)
+                        + line("{\"score\": 2}", FIRST, contact)
+                        + line("{\"score\": 6}", FIRST.plus(Duration.ofDays(1)), other)));
+        assertEquals(3L, result(first).get("imported"));
+        assertEquals(9L, surveyEntries(tenant, contact, surveyId).get(0).get("score"));
+        // a later file's line older than the stored response is history the stored one replaced
+        Map<String, Object> second = run(tenant, started(tenant, surveyId,
+                line("{\"score\": 3}", FIRST.plus(Duration.ofDays(1)), contact)));
+        assertEquals(1L, result(second).get("imported"), "counted as imported and replaced");
+        List<Map<String, Object>> entries = surveyEntries(tenant, contact, surveyId);
+        assertEquals(1, entries.size());
+        assertEquals(9L, entries.get(0).get("score"), "the newer stored response stands");
+        assertEquals(9L, ((Map<?, ?>) scores(tenant, contact).get("nps")).get("score"));
+        assertEquals(2, f.responseItems(tenant, surveyId).size(), "one response per contact, counted from the items");
+        assertEquals(recounted(surveyId), resultsWithout(surveyId), "counters as a recount of the items finds them");
+    }
+
     @SuppressWarnings("unchecked")
     static Set<String> pointers(Map<String, Object> rejection) {
         Set<String> out = new java.util.HashSet<>();

@@ -19,6 +19,7 @@ import dev.crm.surveys.domain.SurveyRepository.ScoresView;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -234,14 +235,26 @@ public final class ResponseImport {
     }
 
     /**
-     * The contact-once rule as live: under {@code reject} the contact's first response stands and any
-     * later line is rejected; under {@code replace} each line replaces the one before, so the last
-     * stands and the earlier ones count as imported and replaced. Latest scores see every line in turn.
+     * The contact-once rule as live, in time order ({@code submittedAt}, then file order): under
+     * {@code reject} the contact's earliest response stands and any other line is rejected; under
+     * {@code replace} each line replaces the one before, so the latest stands and the earlier ones count
+     * as imported and replaced. A line older than the contact's stored response is history that the
+     * stored one already replaced: it counts as imported and replaced and changes nothing. Latest scores
+     * see every line in turn.
      */
     private Unit contactUnit(TenantId t, StoredSurvey stored, List<Line> lines, Respondent previous, ScoresView read,
             Map<Integer, List<Map<String, Object>>> rejects) {
         Survey survey = stored.survey();
+        lines = new ArrayList<>(lines);
+        lines.sort(Comparator.comparing((Line l) -> l.response().submittedAt()).thenComparingInt(Line::number));
         List<Line> accepted = new ArrayList<>(lines);
+        if (survey.duplicatePolicy() == DuplicatePolicy.REPLACE && previous != null) {
+            // an import is history: a file's older line must not overwrite a newer stored response
+            accepted.removeIf(l -> l.response().submittedAt().isBefore(previous.submittedAt()));
+            if (accepted.isEmpty()) {
+                return new Unit(lines.stream().map(Line::number).toList(), null, null, 0);
+            }
+        }
         if (survey.duplicatePolicy() == DuplicatePolicy.REJECT) {
             accepted = previous == null ? List.of(lines.get(0)) : List.of();
             for (Line line : lines) {
@@ -271,7 +284,8 @@ public final class ResponseImport {
         }
         ContactChange change = new ContactChange(last, previous, previousResponse, changed ? view : null,
                 read == null ? 0 : read.version(), latestNps);
-        List<Integer> numbers = accepted.stream().map(Line::number).toList();
+        // superseded lines count as imported and replaced, as the earlier accepted ones do
+        List<Integer> numbers = lines.stream().map(Line::number).filter(n -> !rejects.containsKey(n)).toList();
         // counters (its day, the replaced one's), contact check, guard, two deletes, scores, latest NPS
         return new Unit(numbers, last, change, 8);
     }
@@ -301,6 +315,9 @@ public final class ResponseImport {
         List<RecordedResponse> responses = new ArrayList<>();
         for (Unit u : units) {
             lines.addAll(u.lines());
+            if (u.response() == null) {
+                continue; // every line older than the stored response: applied, nothing changes
+            }
             responses.add(u.response());
             counters.merge(new CounterKey(CounterShards.shardFor(u.response().id()), u.response().day(stored.zone())),
                     ScoreCounts.ofResponse(survey, u.response().counted()), ScoreCounts::plus);
