@@ -45,7 +45,7 @@ public final class InMemoryCaseImportRepository implements CaseImportRepository 
     public synchronized List<Integer> storeLines(TenantId tenant, String jobId, List<String> lines) {
         Map<Integer, List<String>> job = chunks.computeIfAbsent(new JobKey(tenant, jobId), k -> new HashMap<>());
         List<Integer> sizes = new ArrayList<>();
-        for (List<String> chunk : ImportLines.chunks(lines, ImportLines.TEXT)) {
+        for (List<String> chunk : ImportLines.chunks(lines, line -> line, 0)) {
             job.put(sizes.size(), List.copyOf(chunk));
             sizes.add(chunk.size());
         }

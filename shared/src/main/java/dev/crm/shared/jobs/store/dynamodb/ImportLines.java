@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
@@ -118,21 +119,23 @@ public final class ImportLines {
     /**
      * The lines cut into chunks of at most {@link #CHUNK_BYTES}, in order (a longer line is a chunk of its
      * own): where {@link #store} cuts them, for the in-memory fakes to cut them alike.
+     *
+     * @param overhead bytes counted for a line beyond its text's
      */
-    public static <L> List<List<L>> chunks(List<L> lines, Codec<L> codec) {
+    public static <L> List<List<L>> chunks(List<L> lines, Function<L, String> text, int overhead) {
         List<List<L>> out = new ArrayList<>();
         List<L> chunk = new ArrayList<>();
         int bytes = 0;
         for (L line : lines) {
             // three bytes a character at most
-            int size = codec.text(line).length() * 3;
+            int size = text.apply(line).length() * 3;
             if (!chunk.isEmpty() && bytes + size > CHUNK_BYTES) {
                 out.add(chunk);
                 chunk = new ArrayList<>();
                 bytes = 0;
             }
             chunk.add(line);
-            bytes += size + codec.overhead();
+            bytes += size + overhead;
         }
         if (!chunk.isEmpty()) {
             out.add(chunk);
@@ -144,7 +147,7 @@ public final class ImportLines {
     public <L> List<Integer> store(TenantId t, String jobId, List<L> lines, Codec<L> codec) {
         List<Integer> sizes = new ArrayList<>();
         List<WriteRequest> writes = new ArrayList<>();
-        for (List<L> chunk : chunks(lines, codec)) {
+        for (List<L> chunk : chunks(lines, codec::text, codec.overhead())) {
             Map<String, AttributeValue> item = new HashMap<>(Table.key(Keys.job(t, jobId), chunkKey(sizes.size())));
             item.put(Table.ENTITY, Attr.s(layout.chunkEntity()));
             item.put("tenantId", Attr.s(t.value()));
