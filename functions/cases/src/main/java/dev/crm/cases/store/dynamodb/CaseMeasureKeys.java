@@ -1,9 +1,9 @@
 package dev.crm.cases.store.dynamodb;
 
+import dev.crm.shared.jobs.store.dynamodb.ImportLines;
 import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.tenant.TenantId;
 import java.time.Instant;
-import java.util.Locale;
 
 /** The key formats of case arrivals and case history imports (docs/data-model.md, "Case arrivals", "Case imports"). */
 public final class CaseMeasureKeys {
@@ -24,18 +24,6 @@ public final class CaseMeasureKeys {
         return Keys.sortableInstant(t);
     }
 
-    /** Import lines and outcomes live in the import job's partition ({@code Keys.job}). */
-    static String importChunk(int index) {
-        return String.format(Locale.ROOT, "CHUNK#%04d", index);
-    }
-
-    static final String LINE_PREFIX = "LINE#";
-
-    static String importLine(int line) {
-        return String.format(Locale.ROOT, LINE_PREFIX + "%06d", line);
-    }
-
-    static int lineOf(String sk) {
-        return Integer.parseInt(sk.substring(LINE_PREFIX.length()));
-    }
+    /** Import lines and outcomes live in the import job's partition ({@code Keys.job}): CHUNK#0000, LINE#000001. */
+    static final ImportLines.Layout IMPORT_LINES = new ImportLines.Layout("CASE", "CHUNK#", "LINE#");
 }

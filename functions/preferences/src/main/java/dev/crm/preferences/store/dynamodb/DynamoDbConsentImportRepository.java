@@ -4,35 +4,30 @@ import dev.crm.preferences.domain.ConsentImport;
 import dev.crm.preferences.domain.ConsentImportRepository;
 import dev.crm.preferences.domain.LedgerEntry;
 import dev.crm.shared.consent.Preferences;
+import dev.crm.shared.jobs.store.dynamodb.ImportLines;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.store.StoreException;
 import dev.crm.shared.store.dynamodb.Attr;
 import dev.crm.shared.store.dynamodb.BatchReads;
-import dev.crm.shared.store.dynamodb.BatchWrites;
 import dev.crm.shared.store.dynamodb.Converters;
 import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.TenantId;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
-import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * {@link ConsentImportRepository} on the single table (docs/data-model.md, "Consent imports"). Low-level
@@ -41,98 +36,73 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * The items themselves come from the same static schemas a live write uses.
  */
 public final class DynamoDbConsentImportRepository implements ConsentImportRepository {
-    /** Chunks stay well under DynamoDB's 400 KB item limit. */
-    static final int CHUNK_BYTES = 300 * 1024;
-    /** Lines and outcomes are kept a week after the import, then expire. */
-    static final Duration RETENTION = Duration.ofDays(7);
     /**
      * The mark on imported ledger and timeline entries (the import job's id): the event decoder announces
      * nothing for them, so a migrated history sends no webhooks and starts no journeys.
      */
     public static final String IMPORT_JOB = "importJob";
 
+    /** A chunk keeps each line's number in the file beside its text: {@code numbers}, comma-separated. */
+    private static final ImportLines.Codec<NumberedLine> NUMBERED = new ImportLines.Codec<>() {
+        @Override
+        public String text(NumberedLine line) {
+            return line.text();
+        }
+
+        @Override
+        public int overhead() {
+            return 8;
+        }
+
+        @Override
+        public void annotate(List<NumberedLine> chunk, Map<String, AttributeValue> item) {
+            StringBuilder numbers = new StringBuilder();
+            for (NumberedLine line : chunk) {
+                numbers.append(numbers.isEmpty() ? "" : ",").append(line.line());
+            }
+            item.put("numbers", Attr.s(numbers.toString()));
+        }
+
+        @Override
+        public List<NumberedLine> decode(List<String> texts, Map<String, AttributeValue> item) {
+            String[] numbers = Attr.str(item, "numbers").split(",");
+            List<NumberedLine> out = new ArrayList<>(texts.size());
+            for (int i = 0; i < texts.size(); i++) {
+                out.add(new NumberedLine(Integer.parseInt(numbers[i]), texts.get(i)));
+            }
+            return out;
+        }
+    };
+
     private final Table table;
     private final Clock clock;
+    /** The staged lines and outcome items, laid out as every NDJSON import lays them out. */
+    private final ImportLines staged;
 
     public DynamoDbConsentImportRepository(Table table, Clock clock) {
         this.table = table;
         this.clock = clock;
-    }
-
-    private AttributeValue expiry() {
-        return Attr.ttl(clock.instant().plus(RETENTION));
+        this.staged = new ImportLines(table, clock, PreferenceKeys.IMPORT_LINES);
     }
 
     @Override
     public List<Integer> storeLines(TenantId t, String jobId, List<NumberedLine> lines) {
-        List<Integer> sizes = new ArrayList<>();
-        List<WriteRequest> writes = new ArrayList<>();
-        List<String> texts = new ArrayList<>();
-        StringBuilder numbers = new StringBuilder();
-        int bytes = 0;
-        for (int i = 0; i <= lines.size(); i++) {
-            NumberedLine line = i < lines.size() ? lines.get(i) : null;
-            // three bytes a character at most
-            if (!texts.isEmpty() && (line == null || bytes + line.text().length() * 3 > CHUNK_BYTES)) {
-                Map<String, AttributeValue> item = new HashMap<>(Table.key(Keys.job(t, jobId),
-                        PreferenceKeys.importChunk(sizes.size())));
-                item.put(Table.ENTITY, Attr.s("CONSENT_IMPORT_CHUNK"));
-                item.put("tenantId", Attr.s(t.value()));
-                item.put("lines", Attr.of(List.copyOf(texts)));
-                item.put("numbers", Attr.s(numbers.toString()));
-                item.put(Table.TTL, expiry());
-                writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
-                sizes.add(texts.size());
-                texts = new ArrayList<>();
-                numbers = new StringBuilder();
-                bytes = 0;
-            }
-            if (line != null) {
-                texts.add(line.text());
-                numbers.append(numbers.isEmpty() ? "" : ",").append(line.line());
-                bytes += line.text().length() * 3 + 8;
-            }
-        }
-        BatchWrites.write(table, writes);
-        return sizes;
+        return staged.store(t, jobId, lines, NUMBERED);
     }
 
     @Override
     public List<NumberedLine> chunk(TenantId t, String jobId, int index) {
-        var item = table.get(Keys.job(t, jobId), PreferenceKeys.importChunk(index));
-        if (item == null) {
-            return List.of();
-        }
-        List<String> texts = Attr.strings(item, "lines");
-        String[] numbers = Attr.str(item, "numbers").split(",");
-        List<NumberedLine> out = new ArrayList<>(texts.size());
-        for (int i = 0; i < texts.size(); i++) {
-            out.add(new NumberedLine(Integer.parseInt(numbers[i]), texts.get(i)));
-        }
-        return out;
+        return staged.chunk(t, jobId, index, NUMBERED);
     }
 
     @Override
     public void dropLines(TenantId t, String jobId, int chunks) {
-        List<WriteRequest> deletes = new ArrayList<>();
-        for (int i = 0; i < chunks; i++) {
-            deletes.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder()
-                    .key(Table.key(Keys.job(t, jobId), PreferenceKeys.importChunk(i))).build()).build());
-        }
-        BatchWrites.write(table, deletes);
+        staged.drop(t, jobId, chunks);
     }
 
     @Override
     public Set<Integer> linesDone(TenantId t, String jobId, Collection<Integer> lines) {
-        List<Map<String, AttributeValue>> keys = new ArrayList<>();
-        for (int line : lines) {
-            keys.add(Table.key(Keys.job(t, jobId), PreferenceKeys.importLine(line)));
-        }
-        Set<Integer> done = new HashSet<>();
-        for (var item : BatchReads.items(table, keys, b -> b.projectionExpression("SK").consistentRead(true))) {
-            done.add(PreferenceKeys.importLineOf(Attr.str(item, Table.SK)));
-        }
-        return done;
+        return staged.linesDone(t, jobId, lines);
     }
 
     @Override
@@ -191,15 +161,6 @@ public final class DynamoDbConsentImportRepository implements ConsentImportRepos
         return out;
     }
 
-    private Map<String, AttributeValue> marker(TenantId t, String jobId, int line, String outcome) {
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(Keys.job(t, jobId), PreferenceKeys.importLine(line)));
-        item.put(Table.ENTITY, Attr.s("CONSENT_IMPORT_LINE"));
-        item.put("tenantId", Attr.s(t.value()));
-        item.put("outcome", Attr.s(outcome));
-        item.put(Table.TTL, expiry());
-        return item;
-    }
-
     @Override
     public void write(TenantId t, String jobId, List<Unit> units) {
         Instant now = clock.instant();
@@ -243,11 +204,11 @@ public final class DynamoDbConsentImportRepository implements ConsentImportRepos
                 }
             }
             for (int line : u.imported()) {
-                tx.add(table.putIfAbsent(marker(t, jobId, line, "imported")));
+                tx.add(table.putIfAbsent(staged.outcome(t, jobId, line, ImportLines.IMPORTED)));
             }
             for (var r : u.rejected().entrySet()) {
-                Map<String, AttributeValue> item = marker(t, jobId, r.getKey(), "rejected");
-                item.put("errors", Attr.s(Json.write(r.getValue())));
+                Map<String, AttributeValue> item = staged.outcome(t, jobId, r.getKey(), ImportLines.REJECTED);
+                item.put(ImportLines.ERRORS, Attr.s(Json.write(r.getValue())));
                 tx.add(table.putIfAbsent(item));
             }
         }
@@ -268,32 +229,8 @@ public final class DynamoDbConsentImportRepository implements ConsentImportRepos
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public Tally tally(TenantId t, String jobId) {
-        long imported = 0;
-        List<Rejection> rejected = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            var q = QueryRequest.builder().tableName(table.name())
-                    .keyConditionExpression("PK = :pk AND begins_with(SK, :l)")
-                    .expressionAttributeValues(Map.of(":pk", Attr.s(Keys.job(t, jobId)),
-                            ":l", Attr.s(PreferenceKeys.IMPORT_LINE_PREFIX)))
-                    .projectionExpression("SK, outcome, #e").expressionAttributeNames(Map.of("#e", "errors"))
-                    .consistentRead(true);
-            if (start != null) {
-                q.exclusiveStartKey(start);
-            }
-            QueryResponse r = table.client().query(q.build());
-            for (var item : r.items()) {
-                if ("imported".equals(Attr.str(item, "outcome"))) {
-                    imported++;
-                } else {
-                    rejected.add(new Rejection(PreferenceKeys.importLineOf(Attr.str(item, Table.SK)),
-                            (List<Map<String, Object>>) Json.parse(Attr.str(item, "errors"))));
-                }
-            }
-            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-        } while (start != null);
-        return new Tally(imported, rejected);
+        var o = staged.outcomes(t, jobId);
+        return new Tally(o.imported(), o.rejected().stream().map(r -> new Rejection(r.line(), r.errors())).toList());
     }
 }

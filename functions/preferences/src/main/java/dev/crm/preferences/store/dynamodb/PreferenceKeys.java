@@ -1,6 +1,7 @@
 package dev.crm.preferences.store.dynamodb;
 
 import dev.crm.shared.consent.Channel;
+import dev.crm.shared.jobs.store.dynamodb.ImportLines;
 import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.tenant.TenantId;
 import java.time.Instant;
@@ -25,19 +26,6 @@ final class PreferenceKeys {
         return t.value() + "#RATE#" + limitName + "#" + subjectHash;
     }
 
-    /** A consent import's staged lines, chunk by chunk, under its job. */
-    static String importChunk(int index) {
-        return String.format(java.util.Locale.ROOT, "CNCHUNK#%04d", index);
-    }
-
-    static final String IMPORT_LINE_PREFIX = "CNLINE#";
-
-    /** A consent import line's outcome (imported or rejected), under its job. */
-    static String importLine(int line) {
-        return String.format(java.util.Locale.ROOT, IMPORT_LINE_PREFIX + "%06d", line);
-    }
-
-    static int importLineOf(String sk) {
-        return Integer.parseInt(sk.substring(IMPORT_LINE_PREFIX.length()));
-    }
+    /** A consent import's staged lines (CNCHUNK#0000) and line outcomes (CNLINE#000001), under its job. */
+    static final ImportLines.Layout IMPORT_LINES = new ImportLines.Layout("CONSENT", "CNCHUNK#", "CNLINE#");
 }

@@ -1,6 +1,7 @@
 package dev.crm.surveys.store.dynamodb;
 
 import dev.crm.shared.contact.ContactDirectory;
+import dev.crm.shared.jobs.store.dynamodb.ImportLines;
 import dev.crm.shared.json.Json;
 import dev.crm.shared.store.StoreException;
 import dev.crm.shared.store.dynamodb.Attr;
@@ -17,7 +18,6 @@ import dev.crm.surveys.domain.StoredSurvey;
 import dev.crm.surveys.domain.SurveyRepository.Respondent;
 import dev.crm.surveys.domain.SurveyRepository.ScoresView;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,7 +29,6 @@ import java.util.Set;
 import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
-import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -46,26 +45,19 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * items carry {@link #IMPORT_JOB}, which the event decoder skips.
  */
 public final class DynamoDbResponseImportRepository implements ResponseImportRepository {
-    /** Chunks stay well under DynamoDB's 400 KB item limit. */
-    static final int CHUNK_BYTES = 300 * 1024;
-    /** Lines and outcomes are kept a week after the import, then expire. */
-    static final Duration RETENTION = Duration.ofDays(7);
     /** The mark on an imported response item (the job's id): history, so no event announces it. */
     public static final String IMPORT_JOB = "importJob";
 
     private final Table table;
-    private final Clock clock;
     private final ContactDirectory contacts;
+    /** The staged lines and rejected lines' items, laid out as every NDJSON import lays them out. */
+    private final ImportLines staged;
 
     /** @param secrets each tenant's secrets (the contact directory keys its email guards with them) */
     public DynamoDbResponseImportRepository(Table table, Function<TenantId, TenantSecrets> secrets, Clock clock) {
         this.table = table;
-        this.clock = clock;
         this.contacts = new ContactDirectory(table, secrets);
-    }
-
-    private AttributeValue expiry() {
-        return Attr.ttl(clock.instant().plus(RETENTION));
+        this.staged = new ImportLines(table, clock, SurveyTableKeys.IMPORT_LINES);
     }
 
     private static WriteRequest put(Map<String, AttributeValue> item) {
@@ -74,48 +66,17 @@ public final class DynamoDbResponseImportRepository implements ResponseImportRep
 
     @Override
     public List<Integer> storeLines(TenantId t, String jobId, List<String> lines) {
-        List<Integer> sizes = new ArrayList<>();
-        List<WriteRequest> writes = new ArrayList<>();
-        List<String> chunk = new ArrayList<>();
-        int bytes = 0;
-        for (int i = 0; i <= lines.size(); i++) {
-            String line = i < lines.size() ? lines.get(i) : null;
-            // three bytes a character at most
-            if (!chunk.isEmpty() && (line == null || bytes + line.length() * 3 > CHUNK_BYTES)) {
-                Map<String, AttributeValue> item = new HashMap<>(Table.key(Keys.job(t, jobId),
-                        SurveyTableKeys.importChunk(sizes.size())));
-                item.put(Table.ENTITY, Attr.s("SURVEY_IMPORT_CHUNK"));
-                item.put("tenantId", Attr.s(t.value()));
-                item.put("lines", Attr.of(List.copyOf(chunk)));
-                item.put(Table.TTL, expiry());
-                writes.add(put(item));
-                sizes.add(chunk.size());
-                chunk = new ArrayList<>();
-                bytes = 0;
-            }
-            if (line != null) {
-                chunk.add(line);
-                bytes += line.length() * 3;
-            }
-        }
-        BatchWrites.write(table, writes);
-        return sizes;
+        return staged.store(t, jobId, lines, ImportLines.TEXT);
     }
 
     @Override
     public List<String> chunk(TenantId t, String jobId, int index) {
-        var item = table.get(Keys.job(t, jobId), SurveyTableKeys.importChunk(index));
-        return item == null ? List.of() : Attr.strings(item, "lines");
+        return staged.chunk(t, jobId, index, ImportLines.TEXT);
     }
 
     @Override
     public void dropLines(TenantId t, String jobId, int chunks) {
-        List<WriteRequest> deletes = new ArrayList<>();
-        for (int i = 0; i < chunks; i++) {
-            deletes.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder()
-                    .key(Table.key(Keys.job(t, jobId), SurveyTableKeys.importChunk(i))).build()).build());
-        }
-        BatchWrites.write(table, deletes);
+        staged.drop(t, jobId, chunks);
     }
 
     /** Every item of the job's partition with a sort key in [from, to], reading only {@code projection}. */
@@ -155,9 +116,8 @@ public final class DynamoDbResponseImportRepository implements ResponseImportRep
             applied.addAll(rows(item));
         }
         Set<Integer> rejected = new HashSet<>();
-        for (var item : range(t, jobId, SurveyTableKeys.importLine(fromLine),
-                SurveyTableKeys.importLine(toLineExclusive - 1), "SK, #r, #e")) {
-            rejected.add(SurveyTableKeys.lineOf(Attr.str(item, Table.SK), SurveyTableKeys.IMPORT_LINE_PREFIX));
+        for (var item : range(t, jobId, staged.lineKey(fromLine), staged.lineKey(toLineExclusive - 1), "SK, #r, #e")) {
+            rejected.add(staged.lineOf(Attr.str(item, Table.SK)));
         }
         return new Done(applied, rejected);
     }
@@ -166,11 +126,8 @@ public final class DynamoDbResponseImportRepository implements ResponseImportRep
     public void reject(TenantId t, String jobId, Map<Integer, List<Map<String, Object>>> errors) {
         List<WriteRequest> writes = new ArrayList<>();
         errors.forEach((line, e) -> {
-            Map<String, AttributeValue> item = new HashMap<>(Table.key(Keys.job(t, jobId), SurveyTableKeys.importLine(line)));
-            item.put(Table.ENTITY, Attr.s("SURVEY_IMPORT_LINE"));
-            item.put("tenantId", Attr.s(t.value()));
-            item.put("errors", Attr.s(Json.write(e)));
-            item.put(Table.TTL, expiry());
+            Map<String, AttributeValue> item = staged.lineItem(t, jobId, line);
+            item.put(ImportLines.ERRORS, Attr.s(Json.write(e)));
             writes.add(put(item));
         });
         BatchWrites.write(table, writes);
@@ -231,7 +188,7 @@ public final class DynamoDbResponseImportRepository implements ResponseImportRep
         marker.put(Table.ENTITY, Attr.s("SURVEY_IMPORT_APPLIED"));
         marker.put("tenantId", Attr.s(t.value()));
         marker.put("rows", Attr.of(List.copyOf(part.lines())));
-        marker.put(Table.TTL, expiry());
+        marker.put(Table.TTL, staged.expiry());
         tx.add(table.putIfAbsent(marker));
         for (var e : part.counters().entrySet()) {
             tx.add(DynamoDbSurveyRepository.counterUpdate(table, t, surveyId, e.getKey().shard(), e.getKey().day(), e.getValue()));
@@ -319,8 +276,8 @@ public final class DynamoDbResponseImportRepository implements ResponseImportRep
             imported += rows(item).size();
         }
         List<Rejection> rejected = new ArrayList<>();
-        for (var item : range(t, jobId, SurveyTableKeys.importLine(0), SurveyTableKeys.importLine(999_999), "SK, #r, #e")) {
-            rejected.add(new Rejection(SurveyTableKeys.lineOf(Attr.str(item, Table.SK), SurveyTableKeys.IMPORT_LINE_PREFIX),
+        for (var item : range(t, jobId, staged.lineKey(0), staged.lineKey(999_999), "SK, #r, #e")) {
+            rejected.add(new Rejection(staged.lineOf(Attr.str(item, Table.SK)),
                     (List<Map<String, Object>>) Json.parse(Attr.str(item, "errors"))));
         }
         return new Tally(imported, rejected);

@@ -1,5 +1,6 @@
 package dev.crm.surveys.store.dynamodb;
 
+import dev.crm.shared.jobs.store.dynamodb.ImportLines;
 import dev.crm.shared.store.dynamodb.Keys;
 import dev.crm.shared.tenant.TenantId;
 import java.time.Instant;
@@ -85,25 +86,12 @@ public final class SurveyTableKeys {
 
     // ---- response imports: under the job's partition (Keys.job) ----
 
-    static final String IMPORT_LINE_PREFIX = "LINE#";
+    /** Staged lines (CHUNK#0000) and rejected lines (LINE#000001), under the job. */
+    static final ImportLines.Layout IMPORT_LINES = new ImportLines.Layout("SURVEY", "CHUNK#", "LINE#");
     static final String IMPORT_APPLIED_PREFIX = "APPLIED#";
-
-    /** A chunk of an import's stored lines. */
-    static String importChunk(int index) {
-        return String.format(java.util.Locale.ROOT, "CHUNK#%04d", index);
-    }
-
-    /** A rejected line's outcome. */
-    static String importLine(int line) {
-        return String.format(java.util.Locale.ROOT, IMPORT_LINE_PREFIX + "%06d", line);
-    }
 
     /** An applied part's marker, keyed by the part's first line (a line is in one part only). */
     static String importApplied(int firstLine) {
         return String.format(java.util.Locale.ROOT, IMPORT_APPLIED_PREFIX + "%06d", firstLine);
-    }
-
-    static int lineOf(String sk, String prefix) {
-        return Integer.parseInt(sk.substring(prefix.length()));
     }
 }
