@@ -25,7 +25,6 @@ import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.Ids;
 import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.TenantId;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,7 +35,6 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 /**
@@ -67,7 +65,7 @@ class CaseAssigneeRaceIT {
     private final CasesHandler handler = new CasesHandler(infra);
     private final TenantId tenant = TestInfrastructure.tenant(infra).id();
     private final TenantId other = TestInfrastructure.tenant(infra).id();
-    private final String contact = contact(tenant);
+    private final String contact = CaseFixtures.contact(infra, tenant, "active");
 
     private APIGatewayProxyResponseEvent call(CasesHandler h, ApiEvents e) {
         return h.handleRequest(e.build(), new LambdaContext());
@@ -75,14 +73,6 @@ class CaseAssigneeRaceIT {
 
     private static ApiEvents as(TenantId t, Scope scope, String method, String resource) {
         return ApiEvents.request(method, resource).as(t, scope);
-    }
-
-    private String contact(TenantId t) {
-        String id = Ids.random("ct_", 20);
-        Map<String, AttributeValue> item = new HashMap<>(Table.key(Keys.contact(t, id), Keys.CONTACT_PROFILE));
-        item.put("status", Attr.s("active"));
-        infra.table().client().putItem(PutItemRequest.builder().tableName(infra.table().name()).item(item).build());
-        return id;
     }
 
     private String agent(TenantId t, String name) {
