@@ -17,18 +17,13 @@ import dev.crm.devkit.LambdaContext;
 import dev.crm.devkit.MutableClock;
 import dev.crm.devkit.TestInfrastructure;
 import dev.crm.shared.config.Infrastructure;
-import dev.crm.shared.store.dynamodb.Attr;
-import dev.crm.shared.store.dynamodb.Keys;
-import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.Ids;
 import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.TenantId;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 /** The agent routes, and the case routes' assignee check, through the real handler against DynamoDB Local. */
 class AgentsHandlerIT {
@@ -177,12 +172,7 @@ class AgentsHandlerIT {
     // ---------------------------------------------------------------- a case's assignee
 
     private String contact(TenantId t) {
-        String id = Ids.random("ct_", 20);
-        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item = new HashMap<>(
-                Table.key(Keys.contact(t, id), Keys.CONTACT_PROFILE));
-        item.put("status", Attr.s("active"));
-        infra.table().client().putItem(PutItemRequest.builder().tableName(infra.table().name()).item(item).build());
-        return id;
+        return CaseFixtures.contact(infra, t, "active");
     }
 
     private APIGatewayProxyResponseEvent createCase(TenantId t, String contactId, String assignee) {

@@ -15,10 +15,7 @@ import dev.crm.devkit.LambdaContext;
 import dev.crm.devkit.MutableClock;
 import dev.crm.devkit.TestInfrastructure;
 import dev.crm.shared.config.Infrastructure;
-import dev.crm.shared.tenant.Ids;
-import dev.crm.shared.store.dynamodb.Attr;
 import dev.crm.shared.store.dynamodb.Keys;
-import dev.crm.shared.store.dynamodb.Table;
 import dev.crm.shared.tenant.Scope;
 import dev.crm.shared.tenant.TenantId;
 import java.util.ArrayList;
@@ -31,7 +28,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 /** The case routes through the real handler against DynamoDB Local. */
 class CasesHandlerIT {
@@ -52,14 +48,9 @@ class CasesHandlerIT {
         return ApiEvents.request(method, resource).as(t, scope);
     }
 
-    /** An active contact's profile item, as the contacts function writes it (only what cases read). */
+    /** A contact's profile item, as the contacts function writes it (only what cases read). */
     private String contact(TenantId t, String status) {
-        String id = Ids.random("ct_", 20);
-        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item = new HashMap<>(
-                Table.key(Keys.contact(t, id), Keys.CONTACT_PROFILE));
-        item.put("status", Attr.s(status));
-        infra.table().client().putItem(PutItemRequest.builder().tableName(infra.table().name()).item(item).build());
-        return id;
+        return CaseFixtures.contact(infra, t, status);
     }
 
     private static String createJson(String contactId) {

@@ -73,7 +73,7 @@ public final class CasesComponents {
                 new dev.crm.shared.events.store.dynamodb.DynamoDbEventRepository(infra.table(), infra.clock()));
     }
 
-    /** The agent API's use cases; also who a case may be assigned to ({@link dev.crm.cases.domain.Assignees}). */
+    /** The agent API's use cases. */
     public dev.crm.cases.domain.Agents agents() {
         return new dev.crm.cases.domain.Agents(agentRepository, infra.clock());
     }

@@ -8,8 +8,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** The agent API's use cases, and the check the case routes make of an assignee. */
-public final class Agents implements Assignees {
+/**
+ * The agent API's use cases. Whether a case may be assigned to an agent is checked by the case's own
+ * write ({@link CaseRepository#create}, {@link CaseRepository#replace}), not by a read here.
+ */
+public final class Agents {
     private final AgentRepository repository;
     private final Clock clock;
 
@@ -46,10 +49,5 @@ public final class Agents implements Assignees {
 
     public Slice<Agent> list(TenantId tenant, AgentRepository.Filter filter, Cursor after, int limit) {
         return repository.list(tenant, filter, after, limit);
-    }
-
-    @Override
-    public boolean isActiveAgent(TenantId tenant, String agentId) {
-        return dev.crm.shared.tenant.Ids.isValid(Agent.ID_PREFIX, agentId) && repository.find(tenant, agentId).map(Agent::active).orElse(false);
     }
 }

@@ -10,12 +10,15 @@ import java.util.Optional;
 public interface CaseRepository {
     /**
      * Stores a new case under the tenant's next number, in one transaction with the number's counter
-     * and a check that the contact is an active contact of the tenant: a failed create uses no number.
+     * and a check that the contact is an active contact of the tenant (and, when the draft has an
+     * assignee, that the assignee is an active agent of the tenant): a failed create uses no number.
      * The {@code number} of {@code draft} is ignored; {@code created} is the history's first entry, written with it.
      *
      * @return the stored case (with its number); the existing one when a case with this id exists (a
      *         keyed request's re-run)
      * @throws ContactNotActive when the contact is not an active contact of the tenant
+     * @throws AssigneeNotActive when the draft's assignee is not an active agent of the tenant (checked
+     *         first: a create with both wrong names the assignee)
      */
     SupportCase create(SupportCase draft, HistoryEntry created);
 
@@ -25,10 +28,14 @@ public interface CaseRepository {
      * Stores {@code updated} (whose version is {@code expectedVersion + 1}) if the case is still at
      * {@code expectedVersion}, appending {@code entries} to its history in the same transaction. An
      * {@code sla_breached} entry is written only if its metric is not yet recorded on the stored case
-     * (a condition of the same write): one writer records each breach.
+     * (a condition of the same write): one writer records each breach. An {@code assigned} entry that
+     * names a new assignee ({@code to}) is written only if that agent is an active agent of the tenant
+     * at the write (a condition of the same write, so an agent deactivated after any earlier read
+     * still gets no case); an unchanged assignee is not checked.
      *
      * @throws dev.crm.shared.store.StoreException.VersionConflict when it changed
      * @throws dev.crm.shared.store.StoreException.NotFound when it is gone
+     * @throws AssigneeNotActive when the new assignee is not an active agent of the tenant; nothing is written
      */
     SupportCase replace(SupportCase updated, long expectedVersion, List<HistoryEntry> entries);
 
@@ -81,6 +88,15 @@ public interface CaseRepository {
 
         public ContactNotActive() {
             super("contact not active", null, false, false);
+        }
+    }
+
+    /** The assignee is no agent of the tenant (unknown, another tenant's) or an inactive one. */
+    final class AssigneeNotActive extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public AssigneeNotActive() {
+            super("assignee not active", null, false, false);
         }
     }
 }

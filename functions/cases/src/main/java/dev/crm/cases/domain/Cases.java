@@ -64,7 +64,11 @@ public final class Cases {
         return CATEGORY.matcher(category).matches() ? null : "must match [a-z0-9_-]{1,40}";
     }
 
-    /** @throws CaseRepository.ContactNotActive when the contact is not an active contact of the tenant */
+    /**
+     * @throws CaseRepository.ContactNotActive when the contact is not an active contact of the tenant
+     * @throws CaseRepository.AssigneeNotActive when the assignee is not an active agent of the tenant (checked
+     *         in the create's transaction, not before it)
+     */
     public SupportCase create(TenantId tenant, String id, NewCase c) {
         CaseLifecycle.Step step = CaseLifecycle.open(tenant, id, c, termsOf.apply(tenant), clock.instant());
         return repository.create(step.after(), step.entries().get(0));
@@ -83,6 +87,8 @@ public final class Cases {
      *
      * @throws CaseWorkflow.InvalidTransition when the status change is not allowed; nothing is written
      * @throws dev.crm.shared.store.StoreException.VersionConflict when the case changed meanwhile
+     * @throws CaseRepository.AssigneeNotActive when a new assignee is not an active agent of the tenant at the
+     *         write; nothing is written
      */
     public SupportCase change(SupportCase current, Change c) {
         CaseLifecycle.Step step = CaseLifecycle.change(current, c, termsOf.apply(current.tenant()), clock.instant());

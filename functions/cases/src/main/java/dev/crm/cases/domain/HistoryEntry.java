@@ -21,6 +21,19 @@ public record HistoryEntry(String id, Instant at, String kind, Map<String, Objec
         fields = Map.copyOf(fields);
     }
 
+    /**
+     * The agent a write assigns the case to: the {@code to} of its {@code assigned} entry, or null when
+     * the write leaves the assignee alone or unassigns (what the store checks is an active agent).
+     */
+    public static String newAssignee(java.util.List<HistoryEntry> entries) {
+        for (HistoryEntry e : entries) {
+            if (ASSIGNED.equals(e.kind()) && e.fields().get("to") instanceof String to) {
+                return to;
+            }
+        }
+        return null;
+    }
+
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("at", at.toString());

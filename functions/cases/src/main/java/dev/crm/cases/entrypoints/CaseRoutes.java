@@ -48,8 +48,6 @@ final class CaseRoutes {
     private final IdempotentRequests idempotency;
     private final TenantCache tenants;
     private final Clock clock;
-    /** Who a case may be assigned to (the agents); until set, nobody's id is checked. */
-    private dev.crm.cases.domain.Assignees assignees = (tenant, agentId) -> true;
     private static final String UNKNOWN_AGENT = "must name an active agent of this tenant";
 
     CaseRoutes(Cases service, TenantCache tenants, IdempotentRequests idempotency, Clock clock) {
@@ -57,12 +55,6 @@ final class CaseRoutes {
         this.tenants = tenants;
         this.idempotency = idempotency;
         this.clock = clock;
-    }
-
-    /** The assignee check: a new assignee must be an active agent of the tenant (another tenant's is unknown). */
-    CaseRoutes assignees(dev.crm.cases.domain.Assignees check) {
-        this.assignees = check;
-        return this;
     }
 
     ApiRouter addTo(ApiRouter router) {
@@ -191,7 +183,7 @@ final class CaseRoutes {
                 body.violations().pointer("/category", problem);
             }
         }
-        if (assignee != null && !assignees.isActiveAgent(tenant, assignee)) {
+        if (assignee != null && !isAgentId(assignee)) {
             body.violations().pointer("/assignee", UNKNOWN_AGENT);
         }
         ApiProblem.throwIfAny(body.violations());
@@ -203,8 +195,20 @@ final class CaseRoutes {
             } catch (CaseRepository.ContactNotActive e) {
                 // Another tenant's contact is answered exactly like an unknown one: the check cannot reach it.
                 throw ApiProblem.validation("/contactId", UNKNOWN_CONTACT);
+            } catch (CaseRepository.AssigneeNotActive e) {
+                // the create's own condition refused it: likewise another tenant's agent is an unknown one
+                throw ApiProblem.validation("/assignee", UNKNOWN_AGENT);
             }
         });
+    }
+
+    /**
+     * Whether {@code assignee} has the form of an agent id; nothing else can be one. Whether it names an
+     * active agent of the tenant is a condition of the case's write (CaseRepository), not a read here: a
+     * read before the write would let an agent deactivated in between get the case.
+     */
+    private static boolean isAgentId(String assignee) {
+        return dev.crm.shared.tenant.Ids.isValid(dev.crm.cases.domain.Agent.ID_PREFIX, assignee);
     }
 
     /** Another tenant's case is not found, exactly like a missing one: the store cannot reach it. */
@@ -242,7 +246,7 @@ final class CaseRoutes {
                 patch.violations().pointer("/category", problem);
             }
         }
-        if (assignee != null && !assignee.equals(current.assignee()) && !assignees.isActiveAgent(request.tenant(), assignee)) {
+        if (assignee != null && !assignee.equals(current.assignee()) && !isAgentId(assignee)) {
             patch.violations().pointer("/assignee", UNKNOWN_AGENT);
         }
         ApiProblem.throwIfAny(patch.violations());
@@ -257,6 +261,8 @@ final class CaseRoutes {
             throw ApiProblem.of(ProblemType.PRECONDITION_FAILED, "the case has changed; read it again");
         } catch (StoreException.NotFound e) {
             throw ApiProblem.notFound("the case");
+        } catch (CaseRepository.AssigneeNotActive e) {
+            throw ApiProblem.validation("/assignee", UNKNOWN_AGENT);
         }
     }
 

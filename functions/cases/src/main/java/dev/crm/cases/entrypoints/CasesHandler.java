@@ -39,7 +39,7 @@ public final class CasesHandler
         TenantCache tenants = new TenantCache(infra.tenants(), infra.clock());
         var agents = components.agents();
         r = new AgentRoutes(agents, tenants, infra.idempotency(), infra.clock()).addTo(r);
-        r = new CaseRoutes(components.cases(), tenants, infra.idempotency(), infra.clock()).assignees(agents).addTo(r);
+        r = new CaseRoutes(components.cases(), tenants, infra.idempotency(), infra.clock()).addTo(r);
         // service measures, forecast and history import: their own routing classes
         r = new ServiceMeasureRoutes(components.measures(), components.forecast(), infra.clock()).addTo(r);
         r = new CaseImportRoutes(components.imports(), infra.idempotency()).addTo(r);

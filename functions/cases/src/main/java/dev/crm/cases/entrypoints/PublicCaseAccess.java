@@ -3,15 +3,13 @@ package dev.crm.cases.entrypoints;
 import dev.crm.cases.domain.SupportCase;
 import dev.crm.shared.config.Settings;
 import dev.crm.shared.contact.Contact;
-import dev.crm.shared.crypto.Hashes;
 import dev.crm.shared.http.ApiProblem;
 import dev.crm.shared.http.ApiRequest;
 import dev.crm.shared.http.ProblemType;
-import dev.crm.shared.json.Json;
+import dev.crm.shared.publicaccess.PublicTenantLookup;
 import dev.crm.shared.tenant.Ids;
 import dev.crm.shared.tenant.Tenant;
 import dev.crm.shared.tenant.TenantCache;
-import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.tenant.TenantRepository;
 import dev.crm.shared.tenant.TenantSecrets;
 import dev.crm.shared.tokens.InvalidTokenException;
@@ -26,8 +24,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * How a public case request finds its tenant: from the slug in the path (the contact form) or from the
@@ -41,23 +37,17 @@ final class PublicCaseAccess {
     /** The status page of the web app, which calls GET /v1/public/cases with the token. */
     static final String STATUS_PAGE = "/case.html";
     private static final String CONTACT_CLAIM = "ct";
-    private static final Pattern SLUG = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
-    private final TenantCache tenants;
-    private final TenantRepository tenantRepository;
+    /** The slug's or the token's tenant, shared with the preference centre's public routes. */
+    private final PublicTenantLookup lookup;
     private final Clock clock;
     private final String configuredBase;
-    /** Slug to tenant id, briefly: every public request resolves one, and slugs almost never change. */
-    private final Map<String, SlugEntry> slugs = new ConcurrentHashMap<>();
-
-    private record SlugEntry(TenantId tenantId, long loadedAt) {}
 
     /** A verified case link: the tenant, the case and its contact. */
     record CaseLink(Tenant tenant, String caseId, String contactId) {}
 
     PublicCaseAccess(TenantCache tenants, TenantRepository tenantRepository, Settings settings, Clock clock) {
-        this.tenants = tenants;
-        this.tenantRepository = tenantRepository;
+        this.lookup = new PublicTenantLookup(tenants, tenantRepository, clock);
         this.clock = clock;
         String base = settings.get("PUBLIC_BASE_URL");
         this.configuredBase = base == null || base.isBlank() ? null : base.trim().replaceAll("/+$", "");
@@ -65,35 +55,7 @@ final class PublicCaseAccess {
 
     /** The active tenant of the slug in the path (else a 404), whose CORS origins apply from here on. */
     Tenant bySlug(ApiRequest request) {
-        Tenant tenant = activeTenantOfSlug(request.pathParameter("tenantSlug"));
-        if (tenant == null) {
-            throw ApiProblem.notFound("the tenant");
-        }
-        request.corsOrigins(tenant.settings().allowedOrigins());
-        return tenant;
-    }
-
-    private Tenant activeTenantOfSlug(String slug) {
-        if (slug == null || slug.length() < 3 || slug.length() > 63 || !SLUG.matcher(slug).matches()) {
-            return null;
-        }
-        long now = clock.millis();
-        SlugEntry cached = slugs.get(slug);
-        TenantId id;
-        if (cached != null && now >= cached.loadedAt() && now - cached.loadedAt() < TenantCache.TTL_MILLIS) {
-            id = cached.tenantId();
-        } else {
-            id = tenantRepository.findBySlug(slug);
-            if (id != null) {
-                if (slugs.size() > 10_000) {
-                    slugs.clear();
-                }
-                slugs.put(slug, new SlugEntry(id, now));
-            }
-        }
-        // A deprovisioned tenant loses its slug at once; a cached mapping still finds it, not active.
-        Tenant tenant = id == null ? null : tenants.get(id);
-        return tenant == null || tenant.status() != Tenant.Status.ACTIVE ? null : tenant;
+        return lookup.bySlug(request);
     }
 
     String issue(Tenant tenant, SupportCase c, Instant now) {
@@ -114,7 +76,7 @@ final class PublicCaseAccess {
         Token token;
         try {
             token = SignedTokens.verify(raw, TokenPurpose.CASE_ACCESS, id -> {
-                holder[0] = activeTenant(id);
+                holder[0] = lookup.activeTenant(id);
                 return holder[0] == null ? null : holder[0].secrets();
             }, clock.instant());
             if (!Ids.isValid(SupportCase.ID_PREFIX, token.subject())
@@ -130,44 +92,13 @@ final class PublicCaseAccess {
         return new CaseLink(holder[0], token.subject(), token.claim(CONTACT_CLAIM));
     }
 
-    private Tenant activeTenant(TenantId id) {
-        Tenant tenant = tenants.get(id);
-        return tenant == null || tenant.status() != Tenant.Status.ACTIVE ? null : tenant;
-    }
-
     /**
-     * The origins a public request may come from, resolved before anything else (the router answers
-     * preflights itself): the slug's tenant's, or those of the tenant a token in the query string names.
-     * The token is not verified here (a tenant's origins are not secret); the route verifies it before
-     * it reads anything. Anything unrecognised allows no origin.
+     * The origins a public request may come from (the router answers preflights itself): the slug's
+     * tenant's, or those of the tenant a token in the query string names, unverified (a tenant's origins
+     * are not secret; the route verifies the token before it reads anything). Else none.
      */
     Collection<String> allowedOrigins(ApiRequest request) {
-        Tenant tenant;
-        if (request.pathParameter("tenantSlug") != null) {
-            tenant = activeTenantOfSlug(request.pathParameter("tenantSlug"));
-        } else {
-            TenantId named = tenantNamedBy(request.queryParameters().get("token"));
-            tenant = named == null ? null : activeTenant(named);
-        }
-        return tenant == null ? List.of() : tenant.settings().allowedOrigins();
-    }
-
-    private static TenantId tenantNamedBy(String token) {
-        if (token == null || token.length() > SignedTokens.MAX_LENGTH) {
-            return null;
-        }
-        String[] parts = token.split("\\.", -1);
-        byte[] payload = parts.length == 3 ? Hashes.fromBase64Url(parts[1]) : null;
-        if (payload == null) {
-            return null;
-        }
-        try {
-            Object parsed = Json.parse(new String(payload, StandardCharsets.UTF_8));
-            return parsed instanceof Map<?, ?> m && m.get("t") instanceof String t && TenantId.isValid(t)
-                    ? new TenantId(t) : null;
-        } catch (RuntimeException e) {
-            return null;
-        }
+        return lookup.allowedOrigins(request);
     }
 
     /**

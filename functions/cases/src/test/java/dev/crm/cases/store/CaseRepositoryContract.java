@@ -31,6 +31,9 @@ public abstract class CaseRepositoryContract {
     /** Makes {@code contactId} an active contact of {@code t}. */
     protected abstract void activeContact(TenantId t, String contactId);
 
+    /** Stores {@code agentId} as an agent of {@code t}, active or not (a second call changes it). */
+    protected abstract void agent(TenantId t, String agentId, boolean active);
+
     private final TenantId tenant = TenantId.generate();
     private final TenantId other = TenantId.generate();
 
@@ -41,6 +44,29 @@ public abstract class CaseRepositoryContract {
         return new SupportCase(t, Ids.random(SupportCase.ID_PREFIX, 20), 0, contactId, SupportCase.Channel.EMAIL,
                 "billing", SupportCase.Priority.NORMAL, "Charged twice", null, null, null, SupportCase.Status.NEW, null,
                 null, NOW, NOW, 1, SLA);
+    }
+
+    private static SupportCase assigned(SupportCase c, String assignee, long version) {
+        return new SupportCase(c.tenant(), c.id(), c.number(), c.contactId(), c.channel(), c.category(), c.priority(),
+                c.subject(), c.description(), assignee, c.orderRef(), c.status(), c.solvedAt(), c.firstResponseAt(),
+                c.createdAt(), NOW.plusSeconds(version), version, c.sla());
+    }
+
+    private static HistoryEntry assignment(String from, String to) {
+        Map<String, Object> f = new java.util.HashMap<>();
+        if (from != null) {
+            f.put("from", from);
+        }
+        if (to != null) {
+            f.put("to", to);
+        }
+        return new HistoryEntry(Ids.random(HistoryEntry.ID_PREFIX, 20), NOW, HistoryEntry.ASSIGNED, f);
+    }
+
+    private String agent(TenantId t, boolean active) {
+        String id = Ids.random("ag_", 20);
+        agent(t, id, active);
+        return id;
     }
 
     private static HistoryEntry created(Instant at) {
@@ -78,13 +104,14 @@ public abstract class CaseRepositoryContract {
     @Test
     void replaceIsConditionedOnTheVersionAndAppendsHistoryInOrder() {
         SupportCase c = repository().create(draft(tenant, contact(tenant)), created(NOW));
+        String ana = agent(tenant, true);
         SupportCase open = new SupportCase(tenant, c.id(), c.number(), c.contactId(), c.channel(), c.category(),
-                c.priority(), c.subject(), c.description(), "ana", c.orderRef(), SupportCase.Status.OPEN, null, null,
+                c.priority(), c.subject(), c.description(), ana, c.orderRef(), SupportCase.Status.OPEN, null, null,
                 c.createdAt(), NOW.plusSeconds(60), 2, c.sla());
         Instant at = NOW.plusSeconds(60);
         repository().replace(open, 1, List.of(
                 new HistoryEntry("ch_" + "z".repeat(20), at, HistoryEntry.STATUS_CHANGED, Map.of("from", "new", "to", "open")),
-                new HistoryEntry("ch_" + "a".repeat(20), at, HistoryEntry.ASSIGNED, Map.of("to", "ana"))));
+                new HistoryEntry("ch_" + "a".repeat(20), at, HistoryEntry.ASSIGNED, Map.of("to", ana))));
         assertEquals(open, repository().find(tenant, c.id()).orElseThrow());
         assertThrows(StoreException.VersionConflict.class, () -> repository().replace(open, 1, List.of()));
         SupportCase missing = draft(tenant, c.contactId());
@@ -98,6 +125,35 @@ public abstract class CaseRepositoryContract {
         } while (cursor != null);
         assertEquals(List.of("created", "status_changed", "assigned"), kinds);
         assertTrue(repository().history(other, c.id(), null, 10).items().isEmpty());
+    }
+
+    @Test
+    void assignsACaseOnlyToAnActiveAgentOfTheTenantAtTheWrite() {
+        String c = contact(tenant);
+        String inactive = agent(tenant, false);
+        for (String who : List.of(inactive, agent(other, true), Ids.random("ag_", 20))) {
+            SupportCase d = assigned(draft(tenant, c), who, 1);
+            assertThrows(CaseRepository.AssigneeNotActive.class, () -> repository().create(d, created(NOW)), who);
+            assertTrue(repository().find(tenant, d.id()).isEmpty(), who);
+        }
+        String ana = agent(tenant, true);
+        SupportCase first = repository().create(assigned(draft(tenant, c), ana, 1), created(NOW));
+        assertEquals(1, first.number(), "refused creates use no number");
+        assertEquals(ana, repository().find(tenant, first.id()).orElseThrow().assignee());
+        // the caller believed the agent active (it was when it looked), then it was deactivated: the write refuses
+        String leaving = agent(tenant, true);
+        agent(tenant, leaving, false);
+        assertThrows(CaseRepository.AssigneeNotActive.class, () -> repository().replace(assigned(first, leaving, 2), 1,
+                List.of(assignment(ana, leaving))));
+        assertThrows(CaseRepository.AssigneeNotActive.class, () -> repository().replace(assigned(first, inactive, 2), 1,
+                List.of(assignment(ana, inactive))));
+        assertEquals(first, repository().find(tenant, first.id()).orElseThrow(), "nothing written");
+        assertEquals(1, repository().history(tenant, first.id(), null, 10).items().size());
+        // the agent the case already has may leave: the case's other changes go on, and it can be unassigned
+        agent(tenant, ana, false);
+        SupportCase v2 = assigned(first, ana, 2);
+        assertEquals(v2, repository().replace(v2, 1, List.of()));
+        assertEquals(null, repository().replace(assigned(v2, null, 3), 2, List.of(assignment(ana, null))).assignee());
     }
 
     @Test

@@ -37,8 +37,11 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  *
  * <p>A create reads the counter, then writes in ONE transaction: the counter moved from the number it
  * read to the next (conditioned on still being that number), the case (conditioned on its id being
- * free) and a check that the contact's profile is active. Any failed condition cancels the whole
- * transaction, so a failed create uses no number; a lost race on the counter re-reads and retries.
+ * free), a check that the contact's profile is active and, with an assignee, a check that the agent's
+ * item is the tenant's and active. Any failed condition cancels the whole transaction, so a failed
+ * create uses no number; a lost race on the counter re-reads and retries. A change that assigns the
+ * case to a new agent carries the same agent check: nobody reads the agent before the write, so an
+ * agent deactivated at any moment before it gets no case.
  */
 public final class DynamoDbCaseRepository implements CaseRepository {
     static final String ENTITY = "CASE";
@@ -192,6 +195,7 @@ public final class DynamoDbCaseRepository implements CaseRepository {
             tx.addAll(CaseLinks.created(table.name(), c)); // the contact's link and timeline entry
             // the case's arrival entry (measures, forecast): written with the case, never changed
             tx.add(table.putIfAbsent(CaseArrivalItems.item(c)));
+            int agentCheck = addAgentCheck(tx, t, draft.assignee());
             try {
                 table.transact(tx);
                 return c;
@@ -199,6 +203,9 @@ public final class DynamoDbCaseRepository implements CaseRepository {
                 if (f.conditionFailed(1)) {
                     // a keyed request's re-run: the first run created it
                     return find(t, draft.id()).orElseThrow(StoreException.Contention::new);
+                }
+                if (f.conditionFailed(agentCheck)) {
+                    throw new AssigneeNotActive();
                 }
                 if (f.conditionFailed(2)) {
                     throw new ContactNotActive();
@@ -233,6 +240,7 @@ public final class DynamoDbCaseRepository implements CaseRepository {
             tx.add(table.putIfAbsent(entryItem(updated, entries.get(i), i)));
         }
         tx.addAll(CaseLinks.changed(table.name(), updated)); // the contact's link follows the case (TOUCH)
+        int agentCheck = addAgentCheck(tx, updated.tenant(), HistoryEntry.newAssignee(entries));
         try {
             table.transact(tx);
             // counted once: the condition above lets only one writer record a breach
@@ -245,8 +253,29 @@ public final class DynamoDbCaseRepository implements CaseRepository {
                 }
                 throw new StoreException.VersionConflict();
             }
+            if (f.conditionFailed(agentCheck)) {
+                throw new AssigneeNotActive();
+            }
             throw f.storeOutcome();
         }
+    }
+
+    /**
+     * Adds the check that {@code agentId} is an active agent of the tenant to {@code tx} (none when
+     * null) and answers its index (-1: none). The key is the tenant's, so another tenant's agent id
+     * finds no item and fails exactly as an unknown one.
+     */
+    private int addAgentCheck(List<TransactWriteItem> tx, TenantId t, String agentId) {
+        if (agentId == null) {
+            return -1;
+        }
+        tx.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table.name())
+                .key(Table.key(AgentKeys.agent(t, agentId), AgentKeys.AGENT))
+                .conditionExpression("attribute_exists(PK) AND #tenant = :tenant AND #active = :true")
+                .expressionAttributeNames(Map.of("#tenant", "tenantId", "#active", "active"))
+                .expressionAttributeValues(Map.of(":tenant", Attr.s(t.value()), ":true", Attr.bool(true))).build())
+                .build());
+        return tx.size() - 1;
     }
 
     /**

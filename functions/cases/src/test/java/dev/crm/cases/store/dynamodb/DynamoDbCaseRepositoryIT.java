@@ -26,4 +26,12 @@ class DynamoDbCaseRepositoryIT extends CaseRepositoryContract {
         item.put("status", Attr.s("active"));
         table.client().putItem(PutItemRequest.builder().tableName(table.name()).item(item).build());
     }
+
+    @Override
+    protected void agent(TenantId t, String agentId, boolean active) {
+        java.time.Instant at = java.time.Instant.parse("2026-12-07T09:00:00Z");
+        table.client().putItem(PutItemRequest.builder().tableName(table.name()).item(DynamoDbAgentRepository.item(
+                new dev.crm.cases.domain.Agent(t, agentId, "Ana", "agent@example.com", java.util.List.of(), active, at, at, 1)))
+                .build());
+    }
 }

@@ -22,6 +22,7 @@ public final class InMemoryCaseRepository implements CaseRepository {
     private final Map<String, List<HistoryEntry>> history = new HashMap<>();
     private final Map<TenantId, Long> counters = new HashMap<>();
     private final Set<String> activeContacts = new HashSet<>();
+    private final Set<String> activeAgents = new HashSet<>();
 
     private static String key(TenantId t, String id) {
         return t.value() + "|" + id;
@@ -33,6 +34,21 @@ public final class InMemoryCaseRepository implements CaseRepository {
     }
 
 
+    /** What the agent routes would have stored: an agent of the tenant, active or not. */
+    public synchronized void agent(TenantId t, String agentId, boolean active) {
+        if (active) {
+            activeAgents.add(key(t, agentId));
+        } else {
+            activeAgents.remove(key(t, agentId));
+        }
+    }
+
+    private void requireActiveAgent(TenantId t, String agentId) {
+        if (agentId != null && !activeAgents.contains(key(t, agentId))) {
+            throw new AssigneeNotActive();
+        }
+    }
+
     @Override
     public synchronized SupportCase create(SupportCase draft, HistoryEntry created) {
         TenantId t = draft.tenant();
@@ -40,6 +56,7 @@ public final class InMemoryCaseRepository implements CaseRepository {
         if (existing != null) {
             return existing;
         }
+        requireActiveAgent(t, draft.assignee());
         if (!activeContacts.contains(key(t, draft.contactId()))) {
             throw new ContactNotActive();
         }
@@ -71,6 +88,7 @@ public final class InMemoryCaseRepository implements CaseRepository {
                 throw new StoreException.VersionConflict(); // the same outcome as the adapter's condition
             }
         }
+        requireActiveAgent(updated.tenant(), HistoryEntry.newAssignee(entries));
         cases.put(key(updated.tenant(), updated.id()), updated);
         history.get(key(updated.tenant(), updated.id())).addAll(entries);
         return updated;

@@ -16,4 +16,9 @@ class InMemoryCaseRepositoryTest extends CaseRepositoryContract {
     protected void activeContact(TenantId t, String contactId) {
         repository.activeContact(t, contactId);
     }
+
+    @Override
+    protected void agent(TenantId t, String agentId, boolean active) {
+        repository.agent(t, agentId, active);
+    }
 }
