@@ -3,15 +3,11 @@ package dev.crm.preferences.entrypoints;
 import dev.crm.shared.consent.Channel;
 import dev.crm.shared.consent.MarketingLinks;
 import dev.crm.shared.consent.Preferences;
-import dev.crm.shared.crypto.Hashes;
-import dev.crm.shared.json.Json;
 import dev.crm.shared.tenant.Tenant;
-import dev.crm.shared.tenant.TenantId;
 import dev.crm.shared.tokens.InvalidTokenException;
 import dev.crm.shared.tokens.SignedTokens;
 import dev.crm.shared.tokens.Token;
 import dev.crm.shared.tokens.TokenPurpose;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,28 +75,6 @@ final class PreferenceTokens {
         }
         return SignedTokens.issue(tenant.id(), tenant.secrets(), TokenPurpose.CONFIRM_SUBSCRIPTION, contactId, claims,
                 now, CONFIRM_TTL);
-    }
-
-    /**
-     * The tenant a token's payload names, without verifying anything: enough to pick that tenant's CORS
-     * origins for a preflight, never to act on. Null for anything that is not shaped like our tokens.
-     */
-    static TenantId tenantNamedBy(String token) {
-        if (token == null || token.length() > SignedTokens.MAX_LENGTH) {
-            return null;
-        }
-        String[] parts = token.split("\\.", -1);
-        byte[] payload = parts.length == 3 ? Hashes.fromBase64Url(parts[1]) : null;
-        if (payload == null) {
-            return null;
-        }
-        try {
-            Object parsed = Json.parse(new String(payload, StandardCharsets.UTF_8));
-            return parsed instanceof Map<?, ?> m && m.get("t") instanceof String t && TenantId.isValid(t)
-                    ? new TenantId(t) : null;
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 
     /** The channel a verified token names; a token of ours always names a known one. */
