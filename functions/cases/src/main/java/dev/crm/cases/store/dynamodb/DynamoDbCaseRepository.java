@@ -350,11 +350,15 @@ public final class DynamoDbCaseRepository implements CaseRepository {
         List<Map<String, AttributeValue>> found = new ArrayList<>();
         int examined = 0;
         Map<String, AttributeValue> last = null;
+        // Unfiltered, every entry read is a case of the page: read the page and one more (whether there is
+        // a next page), not 100 (a page of 25 read ~12 RCU for ~3.5). Filtered, read in hundreds so a
+        // selective filter needs few round trips.
+        int perQuery = conditions.isEmpty() ? limit + 1 : Math.max(limit + 1, 100);
         do {
             var q = QueryRequest.builder().tableName(table.name()).indexName(index)
                     .keyConditionExpression("#ipk = :ipk").expressionAttributeNames(names)
                     .expressionAttributeValues(values).scanIndexForward(false)
-                    .limit(Math.min(MAX_EXAMINED - examined, Math.max(limit + 1, 100)));
+                    .limit(Math.min(MAX_EXAMINED - examined, perQuery));
             if (!conditions.isEmpty()) {
                 q.filterExpression(String.join(" AND ", conditions));
             }
