@@ -109,11 +109,13 @@ public final class DynamoDbAgentRepository implements AgentRepository {
         List<Map<String, AttributeValue>> found = new ArrayList<>();
         int examined = 0;
         Map<String, AttributeValue> last;
+        // as the case list: unfiltered, the page and one more; filtered, hundreds for few round trips
+        int perQuery = conditions.isEmpty() ? limit + 1 : Math.max(limit + 1, 100);
         do {
             var q = QueryRequest.builder().tableName(table.name()).indexName(Table.GSI1)
                     .keyConditionExpression("#ipk = :ipk").expressionAttributeNames(names)
                     .expressionAttributeValues(values)
-                    .limit(Math.min(MAX_EXAMINED - examined, Math.max(limit + 1, 100)));
+                    .limit(Math.min(MAX_EXAMINED - examined, perQuery));
             if (!conditions.isEmpty()) {
                 q.filterExpression(String.join(" AND ", conditions));
             }
