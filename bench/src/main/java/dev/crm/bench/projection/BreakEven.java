@@ -22,8 +22,9 @@ public record BreakEven(double writePerMillion, double readPerMillion) {
     /**
      * List pages per update at which the projection costs what ALL costs: the update's saving
      * ({@code updateAll - updateOther} WCU) divided by a page's extra ({@code pageOther - pageAll} RCU),
-     * both in money. Positive infinity when pages cost no more (the projection always pays); zero
-     * when the update saves nothing (it never pays); NaN when neither changes.
+     * both in money. Positive infinity when pages cost no more and the update no more either (the
+     * projection always pays); zero when the update saves nothing and pages cost no less (it never
+     * pays); NaN when neither changes.
      * Fewer pages per update than the result: the projection is cheaper.
      */
     public double pagesPerUpdate(double updateAll, double updateOther, double pageAll, double pageOther) {
@@ -32,13 +33,14 @@ public record BreakEven(double writePerMillion, double readPerMillion) {
         if (saving == 0 && extra == 0) {
             return Double.NaN;
         }
-        if (saving <= 0) {
-            return 0;
-        }
-        if (extra <= 0) {
+        if (saving >= 0 && extra <= 0) {
             return Double.POSITIVE_INFINITY;
         }
-        return saving / extra;
+        if (saving <= 0 && extra >= 0) {
+            return 0;
+        }
+        // both positive: a ratio; both negative (dearer writes, cheaper pages) does not occur here
+        return saving > 0 ? saving / extra : Double.NaN;
     }
 
     /** Read units of one eventually consistent read of this many bytes (per started 4 KB, halved). */

@@ -50,6 +50,9 @@ public final class ProjectionPass {
     static final int CASES = 300;
     static final int ALERTS = 300;
     static final int[] PAGES = {25, 100};
+    /** One contact of ~2.5 KB (long notes), for the PATCH's figures beyond 1 KB; the lists are of the others. */
+    static final int LARGE_CONTACT = 0; // the oldest: on no list page measured (newest first)
+    static final int LARGE_NOTES = 1500;
 
     /** @param quietWaitMillis how long each round waits for an idle machine */
     public record Options(int warmup, int rounds, int block, long quietWaitMillis) {}
@@ -149,11 +152,12 @@ public final class ProjectionPass {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         Instant base = Instant.parse("2026-11-01T00:00:00Z");
         for (int i = 0; i < CONTACTS; i++) {
-            items.add(Shapes.contactItem(tenant, i, base.plusSeconds(60L * i), 3));
+            items.add(i == LARGE_CONTACT ? Shapes.contactItem(tenant, i, base.plusSeconds(60L * i), 3, LARGE_NOTES)
+                    : Shapes.contactItem(tenant, i, base.plusSeconds(60L * i), 3));
             items.add(Shapes.summaryItem(tenant, i, 2 + i % 5));
         }
         for (int i = 0; i < CASES; i++) {
-            items.add(Shapes.caseItem(tenant, i, "open", i % 3 == 0 ? null : "agent_" + (i % 7), base.plusSeconds(i), 2));
+            items.add(Shapes.caseItem(tenant, i, "open", Shapes.seededAssignee(i), base.plusSeconds(i), 2));
         }
         for (int i = 0; i < ALERTS; i++) {
             items.add(Shapes.alertItem(tenant, i));
@@ -283,23 +287,19 @@ public final class ProjectionPass {
         Instant now = Instant.parse("2026-12-07T12:00:00Z");
         // contact PATCH: the plain conditional put of the whole item (DynamoDbContactRepository.replace), updatedAt moves
         // GSI1SK and GSI2SK
-        var contact = Shapes.contactItem(tenant, 5, now, 4);
-        out.put("contact PATCH (moves GSI1SK, GSI2SK)", Units.of(List.of(client.putItem(PutItemRequest.builder()
-                .tableName(table).item(contact).conditionExpression("version = :v AND #st = :st")
-                .expressionAttributeNames(Map.of("#st", "status"))
-                .expressionAttributeValues(Map.of(":v", Attr.n(3), ":st", Attr.s("active")))
-                .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).build()).consumedCapacity())));
-        // case update, status unchanged (an assignee change): the case item's put (DynamoDbCaseRepository.replace)
-        var reassigned = Shapes.caseItem(tenant, 7, "open", "agent_new", now, 3);
-        out.put("case update, status unchanged (no key moves)", Units.of(List.of(client.putItem(PutItemRequest.builder()
-                .tableName(table).item(reassigned).conditionExpression("attribute_exists(PK) AND version = :v")
-                .expressionAttributeValues(Map.of(":v", Attr.n(2)))
-                .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).build()).consumedCapacity())));
-        var pending = Shapes.caseItem(tenant, 8, "pending", "agent_1", now, 3);
-        out.put("case status change (moves GSI2PK)", Units.of(List.of(client.putItem(PutItemRequest.builder()
-                .tableName(table).item(pending).conditionExpression("attribute_exists(PK) AND version = :v")
-                .expressionAttributeValues(Map.of(":v", Attr.n(2)))
-                .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).build()).consumedCapacity())));
+        out.put("contact PATCH (moves GSI1SK, GSI2SK)", contactPut(table, Shapes.contactItem(tenant, 5, now, 4), 3));
+        // the same on a contact of ~2.5 KB (one seeded so, below): index entries over 1 KB under ALL
+        out.put("contact PATCH, 2.5 KB contact (moves GSI1SK, GSI2SK)",
+                contactPut(table, Shapes.contactItem(tenant, LARGE_CONTACT, now, 4, LARGE_NOTES), 3));
+        // case updates: the case item's put (DynamoDbCaseRepository.replace; the history entries and the contact's
+        // link are other items of its transaction). A reply: updatedAt, version, firstResponseAt change.
+        var replied = Shapes.caseItem(tenant, 10, "open", Shapes.seededAssignee(10), now, 3);
+        replied.put("firstResponseAt", Attr.instant(now));
+        out.put("case reply, status unchanged (no key moves)", casePut(table, replied));
+        // a reassignment: also an attribute INCLUDE projects (the list filters on it)
+        out.put("case reassignment, status unchanged (no key moves)",
+                casePut(table, Shapes.caseItem(tenant, 7, "open", "agent_new", now, 3)));
+        out.put("case status change (moves GSI2PK)", casePut(table, Shapes.caseItem(tenant, 8, "pending", Shapes.seededAssignee(8), now, 3)));
         // alert acknowledge: the attributes set by DynamoDbChurnRepository.transition (ignoreNulls), GSI1PK moves
         out.put("churn alert acknowledge (moves GSI1PK)", Units.of(List.of(client.updateItem(UpdateItemRequest.builder()
                 .tableName(table).key(Map.of("PK", Attr.s(Keys.contact(tenant, Shapes.contactId(9))), "SK", Attr.s("AL#202612")))
@@ -323,6 +323,21 @@ public final class ProjectionPass {
         return out;
     }
 
+    private Units contactPut(String table, Map<String, AttributeValue> item, long expectedVersion) {
+        return Units.of(List.of(client.putItem(PutItemRequest.builder().tableName(table).item(item)
+                .conditionExpression("version = :v AND #st = :st").expressionAttributeNames(Map.of("#st", "status"))
+                .expressionAttributeValues(Map.of(":v", Attr.n(expectedVersion), ":st", Attr.s("active")))
+                .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).build()).consumedCapacity()));
+    }
+
+    /** A case item seeded at version 2, put as its next version. */
+    private Units casePut(String table, Map<String, AttributeValue> item) {
+        return Units.of(List.of(client.putItem(PutItemRequest.builder().tableName(table).item(item)
+                .conditionExpression("attribute_exists(PK) AND version = :v")
+                .expressionAttributeValues(Map.of(":v", Attr.n(2)))
+                .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).build()).consumedCapacity()));
+    }
+
     // ------------------------------------------------------------------ report
 
     private String header() {
@@ -333,7 +348,9 @@ public final class ProjectionPass {
                 .append("INCLUDE projects: ").append(String.join(", ", Variant.INCLUDED.stream().map(Markdown::code).toList()))
                 .append(".\n\nItem sizes as DynamoDB bills them (bench ItemSize): ");
         Instant t = Instant.parse("2026-11-01T00:00:00Z");
-        sb.append("contact ").append(ItemSize.of(Shapes.contactItem(tenant, 1, t, 3))).append(" B, case ")
+        sb.append("contact ").append(ItemSize.of(Shapes.contactItem(tenant, 1, t, 3))).append(" B (one of ")
+                .append(ItemSize.of(Shapes.contactItem(tenant, LARGE_CONTACT, t, 3, LARGE_NOTES)))
+                .append(" B for the larger contact's PATCH), case ")
                 .append(ItemSize.of(Shapes.caseItem(tenant, 1, "open", "agent_1", t, 2))).append(" B, churn alert ")
                 .append(ItemSize.of(Shapes.alertItem(tenant, 1))).append(" B, purchase summary ")
                 .append(ItemSize.of(Shapes.summaryItem(tenant, 1, 3))).append(" B (each plus `tenantShard`, ~33 B).\n\n");
@@ -398,7 +415,9 @@ public final class ProjectionPass {
     private static Map<String, List<String>> pairs() {
         Map<String, List<String>> m = new LinkedHashMap<>();
         m.put("contact PATCH (moves GSI1SK, GSI2SK)", List.of("contact", "contact by stage"));
-        m.put("case update, status unchanged (no key moves)", List.of("case", "case by status"));
+        m.put("contact PATCH, 2.5 KB contact (moves GSI1SK, GSI2SK)", List.of("contact", "contact by stage"));
+        m.put("case reply, status unchanged (no key moves)", List.of("case", "case by status"));
+        m.put("case reassignment, status unchanged (no key moves)", List.of("case", "case by status"));
         m.put("case status change (moves GSI2PK)", List.of("case", "case by status"));
         m.put("churn alert acknowledge (moves GSI1PK)", List.of("churn alert"));
         m.put("purchase summary update (no key moves)", List.of("purchase summary"));

@@ -35,8 +35,13 @@ final class Shapes {
         return String.format(Locale.ROOT, "c_bench%017d", i);
     }
 
-    /** A contact of about 1 KB (ten custom attributes, three tags). */
+    /** A contact just under 1 KB as DynamoDB bills it (eight custom attributes, three tags, tenantShard). */
     static Contact contact(int i, Instant updatedAt, long version) {
+        return contact(i, updatedAt, version, 0);
+    }
+
+    /** With {@code extraNotes} more characters of notes: a larger contact. */
+    static Contact contact(int i, Instant updatedAt, long version, int extraNotes) {
         Map<String, Object> attributes = new LinkedHashMap<>();
         attributes.put("plan", "premium-annual");
         attributes.put("source", "spring-campaign-2026");
@@ -45,10 +50,7 @@ final class Shapes {
         attributes.put("segment", "mid-market");
         attributes.put("preferredChannel", "email");
         attributes.put("loyaltyTier", "gold");
-        attributes.put("signupFlow", "web-checkout-v3");
-        attributes.put("notes", "Prefers morning calls; renewal discussed in the last quarterly review, follow up in "
-                + "spring about the upgrade and the additional seats for the support team.");
-        attributes.put("seats", 25);
+        attributes.put("notes", "Prefers morning calls; renewal discussed in the last review." + "x".repeat(extraNotes));
         ContactData d = new ContactData("Firstname" + i, "Lastname" + i, "person" + i + "@example.com", "+15550100" + (i % 100),
                 "Example Trading Company Ltd", "en-GB", "Europe/London", LifecycleStage.CUSTOMER,
                 List.of("newsletter", "vip", "renewal-2027"), attributes, "ext-" + i);
@@ -61,6 +63,10 @@ final class Shapes {
         return ContactItems.contact(t, contact(i, updatedAt, version));
     }
 
+    static Map<String, AttributeValue> contactItem(TenantId t, int i, Instant updatedAt, long version, int extraNotes) {
+        return ContactItems.contact(t, contact(i, updatedAt, version, extraNotes));
+    }
+
     // ---- cases (DynamoDbCaseRepository.item)
 
     static String caseId(int i) {
@@ -69,6 +75,11 @@ final class Shapes {
 
     static String casePk(TenantId t, int i) {
         return t.value() + "#CASE#" + caseId(i);
+    }
+
+    /** A third of the cases unassigned, the rest spread over seven agents. */
+    static String seededAssignee(int i) {
+        return i % 3 == 0 ? null : "agent_" + (i % 7);
     }
 
     static String byNumber(long number) {

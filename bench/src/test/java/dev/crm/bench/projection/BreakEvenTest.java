@@ -23,6 +23,8 @@ class BreakEvenTest {
         assertEquals(0, prices.pagesPerUpdate(5, 5, 3.5, 12.5));
         assertEquals(0, prices.pagesPerUpdate(5, 6, 3.5, 12.5));
         assertTrue(Double.isInfinite(prices.pagesPerUpdate(2, 1, 3.5, 3.5)));
+        // saves no write but reads less per page (an INCLUDE entry smaller than the item): always cheaper
+        assertTrue(Double.isInfinite(prices.pagesPerUpdate(2, 2, 5.0, 4.0)));
         assertTrue(Double.isNaN(prices.pagesPerUpdate(2, 2, 3.5, 3.5)));
         assertEquals("never", ProjectionPass.breakEven(0));
         assertEquals("always", ProjectionPass.breakEven(Double.POSITIVE_INFINITY));
