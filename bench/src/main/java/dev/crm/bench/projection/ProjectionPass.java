@@ -49,6 +49,7 @@ public final class ProjectionPass {
     static final int CONTACTS = 900; // so each of the 8 summary shards holds more than a page of 100
     static final int CASES = 300;
     static final int ALERTS = 300;
+    static final int PURCHASES_PER_CONTACT = 3;
     static final int[] PAGES = {25, 100};
     /** One contact of ~2.5 KB (long notes), for the PATCH's figures beyond 1 KB; the lists are of the others. */
     static final int LARGE_CONTACT = 0; // the oldest: on no list page measured (newest first)
@@ -94,12 +95,20 @@ public final class ProjectionPass {
                 new ListRoute("case", "GET /v1/cases", "GSI1", "GSI1PK", n -> Math.max(n + 1, 100), false, null, null, false),
                 new ListRoute("case by status", "GET /v1/cases?status=open", "GSI2", "GSI2PK", n -> Math.max(n + 1, 100),
                         false, null, null, false),
+                // the same list if an unfiltered page read limit + 1 entries (what ALL would cost without the over-read)
+                new ListRoute("case, limit + 1", "GET /v1/cases reading limit + 1", "GSI1", "GSI1PK", n -> n + 1, false, null,
+                        null, false),
                 // DynamoDbChurnRepository.alerts: one page of the status's partition
                 new ListRoute("churn alert", "GET /v1/churn/alerts?status=open", "GSI1", "GSI1PK", n -> n, true, null, null,
                         false),
                 // DynamoDbChurnRepository.histories (R1) and DynamoDbAnalyticsRepository.customers (A1): a
                 // shard of the summaries; the readers take only INCLUDE's attributes
                 new ListRoute("purchase summary", "churn run R1 / analytics A1 (one shard)", "GSI1", "GSI1PK", n -> n, true,
+                        null, null, true),
+                // DynamoDbChurnRepository.purchaseItems (R2) and DynamoDbAnalyticsRepository (A2): purchase timeline
+                // entries of a shard (the key condition's upper bound left out: every entry is before it); the
+                // readers take contactId and data
+                new ListRoute("purchase entry", "churn run R2 / analytics A2 (one shard)", "GSI2", "GSI2PK", n -> n, true,
                         null, null, true));
     }
 
@@ -109,6 +118,8 @@ public final class ProjectionPass {
             case "contact by stage" -> Keys.stageIndex(tenant, "customer");
             case "case" -> tenant.value() + "#CASES";
             case "case by status" -> tenant.value() + "#CASES#open";
+            case "case, limit + 1" -> tenant.value() + "#CASES";
+            case "purchase entry" -> Keys.purchasesIndex(tenant, 0);
             case "churn alert" -> Shapes.alertsIndex(tenant, "open");
             case "purchase summary" -> Keys.summariesIndex(tenant, 0);
             default -> throw new IllegalArgumentException(r.entity());
@@ -155,6 +166,9 @@ public final class ProjectionPass {
             items.add(i == LARGE_CONTACT ? Shapes.contactItem(tenant, i, base.plusSeconds(60L * i), 3, LARGE_NOTES)
                     : Shapes.contactItem(tenant, i, base.plusSeconds(60L * i), 3));
             items.add(Shapes.summaryItem(tenant, i, 2 + i % 5));
+            for (int n = 0; n < PURCHASES_PER_CONTACT; n++) {
+                items.add(Shapes.purchaseEntry(tenant, i, n));
+            }
         }
         for (int i = 0; i < CASES; i++) {
             items.add(Shapes.caseItem(tenant, i, "open", Shapes.seededAssignee(i), base.plusSeconds(i), 2));
@@ -320,6 +334,11 @@ public final class ProjectionPass {
                 .updateExpression(Shapes.summaryUpdate()).conditionExpression("purchaseVersion = :expected")
                 .expressionAttributeValues(values)
                 .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).build()).consumedCapacity())));
+        // a purchase's timeline entry: a new item entering GSI2 (in the product, one item of the purchase's transaction)
+        out.put("purchase timeline entry put (new item)", Units.of(List.of(client.putItem(PutItemRequest.builder()
+                .tableName(table).item(Shapes.purchaseEntry(tenant, 12, PURCHASES_PER_CONTACT))
+                .conditionExpression("attribute_not_exists(PK)")
+                .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).build()).consumedCapacity())));
         return out;
     }
 
@@ -344,7 +363,7 @@ public final class ProjectionPass {
         StringBuilder sb = new StringBuilder("## GSI projections: ALL vs KEYS_ONLY vs INCLUDE\n\n");
         sb.append("Three tables with the template's keys and indexes, differing only in what GSI1 and GSI2 project; ")
                 .append("the same items in each (").append(CONTACTS).append(" contacts and their purchase summaries, ")
-                .append(CASES).append(" cases, ").append(ALERTS).append(" churn alerts, one tenant). ")
+                .append(CASES).append(" cases, ").append(ALERTS).append(" churn alerts, ").append(PURCHASES_PER_CONTACT).append(" purchase timeline entries per contact, one tenant). ")
                 .append("INCLUDE projects: ").append(String.join(", ", Variant.INCLUDED.stream().map(Markdown::code).toList()))
                 .append(".\n\nItem sizes as DynamoDB bills them (bench ItemSize): ");
         Instant t = Instant.parse("2026-11-01T00:00:00Z");
@@ -353,7 +372,8 @@ public final class ProjectionPass {
                 .append(" B for the larger contact's PATCH), case ")
                 .append(ItemSize.of(Shapes.caseItem(tenant, 1, "open", "agent_1", t, 2))).append(" B, churn alert ")
                 .append(ItemSize.of(Shapes.alertItem(tenant, 1))).append(" B, purchase summary ")
-                .append(ItemSize.of(Shapes.summaryItem(tenant, 1, 3))).append(" B (each plus `tenantShard`, ~33 B).\n\n");
+                .append(ItemSize.of(Shapes.summaryItem(tenant, 1, 3))).append(" B, purchase timeline entry ")
+                .append(ItemSize.of(Shapes.purchaseEntry(tenant, 1, 0))).append(" B (each plus `tenantShard`, ~33 B).\n\n");
         sb.append("Capacity: `ReturnConsumedCapacity=INDEXES` as DynamoDB Local reports it (single-item writes, ")
                 .append("queries and batch reads are reported as DynamoDB bills them: per started 4 KB of the page read, ")
                 .append("eventually consistent; a batch read per item). Latency: warm, the same requests without capacity ")
@@ -416,11 +436,12 @@ public final class ProjectionPass {
         Map<String, List<String>> m = new LinkedHashMap<>();
         m.put("contact PATCH (moves GSI1SK, GSI2SK)", List.of("contact", "contact by stage"));
         m.put("contact PATCH, 2.5 KB contact (moves GSI1SK, GSI2SK)", List.of("contact", "contact by stage"));
-        m.put("case reply, status unchanged (no key moves)", List.of("case", "case by status"));
-        m.put("case reassignment, status unchanged (no key moves)", List.of("case", "case by status"));
-        m.put("case status change (moves GSI2PK)", List.of("case", "case by status"));
+        m.put("case reply, status unchanged (no key moves)", List.of("case", "case by status", "case, limit + 1"));
+        m.put("case reassignment, status unchanged (no key moves)", List.of("case", "case by status", "case, limit + 1"));
+        m.put("case status change (moves GSI2PK)", List.of("case", "case by status", "case, limit + 1"));
         m.put("churn alert acknowledge (moves GSI1PK)", List.of("churn alert"));
         m.put("purchase summary update (no key moves)", List.of("purchase summary"));
+        m.put("purchase timeline entry put (new item)", List.of("purchase entry"));
         return m;
     }
 

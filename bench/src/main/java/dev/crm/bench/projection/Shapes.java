@@ -171,6 +171,38 @@ final class Shapes {
         return item;
     }
 
+    // ---- purchase timeline entries (DynamoDbContactRepository.timelineItem with purchase = true)
+
+    static Map<String, AttributeValue> purchaseEntry(TenantId t, int contact, int n) {
+        String contactId = contactId(contact);
+        String id = String.format(Locale.ROOT, "int_bench%08d%03d", contact, n);
+        Instant occurredAt = Instant.parse("2026-01-05T10:15:00Z").plusSeconds(86_400L * (30L * n + contact % 30));
+        var item = new HashMap<>(Table.key(Keys.contact(t, contactId), Keys.timeline(occurredAt, "interaction", id)));
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("amount", "59.90");
+        value.put("currency", "EUR");
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("id", id);
+        data.put("type", "purchase");
+        data.put("channel", "web");
+        data.put("occurredAt", Keys.sortableInstant(occurredAt));
+        data.put("value", value);
+        data.put("summary", "Order ORD-2026-" + (500000 + contact) + ": annual plan renewal, 1 item");
+        data.put("source", "shop");
+        item.put(Table.ENTITY, Attr.s("TIMELINE"));
+        item.put("tenantId", Attr.s(t.value()));
+        item.put("kind", Attr.s("interaction"));
+        item.put("interactionType", Attr.s("purchase"));
+        item.put("entryId", Attr.s(id));
+        item.put("occurredAt", Attr.instant(occurredAt));
+        item.put("recordedAt", Attr.instant(occurredAt.plusSeconds(2)));
+        item.put("data", Attr.of(data));
+        item.put("contactId", Attr.s(contactId));
+        item.put(Table.GSI2PK, Attr.s(Keys.purchasesIndex(t, Keys.contactShard(contactId))));
+        item.put(Table.GSI2SK, Attr.s(Keys.sortableInstant(occurredAt) + "#" + contactId + "#" + id));
+        return item;
+    }
+
     // ---- purchase summaries (DynamoDbContactRepository.summaryUpdate and summaryIdentity)
 
     /** The SET of a purchase's summary update, values for the n-th purchase. */
