@@ -447,8 +447,14 @@ class TenantsHandlerIT {
         assertEquals("queued", body(r).get("status"));
         assertNull(infra.tenants().findByKeyHash(ApiKeys.hash(a.adminKey())), "keys stop working at once");
         assertNull(infra.tenants().findBySlug(a.slug()));
+        // the 202 is the job as stored (answered from the write, not read back): the same as reading it
+        var stored = call(ApiEvents.request("GET", "/v1/tenants/{tenantId}/deprovisioning").path("tenantId", a.id().value()).operator());
+        status(stored, 200);
+        assertEquals(body(stored), body(r));
         // a second DELETE finds the same job
-        status(call(ApiEvents.request("DELETE", "/v1/tenants/{tenantId}").path("tenantId", a.id().value()).operator()), 202);
+        var again = call(ApiEvents.request("DELETE", "/v1/tenants/{tenantId}").path("tenantId", a.id().value()).operator());
+        status(again, 202);
+        assertEquals(body(stored), body(again));
 
         new DeprovisionWorker(infra).handleRequest(jobInserted(Keys.operatorJob(TenantService.deprovisionJobId(a.id()))),
                 new LambdaContext());

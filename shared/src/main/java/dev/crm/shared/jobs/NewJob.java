@@ -1,5 +1,6 @@
 package dev.crm.shared.jobs;
 
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -12,6 +13,15 @@ import java.util.Map;
 public record NewJob(JobRef ref, String kind, String tenantId, Map<String, Object> input, long total) {
     public NewJob {
         input = input == null ? Map.of() : input;
+    }
+
+    /**
+     * The job as its creating write stores it at {@code at}: queued, nothing done. A route that created
+     * it answers from this instead of reading the item back.
+     */
+    public Job queuedAt(Instant at) {
+        return new Job(ref, ref.id(), kind, tenantId, Job.Status.QUEUED, 0, total, input, Map.of(), null, Map.of(),
+                null, 0, 0, at, at);
     }
 
     /** A tenant's own job. */

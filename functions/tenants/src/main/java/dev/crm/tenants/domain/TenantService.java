@@ -168,9 +168,11 @@ public final class TenantService {
      * @return false when there is no active tenant with that id
      */
     public boolean startDeprovisioning(TenantId id) {
-        String jobId = deprovisionJobId(id);
-        var job = new NewJob(JobRef.operator(jobId), DEPROVISION_JOB, id.value(), Map.of("tenantId", id.value()), 0);
-        return tenants.beginDeprovisioning(id, clock.instant(), job);
+        return tenants.beginDeprovisioning(id, clock.instant(), deprovisionJob(id));
+    }
+
+    private static NewJob deprovisionJob(TenantId id) {
+        return new NewJob(JobRef.operator(deprovisionJobId(id)), DEPROVISION_JOB, id.value(), Map.of("tenantId", id.value()), 0);
     }
 
     /**
@@ -180,7 +182,11 @@ public final class TenantService {
      *         a job deprovisioning it
      */
     public Job deprovision(TenantId id) {
-        startDeprovisioning(id);
+        Instant now = clock.instant();
+        NewJob job = deprovisionJob(id);
+        if (tenants.beginDeprovisioning(id, now, job)) {
+            return job.queuedAt(now); // as written in the same transaction: no read back
+        }
         return deprovisioning(id);
     }
 

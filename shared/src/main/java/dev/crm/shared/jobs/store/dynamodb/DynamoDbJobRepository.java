@@ -200,8 +200,7 @@ public final class DynamoDbJobRepository implements JobRepository {
         } catch (ConditionalCheckFailedException e) {
             throw new StoreException.UniqueViolation("jobId", job.ref().id());
         }
-        return new Job(job.ref(), job.ref().id(), job.kind(), job.tenantId(), Job.Status.QUEUED, 0, job.total(),
-                job.input(), Map.of(), null, Map.of(), null, 0, 0, now, now);
+        return job.queuedAt(now);
     }
 
     @Override
