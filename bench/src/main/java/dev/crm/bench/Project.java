@@ -1,5 +1,6 @@
 package dev.crm.bench;
 
+import dev.crm.devkit.FilterPattern;
 import dev.crm.shared.json.Json;
 import dev.crm.devkit.SamTemplate;
 import dev.crm.devkit.SampleEvents;

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import dev.crm.shared.json.Json;
 import dev.crm.devkit.LambdaContext;
+import dev.crm.devkit.FilterPattern;
 import dev.crm.devkit.SamTemplate;
 import dev.crm.devkit.StreamRecords;
 import java.util.ArrayList;
@@ -32,7 +33,8 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * batch is retried as Lambda retries it: whole, or from the record the function reported failed
  * ({@code ReportBatchItemFailures}), or split in two halves ({@code BisectBatchOnFunctionError}), up to
  * {@code MaximumRetryAttempts}, then given up (on AWS: to the on-failure destination). Supports the
- * filter syntax the template uses: nested objects and lists of exact values.
+ * filter syntax the template uses, matched by devkit's {@code FilterPattern} (exact values, prefix,
+ * exists, anything-but).
  */
 final class StreamPump implements AutoCloseable {
     record Subscription(String functionId, String eventName, List<Map<String, Object>> patterns,
@@ -352,35 +354,11 @@ final class StreamPump implements AutoCloseable {
             return true;
         }
         for (Map<String, Object> p : patterns) {
-            if (matches(p, event)) {
+            if (FilterPattern.matches(p, event)) {
                 return true;
             }
         }
         return false;
-    }
-
-    static boolean matches(Map<String, Object> pattern, Map<String, Object> event) {
-        for (var e : pattern.entrySet()) {
-            Object actual = event.get(e.getKey());
-            Object expected = e.getValue();
-            if (expected instanceof Map<?, ?> sub) {
-                if (!(actual instanceof Map<?, ?> a)) {
-                    return false;
-                }
-                @SuppressWarnings("unchecked")
-                boolean ok = matches((Map<String, Object>) sub, (Map<String, Object>) a);
-                if (!ok) {
-                    return false;
-                }
-            } else if (expected instanceof List<?> values) {
-                if (actual == null || !values.contains(actual)) {
-                    return false;
-                }
-            } else if (!String.valueOf(expected).equals(String.valueOf(actual))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The record as Lambda's filter sees it: {"eventName", "dynamodb": {"Keys", "NewImage"}} in wire form. */

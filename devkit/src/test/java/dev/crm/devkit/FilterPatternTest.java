@@ -1,4 +1,4 @@
-package dev.crm.bench;
+package dev.crm.devkit;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,5 +36,16 @@ class FilterPatternTest {
         assertFalse(FilterPattern.matches(json("{\"dynamodb\":{\"NewImage\":{\"entity\":[{\"exists\":false}]}}}"), record));
         assertTrue(FilterPattern.matches(json("{\"eventName\":[{\"anything-but\":[\"REMOVE\"]}]}"), record));
         assertFalse(FilterPattern.matches(json("{\"eventName\":[{\"anything-but\":\"INSERT\"}]}"), record));
+    }
+
+    @Test
+    void anAbsentAttributeMatchesExistsFalseOnItsTypedLeaf() {
+        String pattern = "{\"dynamodb\":{\"NewImage\":{\"entity\":{\"S\":[\"JOB\"]},\"importJob\":{\"S\":[{\"exists\":false}]}}}}";
+        assertTrue(FilterPattern.matches(json(pattern), record), "no importJob: delivered");
+        assertFalse(FilterPattern.matches(json(pattern), json("""
+                {"eventName":"INSERT","dynamodb":{"NewImage":{"entity":{"S":"JOB"},"importJob":{"S":"cnimp_1"}}}}""")),
+                "an imported item: filtered out");
+        // an absent object still fails a value it must have
+        assertFalse(FilterPattern.matches(json("{\"dynamodb\":{\"OldImage\":{\"status\":{\"S\":[\"queued\"]}}}}"), record));
     }
 }

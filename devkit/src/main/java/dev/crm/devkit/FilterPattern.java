@@ -1,4 +1,4 @@
-package dev.crm.bench;
+package dev.crm.devkit;
 
 import java.util.List;
 import java.util.Map;
@@ -7,8 +7,11 @@ import java.util.Objects;
 /**
  * The subset of Lambda event-filter patterns the template uses (and a little more): a pattern is a
  * tree of objects whose leaves are lists of allowed values; a value may also be {@code {"prefix": …}},
- * {@code {"exists": true|false}} or {@code {"anything-but": […]}}. Used to find which function a
- * sample stream record would start.
+ * {@code {"exists": true|false}} or {@code {"anything-but": […]}}. The local runner's stream pump
+ * delivers records by it, and the bench finds which function a sample stream record would start.
+ * {@code exists} applies to leaves, as Lambda's does: a DynamoDB attribute is absent when its typed
+ * leaf is, so {@code {"importJob": {"S": [{"exists": false}]}}} matches an image without
+ * {@code importJob} (an absent object is matched as an empty one).
  */
 public final class FilterPattern {
     private FilterPattern() {}
@@ -19,7 +22,8 @@ public final class FilterPattern {
             Object actual = event == null ? null : event.get(e.getKey());
             Object expected = e.getValue();
             if (expected instanceof Map<?, ?> sub) {
-                if (!(actual instanceof Map<?, ?> a) || !matches((Map<String, Object>) sub, (Map<String, Object>) a)) {
+                Map<String, Object> a = actual == null ? Map.of() : actual instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
+                if (a == null || !matches((Map<String, Object>) sub, a)) {
                     return false;
                 }
             } else if (expected instanceof List<?> allowed) {
