@@ -17,6 +17,14 @@ import dev.crm.shared.tenant.TenantCache;
 public final class PreferencesComponents {
     private PreferencesComponents() {}
 
+    /**
+     * SnapStart priming, registered by the Lambda constructors: the stores build their schemas on first
+     * use (a cold start builds only its request's), the snapshot holds them all.
+     */
+    public static void buildSchemas() {
+        DynamoDbPreferencesRepository.buildSchemas();
+    }
+
     public static PreferencesService service(Infrastructure infra) {
         return new PreferencesService(new DynamoDbPreferencesRepository(infra.table(),
                 new TenantCache(infra.tenants(), infra.clock())::secretsOf), infra.clock());
