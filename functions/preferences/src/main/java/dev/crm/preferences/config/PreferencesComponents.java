@@ -3,6 +3,7 @@ package dev.crm.preferences.config;
 import dev.crm.preferences.domain.PreferencesService;
 import dev.crm.shared.outbound.MessageSenders;
 import dev.crm.preferences.store.dynamodb.DynamoDbPreferencesRepository;
+import dev.crm.shared.consent.store.dynamodb.ConsentTable;
 import dev.crm.preferences.store.dynamodb.PreferenceChangeDecoder;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.events.EventAnnouncer;
@@ -23,6 +24,7 @@ public final class PreferencesComponents {
      */
     public static void buildSchemas() {
         DynamoDbPreferencesRepository.buildSchemas();
+        ConsentTable.buildSchema();
     }
 
     public static PreferencesService service(Infrastructure infra) {
