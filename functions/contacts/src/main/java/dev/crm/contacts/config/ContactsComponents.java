@@ -47,6 +47,14 @@ public final class ContactsComponents {
         this.service = new ContactService(contacts, infra.clock());
     }
 
+    /**
+     * SnapStart priming, registered by the Lambda constructors: the stores build their schemas on first
+     * use (a cold start builds only its request's), the snapshot holds them all.
+     */
+    public static void buildSchemas() {
+        DynamoDbContactRepository.buildSchemas();
+    }
+
     /** The function's tenant cache: the routes' and the email guards' secrets come from one. */
     public TenantCache tenants() {
         return tenants;

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import dev.crm.contacts.config.ContactsComponents;
 import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.config.Priming;
 import dev.crm.shared.events.EventAnnouncer;
 
 /**
@@ -17,6 +18,7 @@ public final class ContactEventsHandler implements RequestHandler<DynamodbEvent,
 
     public ContactEventsHandler() {
         this(Infrastructure.lambda());
+        Priming.register(ContactsComponents::buildSchemas); // its stores build their schemas on first use
     }
 
     public ContactEventsHandler(Infrastructure infra) {

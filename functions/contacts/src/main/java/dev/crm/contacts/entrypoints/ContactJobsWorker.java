@@ -10,6 +10,7 @@ import dev.crm.contacts.domain.EmailGuardMigration;
 import dev.crm.contacts.domain.InteractionImport;
 import dev.crm.contacts.config.ContactsComponents;
 import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.config.Priming;
 import dev.crm.shared.jobs.JobRunner;
 import dev.crm.shared.jobs.JobStreamEvents;
 import dev.crm.shared.metrics.Invocation;
@@ -37,6 +38,7 @@ public final class ContactJobsWorker implements RequestHandler<DynamodbEvent, Vo
 
     public ContactJobsWorker() {
         this(Infrastructure.lambda());
+        Priming.register(ContactsComponents::buildSchemas); // its stores build their schemas on first use
     }
 
     public ContactJobsWorker(Infrastructure infra) {

@@ -9,6 +9,7 @@ import dev.crm.contacts.domain.ContactPrivacy;
 import dev.crm.contacts.domain.ContactService;
 import dev.crm.contacts.config.ContactsComponents;
 import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.config.Priming;
 import dev.crm.shared.http.ApiRouter;
 import dev.crm.shared.http.RoutedHandler;
 
@@ -22,6 +23,7 @@ public final class ContactsHandler
 
     public ContactsHandler() {
         this(Infrastructure.lambda());
+        Priming.register(ContactsComponents::buildSchemas); // its stores build their schemas on first use
         router().primeOnCheckpoint();
     }
 

@@ -12,6 +12,7 @@ import dev.crm.journeys.store.dynamodb.JourneyChangeDecoder;
 import dev.crm.journeys.stream.EnrolmentBatch;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.consent.ConsentRepository;
+import dev.crm.shared.consent.store.dynamodb.ConsentTable;
 import dev.crm.shared.consent.store.dynamodb.DynamoDbConsentRepository;
 import dev.crm.shared.events.EventAnnouncer;
 import dev.crm.shared.events.store.dynamodb.DynamoDbEventRepository;
@@ -45,6 +46,14 @@ public final class JourneysComponents {
         this.tenants = new TenantCache(infra.tenants(), infra.clock());
         this.consent = new DynamoDbConsentRepository(infra.table(), tenants::secretsOf);
         this.sender = sender;
+    }
+
+    /**
+     * SnapStart priming, registered by the Lambda constructors: the consent store builds its schema on
+     * first use (a cold start builds it only if its request records a send), the snapshot holds it.
+     */
+    public static void buildSchemas() {
+        ConsentTable.buildSchema();
     }
 
     public Infrastructure infrastructure() {

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.crm.journeys.config.JourneysComponents;
 import dev.crm.journeys.stream.EnrolmentBatch;
 import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.config.Priming;
 
 /**
  * Stored events from the table stream (INSERTs of {@code EVENT} items): exits and enrolments, one
@@ -18,6 +19,7 @@ public final class JourneyEnrolmentHandler implements RequestHandler<DynamodbEve
 
     public JourneyEnrolmentHandler() {
         this(Infrastructure.lambda());
+        Priming.register(JourneysComponents::buildSchemas); // its stores build their schemas on first use
     }
 
     public JourneyEnrolmentHandler(Infrastructure infra) {

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import dev.crm.journeys.config.JourneysComponents;
 import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.config.Priming;
 import dev.crm.shared.events.EventAnnouncer;
 
 /** Stores the journey events of enrolment changes, read from the table stream (docs/events.md, "Journeys"). */
@@ -13,6 +14,7 @@ public final class JourneyEventsHandler implements RequestHandler<DynamodbEvent,
 
     public JourneyEventsHandler() {
         this(Infrastructure.lambda());
+        Priming.register(JourneysComponents::buildSchemas); // its stores build their schemas on first use
     }
 
     public JourneyEventsHandler(Infrastructure infra) {

@@ -6,6 +6,7 @@ import dev.crm.journeys.config.JourneysComponents;
 import dev.crm.journeys.domain.DateEntries;
 import dev.crm.journeys.domain.JourneyRunner;
 import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.config.Priming;
 import dev.crm.shared.log.Log;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,6 +26,7 @@ public final class JourneySweepSchedule implements RequestHandler<Map<String, Ob
 
     public JourneySweepSchedule() {
         this(Infrastructure.lambda());
+        Priming.register(JourneysComponents::buildSchemas); // its stores build their schemas on first use
     }
 
     public JourneySweepSchedule(Infrastructure infra) {

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.crm.journeys.config.JourneysComponents;
 import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.config.Priming;
 import dev.crm.shared.http.ApiRouter;
 import dev.crm.shared.http.RoutedHandler;
 
@@ -16,6 +17,7 @@ public final class JourneysHandler
 
     public JourneysHandler() {
         this(Infrastructure.lambda());
+        Priming.register(JourneysComponents::buildSchemas); // its stores build their schemas on first use
         router().primeOnCheckpoint();
     }
 

@@ -3,6 +3,7 @@ package dev.crm.preferences.config;
 import dev.crm.preferences.domain.PreferencesService;
 import dev.crm.shared.outbound.MessageSenders;
 import dev.crm.preferences.store.dynamodb.DynamoDbPreferencesRepository;
+import dev.crm.shared.consent.store.dynamodb.ConsentTable;
 import dev.crm.preferences.store.dynamodb.PreferenceChangeDecoder;
 import dev.crm.shared.config.Infrastructure;
 import dev.crm.shared.events.EventAnnouncer;
@@ -16,6 +17,15 @@ import dev.crm.shared.tenant.TenantCache;
  */
 public final class PreferencesComponents {
     private PreferencesComponents() {}
+
+    /**
+     * SnapStart priming, registered by the Lambda constructors: the stores build their schemas on first
+     * use (a cold start builds only its request's), the snapshot holds them all.
+     */
+    public static void buildSchemas() {
+        DynamoDbPreferencesRepository.buildSchemas();
+        ConsentTable.buildSchema();
+    }
 
     public static PreferencesService service(Infrastructure infra) {
         return new PreferencesService(new DynamoDbPreferencesRepository(infra.table(),

@@ -7,6 +7,7 @@ import dev.crm.preferences.domain.ConsentEvidence;
 import dev.crm.preferences.domain.PreferencesService;
 import dev.crm.preferences.config.PreferencesComponents;
 import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.config.Priming;
 import dev.crm.shared.log.Log;
 import dev.crm.shared.metrics.Invocation;
 import dev.crm.shared.metrics.Metrics;
@@ -34,6 +35,7 @@ public final class BounceHandler implements RequestHandler<Map<String, Object>, 
 
     public BounceHandler() {
         this(Infrastructure.lambda());
+        Priming.register(PreferencesComponents::buildSchemas); // its stores build their schemas on first use
     }
 
     public BounceHandler(Infrastructure infra) {

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import dev.crm.preferences.config.PreferencesComponents;
 import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.config.Priming;
 import dev.crm.shared.events.EventAnnouncer;
 
 /** Stores the events of consent ledger entries, read from the table stream (docs/events.md). */
@@ -13,6 +14,7 @@ public final class PreferenceEventsHandler implements RequestHandler<DynamodbEve
 
     public PreferenceEventsHandler() {
         this(Infrastructure.lambda());
+        Priming.register(PreferencesComponents::buildSchemas); // its stores build their schemas on first use
     }
 
     public PreferenceEventsHandler(Infrastructure infra) {

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import dev.crm.preferences.config.PreferencesComponents;
 import dev.crm.preferences.domain.ConsentImport;
 import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.config.Priming;
 import dev.crm.shared.jobs.JobRef;
 import dev.crm.shared.jobs.JobRunner;
 import dev.crm.shared.jobs.JobStreamEvents;
@@ -20,6 +21,7 @@ public final class PreferenceJobsWorker implements RequestHandler<DynamodbEvent,
 
     public PreferenceJobsWorker() {
         this(Infrastructure.lambda());
+        Priming.register(PreferencesComponents::buildSchemas); // its stores build their schemas on first use
     }
 
     public PreferenceJobsWorker(Infrastructure infra) {

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import dev.crm.preferences.domain.PreferencesService;
 import dev.crm.preferences.config.PreferencesComponents;
 import dev.crm.shared.config.Infrastructure;
+import dev.crm.shared.config.Priming;
 import dev.crm.shared.http.ApiResponse;
 import dev.crm.shared.http.ApiRouter;
 import dev.crm.shared.http.Route;
@@ -32,6 +33,7 @@ public final class PreferencesHandler
 
     public PreferencesHandler() {
         this(Infrastructure.lambda());
+        Priming.register(PreferencesComponents::buildSchemas); // its stores build their schemas on first use
         router().primeOnCheckpoint();
     }
 

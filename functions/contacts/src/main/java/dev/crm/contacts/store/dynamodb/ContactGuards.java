@@ -39,13 +39,20 @@ final class ContactGuards {
     private static final Expression FREE = condition("attribute_not_exists(PK)");
 
     private final Table table;
-    private final DynamoDbTable<GuardItem> guards;
+    // Table views set on first use, so building the store builds no schema (a race only builds the same view twice).
+    private DynamoDbTable<GuardItem> guards;
     private final Function<TenantId, TenantSecrets> secrets;
 
     ContactGuards(Table table, Function<TenantId, TenantSecrets> secrets) {
         this.table = table;
-        this.guards = table.of(GuardItem.SCHEMA);
         this.secrets = secrets;
+    }
+
+    private DynamoDbTable<GuardItem> guards() {
+        if (guards == null) {
+            guards = table.of(GuardItem.SCHEMA);
+        }
+        return guards;
     }
 
     /**
@@ -110,7 +117,7 @@ final class ContactGuards {
     }
 
     private String holderOf(String pk) {
-        GuardItem g = guards.getItem(b -> b.key(DynamoDbContactRepository.key(pk, Keys.ITEM)).consistentRead(true));
+        GuardItem g = guards().getItem(b -> b.key(DynamoDbContactRepository.key(pk, Keys.ITEM)).consistentRead(true));
         return g == null ? null : g.contactId();
     }
 
@@ -146,11 +153,11 @@ final class ContactGuards {
                 releaseEmail(tx, t, s, next.id(), oldEmail);
             }
             if (newEmail != null) {
-                email = tx.putReportingHolder(guards, GuardItem.of(EmailAddress.guardKey(t, s, newEmail), t, next.id(),
+                email = tx.putReportingHolder(guards(), GuardItem.of(EmailAddress.guardKey(t, s, newEmail), t, next.id(),
                         "EMAIL_GUARD"), FREE);
                 String legacy = EmailAddress.legacyGuardKey(t, s, newEmail);
                 if (legacy != null) {
-                    legacyEmail = tx.checkReportingHolder(guards, legacy, Keys.ITEM, freeOrHeldBy(next.id()));
+                    legacyEmail = tx.checkReportingHolder(guards(), legacy, Keys.ITEM, freeOrHeldBy(next.id()));
                 }
             }
         }
@@ -159,10 +166,10 @@ final class ContactGuards {
         String newExt = externalIdKey(t, next);
         if (!Objects.equals(oldExt, newExt)) {
             if (oldExt != null) {
-                tx.delete(guards, oldExt, Keys.ITEM, heldBy(next.id()));
+                tx.delete(guards(), oldExt, Keys.ITEM, heldBy(next.id()));
             }
             if (newExt != null) {
-                ext = tx.putReportingHolder(guards, GuardItem.of(newExt, t, next.id(), "EXTERNAL_ID_GUARD"), FREE);
+                ext = tx.putReportingHolder(guards(), GuardItem.of(newExt, t, next.id(), "EXTERNAL_ID_GUARD"), FREE);
             }
         }
         return new Placed(email, legacyEmail, ext);
@@ -175,7 +182,7 @@ final class ContactGuards {
         }
         String ext = externalIdKey(t, c);
         if (ext != null) {
-            tx.delete(guards, ext, Keys.ITEM, heldBy(c.id()));
+            tx.delete(guards(), ext, Keys.ITEM, heldBy(c.id()));
         }
     }
 
@@ -186,11 +193,11 @@ final class ContactGuards {
     private void releaseEmail(EnhancedTransaction tx, TenantId t, TenantSecrets s, String contactId, String email) {
         String legacy = EmailAddress.legacyGuardKey(t, s, email);
         if (legacy == null) {
-            tx.delete(guards, EmailAddress.guardKey(t, s, email), Keys.ITEM, heldBy(contactId));
+            tx.delete(guards(), EmailAddress.guardKey(t, s, email), Keys.ITEM, heldBy(contactId));
             return;
         }
-        tx.delete(guards, EmailAddress.guardKey(t, s, email), Keys.ITEM, freeOrHeldBy(contactId));
-        tx.delete(guards, legacy, Keys.ITEM, freeOrHeldBy(contactId));
+        tx.delete(guards(), EmailAddress.guardKey(t, s, email), Keys.ITEM, freeOrHeldBy(contactId));
+        tx.delete(guards(), legacy, Keys.ITEM, freeOrHeldBy(contactId));
     }
 
     /** The partition keys of every guard the contact's address may be under (erasure deletes each). */

@@ -34,6 +34,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -60,16 +61,43 @@ public final class DynamoDbContactRepository implements ContactRepository {
     });
 
     private final Table table;
-    private final DynamoDbTable<ContactRecord> profiles;
-    private final DynamoDbTable<SegmentItem> segmentItems;
+    // Table views set on first use, so building the store builds no schema (a race only builds the same view twice).
+    private DynamoDbTable<ContactRecord> profiles;
+    private DynamoDbTable<SegmentItem> segmentItems;
     private final ContactGuards guards;
 
     /** @param secrets each tenant's secrets, which key its email guards */
     public DynamoDbContactRepository(Table table, Function<TenantId, TenantSecrets> secrets) {
         this.table = table;
-        this.profiles = table.of(ContactRecord.SCHEMA);
-        this.segmentItems = table.of(SegmentItem.SCHEMA);
         this.guards = new ContactGuards(table, secrets);
+    }
+
+    /**
+     * Builds the schemas of every store of this function now (profiles, segments, guards, erasure and
+     * import items): SnapStart priming, so the snapshot holds them as when the stores built them eagerly.
+     */
+    public static void buildSchemas() {
+        Objects.requireNonNull(ContactRecord.SCHEMA);
+        Objects.requireNonNull(SegmentItem.SCHEMA);
+        Objects.requireNonNull(GuardItem.SCHEMA);
+        Objects.requireNonNull(ErasureItems.Suppression.SCHEMA);
+        Objects.requireNonNull(ErasureItems.Record.SCHEMA);
+        Objects.requireNonNull(ImportItems.Lines.SCHEMA);
+        Objects.requireNonNull(ImportItems.RowMarker.SCHEMA);
+    }
+
+    private DynamoDbTable<ContactRecord> profiles() {
+        if (profiles == null) {
+            profiles = table.of(ContactRecord.SCHEMA);
+        }
+        return profiles;
+    }
+
+    private DynamoDbTable<SegmentItem> segmentItems() {
+        if (segmentItems == null) {
+            segmentItems = table.of(SegmentItem.SCHEMA);
+        }
+        return segmentItems;
     }
 
     // ---- contacts ----
@@ -77,7 +105,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
     @Override
     public void create(TenantId t, Contact c) {
         EnhancedTransaction tx = new EnhancedTransaction(table.enhanced());
-        tx.put(profiles, ContactRecord.of(t, c), EnhancedTransaction.condition("attribute_not_exists(PK)"));
+        tx.put(profiles(), ContactRecord.of(t, c), EnhancedTransaction.condition("attribute_not_exists(PK)"));
         ContactGuards.Placed guards = this.guards.addChanges(tx, t, null, c);
         try {
             tx.run();
@@ -94,7 +122,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
     public boolean createAll(TenantId t, List<Contact> batch) {
         EnhancedTransaction tx = new EnhancedTransaction(table.enhanced());
         for (Contact c : batch) {
-            tx.put(profiles, ContactRecord.of(t, c), EnhancedTransaction.condition("attribute_not_exists(PK)"));
+            tx.put(profiles(), ContactRecord.of(t, c), EnhancedTransaction.condition("attribute_not_exists(PK)"));
             this.guards.addChanges(tx, t, null, c);
         }
         try {
@@ -122,7 +150,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
 
     @Override
     public Contact find(TenantId t, String contactId) {
-        ContactRecord r = profiles.getItem(b -> b.key(key(Keys.contact(t, contactId), Keys.CONTACT_PROFILE)).consistentRead(true));
+        ContactRecord r = profiles().getItem(b -> b.key(key(Keys.contact(t, contactId), Keys.CONTACT_PROFILE)).consistentRead(true));
         return r == null ? null : r.toContact();
     }
 
@@ -135,13 +163,13 @@ public final class DynamoDbContactRepository implements ContactRepository {
         var stillAsRead = EnhancedTransaction.condition("version = :v AND #st = :st", Map.of("#st", "status"),
                 Map.of(":v", Attr.n(previous.version()), ":st", Attr.s(previous.status().name().toLowerCase(java.util.Locale.ROOT))));
         EnhancedTransaction tx = new EnhancedTransaction(table.enhanced());
-        tx.put(profiles, ContactRecord.of(t, updated), stillAsRead);
+        tx.put(profiles(), ContactRecord.of(t, updated), stillAsRead);
         ContactGuards.Placed guards = this.guards.addChanges(tx, t, previous, updated);
         if (tx.size() == 1) {
             // A plain conditional put: concurrent writers with one If-Match serialise on the version
             // instead of cancelling each other as transactions can.
             try {
-                profiles.putItem(PutItemEnhancedRequest.builder(ContactRecord.class).item(ContactRecord.of(t, updated))
+                profiles().putItem(PutItemEnhancedRequest.builder(ContactRecord.class).item(ContactRecord.of(t, updated))
                         .conditionExpression(stillAsRead).build());
                 return;
             } catch (ConditionalCheckFailedException e) {
@@ -557,7 +585,7 @@ public final class DynamoDbContactRepository implements ContactRepository {
 
     @Override
     public Segment findSegment(TenantId t, String segmentId) {
-        SegmentItem item = segmentItems.getItem(b -> b.key(key(Keys.segments(t), segmentId)).consistentRead(true));
+        SegmentItem item = segmentItems().getItem(b -> b.key(key(Keys.segments(t), segmentId)).consistentRead(true));
         return item == null ? null : item.toSegment();
     }
 

@@ -55,19 +55,38 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
 
     private final Table table;
     private final Clock clock;
-    private final DynamoDbTable<Lines> lines;
-    private final DynamoDbTable<RowMarker> markers;
-    private final DynamoDbTable<ContactRecord> profiles;
+    // Table views set on first use, so building the store builds no schema (a race only builds the same view twice).
+    private DynamoDbTable<Lines> lines;
+    private DynamoDbTable<RowMarker> markers;
+    private DynamoDbTable<ContactRecord> profiles;
     private final ContactGuards guards;
 
     /** @param secrets each tenant's secrets, which key its email guards */
     public DynamoDbImportRowRepository(Table table, Clock clock, Function<TenantId, TenantSecrets> secrets) {
         this.table = table;
         this.clock = clock;
-        this.lines = table.of(Lines.SCHEMA);
-        this.markers = table.of(RowMarker.SCHEMA);
-        this.profiles = table.of(ContactRecord.SCHEMA);
         this.guards = new ContactGuards(table, secrets);
+    }
+
+    private DynamoDbTable<Lines> lines() {
+        if (lines == null) {
+            lines = table.of(Lines.SCHEMA);
+        }
+        return lines;
+    }
+
+    private DynamoDbTable<RowMarker> markers() {
+        if (markers == null) {
+            markers = table.of(RowMarker.SCHEMA);
+        }
+        return markers;
+    }
+
+    private DynamoDbTable<ContactRecord> profiles() {
+        if (profiles == null) {
+            profiles = table.of(ContactRecord.SCHEMA);
+        }
+        return profiles;
     }
 
     private Instant expiry() {
@@ -115,7 +134,7 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
 
     @Override
     public List<String> importChunk(TenantId t, String jobId, int index) {
-        Lines chunk = lines.getItem(b -> b.key(DynamoDbContactRepository.key(Keys.job(t, jobId), ContactKeys.importChunk(index)))
+        Lines chunk = lines().getItem(b -> b.key(DynamoDbContactRepository.key(Keys.job(t, jobId), ContactKeys.importChunk(index)))
                 .consistentRead(true));
         return chunk == null ? List.of() : chunk.rows();
     }
@@ -163,8 +182,8 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
     public boolean writeImportedContact(TenantId t, String jobId, int row, Contact previous, Contact contact,
             RowOutcome outcome) {
         EnhancedTransaction tx = new EnhancedTransaction(table.enhanced());
-        tx.put(markers, marker(t, jobId, row, outcome, contact.id(), null), FIRST_OUTCOME);
-        tx.put(profiles, ContactRecord.of(t, contact), previous == null
+        tx.put(markers(), marker(t, jobId, row, outcome, contact.id(), null), FIRST_OUTCOME);
+        tx.put(profiles(), ContactRecord.of(t, contact), previous == null
                 ? EnhancedTransaction.condition("attribute_not_exists(PK)")
                 : EnhancedTransaction.condition("version = :v AND #st = :active", Map.of("#st", "status"),
                         Map.of(":v", Attr.n(previous.version()), ":active", Attr.s("active"))));
@@ -189,8 +208,8 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
         // up to 5 items a contact (marker, profile, email guard, legacy email check, external id guard)
         EnhancedTransaction tx = new EnhancedTransaction(table.enhanced());
         for (ImportedContact c : created) {
-            tx.put(markers, marker(t, jobId, c.row(), RowOutcome.CREATED, c.contact().id(), null), FIRST_OUTCOME);
-            tx.put(profiles, ContactRecord.of(t, c.contact()), EnhancedTransaction.condition("attribute_not_exists(PK)"));
+            tx.put(markers(), marker(t, jobId, c.row(), RowOutcome.CREATED, c.contact().id(), null), FIRST_OUTCOME);
+            tx.put(profiles(), ContactRecord.of(t, c.contact()), EnhancedTransaction.condition("attribute_not_exists(PK)"));
             guards.addChanges(tx, t, null, c.contact());
         }
         try {
@@ -207,7 +226,7 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
     @Override
     public boolean rejectRow(TenantId t, String jobId, int row, List<Map<String, Object>> errors) {
         try {
-            markers.putItem(PutItemEnhancedRequest.builder(RowMarker.class)
+            markers().putItem(PutItemEnhancedRequest.builder(RowMarker.class)
                     .item(marker(t, jobId, row, RowOutcome.REJECTED, null, errors)).conditionExpression(FIRST_OUTCOME).build());
             return true;
         } catch (ConditionalCheckFailedException e) {
@@ -269,7 +288,7 @@ public final class DynamoDbImportRowRepository implements ImportRowRepository {
     @SuppressWarnings("unchecked")
     public List<Rejection> rejections(TenantId t, String jobId) {
         List<Rejection> out = new ArrayList<>();
-        for (var page : lines.query(q -> q.queryConditional(QueryConditional.sortBeginsWith(
+        for (var page : lines().query(q -> q.queryConditional(QueryConditional.sortBeginsWith(
                 DynamoDbContactRepository.key(Keys.job(t, jobId), ContactKeys.REJECTIONS_PREFIX))))) {
             for (Lines item : page.items()) {
                 for (String row : item.rows()) {

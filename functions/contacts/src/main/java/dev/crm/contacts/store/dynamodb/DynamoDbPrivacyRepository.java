@@ -44,19 +44,38 @@ public final class DynamoDbPrivacyRepository implements PrivacyRepository {
 
     private final Table table;
     private final Clock clock;
-    private final DynamoDbTable<ContactRecord> profiles;
-    private final DynamoDbTable<ErasureItems.Suppression> suppressions;
-    private final DynamoDbTable<ErasureItems.Record> records;
+    // Table views set on first use, so building the store builds no schema (a race only builds the same view twice).
+    private DynamoDbTable<ContactRecord> profiles;
+    private DynamoDbTable<ErasureItems.Suppression> suppressions;
+    private DynamoDbTable<ErasureItems.Record> records;
     private final ContactGuards guards;
 
     /** @param secrets each tenant's secrets, which key its email guards */
     public DynamoDbPrivacyRepository(Table table, Clock clock, Function<TenantId, TenantSecrets> secrets) {
         this.table = table;
         this.clock = clock;
-        this.profiles = table.of(ContactRecord.SCHEMA);
-        this.suppressions = table.of(ErasureItems.Suppression.SCHEMA);
-        this.records = table.of(ErasureItems.Record.SCHEMA);
         this.guards = new ContactGuards(table, secrets);
+    }
+
+    private DynamoDbTable<ContactRecord> profiles() {
+        if (profiles == null) {
+            profiles = table.of(ContactRecord.SCHEMA);
+        }
+        return profiles;
+    }
+
+    private DynamoDbTable<ErasureItems.Suppression> suppressions() {
+        if (suppressions == null) {
+            suppressions = table.of(ErasureItems.Suppression.SCHEMA);
+        }
+        return suppressions;
+    }
+
+    private DynamoDbTable<ErasureItems.Record> records() {
+        if (records == null) {
+            records = table.of(ErasureItems.Record.SCHEMA);
+        }
+        return records;
     }
 
     @Override
@@ -117,7 +136,7 @@ public final class DynamoDbPrivacyRepository implements PrivacyRepository {
 
     @Override
     public Contact findAnyState(TenantId t, String contactId) {
-        ContactRecord r = profiles.getItem(b -> b.key(DynamoDbContactRepository.key(Keys.contact(t, contactId),
+        ContactRecord r = profiles().getItem(b -> b.key(DynamoDbContactRepository.key(Keys.contact(t, contactId),
                 Keys.CONTACT_PROFILE)).consistentRead(true));
         return r == null ? null : r.toContact();
     }
@@ -125,8 +144,8 @@ public final class DynamoDbPrivacyRepository implements PrivacyRepository {
     @Override
     public void suppress(TenantId t, String pseudonym, String reason, String jobId, Instant at) {
         // Plain puts: re-running after a crash writes the same items again.
-        suppressions.putItem(ErasureItems.Suppression.of(t, pseudonym, reason, at));
-        records.putItem(ErasureItems.Record.of(t, jobId, pseudonym, reason, at));
+        suppressions().putItem(ErasureItems.Suppression.of(t, pseudonym, reason, at));
+        records().putItem(ErasureItems.Record.of(t, jobId, pseudonym, reason, at));
     }
 
     @Override
@@ -150,7 +169,7 @@ public final class DynamoDbPrivacyRepository implements PrivacyRepository {
     @Override
     public void anonymize(TenantId t, Contact previous, Contact anonymized) {
         EnhancedTransaction tx = new EnhancedTransaction(table.enhanced());
-        tx.put(profiles, ContactRecord.of(t, anonymized), EnhancedTransaction.condition("version = :v", Map.of(),
+        tx.put(profiles(), ContactRecord.of(t, anonymized), EnhancedTransaction.condition("version = :v", Map.of(),
                 Map.of(":v", Attr.n(previous.version()))));
         guards.addReleases(tx, t, previous);
         try {

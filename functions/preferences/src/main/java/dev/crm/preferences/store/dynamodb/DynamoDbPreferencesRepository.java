@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
@@ -67,25 +68,75 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
 
     private final Table table;
     private final ContactDirectory contacts;
-    private final DynamoDbTable<ItemKey> keys;
-    private final DynamoDbTable<PreferencesItem> preferences;
-    private final DynamoDbTable<TokenUseItem> tokenUses;
-    private final DynamoDbTable<LedgerItem> ledger;
-    private final DynamoDbTable<TimelineItem> timeline;
+    // Table views set on first use, so building the store builds no schema (a race only builds the same view twice).
+    private DynamoDbTable<ItemKey> keyItems;
+    private DynamoDbTable<PreferencesItem> preferenceItems;
+    private DynamoDbTable<TokenUseItem> tokenUseItems;
+    private DynamoDbTable<LedgerItem> ledgerItems;
+    private DynamoDbTable<TimelineItem> timelineItems;
     private final ConsentTable consent;
-    private final DynamoDbTable<TopicItem> topics;
+    private DynamoDbTable<TopicItem> topicItems;
 
     /** @param secrets each tenant's secrets, which key its email guards */
     public DynamoDbPreferencesRepository(Table table, Function<TenantId, TenantSecrets> secrets) {
         this.table = table;
         this.contacts = new ContactDirectory(table, secrets);
-        this.keys = table.of(ItemKey.SCHEMA);
-        this.preferences = table.of(PreferencesItem.SCHEMA);
-        this.tokenUses = table.of(TokenUseItem.SCHEMA);
-        this.ledger = table.of(LedgerItem.SCHEMA);
-        this.timeline = table.of(TimelineItem.SCHEMA);
         this.consent = new ConsentTable(table);
-        this.topics = table.of(TopicItem.SCHEMA);
+    }
+
+    /**
+     * Builds the schemas of this function's items now (keys, preferences, token uses, ledger, timeline,
+     * topics): SnapStart priming, so the snapshot holds them as when the store built them eagerly.
+     */
+    public static void buildSchemas() {
+        Objects.requireNonNull(ItemKey.SCHEMA);
+        Objects.requireNonNull(PreferencesItem.SCHEMA);
+        Objects.requireNonNull(TokenUseItem.SCHEMA);
+        Objects.requireNonNull(LedgerItem.SCHEMA);
+        Objects.requireNonNull(TimelineItem.SCHEMA);
+        Objects.requireNonNull(TopicItem.SCHEMA);
+    }
+
+    private DynamoDbTable<ItemKey> keyItems() {
+        if (keyItems == null) {
+            keyItems = table.of(ItemKey.SCHEMA);
+        }
+        return keyItems;
+    }
+
+    private DynamoDbTable<PreferencesItem> preferenceItems() {
+        if (preferenceItems == null) {
+            preferenceItems = table.of(PreferencesItem.SCHEMA);
+        }
+        return preferenceItems;
+    }
+
+    private DynamoDbTable<TokenUseItem> tokenUseItems() {
+        if (tokenUseItems == null) {
+            tokenUseItems = table.of(TokenUseItem.SCHEMA);
+        }
+        return tokenUseItems;
+    }
+
+    private DynamoDbTable<LedgerItem> ledgerItems() {
+        if (ledgerItems == null) {
+            ledgerItems = table.of(LedgerItem.SCHEMA);
+        }
+        return ledgerItems;
+    }
+
+    private DynamoDbTable<TimelineItem> timelineItems() {
+        if (timelineItems == null) {
+            timelineItems = table.of(TimelineItem.SCHEMA);
+        }
+        return timelineItems;
+    }
+
+    private DynamoDbTable<TopicItem> topicItems() {
+        if (topicItems == null) {
+            topicItems = table.of(TopicItem.SCHEMA);
+        }
+        return topicItems;
     }
 
     private static Key key(String pk, String sk) {
@@ -122,7 +173,7 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
 
     @Override
     public boolean isSuppressed(TenantId t, String addressPseudonym) {
-        return keys.getItem(r -> r.key(key(Keys.suppression(t, addressPseudonym), Keys.ITEM)).consistentRead(true)) != null;
+        return keyItems().getItem(r -> r.key(key(Keys.suppression(t, addressPseudonym), Keys.ITEM)).consistentRead(true)) != null;
     }
 
     // ---- preferences and the ledger ----
@@ -139,7 +190,7 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
             throw new IllegalArgumentException("ledger entries come with a state change");
         }
         String pk = Keys.contact(t, contactId);
-        var tx = TransactWriteItemsEnhancedRequest.builder().addConditionCheck(keys, contactActive(t, contactId));
+        var tx = TransactWriteItemsEnhancedRequest.builder().addConditionCheck(keyItems(), contactActive(t, contactId));
         int items = 1;
         int stateIndex = -1;
         long newVersion = expectedVersion + 1;
@@ -157,7 +208,7 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
             state.view = next.withVersion(newVersion).toJson();
             Expression expected = expectedVersion == 0 ? NEW_ITEM : Expression.builder().expression("version = :expected")
                     .putExpressionValue(":expected", AttributeValue.fromN(Long.toString(expectedVersion))).build();
-            tx.addPutItem(preferences, TransactPutItemEnhancedRequest.builder(PreferencesItem.class).item(state)
+            tx.addPutItem(preferenceItems(), TransactPutItemEnhancedRequest.builder(PreferencesItem.class).item(state)
                     .conditionExpression(expected).build());
         }
         int tokenIndex = -1;
@@ -170,17 +221,17 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
             used.tenantId = t.value();
             used.usedAt = now;
             used.expiresAt = token.expiresAt();
-            tx.addPutItem(tokenUses, putNew(TokenUseItem.class, used));
+            tx.addPutItem(tokenUseItems(), putNew(TokenUseItem.class, used));
             if (token.liftsSuppression() != null) {
                 // Unconditional: lifting a suppression that is not there is harmless.
                 items++;
-                tx.addDeleteItem(keys, key(Keys.suppression(t, token.liftsSuppression()), Keys.ITEM));
+                tx.addDeleteItem(keyItems(), key(Keys.suppression(t, token.liftsSuppression()), Keys.ITEM));
             }
         }
         for (int i = 0; i < entries.size(); i++) {
             LedgerEntry e = entries.get(i);
-            tx.addPutItem(ledger, putNew(LedgerItem.class, LedgerItem.of(t, e, newVersion, i)));
-            tx.addPutItem(timeline, putNew(TimelineItem.class, TimelineItem.of(t, e, now)));
+            tx.addPutItem(ledgerItems(), putNew(LedgerItem.class, LedgerItem.of(t, e, newVersion, i)));
+            tx.addPutItem(timelineItems(), putNew(TimelineItem.class, TimelineItem.of(t, e, now)));
             items += 2;
         }
         if (items > MAX_TRANSACTION_ITEMS) {
@@ -213,7 +264,7 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
 
     @Override
     public boolean isTokenUsed(TenantId t, String contactId, String nonce) {
-        return keys.getItem(r -> r.key(key(Keys.contact(t, contactId), PreferenceKeys.tokenUse(nonce)))
+        return keyItems().getItem(r -> r.key(key(Keys.contact(t, contactId), PreferenceKeys.tokenUse(nonce)))
                 .consistentRead(true)) != null;
     }
 
@@ -225,14 +276,14 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
     public List<LedgerEntry> ledger(TenantId t, String contactId) {
         // Append order is the order of the state versions the entries produced (writes are serialised by
         // the version check), then the order within one write; timestamps of writers may disagree.
-        return ledger.query(r -> r.queryConditional(ledgerOf(t, contactId)).consistentRead(true)).items().stream()
+        return ledgerItems().query(r -> r.queryConditional(ledgerOf(t, contactId)).consistentRead(true)).items().stream()
                 .sorted(Comparator.comparingLong(LedgerItem::stateVersion).thenComparingInt(LedgerItem::position))
                 .map(LedgerItem::entry).toList();
     }
 
     @Override
     public Slice<LedgerEntry> history(TenantId t, String contactId, int limit, Cursor from) {
-        return firstPage(ledger, QueryEnhancedRequest.builder().queryConditional(ledgerOf(t, contactId)).limit(limit)
+        return firstPage(ledgerItems(), QueryEnhancedRequest.builder().queryConditional(ledgerOf(t, contactId)).limit(limit)
                 .exclusiveStartKey(Cursors.startKey(from)).build()).map(LedgerItem::entry);
     }
 
@@ -300,13 +351,13 @@ public final class DynamoDbPreferencesRepository implements PreferencesRepositor
 
     @Override
     public Slice<Topic> topics(TenantId t, int limit, Cursor from) {
-        return firstPage(topics, QueryEnhancedRequest.builder().queryConditional(topicsOf(t)).limit(limit)
+        return firstPage(topicItems(), QueryEnhancedRequest.builder().queryConditional(topicsOf(t)).limit(limit)
                 .exclusiveStartKey(Cursors.startKey(from)).build()).map(TopicItem::topic);
     }
 
     @Override
     public Set<String> topicKeys(TenantId t) {
-        return topics.query(r -> r.queryConditional(topicsOf(t)).attributesToProject(Table.SK)).items().stream()
+        return topicItems().query(r -> r.queryConditional(topicsOf(t)).attributesToProject(Table.SK)).items().stream()
                 .map(i -> i.sk).collect(Collectors.toCollection(LinkedHashSet::new));
     }
 

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
@@ -39,11 +40,23 @@ public final class ConsentTable {
     private static final String CONTACT_ACTIVE = "#st = :active";
 
     private final Table table;
-    private final DynamoDbTable<SendItem> sends;
+    // Set on first use, so building the store builds no schema (a race only builds the same view twice).
+    private DynamoDbTable<SendItem> sendItems;
 
     public ConsentTable(Table table) {
         this.table = table;
-        this.sends = table.of(SendItem.SCHEMA);
+    }
+
+    /** Builds the send items' schema now: SnapStart priming (its functions' buildSchemas), so the snapshot holds it. */
+    public static void buildSchema() {
+        Objects.requireNonNull(SendItem.SCHEMA);
+    }
+
+    private DynamoDbTable<SendItem> sendItems() {
+        if (sendItems == null) {
+            sendItems = table.of(SendItem.SCHEMA);
+        }
+        return sendItems;
     }
 
     /** @return the stored state, or {@link Preferences#empty()} (version 0) when never written */
@@ -63,7 +76,7 @@ public final class ConsentTable {
         QueryConditional window = QueryConditional.sortBetween(
                 key(pk, ConsentKeys.sendsOf(channel) + Keys.sortableInstant(from)),
                 key(pk, ConsentKeys.afterAllSends(channel)));
-        return sends.query(r -> r.queryConditional(window).attributesToProject("sentAt").consistentRead(true)).items()
+        return sendItems().query(r -> r.queryConditional(window).attributesToProject("sentAt").consistentRead(true)).items()
                 .stream().map(i -> i.sentAt).toList();
     }
 
@@ -111,7 +124,7 @@ public final class ConsentTable {
                 if (c.conditionFailed(1)) {
                     Map<String, AttributeValue> oldItem = c.oldItem(1);
                     SendItem old = oldItem != null ? SendItem.SCHEMA.mapToItem(oldItem)
-                            : sends.getItem(r -> r.key(key(pk, ConsentKeys.sendGuard(send.id()))).consistentRead(true));
+                            : sendItems().getItem(r -> r.key(key(pk, ConsentKeys.sendGuard(send.id()))).consistentRead(true));
                     if (old == null) {
                         continue; // expired and deleted in between: try again
                     }
