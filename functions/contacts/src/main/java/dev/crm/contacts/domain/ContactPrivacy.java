@@ -11,6 +11,7 @@ import dev.crm.shared.store.Slice;
 import dev.crm.shared.tenant.Ids;
 import dev.crm.shared.tenant.TenantId;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -107,8 +108,9 @@ public final class ContactPrivacy {
     public Job requestErasure(TenantId t, String contactId) {
         String jobId = Ids.random(ERASURE_PREFIX, 20);
         var job = NewJob.forTenant(JobRef.of(t, jobId), ContactErasure.ERASURE, Map.of("contactId", contactId), 0);
-        if (privacy.beginErasure(t, contactId, job)) {
-            return jobs.find(JobRef.of(t, jobId));
+        Instant now = clock.instant();
+        if (privacy.beginErasure(t, contactId, job, now)) {
+            return job.queuedAt(now); // as written in the same transaction: no read back
         }
         String previous = privacy.erasureJobOf(t, contactId);
         Job failed = previous == null ? null : jobs.find(JobRef.of(t, previous));

@@ -17,11 +17,11 @@ public interface PrivacyRepository {
 
     /**
      * Marks the contact as being erased by {@code job} (it reads as absent from now on) and creates the
-     * job, atomically.
+     * job, atomically, created {@code at} (so the caller can answer with the job as stored).
      *
      * @return false when the contact does not exist or is already being erased
      */
-    boolean beginErasure(TenantId tenant, String contactId, NewJob job);
+    boolean beginErasure(TenantId tenant, String contactId, NewJob job, Instant at);
 
     /** @return the id of the erasure job that marked the contact, while it is being erased; else null */
     String erasureJobOf(TenantId tenant, String contactId);

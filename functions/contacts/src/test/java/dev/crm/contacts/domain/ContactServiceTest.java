@@ -124,7 +124,7 @@ class ContactServiceTest {
         Contact c = service.create(tenant, data("ada@example.com", null, null, List.of()));
         new dev.crm.contacts.store.memory.InMemoryPrivacyRepository(repository, job -> { })
                 .beginErasure(tenant, c.id(), dev.crm.shared.jobs.NewJob.forTenant(
-                        dev.crm.shared.jobs.JobRef.of(tenant, "era_x"), ContactErasure.ERASURE, Map.of(), 0));
+                        dev.crm.shared.jobs.JobRef.of(tenant, "era_x"), ContactErasure.ERASURE, Map.of(), 0), java.time.Instant.EPOCH);
         assertNull(service.get(tenant, c.id()));
         assertNull(service.view360(tenant, c.id(), 10, "EUR"));
         assertNull(service.lookup(tenant, "ada@example.com", null, new ContactFilter(null, null, null, null)));

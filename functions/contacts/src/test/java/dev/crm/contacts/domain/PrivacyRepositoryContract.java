@@ -74,16 +74,16 @@ public abstract class PrivacyRepositoryContract {
     void anErasureBeginsOnceAtomicallyWithItsJob() {
         Contact c = created();
         JobRef ref = JobRef.of(tenant, Ids.random("era_", 20));
-        assertTrue(privacy().beginErasure(tenant, c.id(), NewJob.forTenant(ref, ContactErasure.ERASURE, Map.of("contactId", c.id()), 0)));
+        assertTrue(privacy().beginErasure(tenant, c.id(), NewJob.forTenant(ref, ContactErasure.ERASURE, Map.of("contactId", c.id()), 0), T0));
         assertTrue(jobExists(ref));
         assertEquals(Contact.Status.ERASING, privacy().findAnyState(tenant, c.id()).status());
         assertTrue(contacts().list(tenant, ContactRepository.ListQuery.ALL, 10, null).items().isEmpty());
         JobRef again = JobRef.of(tenant, Ids.random("era_", 20));
-        assertFalse(privacy().beginErasure(tenant, c.id(), NewJob.forTenant(again, ContactErasure.ERASURE, Map.of(), 0)));
+        assertFalse(privacy().beginErasure(tenant, c.id(), NewJob.forTenant(again, ContactErasure.ERASURE, Map.of(), 0), T0));
         assertFalse(jobExists(again));
         JobRef none = JobRef.of(tenant, Ids.random("era_", 20));
         assertFalse(privacy().beginErasure(tenant, Ids.random(Contact.ID_PREFIX, 20),
-                NewJob.forTenant(none, ContactErasure.ERASURE, Map.of(), 0)));
+                NewJob.forTenant(none, ContactErasure.ERASURE, Map.of(), 0), T0));
         assertFalse(jobExists(none));
     }
 
@@ -92,7 +92,7 @@ public abstract class PrivacyRepositoryContract {
         Contact c = created();
         assertNull(privacy().erasureJobOf(tenant, c.id()), "not being erased");
         JobRef first = JobRef.of(tenant, Ids.random("era_", 20));
-        assertTrue(privacy().beginErasure(tenant, c.id(), NewJob.forTenant(first, ContactErasure.ERASURE, Map.of("contactId", c.id()), 0)));
+        assertTrue(privacy().beginErasure(tenant, c.id(), NewJob.forTenant(first, ContactErasure.ERASURE, Map.of("contactId", c.id()), 0), T0));
         assertEquals(first.id(), privacy().erasureJobOf(tenant, c.id()));
         JobRef stray = JobRef.of(tenant, Ids.random("era_", 20));
         assertFalse(privacy().restartErasure(tenant, c.id(), "era_" + "0".repeat(20),

@@ -79,7 +79,7 @@ public final class DynamoDbPrivacyRepository implements PrivacyRepository {
     }
 
     @Override
-    public boolean beginErasure(TenantId t, String contactId, NewJob job) {
+    public boolean beginErasure(TenantId t, String contactId, NewJob job, Instant at) {
         // Low-level transaction: the jobs adapter hands over its item as a low-level write, and the
         // update REMOVEs the stage index attributes.
         try {
@@ -93,7 +93,7 @@ public final class DynamoDbPrivacyRepository implements PrivacyRepository {
                                     ":anon", Attr.s("anonymized"), ":gone", Attr.s(ContactKeys.erasingIndex(t)),
                                     ":job", Attr.s(job.ref().id())))
                             .build()).build(),
-                    DynamoDbJobRepository.createItem(table.name(), job, clock.instant())));
+                    DynamoDbJobRepository.createItem(table.name(), job, at)));
             return true;
         } catch (Table.TransactionFailure f) {
             if (f.conditionFailed(0)) {

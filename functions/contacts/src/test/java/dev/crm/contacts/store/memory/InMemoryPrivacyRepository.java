@@ -111,7 +111,7 @@ public class InMemoryPrivacyRepository implements PrivacyRepository {
     // ---- the port ----
 
     @Override
-    public boolean beginErasure(TenantId t, String contactId, NewJob job) {
+    public boolean beginErasure(TenantId t, String contactId, NewJob job, java.time.Instant at) {
         synchronized (contacts) {
             Contact c = contacts.contacts.get(new ContactKey(t, contactId));
             if (c == null || (c.status() != Contact.Status.ACTIVE && c.status() != Contact.Status.ANONYMIZED)) {
