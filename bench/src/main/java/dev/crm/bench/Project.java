@@ -208,19 +208,7 @@ public final class Project {
     }
 
     private static boolean streamMatches(Map<String, Object> event, Map<String, Object> record) {
-        Map<String, Object> props = SamTemplate.map(event.get("Properties"));
-        List<Object> filters = SamTemplate.list(SamTemplate.map(props.get("FilterCriteria")).get("Filters"));
-        if (filters.isEmpty()) {
-            return true;
-        }
-        for (Object f : filters) {
-            Object pattern = SamTemplate.map(f).get("Pattern");
-            Map<String, Object> parsed = pattern instanceof String s ? SamTemplate.map(Json.parse(s)) : SamTemplate.map(pattern);
-            if (FilterPattern.matches(parsed, record)) {
-                return true;
-            }
-        }
-        return false;
+        return FilterPattern.admits(FilterPattern.patternsOf(SamTemplate.map(event.get("Properties"))), record);
     }
 
     /** The function behind the API's (first) Lambda authorizer. */

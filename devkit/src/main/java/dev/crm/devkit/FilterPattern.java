@@ -16,6 +16,24 @@ import java.util.Objects;
 public final class FilterPattern {
     private FilterPattern() {}
 
+    /**
+     * The patterns of a template DynamoDB event's {@code FilterCriteria} ({@code Properties} of the
+     * event), each parsed from its JSON string; empty when the event has none (every record is admitted).
+     */
+    public static List<Map<String, Object>> patternsOf(Map<String, Object> eventProperties) {
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (Object f : SamTemplate.list(SamTemplate.map(eventProperties.get("FilterCriteria")).get("Filters"))) {
+            Object pattern = SamTemplate.map(f).get("Pattern");
+            out.add(pattern instanceof String s ? SamTemplate.map(dev.crm.shared.json.Json.parse(s)) : SamTemplate.map(pattern));
+        }
+        return out;
+    }
+
+    /** Whether Lambda would hand {@code record} to this event's function: no patterns, or one matching. */
+    public static boolean admits(List<Map<String, Object>> patterns, Map<String, Object> record) {
+        return patterns.isEmpty() || patterns.stream().anyMatch(p -> matches(p, record));
+    }
+
     @SuppressWarnings("unchecked")
     public static boolean matches(Map<String, Object> pattern, Map<String, Object> event) {
         for (var e : pattern.entrySet()) {

@@ -2,7 +2,6 @@ package dev.crm.local;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
-import dev.crm.shared.json.Json;
 import dev.crm.devkit.LambdaContext;
 import dev.crm.devkit.FilterPattern;
 import dev.crm.devkit.SamTemplate;
@@ -76,12 +75,7 @@ final class StreamPump implements AutoCloseable {
                     continue;
                 }
                 Map<String, Object> p = SamTemplate.map(ev.getValue().get("Properties"));
-                List<Map<String, Object>> patterns = new ArrayList<>();
-                for (Object filter : SamTemplate.list(SamTemplate.map(p.get("FilterCriteria")).get("Filters"))) {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> pattern = (Map<String, Object>) Json.parse(String.valueOf(SamTemplate.map(filter).get("Pattern")));
-                    patterns.add(pattern);
-                }
+                List<Map<String, Object>> patterns = FilterPattern.patternsOf(p);
                 // Lambda's defaults for a DynamoDB event source: retries until the record expires (-1),
                 // batches of 100, no item failures reported, no bisecting
                 Number retries = (Number) p.getOrDefault("MaximumRetryAttempts", -1);
@@ -186,7 +180,7 @@ final class StreamPump implements AutoCloseable {
         Map<String, Object> view = view(record);
         DynamodbEvent.DynamodbStreamRecord converted = null;
         for (Subscription s : subscriptions) {
-            if (!matchesAny(s.patterns(), view)) {
+            if (!FilterPattern.admits(s.patterns(), view)) {
                 continue;
             }
             if (converted == null) {
@@ -347,18 +341,6 @@ final class StreamPump implements AutoCloseable {
         var e = new DynamodbEvent();
         e.setRecords(new ArrayList<>(batch));
         return e;
-    }
-
-    static boolean matchesAny(List<Map<String, Object>> patterns, Map<String, Object> event) {
-        if (patterns.isEmpty()) {
-            return true;
-        }
-        for (Map<String, Object> p : patterns) {
-            if (FilterPattern.matches(p, event)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The record as Lambda's filter sees it: {"eventName", "dynamodb": {"Keys", "NewImage"}} in wire form. */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.crm.devkit.FilterPattern;
 import dev.crm.devkit.SamTemplate;
 import dev.crm.shared.json.Json;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -32,14 +31,7 @@ class ImportedItemsFilterTest {
                 if (!"DynamoDB".equals(ev.get("Type"))) {
                     continue;
                 }
-                List<Map<String, Object>> patterns = new ArrayList<>();
-                for (Object filter : SamTemplate.list(SamTemplate.map(SamTemplate.map(ev.get("Properties"))
-                        .get("FilterCriteria")).get("Filters"))) {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> p = (Map<String, Object>) Json.parse(String.valueOf(SamTemplate.map(filter).get("Pattern")));
-                    patterns.add(p);
-                }
-                if (patterns.isEmpty() || patterns.stream().anyMatch(p -> FilterPattern.matches(p, record))) {
+                if (FilterPattern.admits(FilterPattern.patternsOf(SamTemplate.map(ev.get("Properties"))), record)) {
                     out.add(f.logicalId());
                 }
             }
